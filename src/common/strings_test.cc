@@ -1,0 +1,37 @@
+#include "common/strings.h"
+
+#include <gtest/gtest.h>
+
+#include "common/clock.h"
+
+namespace safeddl {
+namespace {
+
+TEST(StringsTest, SplitKeepsEmptyFields) {
+  EXPECT_EQ(SplitString("a,,b", ','), (std::vector<std::string>{"a", "", "b"}));
+  EXPECT_EQ(SplitString("", ','), (std::vector<std::string>{""}));
+}
+
+TEST(StringsTest, ParseIntegersRejectJunkAndOverflow) {
+  EXPECT_EQ(ParseInt64("-42"), -42);
+  EXPECT_FALSE(ParseInt64("42x").has_value());
+  EXPECT_FALSE(ParseInt64("").has_value());
+  EXPECT_EQ(ParseUint64("18446744073709551615"), 18446744073709551615ULL);
+  EXPECT_FALSE(ParseUint64("18446744073709551616").has_value());
+}
+
+TEST(StringsTest, TrimAndCase) {
+  EXPECT_EQ(TrimWhitespace("  x y \n"), "x y");
+  EXPECT_TRUE(EqualsIgnoreCase("ROW", "row"));
+  EXPECT_FALSE(EqualsIgnoreCase("ROW", "rows"));
+}
+
+TEST(ClockTest, HumanDuration) {
+  EXPECT_EQ(HumanDuration(0.34), "340ms");
+  EXPECT_EQ(HumanDuration(1.25), "1.2s");
+  EXPECT_EQ(HumanDuration(185), "3m05s");
+  EXPECT_EQ(HumanDuration(7260), "2h01m");
+}
+
+}  // namespace
+}  // namespace safeddl

@@ -1,0 +1,21 @@
+// Maps MySQL/MariaDB error numbers (server errors from <mysqld_error.h>, client-library errors
+// from <errmsg.h>) to safeddl StatusCodes, so callers can ask `IsRetryable()` or test the class
+// instead of comparing magic numbers. Pure functions, thread-safe.
+#pragma once
+
+#include <string_view>
+
+#include "common/status.h"
+
+struct st_mysql;
+
+namespace safeddl::mysql {
+
+// The StatusCode for a server or client-library errno (kServerError when not specially known).
+StatusCode ClassifyErrno(unsigned errnum);
+
+// A Status from the last error on `handle`: code by ClassifyErrno, message prefixed by `context`
+// when non-empty, errno and SQLSTATE attached.
+Status StatusFromHandle(st_mysql* handle, std::string_view context);
+
+}  // namespace safeddl::mysql

@@ -1,0 +1,60 @@
+// Server flavour and version, and every flavour-specific SQL choice safeddl makes.
+//
+// All differences between MariaDB and MySQL (statement spellings, privilege names, features that
+// exist from some version on) are answered here, so the rest of the code never parses a version
+// string. ServerInfo is a plain value; thread-compatible.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace safeddl::mysql {
+
+enum class Flavor { kMariaDB, kMySQL };
+
+struct Version {
+  int major = 0;
+  int minor = 0;
+  int patch = 0;
+  auto operator<=>(const Version&) const = default;
+  std::string ToString() const;
+};
+
+class ServerInfo {
+ public:
+  ServerInfo() = default;
+  ServerInfo(Flavor flavor, Version version, std::string version_string);
+
+  // Parses `SELECT VERSION()` ("10.11.19-MariaDB-0+deb12u1", "8.0.36", "5.5.5-10.6.1-MariaDB")
+  // together with @@version_comment (which names Percona/MySQL builds).
+  static Result<ServerInfo> Parse(std::string_view version, std::string_view version_comment);
+
+  Flavor flavor() const { return flavor_; }
+  bool IsMariaDB() const { return flavor_ == Flavor::kMariaDB; }
+  const Version& version() const { return version_; }
+  const std::string& version_string() const { return version_string_; }
+  bool AtLeast(int major, int minor, int patch = 0) const;
+  // "MariaDB 10.11.19" / "MySQL 8.0.36".
+  std::string Describe() const;
+
+  // --- flavour-specific choices ---
+  // The privilege that lets a session read binlog coordinates (SHOW MASTER STATUS).
+  std::string_view BinlogMonitorPrivilege() const;
+  // The privilege that lets a session kill other users' threads.
+  std::string_view ConnectionAdminPrivilege() const;
+  // True when `ALTER TABLE ... WAIT n` / `NOWAIT` bounds DDL lock waits (MariaDB >= 10.3).
+  bool SupportsDdlWait() const;
+  // Statement listing replicas connected to this primary.
+  std::string_view ShowReplicaHostsStatement() const;
+  // Statement showing this server's own replication (replica side) status.
+  std::string_view ShowReplicaStatusStatement() const;
+
+ private:
+  Flavor flavor_ = Flavor::kMariaDB;
+  Version version_;
+  std::string version_string_;
+};
+
+}  // namespace safeddl::mysql
