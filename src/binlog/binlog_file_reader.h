@@ -1,0 +1,57 @@
+// BinlogFileReader: streams the raw events of a local binlog file (magic "\xfebin") one at a
+// time, with memory bounded by the largest event, for EventParser to decode.
+//
+// Owns the open file; not thread-safe (one reader per thread). The view returned by Next() is
+// valid until the next call to Next() or the reader's destruction.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace safeddl::binlog {
+
+inline constexpr std::string_view kBinlogMagic =
+    "\xfe"
+    "bin";
+
+struct RawEvent {
+  std::string_view bytes;  // the whole event, header through checksum
+  uint64_t offset = 0;     // position of bytes[0] in the file
+};
+
+class BinlogFileReader {
+ public:
+  // Opens `path` and checks the magic. NotFound / IoError when it cannot be read, Corruption when
+  // it is not a binlog file.
+  static Result<std::unique_ptr<BinlogFileReader>> Open(const std::string& path);
+
+  ~BinlogFileReader();
+  BinlogFileReader(const BinlogFileReader&) = delete;
+  BinlogFileReader& operator=(const BinlogFileReader&) = delete;
+
+  // The next event, or nullopt at a clean end of file. A partial event at the end (a file still
+  // being written, or cut short) is a Corruption naming its offset.
+  Result<std::optional<RawEvent>> Next();
+
+  // Continues reading at `offset` (an event boundary, e.g. a saved position). REQUIRES: >= 4.
+  Status Seek(uint64_t offset);
+
+  const std::string& path() const { return path_; }
+  uint64_t offset() const { return offset_; }  // position of the next event
+
+ private:
+  BinlogFileReader(std::string path, std::FILE* file) : path_(std::move(path)), file_(file) {}
+
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  uint64_t offset_ = 0;
+  std::string buffer_;
+};
+
+}  // namespace safeddl::binlog

@@ -1,0 +1,109 @@
+#include "binlog/event_parser.h"
+
+#include <fmt/format.h>
+
+namespace safeddl::binlog {
+
+namespace {
+// Post-header lengths of current servers, used when the FORMAT_DESCRIPTION table is short.
+constexpr uint8_t kRotatePostHeaderLength = 8;
+constexpr uint8_t kRowsV1PostHeaderLength = 8;
+constexpr uint8_t kRowsV2PostHeaderLength = 10;
+}  // namespace
+
+EventParser::EventParser(EventParserOptions options)
+    : options_(options), format_(DefaultFormatDescription()) {}
+
+Result<Event> EventParser::Parse(std::string_view event, uint64_t offset) {
+  SAFEDDL_ASSIGN_OR_RETURN(EventHeader header, ParseEventHeader(event, offset));
+  if (header.event_size != event.size()) {
+    return CorruptionError(
+        fmt::format("event at offset {} ({}): header says {} bytes, buffer has {}", offset,
+                    EventTypeName(header.type), header.event_size, event.size()));
+  }
+  Event ev;
+  ev.header = header;
+  ev.offset = offset;
+  if (header.type == EventType::kFormatDescription) {
+    SAFEDDL_ASSIGN_OR_RETURN(FormatDescription fd, ParseFormatDescription(event, offset));
+    format_ = fd;
+    tables_.clear();  // a new file or a restarted server: table ids start over
+    ev.body = std::move(fd);
+    return ev;
+  }
+  std::string_view without_checksum = event;
+  if (format_.checksum == ChecksumAlgorithm::kCrc32) {
+    if (options_.verify_checksums) SAFEDDL_RETURN_IF_ERROR(VerifyEventCrc32(event, offset));
+    if (event.size() < kEventHeaderLength + kChecksumLength) {
+      return ByteReader(event, offset).TruncatedError(kEventHeaderLength + kChecksumLength);
+    }
+    without_checksum = event.substr(0, event.size() - kChecksumLength);
+  }
+  ByteReader body(without_checksum.substr(kEventHeaderLength), offset + kEventHeaderLength);
+  Result<EventBody> parsed = ParseBody(header, event, body);
+  if (!parsed.ok()) {
+    return parsed.status().WithContext(
+        fmt::format("{} at offset {}", EventTypeName(header.type), offset));
+  }
+  ev.body = std::move(parsed).value();
+  return ev;
+}
+
+Result<EventBody> EventParser::ParseBody(const EventHeader& header, std::string_view /*event*/,
+                                         ByteReader body) {
+  RowsEventTraits rows{};
+  if (IsRowsEvent(header.type, &rows)) {
+    const uint8_t fallback = rows.v2 ? kRowsV2PostHeaderLength : kRowsV1PostHeaderLength;
+    // Compressed rows events share the post-header of their uncompressed siblings.
+    const uint8_t phl = format_.PostHeaderLength(header.type, fallback);
+    SAFEDDL_ASSIGN_OR_RETURN(RowsEvent ev, ParseRowsEvent(body, rows, phl, tables_));
+    return EventBody(std::move(ev));
+  }
+  switch (header.type) {
+    case EventType::kQuery:
+    case EventType::kQueryCompressed: {
+      const uint8_t phl = format_.PostHeaderLength(header.type, kQueryPostHeaderLength);
+      SAFEDDL_ASSIGN_OR_RETURN(
+          QueryEvent ev, ParseQueryEvent(body, phl, header.type == EventType::kQueryCompressed));
+      return EventBody(std::move(ev));
+    }
+    case EventType::kRotate: {
+      const uint8_t phl = format_.PostHeaderLength(header.type, kRotatePostHeaderLength);
+      if (phl > kRotatePostHeaderLength)
+        SAFEDDL_RETURN_IF_ERROR(body.Skip(phl - kRotatePostHeaderLength));
+      SAFEDDL_ASSIGN_OR_RETURN(RotateEvent ev, ParseRotateEvent(body));
+      return EventBody(std::move(ev));
+    }
+    case EventType::kXid: {
+      SAFEDDL_ASSIGN_OR_RETURN(XidEvent ev, ParseXidEvent(body));
+      return EventBody(ev);
+    }
+    case EventType::kGtid: {
+      SAFEDDL_ASSIGN_OR_RETURN(GtidEvent ev, ParseGtidEvent(body, header.server_id));
+      return EventBody(std::move(ev));
+    }
+    case EventType::kGtidList: {
+      SAFEDDL_ASSIGN_OR_RETURN(GtidListEvent ev, ParseGtidListEvent(body));
+      return EventBody(std::move(ev));
+    }
+    case EventType::kBinlogCheckpoint: {
+      SAFEDDL_ASSIGN_OR_RETURN(BinlogCheckpointEvent ev, ParseBinlogCheckpointEvent(body));
+      return EventBody(std::move(ev));
+    }
+    case EventType::kAnnotateRows: {
+      SAFEDDL_ASSIGN_OR_RETURN(AnnotateRowsEvent ev, ParseAnnotateRowsEvent(body));
+      return EventBody(std::move(ev));
+    }
+    case EventType::kTableMap: {
+      const uint8_t phl = format_.PostHeaderLength(header.type, kTableMapPostHeaderLength);
+      SAFEDDL_ASSIGN_OR_RETURN(TableMapEvent tm, ParseTableMapEvent(body, phl));
+      auto shared = std::make_shared<const TableMapEvent>(std::move(tm));
+      tables_[shared->table_id] = shared;
+      return EventBody(std::move(shared));
+    }
+    default:
+      return EventBody(SkippedEvent{fmt::format("{} not decoded", EventTypeName(header.type))});
+  }
+}
+
+}  // namespace safeddl::binlog

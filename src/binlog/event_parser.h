@@ -1,0 +1,75 @@
+// EventParser: turns the bytes of one complete binlog event into a typed Event.
+//
+// It is the one decoder behind both binlog files and the replication stream: callers hand it
+// raw event bytes (header through checksum) and the event's position. It keeps the state that
+// later events depend on: the current FORMAT_DESCRIPTION (checksum algorithm, post-header
+// lengths) and the table maps that rows events refer to. Event types it does not decode are
+// returned as SkippedEvent with their type and position, never an error.
+//
+// Not thread-safe: one parser per stream. Returned Events own their data (no views into the
+// input buffer).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "binlog/event_header.h"
+#include "binlog/format_description.h"
+#include "binlog/gtid_event.h"
+#include "binlog/query_event.h"
+#include "binlog/rows_event.h"
+#include "binlog/small_events.h"
+#include "binlog/table_map_event.h"
+#include "common/result.h"
+
+namespace safeddl::binlog {
+
+// An event the parser recognised but does not decode (INTVAR, USER_VAR, HEARTBEAT, MySQL GTIDs,
+// unknown codes, ...).
+struct SkippedEvent {
+  std::string reason;  // "INTVAR_EVENT not decoded"
+};
+
+using EventBody = std::variant<SkippedEvent, FormatDescription, RotateEvent, QueryEvent, XidEvent,
+                               GtidEvent, GtidListEvent, BinlogCheckpointEvent, AnnotateRowsEvent,
+                               std::shared_ptr<const TableMapEvent>, RowsEvent>;
+
+struct Event {
+  EventHeader header;
+  uint64_t offset = 0;  // position of the event's first byte in its file / stream
+  EventBody body;
+
+  template <typename T>
+  const T* As() const {
+    return std::get_if<T>(&body);
+  }
+};
+
+struct EventParserOptions {
+  // Verify CRC32 checksums when the FORMAT_DESCRIPTION announces them.
+  bool verify_checksums = true;
+};
+
+class EventParser {
+ public:
+  explicit EventParser(EventParserOptions options = {});
+
+  // Parses one complete event. `event` must hold exactly event_size bytes. On error the parser's
+  // state is unchanged, so a caller may skip the event and continue.
+  Result<Event> Parse(std::string_view event, uint64_t offset);
+
+  const FormatDescription& format() const { return format_; }
+  const TableMaps& table_maps() const { return tables_; }
+
+ private:
+  Result<EventBody> ParseBody(const EventHeader& header, std::string_view event, ByteReader body);
+
+  EventParserOptions options_;
+  FormatDescription format_;
+  TableMaps tables_;
+};
+
+}  // namespace safeddl::binlog

@@ -1,0 +1,142 @@
+#include "binlog/temporal.h"
+
+namespace safeddl::binlog {
+
+namespace {
+
+constexpr int64_t kTimeIntOffset = 0x800000;            // TIME2 integer part bias
+constexpr int64_t kTimeOffset = 0x800000000000LL;       // TIME2 fsp 5-6 bias (6 bytes)
+constexpr int64_t kDatetimeIntOffset = 0x8000000000LL;  // DATETIME2 integer part bias
+constexpr int kFracShift = 24;                          // packed = int << 24 | micros
+constexpr int64_t kFracMask = (int64_t{1} << kFracShift) - 1;
+constexpr int kYearBase = 1900;
+
+// Bytes of fraction for fsp 0..6.
+size_t FracBytes(uint8_t fsp) { return (fsp + 1) / 2; }
+
+// Reads the fraction of a TIMESTAMP2/DATETIME2 (unsigned for valid data) as microseconds.
+Result<int64_t> ReadFracMicros(ByteReader& r, uint8_t fsp, bool is_signed) {
+  const size_t n = FracBytes(fsp);
+  if (n == 0) return int64_t{0};
+  SAFEDDL_ASSIGN_OR_RETURN(uint64_t raw, r.ReadUintBe(n));
+  int64_t v = static_cast<int64_t>(raw);
+  if (is_signed && (raw >> (8 * n - 1)) != 0) v -= int64_t{1} << (8 * n);
+  // 1-2 digits are stored in hundredths, 3-4 in ten-thousandths, 5-6 in millionths.
+  static constexpr int64_t kScale[4] = {1, 10000, 100, 1};
+  return v * kScale[n];
+}
+
+}  // namespace
+
+Result<Value> DecodeTime2(ByteReader& r, uint8_t fsp) {
+  int64_t packed = 0;
+  const size_t n = FracBytes(fsp);
+  if (n == 3) {
+    SAFEDDL_ASSIGN_OR_RETURN(uint64_t raw, r.ReadUintBe(6));
+    packed = static_cast<int64_t>(raw) - kTimeOffset;
+  } else {
+    SAFEDDL_ASSIGN_OR_RETURN(uint64_t int_raw, r.ReadUintBe(3));
+    int64_t intpart = static_cast<int64_t>(int_raw) - kTimeIntOffset;
+    int64_t frac = 0;
+    if (n > 0) {
+      SAFEDDL_ASSIGN_OR_RETURN(uint64_t frac_raw, r.ReadUintBe(n));
+      frac = static_cast<int64_t>(frac_raw);
+      // Negative values borrow one second from the integer part.
+      if (intpart < 0 && frac != 0) {
+        intpart++;
+        frac -= int64_t{1} << (8 * n);
+      }
+      frac *= n == 1 ? 10000 : 100;
+    }
+    packed = intpart * (int64_t{1} << kFracShift) + frac;
+  }
+  Temporal t;
+  if (packed < 0) {
+    t.negative = true;
+    packed = -packed;
+  }
+  const int64_t hms = packed >> kFracShift;
+  t.micros = static_cast<uint32_t>(packed & kFracMask);
+  t.hour = static_cast<uint32_t>((hms >> 12) & 0x3ff);
+  t.minute = static_cast<uint32_t>((hms >> 6) & 0x3f);
+  t.second = static_cast<uint32_t>(hms & 0x3f);
+  return Value::Time(t, fsp);
+}
+
+Result<Value> DecodeDatetime2(ByteReader& r, uint8_t fsp) {
+  SAFEDDL_ASSIGN_OR_RETURN(uint64_t int_raw, r.ReadUintBe(5));
+  SAFEDDL_ASSIGN_OR_RETURN(int64_t micros, ReadFracMicros(r, fsp, true));
+  int64_t packed =
+      (static_cast<int64_t>(int_raw) - kDatetimeIntOffset) * (int64_t{1} << kFracShift) + micros;
+  Temporal t;
+  if (packed < 0) {
+    t.negative = true;
+    packed = -packed;
+  }
+  const int64_t ymdhms = packed >> kFracShift;
+  t.micros = static_cast<uint32_t>(packed & kFracMask);
+  const int64_t ymd = ymdhms >> 17;
+  const int64_t ym = ymd >> 5;
+  const int64_t hms = ymdhms & ((1 << 17) - 1);
+  t.day = static_cast<uint32_t>(ymd & 0x1f);
+  t.month = static_cast<uint32_t>(ym % 13);
+  t.year = static_cast<uint32_t>(ym / 13);
+  t.second = static_cast<uint32_t>(hms & 0x3f);
+  t.minute = static_cast<uint32_t>((hms >> 6) & 0x3f);
+  t.hour = static_cast<uint32_t>(hms >> 12);
+  return Value::Datetime(t, fsp);
+}
+
+Result<Value> DecodeTimestamp2(ByteReader& r, uint8_t fsp) {
+  SAFEDDL_ASSIGN_OR_RETURN(uint64_t seconds, r.ReadUintBe(4));
+  SAFEDDL_ASSIGN_OR_RETURN(int64_t micros, ReadFracMicros(r, fsp, false));
+  return Value::Timestamp(static_cast<int64_t>(seconds), static_cast<uint32_t>(micros), fsp);
+}
+
+Result<Value> DecodeOldTime(ByteReader& r) {
+  SAFEDDL_ASSIGN_OR_RETURN(int64_t v, r.ReadIntLe(3));
+  Temporal t;
+  if (v < 0) {
+    t.negative = true;
+    v = -v;
+  }
+  t.hour = static_cast<uint32_t>(v / 10000);
+  t.minute = static_cast<uint32_t>(v / 100 % 100);
+  t.second = static_cast<uint32_t>(v % 100);
+  return Value::Time(t, 0);
+}
+
+Result<Value> DecodeOldDatetime(ByteReader& r) {
+  SAFEDDL_ASSIGN_OR_RETURN(uint64_t v, r.ReadU64());
+  Temporal t;
+  const uint64_t date = v / 1000000;
+  const uint64_t time = v % 1000000;
+  t.year = static_cast<uint32_t>(date / 10000 % 10000);
+  t.month = static_cast<uint32_t>(date / 100 % 100);
+  t.day = static_cast<uint32_t>(date % 100);
+  t.hour = static_cast<uint32_t>(time / 10000);
+  t.minute = static_cast<uint32_t>(time / 100 % 100);
+  t.second = static_cast<uint32_t>(time % 100);
+  return Value::Datetime(t, 0);
+}
+
+Result<Value> DecodeOldTimestamp(ByteReader& r) {
+  SAFEDDL_ASSIGN_OR_RETURN(uint32_t seconds, r.ReadU32());
+  return Value::Timestamp(seconds, 0, 0);
+}
+
+Result<Value> DecodeDate(ByteReader& r) {
+  SAFEDDL_ASSIGN_OR_RETURN(uint32_t v, r.ReadU24());
+  Temporal t;
+  t.day = v & 0x1f;
+  t.month = (v >> 5) & 0x0f;
+  t.year = v >> 9;
+  return Value::Date(t);
+}
+
+Result<Value> DecodeYear(ByteReader& r) {
+  SAFEDDL_ASSIGN_OR_RETURN(uint8_t v, r.ReadU8());
+  return Value::Year(v == 0 ? 0 : kYearBase + v);
+}
+
+}  // namespace safeddl::binlog

@@ -1,0 +1,352 @@
+// JSON and SQL-literal rendering of decoded values (see value.h for the contract).
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "binlog/value.h"
+
+namespace safeddl::binlog {
+
+namespace {
+
+constexpr uint16_t kMaxExactJsonBits = 53;
+// MariaDB NO PAD collations are their PAD SPACE sibling's id + 1024.
+constexpr uint32_t kNoPadOffset = 1024;
+constexpr uint32_t kNoPadEnd = 2048;
+
+enum class Charset { kUtf8, kLatin1, kAscii, kBinary, kOther };
+
+Charset CharsetOf(uint32_t collation) {
+  if (collation >= kNoPadOffset && collation < kNoPadEnd) collation -= kNoPadOffset;
+  if (collation == kBinaryCollation) return Charset::kBinary;
+  switch (collation) {
+    case 5:
+    case 8:
+    case 15:
+    case 31:
+    case 47:
+    case 48:
+    case 49:
+    case 94:
+      return Charset::kLatin1;
+    case 11:
+    case 65:
+      return Charset::kAscii;
+    case 33:
+    case 45:
+    case 46:
+    case 76:
+    case 83:
+    case 255:
+      return Charset::kUtf8;
+    default:
+      break;
+  }
+  if ((collation >= 192 && collation <= 247) || (collation >= 255 && collation <= 323)) {
+    return Charset::kUtf8;  // utf8mb3_* / utf8mb4_* UCA collations
+  }
+  return Charset::kOther;
+}
+
+// MariaDB's latin1 is Windows-1252; the five bytes 1252 leaves undefined map to C1 controls.
+constexpr uint16_t kCp1252High[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+std::string Latin1ToUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() * 2);
+  for (char ch : s) {
+    const uint8_t b = static_cast<uint8_t>(ch);
+    if (b >= 0x80 && b < 0xA0) {
+      AppendUtf8(out, kCp1252High[b - 0x80]);
+    } else {
+      AppendUtf8(out, b);
+    }
+  }
+  return out;
+}
+
+std::string HexJson(std::string_view bytes) { return "{\"hex\":\"" + HexEncode(bytes) + "\"}"; }
+
+std::string QuotedJson(std::string_view s) {
+  std::string out;
+  AppendJsonString(out, s);
+  return out;
+}
+
+std::string StringJson(const Value& v) {
+  const std::string& s = v.bytes();
+  const Charset cs = v.collation() ? CharsetOf(*v.collation()) : Charset::kOther;
+  switch (cs) {
+    case Charset::kBinary:
+      return HexJson(s);
+    case Charset::kLatin1:
+      return QuotedJson(Latin1ToUtf8(s));
+    case Charset::kUtf8:
+    case Charset::kAscii:
+    case Charset::kOther:
+      // Unknown charsets (no optional metadata) are shown as text when the bytes are valid UTF-8.
+      return IsValidUtf8(s) ? QuotedJson(s) : HexJson(s);
+  }
+  return HexJson(s);
+}
+
+std::string JsonNumber(double d) {
+  if (!std::isfinite(d)) return "null";
+  return fmt::format("{}", d);
+}
+
+std::string SqlQuoted(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.push_back('\'');
+  for (char ch : s) {
+    switch (ch) {
+      case '\0':
+        out += "\\0";
+        break;
+      case '\'':
+        out += "\\'";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\x1a':
+        out += "\\Z";
+        break;
+      default:
+        out.push_back(ch);
+    }
+  }
+  out.push_back('\'');
+  return out;
+}
+
+std::string SqlHex(std::string_view bytes) { return "X'" + HexEncode(bytes) + "'"; }
+
+std::string StringSql(const Value& v) {
+  const std::string& s = v.bytes();
+  const Charset cs = v.collation() ? CharsetOf(*v.collation()) : Charset::kOther;
+  switch (cs) {
+    case Charset::kBinary:
+      return SqlHex(s);
+    case Charset::kLatin1:
+      return "_latin1 " + SqlHex(s);
+    case Charset::kUtf8:
+    case Charset::kAscii:
+    case Charset::kOther:
+      // A hex literal stores the same bytes into any column; quoted text only when it is UTF-8
+      // (the connection charset) and the column is known to be text.
+      if (cs != Charset::kOther && IsValidUtf8(s)) return SqlQuoted(s);
+      return SqlHex(s);
+  }
+  return SqlHex(s);
+}
+
+}  // namespace
+
+std::string HexEncode(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char ch : bytes) {
+    const uint8_t b = static_cast<uint8_t>(ch);
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 0xF]);
+  }
+  return out;
+}
+
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const uint8_t b = static_cast<uint8_t>(s[i]);
+    size_t n = 0;
+    uint32_t cp = 0;
+    if (b < 0x80) {
+      ++i;
+      continue;
+    } else if ((b & 0xE0) == 0xC0) {
+      n = 1;
+      cp = b & 0x1F;
+    } else if ((b & 0xF0) == 0xE0) {
+      n = 2;
+      cp = b & 0x0F;
+    } else if ((b & 0xF8) == 0xF0) {
+      n = 3;
+      cp = b & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;  // sequence runs past the end
+    for (size_t k = 1; k <= n; ++k) {
+      const uint8_t c = static_cast<uint8_t>(s[i + k]);
+      if ((c & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    // Reject overlong forms, surrogates and code points past U+10FFFF.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char ch : s) {
+    const uint8_t b = static_cast<uint8_t>(ch);
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (b < 0x20) {
+          out += fmt::format("\\u{:04x}", b);
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+std::string ToJson(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kAbsent:
+    case ValueKind::kNull:
+      return "null";
+    case ValueKind::kInt:
+      return fmt::format("{}", v.int_value());
+    case ValueKind::kUint:
+      if (v.type() == ColumnType::kLongLong) return fmt::format("\"{}\"", v.uint_value());
+      return fmt::format("{}", v.uint_value());
+    case ValueKind::kBit:
+      if (v.bits() > kMaxExactJsonBits) return fmt::format("\"{}\"", v.uint_value());
+      return fmt::format("{}", v.uint_value());
+    case ValueKind::kYear:
+      return fmt::format("{}", v.uint_value());
+    case ValueKind::kFloat:
+      if (!std::isfinite(v.double_value())) return "null";
+      return fmt::format("{}", v.float_value());
+    case ValueKind::kDouble:
+      return JsonNumber(v.double_value());
+    case ValueKind::kDecimal:
+      return QuotedJson(v.bytes());
+    case ValueKind::kString:
+      return StringJson(v);
+    case ValueKind::kGeometry:
+      return HexJson(v.bytes());
+    case ValueKind::kEnum:
+      if (v.has_label()) return QuotedJson(v.bytes());
+      return fmt::format("{}", v.uint_value());
+    case ValueKind::kSet: {
+      if (!v.has_label()) return fmt::format("{}", v.uint_value());
+      std::string out = "[";
+      std::string_view rest = v.bytes();
+      bool first = true;
+      while (!rest.empty()) {
+        const size_t comma = rest.find(',');
+        if (!first) out.push_back(',');
+        first = false;
+        AppendJsonString(out, rest.substr(0, comma));
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      }
+      out.push_back(']');
+      return out;
+    }
+    case ValueKind::kDate:
+    case ValueKind::kTime:
+    case ValueKind::kDatetime:
+      return QuotedJson(v.ToText());
+    case ValueKind::kTimestamp: {
+      if (v.int_value() == 0 && v.temporal().micros == 0) return QuotedJson(v.ToText());
+      std::string text = v.ToText();
+      text[10] = 'T';
+      return QuotedJson(text + "Z");
+    }
+  }
+  return "null";
+}
+
+std::string ToSqlLiteral(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kAbsent:
+      return "DEFAULT";
+    case ValueKind::kNull:
+      return "NULL";
+    case ValueKind::kInt:
+    case ValueKind::kUint:
+    case ValueKind::kBit:
+    case ValueKind::kYear:
+    case ValueKind::kDecimal:
+      return v.ToText();
+    case ValueKind::kFloat:
+    case ValueKind::kDouble:
+      if (!std::isfinite(v.double_value())) return "NULL";
+      return v.ToText();
+    case ValueKind::kString:
+      return StringSql(v);
+    case ValueKind::kGeometry:
+      return SqlHex(v.bytes());
+    case ValueKind::kEnum:
+    case ValueKind::kSet:
+      return v.has_label() ? SqlQuoted(v.bytes()) : v.ToText();
+    case ValueKind::kDate:
+    case ValueKind::kTime:
+    case ValueKind::kDatetime:
+      return SqlQuoted(v.ToText());
+    case ValueKind::kTimestamp: {
+      if (v.int_value() == 0 && v.temporal().micros == 0) return SqlQuoted(v.ToText());
+      std::string frac;
+      if (v.fsp() > 0) {
+        frac = "." + fmt::format("{:06d}", v.temporal().micros).substr(0, v.fsp());
+      }
+      return fmt::format("FROM_UNIXTIME({}{})", v.int_value(), frac);
+    }
+  }
+  return "NULL";
+}
+
+}  // namespace safeddl::binlog
