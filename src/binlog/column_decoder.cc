@@ -44,7 +44,15 @@ Result<Value> DecodeInteger(ByteReader& r, const ColumnDef& col) {
 
 Result<Value> DecodeString(ByteReader& r, const ColumnDef& col, size_t len_bytes) {
   SAFEDDL_ASSIGN_OR_RETURN(std::string_view bytes, r.ReadLengthPrefixed(len_bytes));
-  return Value::String(col.type, std::string(bytes), col.collation);
+  std::string value(bytes);
+  // The server strips the pad character from CHAR/BINARY values in row images. Text columns read
+  // back without trailing spaces anyway, but BINARY(n) (and INET6/UUID, logged as BINARY(16))
+  // always holds n bytes: restore the 0x00 padding. Needs the charset metadata to know.
+  if (col.type == ColumnType::kString && col.real_type == ColumnType::kString &&
+      col.collation == kBinaryCollation && value.size() < col.max_length) {
+    value.resize(col.max_length, '\0');
+  }
+  return Value::String(col.type, std::move(value), col.collation);
 }
 
 Result<Value> DecodeEnum(ByteReader& r, const ColumnDef& col) {

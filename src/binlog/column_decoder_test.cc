@@ -1,0 +1,192 @@
+#include "binlog/column_decoder.h"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+
+#include "binlog/table_map_event.h"
+#include "binlog/test_util.h"
+
+namespace safeddl::binlog {
+namespace {
+
+using testing::Bytes;
+using testing::PutLe;
+
+ColumnDef Col(ColumnType type, uint16_t metadata = 0) {
+  ColumnDef c;
+  c.type = type;
+  c.metadata = metadata;
+  EXPECT_TRUE(DeriveColumnMetadata(c, 0).ok());
+  return c;
+}
+
+Value Decode(const std::string& bytes, const ColumnDef& col) {
+  ByteReader r(bytes);
+  Result<Value> v = DecodeColumnValue(r, col);
+  EXPECT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_TRUE(r.empty()) << "unread bytes";
+  return v.ok() ? *v : Value();
+}
+
+TEST(ColumnDecoderTest, IntegersSignedAndUnsigned) {
+  ColumnDef tiny = Col(ColumnType::kTiny);
+  EXPECT_EQ(ToJson(Decode(Bytes({0x80}), tiny)), "-128");
+  tiny.is_unsigned = true;
+  EXPECT_EQ(ToJson(Decode(Bytes({0xff}), tiny)), "255");
+  ColumnDef i24 = Col(ColumnType::kInt24);
+  EXPECT_EQ(ToJson(Decode(Bytes({0x00, 0x00, 0x80}), i24)), "-8388608");
+  i24.is_unsigned = true;
+  EXPECT_EQ(ToJson(Decode(Bytes({0xff, 0xff, 0xff}), i24)), "16777215");
+  ColumnDef big = Col(ColumnType::kLongLong);
+  EXPECT_EQ(ToJson(Decode(Bytes({0, 0, 0, 0, 0, 0, 0, 0x80}), big)), "-9223372036854775808");
+  big.is_unsigned = true;
+  const Value max = Decode(std::string(8, '\xff'), big);
+  EXPECT_EQ(ToJson(max), "\"18446744073709551615\"");  // BIGINT UNSIGNED as a string
+  EXPECT_EQ(ToSqlLiteral(max), "18446744073709551615");
+}
+
+TEST(ColumnDecoderTest, ReinterpretUnsignedWithoutMetadata) {
+  const Value v = Decode(Bytes({0xff, 0xff}), Col(ColumnType::kShort));
+  EXPECT_EQ(v.int_value(), -1);
+  EXPECT_EQ(ReinterpretUnsigned(v).uint_value(), 65535u);
+}
+
+TEST(ColumnDecoderTest, FloatAndDouble) {
+  std::string f;
+  PutLe(f, std::bit_cast<uint32_t>(3.14f), 4);
+  EXPECT_EQ(ToJson(Decode(f, Col(ColumnType::kFloat, 4))), "3.14");
+  std::string d;
+  PutLe(d, std::bit_cast<uint64_t>(-2.718281828459045), 8);
+  EXPECT_EQ(ToSqlLiteral(Decode(d, Col(ColumnType::kDouble, 8))), "-2.718281828459045");
+}
+
+TEST(ColumnDecoderTest, Bits) {
+  // BIT(10): metadata byte 0 = 10 % 8, byte 1 = 10 / 8; value big-endian in 2 bytes.
+  EXPECT_EQ(ToJson(Decode(Bytes({0x02, 0xaa}), Col(ColumnType::kBit, 0x0102))), "682");
+  const Value b64 = Decode(std::string(8, '\xff'), Col(ColumnType::kBit, 0x0800));
+  EXPECT_EQ(ToJson(b64), "\"18446744073709551615\"");
+  EXPECT_EQ(ToJson(Decode(Bytes({0x01}), Col(ColumnType::kBit, 0x0001))), "1");
+}
+
+TEST(ColumnDecoderTest, DecimalColumn) {
+  const Value v = Decode(Bytes({0x7E, 0xF2, 0x04, 0xC7, 0x2D, 0xFB, 0x2D}),
+                         Col(ColumnType::kNewDecimal, 0x040e));  // (14,4)
+  EXPECT_EQ(ToJson(v), "\"-1234567890.1234\"");
+  EXPECT_EQ(ToSqlLiteral(v), "-1234567890.1234");
+}
+
+TEST(ColumnDecoderTest, VarcharLengthPrefixDependsOnMaxLength) {
+  ColumnDef short_vc = Col(ColumnType::kVarchar, 20);
+  short_vc.collation = 45;
+  EXPECT_EQ(ToJson(Decode(Bytes({3, 'a', '"', 'c'}), short_vc)), "\"a\\\"c\"");
+  ColumnDef long_vc = Col(ColumnType::kVarchar, 1200);
+  long_vc.collation = 45;
+  const Value v = Decode(Bytes({2, 0, 'i', '\''}), long_vc);
+  EXPECT_EQ(ToSqlLiteral(v), "'i\\''");
+}
+
+TEST(ColumnDecoderTest, CharOver255BytesUsesTwoByteLength) {
+  // CHAR(255) utf8mb4 = 1020 bytes: metadata 0xce 0xfc as logged by MariaDB 10.11.
+  ColumnDef c = Col(ColumnType::kString, 0xfcce);
+  EXPECT_EQ(c.real_type, ColumnType::kString);
+  EXPECT_EQ(c.max_length, 1020u);
+  EXPECT_EQ(Decode(Bytes({1, 0, 'x'}), c).bytes(), "x");
+}
+
+TEST(ColumnDecoderTest, BinaryIsZeroPaddedAndHex) {
+  ColumnDef c = Col(ColumnType::kString, 0x10fe);  // BINARY(16)
+  c.collation = kBinaryCollation;
+  const Value v = Decode(Bytes({2, 0x12, 0x3e}), c);
+  EXPECT_EQ(v.bytes().size(), 16u);
+  EXPECT_EQ(ToJson(v), "{\"hex\":\"123e0000000000000000000000000000\"}");
+  EXPECT_EQ(ToSqlLiteral(v), "X'123e0000000000000000000000000000'");
+}
+
+TEST(ColumnDecoderTest, BlobsAndLatin1Text) {
+  ColumnDef blob = Col(ColumnType::kBlob, 2);
+  blob.collation = kBinaryCollation;
+  EXPECT_EQ(ToJson(Decode(Bytes({0, 0}), blob)), "{\"hex\":\"\"}");
+  ColumnDef text = Col(ColumnType::kBlob, 4);
+  text.collation = 8;  // latin1_swedish_ci
+  const Value v = Decode(Bytes({4, 0, 0, 0, 'c', 'a', 'f', 0xe9}), text);
+  EXPECT_EQ(ToJson(v), "\"caf\xc3\xa9\"");
+  EXPECT_EQ(ToSqlLiteral(v), "_latin1 X'636166e9'");
+  ColumnDef lt = Col(ColumnType::kBlob, 4);
+  lt.collation = 45;
+  EXPECT_EQ(ToJson(Decode(Bytes({4, 0, 0, 0, 0xf0, 0x9f, 0x98, 0x80}), lt)),
+            "\"\xf0\x9f\x98\x80\"");
+}
+
+TEST(ColumnDecoderTest, EnumAndSetWithAndWithoutLabels) {
+  ColumnDef e = Col(ColumnType::kString, 0x01f7);  // ENUM, pack length 1
+  EXPECT_EQ(ToJson(Decode(Bytes({2}), e)), "2");
+  e.enum_values = {"a", "b", "c"};
+  EXPECT_EQ(ToJson(Decode(Bytes({2}), e)), "\"b\"");
+  EXPECT_EQ(ToSqlLiteral(Decode(Bytes({2}), e)), "'b'");
+  ColumnDef s = Col(ColumnType::kString, 0x01f8);  // SET, pack length 1
+  EXPECT_EQ(ToJson(Decode(Bytes({5}), s)), "5");
+  s.set_values = {"x", "y", "z"};
+  EXPECT_EQ(ToJson(Decode(Bytes({5}), s)), "[\"x\",\"z\"]");
+  EXPECT_EQ(ToSqlLiteral(Decode(Bytes({5}), s)), "'x,z'");
+  EXPECT_EQ(ToJson(Decode(Bytes({0}), s)), "[]");
+  ByteReader bad(Bytes({8}), 50);
+  Status st = DecodeColumnValue(bad, s).status();
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_NE(st.message().find("offset 50"), std::string::npos);
+}
+
+TEST(ColumnDecoderTest, TemporalColumnsRender) {
+  const Value ts =
+      Decode(Bytes({0x65, 0x53, 0xf1, 0x00, 0x04, 0xce}), Col(ColumnType::kTimestamp2, 3));
+  EXPECT_EQ(ToJson(ts), "\"2023-11-14T22:13:20.123Z\"");
+  EXPECT_EQ(ToSqlLiteral(ts), "FROM_UNIXTIME(1700000000.123)");
+  const Value zero = Decode(Bytes({0, 0, 0, 0}), Col(ColumnType::kTimestamp2, 0));
+  EXPECT_EQ(ToSqlLiteral(zero), "'0000-00-00 00:00:00'");
+  const Value d = Decode(Bytes({0, 0, 0}), Col(ColumnType::kDate));
+  EXPECT_EQ(ToJson(d), "\"0000-00-00\"");
+  const Value y = Decode(Bytes({0}), Col(ColumnType::kYear));
+  EXPECT_EQ(ToJson(y), "0");
+  EXPECT_EQ(y.ToText(), "0000");
+  const Value t = Decode(Bytes({0x4b, 0x91, 0x05}), Col(ColumnType::kTime2, 0));
+  EXPECT_EQ(ToSqlLiteral(t), "'-838:59:59'");
+}
+
+TEST(ColumnDecoderTest, GeometryIsHex) {
+  const Value g = Decode(Bytes({3, 0, 0, 0, 1, 2, 3}), Col(ColumnType::kGeometry, 4));
+  EXPECT_EQ(ToJson(g), "{\"hex\":\"010203\"}");
+}
+
+TEST(ColumnDecoderTest, LengthPastBufferIsCorruption) {
+  ColumnDef blob = Col(ColumnType::kBlob, 4);
+  ByteReader r(Bytes({0xff, 0xff, 0xff, 0x7f, 'x'}), 200);
+  Status s = DecodeColumnValue(r, blob).status();
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_EQ(s.message(), "truncated at offset 204: need 2147483647 bytes, 1 left");
+}
+
+TEST(ColumnDecoderTest, BadMetadataIsCorruption) {
+  ColumnDef c;
+  c.type = ColumnType::kNewDecimal;
+  c.metadata = 0x0346;  // precision 70
+  Status s = DeriveColumnMetadata(c, 12);
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_NE(s.message().find("offset 12"), std::string::npos);
+  c.type = ColumnType::kDatetime2;
+  c.metadata = 9;
+  EXPECT_EQ(DeriveColumnMetadata(c, 0).code(), StatusCode::kCorruption);
+}
+
+TEST(ValueRenderTest, EscapingAndInvalidUtf8) {
+  const Value v = Value::String(ColumnType::kVarchar, std::string("a\0b\\\n\x1a", 6), 45);
+  EXPECT_EQ(ToSqlLiteral(v), "'a\\0b\\\\\\n\\Z'");
+  EXPECT_EQ(ToJson(v), "\"a\\u0000b\\\\\\n\\u001a\"");
+  const Value bad = Value::String(ColumnType::kVarchar, "\xc3(", 45);
+  EXPECT_EQ(ToJson(bad), "{\"hex\":\"c328\"}");
+  EXPECT_EQ(ToSqlLiteral(bad), "X'c328'");
+  EXPECT_EQ(ToSqlLiteral(Value::Null(ColumnType::kLong)), "NULL");
+  EXPECT_EQ(ToJson(Value::Null(ColumnType::kLong)), "null");
+}
+
+}  // namespace
+}  // namespace safeddl::binlog
