@@ -5,6 +5,8 @@
 
 #include <mutex>
 
+#include "common/strings.h"
+#include "mysql/defaults_file.h"
 #include "mysql/errors.h"
 #include "mysql/session_log.h"
 
@@ -63,6 +65,23 @@ Status ApplyOptions(MYSQL* h, const ConnectOptions& o) {
   return Status::OK();
 }
 
+// "user@host:port" with what --defaults-file supplies filled in, for messages.
+std::string ResolvedEndpoint(const ConnectOptions& given) {
+  if (given.defaults_file.empty()) return given.Describe();
+  ConnectOptions resolved = given;
+  const auto file = ParseClientOptions(ReadFileToString(given.defaults_file).value_or(""));
+  auto fill = [&file](std::string& field, const char* key) {
+    if (auto it = file.find(key); field.empty() && it != file.end()) field = it->second;
+  };
+  fill(resolved.user, "user");
+  fill(resolved.host, "host");
+  if (resolved.host.empty()) fill(resolved.socket, "socket");
+  if (auto it = file.find("port"); resolved.port == 0 && it != file.end()) {
+    resolved.port = static_cast<unsigned>(ParseUint64(it->second).value_or(0));
+  }
+  return resolved.Describe();
+}
+
 }  // namespace
 
 void MysqlHandleDeleter::operator()(st_mysql* handle) const { mysql_close(handle); }
@@ -80,15 +99,16 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectOptions& optio
                                  OrNull(options.database), options.port, OrNull(options.socket),
                                  CLIENT_MULTI_RESULTS);
   if (ok == nullptr) {
-    Status s = StatusFromHandle(handle.get(), "cannot connect to " + options.Describe());
+    const std::string endpoint = ResolvedEndpoint(options);
+    Status s = StatusFromHandle(handle.get(), "cannot connect to " + endpoint);
     if (log)
-      log->Record(0, "-- connect " + options.Describe(),
+      log->Record(0, "-- connect " + endpoint,
                   MillisBetween(start, SystemClock::Get().Now()), 0, 0, s);
     return s;
   }
   std::unique_ptr<Connection> conn(new Connection(std::move(handle), options, log));
   if (log) {
-    log->Record(conn->id_, "-- connect " + options.Describe(),
+    log->Record(conn->id_, "-- connect " + ResolvedEndpoint(options),
                 MillisBetween(start, SystemClock::Get().Now()), 0, 0, Status::OK());
   }
   SAFEDDL_ASSIGN_OR_RETURN(ResultSet info, conn->Query("SELECT VERSION(), @@version_comment"));

@@ -1,0 +1,389 @@
+#include "sandbox/sandbox.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <thread>
+#include <algorithm>
+
+#include "common/log.h"
+#include "common/strings.h"
+#include "mysql/connection.h"
+#include "mysql/quote.h"
+#include "sandbox/ports.h"
+#include "sandbox/sandbox_state.h"
+#include "sandbox/server_process.h"
+
+namespace safeddl::sandbox {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr auto kStartTimeout = std::chrono::seconds(60);
+constexpr auto kStopTimeout = std::chrono::seconds(60);
+constexpr auto kReplicationTimeout = std::chrono::seconds(30);
+constexpr size_t kMaxSocketPath = 100;  // sockaddr_un::sun_path is 108 bytes
+constexpr size_t kPasswordLength = 24;
+constexpr char kReplicationUser[] = "repl";
+constexpr char kStateFile[] = "sandbox.json";
+
+Status ValidateName(const std::string& name) {
+  if (name.empty() || name.size() > 64) {
+    return InvalidArgumentError("a sandbox name must have 1 to 64 characters");
+  }
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
+      return InvalidArgumentError(fmt::format(
+          "sandbox name '{}' may contain only letters, digits, '_' and '-'", name));
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::string> GeneratePassword() {
+  static constexpr char kAlphabet[] =
+      "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  std::string bytes(kPasswordLength, '\0');
+  if (!urandom.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+    return IoError("cannot read /dev/urandom to generate a password");
+  }
+  std::string out;
+  for (unsigned char b : bytes) out += kAlphabet[b % (sizeof(kAlphabet) - 1)];
+  return out;
+}
+
+Status MakeDirectory(const std::string& path) {
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (ec) {
+    return IoError(fmt::format("cannot create directory '{}': {}", path, ec.message()));
+  }
+  if (::access(path.c_str(), W_OK) != 0) {
+    return IoError(fmt::format("directory '{}' is not writable: {}", path, std::strerror(errno)));
+  }
+  ::chmod(path.c_str(), 0700);
+  return Status::OK();
+}
+
+Status WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out || !(out << content) || !out.flush()) {
+    return IoError(fmt::format("cannot write '{}'", path));
+  }
+  ::chmod(path.c_str(), 0600);
+  return Status::OK();
+}
+
+std::string ServerConfig(const ServerInstance& s, bool performance_schema) {
+  std::string cfg = fmt::format(
+      "# safeddl sandbox server '{}': throwaway, loopback only. Generated; edits are lost.\n"
+      "[mariadbd]\n"
+      "datadir={}/data\n"
+      "socket={}\n"
+      "port={}\n"
+      "bind-address=127.0.0.1\n"
+      "pid-file={}/mariadbd.pid\n"
+      "log-error={}\n"
+      "server-id={}\n"
+      "log-bin=mariadb-bin\n"
+      "relay-log=relay-bin\n"
+      "binlog-format=ROW\n"
+      "binlog-row-image=FULL\n"
+      "binlog-row-metadata=FULL\n"
+      "log-slave-updates=ON\n"
+      "gtid-strict-mode=ON\n"
+      "skip-name-resolve\n"
+      "max-connections=500\n"
+      "innodb-buffer-pool-size=256M\n"
+      "innodb-log-file-size=256M\n"
+      "innodb-flush-log-at-trx-commit=2\n"
+      "sync-binlog=0\n"
+      "performance-schema={}\n",
+      s.role, s.dir, s.socket, s.port, s.dir, s.error_log, s.server_id,
+      performance_schema ? "ON" : "OFF");
+  if (::geteuid() == 0) cfg += "user=root\n";
+  return cfg;
+}
+
+std::string ClientConfig(const ServerInstance& s, const std::string& password) {
+  return fmt::format(
+      "# Connection settings for safeddl sandbox server '{}'. Contains its password: keep 0600.\n"
+      "[client]\n"
+      "user={}\n"
+      "password={}\n"
+      "host={}\n"
+      "port={}\n",
+      s.role, kSandboxUser, password, s.host, s.port);
+}
+
+ServerInstance DescribeServer(const std::string& sandbox_dir, const std::string& role,
+                              unsigned port) {
+  ServerInstance s;
+  s.role = role;
+  s.port = port;
+  s.server_id = port;  // unique on this host, and easy to recognise
+  s.dir = sandbox_dir + "/" + role;
+  s.socket = s.dir + "/mariadbd.sock";
+  if (s.socket.size() > kMaxSocketPath) s.socket = fmt::format("/tmp/safeddl-sandbox-{}.sock", port);
+  s.config = s.dir + "/my.cnf";
+  s.client_config = s.dir + "/client.cnf";
+  s.error_log = s.dir + "/error.log";
+  return s;
+}
+
+Result<std::unique_ptr<mysql::Connection>> ConnectAsRoot(const ServerInstance& s,
+                                                         const std::string& password) {
+  mysql::ConnectOptions o;
+  o.socket = s.socket;
+  o.user = "root";
+  o.password = password;
+  return mysql::Connection::Open(o);
+}
+
+// Creates the sandbox user, the replication user, and locks root behind the password. Nothing
+// of it is binlogged, so replicas set up the same way stay consistent.
+Status BootstrapAccounts(const ServerInstance& s, const std::string& password) {
+  SAFEDDL_ASSIGN_OR_RETURN(auto conn, ConnectAsRoot(s, ""));
+  const std::string pw = mysql::QuoteString(password);
+  const std::string user = mysql::QuoteString(kSandboxUser);
+  const std::string repl = mysql::QuoteString(kReplicationUser);
+  const std::vector<std::string> statements = {
+      "SET SESSION sql_log_bin = 0",
+      "DROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1', ''@'localhost'",
+      fmt::format("CREATE USER {}@'localhost' IDENTIFIED BY {}", user, pw),
+      fmt::format("CREATE USER {}@'127.0.0.1' IDENTIFIED BY {}", user, pw),
+      fmt::format("GRANT ALL PRIVILEGES ON *.* TO {}@'localhost' WITH GRANT OPTION", user),
+      fmt::format("GRANT ALL PRIVILEGES ON *.* TO {}@'127.0.0.1' WITH GRANT OPTION", user),
+      fmt::format("CREATE USER {}@'127.0.0.1' IDENTIFIED BY {}", repl, pw),
+      fmt::format("GRANT REPLICATION SLAVE ON *.* TO {}@'127.0.0.1'", repl),
+      fmt::format("ALTER USER 'root'@'localhost' IDENTIFIED BY {}", pw),
+  };
+  // Other root@<hostname> accounts that mariadb-install-db made without a password.
+  SAFEDDL_ASSIGN_OR_RETURN(
+      mysql::ResultSet others,
+      conn->Query("SELECT Host FROM mysql.user WHERE User = 'root' AND Host <> 'localhost'"));
+  for (const std::string& st : statements) SAFEDDL_RETURN_IF_ERROR(conn->Execute(st));
+  for (const mysql::Row& row : others.rows()) {
+    SAFEDDL_RETURN_IF_ERROR(conn->Execute(
+        fmt::format("DROP USER IF EXISTS 'root'@{}", mysql::QuoteString(row[0].value_or("")))));
+  }
+  return Status::OK();
+}
+
+Status StartReplication(const ServerInstance& replica, const ServerInstance& primary,
+                        const std::string& password) {
+  SAFEDDL_ASSIGN_OR_RETURN(auto conn, ConnectAsRoot(replica, password));
+  SAFEDDL_RETURN_IF_ERROR(conn->Execute(fmt::format(
+      "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = {}, MASTER_USER = {}, "
+      "MASTER_PASSWORD = {}, MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1",
+      primary.port, mysql::QuoteString(kReplicationUser), mysql::QuoteString(password))));
+  SAFEDDL_RETURN_IF_ERROR(conn->Execute("START SLAVE"));
+  const auto deadline = std::chrono::steady_clock::now() + kReplicationTimeout;
+  std::string last_error;
+  while (std::chrono::steady_clock::now() < deadline) {
+    SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet st, conn->Query("SHOW SLAVE STATUS"));
+    if (!st.empty()) {
+      const mysql::Row& row = st[0];
+      if (row.GetString("Slave_IO_Running") == "Yes" && row.GetString("Slave_SQL_Running") == "Yes") {
+        return Status::OK();
+      }
+      last_error = row.GetString("Last_IO_Error") + " " + row.GetString("Last_SQL_Error");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return TimeoutError(fmt::format("replica {} did not start replicating within {}s: {}",
+                                  replica.role, kReplicationTimeout.count(),
+                                  TrimWhitespace(last_error)));
+}
+
+// Stops whatever servers a failed CreateNew() left running, found by their pid files.
+void StopLeftovers(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string server_dir = entry.path().string();
+    auto pid_text = ReadFileToString(server_dir + "/mariadbd.pid");
+    auto pid = pid_text ? ParseInt64(TrimWhitespace(*pid_text)) : std::nullopt;
+    if (pid) StopServer(static_cast<int>(*pid), server_dir + "/my.cnf", kStopTimeout).IgnoreError();
+  }
+}
+
+Status SaveState(const SandboxInfo& info) {
+  SandboxInfo stored = info;
+  stored.already_running = false;
+  return WriteFile(info.dir + "/" + kStateFile, ToJson(stored).dump(2) + "\n");
+}
+
+void RefreshRunning(SandboxInfo& info) {
+  for (ServerInstance& s : info.servers) s.running = IsServerAlive(s.pid, s.config);
+}
+
+// Restarts the stopped servers of an existing sandbox from their datadirs.
+Status Restart(SandboxInfo& info, const std::string& server_binary) {
+  for (ServerInstance& s : info.servers) {
+    if (s.running) continue;
+    SAFEDDL_ASSIGN_OR_RETURN(s.pid, StartServer(server_binary, s.config, s.error_log));
+    SAFEDDL_RETURN_IF_ERROR(WaitForSocket(s.pid, s.socket, s.error_log, kStartTimeout)
+                                .WithContext("restarting sandbox server " + s.role));
+    s.running = true;
+  }
+  return SaveState(info);
+}
+
+Result<SandboxInfo> CreateNew(const SandboxSpec& spec, const std::string& dir,
+                              const std::string& server_binary) {
+  std::vector<unsigned> ports;
+  if (spec.port != 0) {
+    if (!IsPortFree(spec.port)) {
+      return FailedPreconditionError(fmt::format(
+          "port {} is in use on 127.0.0.1: choose another with --port, or leave it out to take "
+          "the first free one",
+          spec.port));
+    }
+    ports.push_back(spec.port);
+    if (spec.replicas > 0) {
+      SAFEDDL_ASSIGN_OR_RETURN(auto more, FindFreePorts(spec.port + 1, spec.replicas));
+      ports.insert(ports.end(), more.begin(), more.end());
+    }
+  } else {
+    SAFEDDL_ASSIGN_OR_RETURN(ports, FindFreePorts(kDefaultFirstPort, 1 + spec.replicas));
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(std::string password, GeneratePassword());
+
+  SandboxInfo info;
+  info.name = spec.name;
+  info.dir = dir;
+  for (size_t i = 0; i < ports.size(); ++i) {
+    info.servers.push_back(
+        DescribeServer(dir, i == 0 ? "primary" : fmt::format("replica{}", i), ports[i]));
+  }
+  for (ServerInstance& s : info.servers) {
+    SAFEDDL_RETURN_IF_ERROR(MakeDirectory(s.dir + "/data"));
+    SAFEDDL_RETURN_IF_ERROR(InitializeDatadir(s.dir + "/data", s.dir + "/install-db.log"));
+    SAFEDDL_RETURN_IF_ERROR(WriteFile(s.config, ServerConfig(s, spec.performance_schema)));
+    SAFEDDL_ASSIGN_OR_RETURN(s.pid, StartServer(server_binary, s.config, s.error_log));
+    SAFEDDL_RETURN_IF_ERROR(WaitForSocket(s.pid, s.socket, s.error_log, kStartTimeout)
+                                .WithContext("starting sandbox server " + s.role));
+    s.running = true;
+    SAFEDDL_RETURN_IF_ERROR(BootstrapAccounts(s, password).WithContext("creating accounts"));
+    SAFEDDL_RETURN_IF_ERROR(WriteFile(s.client_config, ClientConfig(s, password)));
+  }
+  for (size_t i = 1; i < info.servers.size(); ++i) {
+    SAFEDDL_RETURN_IF_ERROR(StartReplication(info.servers[i], info.servers[0], password));
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(auto conn, ConnectAsRoot(info.servers[0], password));
+  SAFEDDL_ASSIGN_OR_RETURN(auto version, conn->QueryValue("SELECT VERSION()"));
+  info.version = version.value_or("");
+  SAFEDDL_RETURN_IF_ERROR(SaveState(info));
+  return info;
+}
+
+}  // namespace
+
+std::string DefaultRoot() {
+  if (const char* env = std::getenv("SAFEDDL_SANDBOX_DIR"); env && *env) return env;
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : "/tmp") + "/.safeddl/sandboxes";
+}
+
+Result<SandboxInfo> Load(const std::string& dir) {
+  const std::string path = dir + "/" + kStateFile;
+  auto text = ReadFileToString(path);
+  if (!text) return NotFoundError(fmt::format("no sandbox at '{}' ({} missing)", dir, kStateFile));
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return CorruptionError(fmt::format("'{}' is not valid JSON", path));
+  return FromJson(j);
+}
+
+Result<SandboxInfo> Up(const SandboxSpec& spec) {
+  SAFEDDL_RETURN_IF_ERROR(ValidateName(spec.name));
+  if (spec.replicas < 0 || spec.replicas > 8) {
+    return InvalidArgumentError("--replicas must be between 0 and 8");
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(std::string server_binary, FindServerBinary());
+  const std::string root = spec.root.empty() ? DefaultRoot() : spec.root;
+  const std::string dir = root + "/" + spec.name;
+
+  if (fs::exists(dir + "/" + kStateFile)) {
+    SAFEDDL_ASSIGN_OR_RETURN(SandboxInfo info, Load(dir));
+    RefreshRunning(info);
+    bool all_running = true;
+    for (const ServerInstance& s : info.servers) all_running = all_running && s.running;
+    if (all_running) {
+      info.already_running = true;
+      return info;
+    }
+    SAFEDDL_RETURN_IF_ERROR(Restart(info, server_binary));
+    return info;
+  }
+  if (fs::exists(dir) && !fs::is_empty(dir)) {
+    return AlreadyExistsError(fmt::format(
+        "'{}' exists but holds no sandbox: remove it or choose another --name/--dir", dir));
+  }
+  SAFEDDL_RETURN_IF_ERROR(MakeDirectory(dir));
+  Result<SandboxInfo> created = CreateNew(spec, dir, server_binary);
+  if (!created.ok()) {
+    // Leave nothing behind: the error already carries the tail of the failing server's log.
+    StopLeftovers(dir);
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    return created.status();
+  }
+  return created;
+}
+
+Status Down(const std::string& root_in, const std::string& name, bool keep) {
+  SAFEDDL_RETURN_IF_ERROR(ValidateName(name));
+  const std::string root = root_in.empty() ? DefaultRoot() : root_in;
+  const std::string dir = root + "/" + name;
+  Result<SandboxInfo> info = Load(dir);
+  if (!info.ok()) {
+    if (info.status().code() == StatusCode::kNotFound) {
+      return NotFoundError(fmt::format("no sandbox named '{}' under '{}' (see: safeddl sandbox list)", name, root));
+    }
+    return info.status();
+  }
+  for (auto it = info->servers.rbegin(); it != info->servers.rend(); ++it) {
+    SAFEDDL_RETURN_IF_ERROR(StopServer(it->pid, it->config, kStopTimeout)
+                                .WithContext("stopping sandbox server " + it->role));
+  }
+  if (!keep) {
+    std::error_code ec;
+    for (const ServerInstance& s : info->servers) {
+      if (s.socket.rfind("/tmp/", 0) == 0) fs::remove(s.socket, ec);
+    }
+    fs::remove_all(dir, ec);
+    if (ec) return IoError(fmt::format("cannot remove '{}': {}", dir, ec.message()));
+  }
+  return Status::OK();
+}
+
+Result<std::vector<SandboxInfo>> List(const std::string& root_in) {
+  const std::string root = root_in.empty() ? DefaultRoot() : root_in;
+  std::vector<SandboxInfo> out;
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return out;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    if (!entry.is_directory() || !fs::exists(entry.path() / kStateFile)) continue;
+    Result<SandboxInfo> info = Load(entry.path().string());
+    if (!info.ok()) {
+      LogWarning("skipping {}: {}", entry.path().string(), info.status().message());
+      continue;
+    }
+    RefreshRunning(*info);
+    out.push_back(std::move(*info));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const SandboxInfo& a, const SandboxInfo& b) { return a.name < b.name; });
+  return out;
+}
+
+}  // namespace safeddl::sandbox

@@ -1,0 +1,49 @@
+// Test kit for integration tests against the real sandbox server started by the ctest fixture
+// `sandbox_up` (tests/CMakeLists.txt). It finds the sandbox through $SAFEDDL_TEST_SANDBOX (the
+// JSON `safeddl sandbox up --json` printed) and runs the built binary from $SAFEDDL_BIN.
+//
+// Every test that changes data does so in its own database (UniqueDatabase) and drops it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mysql/connect_options.h"
+#include "mysql/connection.h"
+#include "sandbox/sandbox.h"
+
+namespace safeddl::testkit {
+
+// The fixture's sandbox; aborts the test program with a clear message when it is missing.
+const sandbox::SandboxInfo& Sandbox();
+const sandbox::ServerInstance& Primary();
+const sandbox::ServerInstance& Replica(int index);  // index from 1
+
+// Options that reach `server` through its client.cnf (user, password, host, port).
+mysql::ConnectOptions OptionsFor(const sandbox::ServerInstance& server);
+// Connects or fails the calling test (ADD_FAILURE) and returns null.
+std::unique_ptr<mysql::Connection> Connect(const mysql::ConnectOptions& options);
+std::unique_ptr<mysql::Connection> ConnectPrimary();
+
+// The sandbox user's password, read from the primary's client.cnf (tests only).
+std::string SandboxPassword();
+
+// A fresh database named `<prefix>_<pid>_<n>`, created on the primary.
+std::string UniqueDatabase(mysql::Connection& conn, const std::string& prefix);
+
+// Runs the safeddl binary with `args`; captures stdout and stderr.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+CommandResult RunSafeddl(const std::vector<std::string>& args);
+
+// Runs `sql` and fails the calling test when it errors.
+void MustExecute(mysql::Connection& conn, const std::string& sql);
+// The first column of the first row, or "" (fails the test on error).
+std::string MustQueryValue(mysql::Connection& conn, const std::string& sql);
+
+}  // namespace safeddl::testkit
