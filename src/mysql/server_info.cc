@@ -77,4 +77,17 @@ std::string_view ServerInfo::ShowReplicaStatusStatement() const {
   return AtLeast(8, 0, 22) ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
 }
 
+std::string_view ServerInfo::ReplicaHostsPrivilege() const {
+  return IsMariaDB() && AtLeast(10, 5, 2) ? "REPLICATION MASTER ADMIN" : "REPLICATION SLAVE";
+}
+
+std::string_view ServerInfo::ReplicaStatusPrivilege() const {
+  if (!IsMariaDB() || !AtLeast(10, 5, 2)) return "REPLICATION CLIENT";
+  return AtLeast(10, 5, 9) ? "SLAVE MONITOR" : "REPLICATION SLAVE ADMIN";
+}
+
+bool ServerInfo::SuperCoversAdminPrivileges() const { return !IsMariaDB() || !AtLeast(11, 0); }
+
+bool ServerInfo::HasMetadataLockInfoPlugin() const { return IsMariaDB(); }
+
 }  // namespace safeddl::mysql

@@ -50,6 +50,18 @@ class ServerInfo {
   std::string_view ShowReplicaHostsStatement() const;
   // Statement showing this server's own replication (replica side) status.
   std::string_view ShowReplicaStatusStatement() const;
+  // The privilege SHOW REPLICA HOSTS needs (MariaDB 10.5.2+ asks for REPLICATION MASTER ADMIN,
+  // which SUPER does not cover there).
+  std::string_view ReplicaHostsPrivilege() const;
+  // The privilege SHOW REPLICA STATUS needs, spelled as USER_PRIVILEGES lists it (MariaDB 10.11
+  // lists REPLICA MONITOR as "SLAVE MONITOR").
+  std::string_view ReplicaStatusPrivilege() const;
+  // True when a SUPER grant still lets the session do what the fine-grained admin privileges
+  // allow (KILL others' threads, SHOW MASTER STATUS): MySQL, and MariaDB before 11.0 (verified
+  // on 10.11). MariaDB 11.0 stopped SUPER implying them.
+  bool SuperCoversAdminPrivileges() const;
+  // True when the server ships the METADATA_LOCK_INFO plugin (MariaDB only).
+  bool HasMetadataLockInfoPlugin() const;
 
  private:
   Flavor flavor_ = Flavor::kMariaDB;

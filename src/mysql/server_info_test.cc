@@ -36,6 +36,31 @@ TEST(ServerInfoTest, ParsesMySQL) {
   EXPECT_EQ(info->ConnectionAdminPrivilege(), "CONNECTION_ADMIN");
 }
 
+TEST(ServerInfoTest, ReadinessPrivilegesFollowFlavourAndVersion) {
+  auto mariadb = ServerInfo::Parse("10.11.19-MariaDB-0+deb12u1", "");
+  ASSERT_TRUE(mariadb.ok());
+  EXPECT_EQ(mariadb->ReplicaHostsPrivilege(), "REPLICATION MASTER ADMIN");
+  EXPECT_EQ(mariadb->ReplicaStatusPrivilege(), "SLAVE MONITOR");
+  EXPECT_TRUE(mariadb->SuperCoversAdminPrivileges());
+  EXPECT_TRUE(mariadb->HasMetadataLockInfoPlugin());
+
+  auto mariadb11 = ServerInfo::Parse("11.4.2-MariaDB", "");
+  ASSERT_TRUE(mariadb11.ok());
+  EXPECT_FALSE(mariadb11->SuperCoversAdminPrivileges());
+
+  auto old_mariadb = ServerInfo::Parse("10.4.8-MariaDB", "");
+  ASSERT_TRUE(old_mariadb.ok());
+  EXPECT_EQ(old_mariadb->ReplicaHostsPrivilege(), "REPLICATION SLAVE");
+  EXPECT_EQ(old_mariadb->ReplicaStatusPrivilege(), "REPLICATION CLIENT");
+
+  auto mysql = ServerInfo::Parse("8.0.36", "MySQL Community Server - GPL");
+  ASSERT_TRUE(mysql.ok());
+  EXPECT_EQ(mysql->ReplicaHostsPrivilege(), "REPLICATION SLAVE");
+  EXPECT_EQ(mysql->ReplicaStatusPrivilege(), "REPLICATION CLIENT");
+  EXPECT_TRUE(mysql->SuperCoversAdminPrivileges());
+  EXPECT_FALSE(mysql->HasMetadataLockInfoPlugin());
+}
+
 TEST(ServerInfoTest, RejectsGarbage) {
   EXPECT_EQ(ServerInfo::Parse("garbage", "").status().code(), StatusCode::kInvalidArgument);
 }
