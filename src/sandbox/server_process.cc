@@ -89,6 +89,13 @@ bool SocketAccepts(const std::string& path) {
 }  // namespace
 
 Result<std::string> FindServerBinary() {
+  if (const char* override_path = std::getenv("SAFEDDL_MARIADBD"); override_path && *override_path) {
+    if (::access(override_path, X_OK) == 0) return std::string(override_path);
+    return NotFoundError(fmt::format(
+        "mariadbd not found at $SAFEDDL_MARIADBD ({}): fix the path, or unset it to use Debian's "
+        "mariadb-server package (sudo apt-get install mariadb-server)",
+        override_path));
+  }
   auto found = FindExecutable("mariadbd", {"/usr/sbin", "/usr/libexec", "/usr/local/sbin"});
   if (!found) {
     return NotFoundError(

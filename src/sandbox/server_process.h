@@ -12,8 +12,8 @@
 
 namespace safeddl::sandbox {
 
-// Finds the mariadbd binary (PATH, then /usr/sbin, /usr/libexec). The error names the Debian
-// package to install.
+// Finds the mariadbd binary: $SAFEDDL_MARIADBD when set, else PATH, /usr/sbin, /usr/libexec.
+// The error names the Debian package to install.
 Result<std::string> FindServerBinary();
 // Finds mariadb-install-db next to mariadbd or on PATH.
 Result<std::string> FindInstallDbBinary();

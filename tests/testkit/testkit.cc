@@ -89,7 +89,8 @@ std::string UniqueDatabase(mysql::Connection& conn, const std::string& prefix) {
   return name;
 }
 
-CommandResult RunSafeddl(const std::vector<std::string>& args) {
+CommandResult RunSafeddl(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env) {
   const char* bin = std::getenv("SAFEDDL_BIN");
   if (bin == nullptr) Die("SAFEDDL_BIN is not set: run the tests through ctest");
   const std::string out_path = TempPath("out");
@@ -108,6 +109,7 @@ CommandResult RunSafeddl(const std::vector<std::string>& args) {
     ::dup2(out, 1);
     ::dup2(err, 2);
     ::setsid();  // no controlling terminal: --ask-pass must not hang
+    for (const std::string& e : env) ::putenv(const_cast<char*>(e.c_str()));
     ::execv(cargs[0], cargs.data());
     _exit(127);
   }

@@ -39,7 +39,9 @@ struct CommandResult {
   std::string out;
   std::string err;
 };
-CommandResult RunSafeddl(const std::vector<std::string>& args);
+// `env` entries ("NAME=value") are added to the child's environment.
+CommandResult RunSafeddl(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env = {});
 
 // Runs `sql` and fails the calling test when it errors.
 void MustExecute(mysql::Connection& conn, const std::string& sql);

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds safeddl and runs every unit and integration test through ctest, twice: a normal build,
+# then an AddressSanitizer + UndefinedBehaviorSanitizer build. Installs missing Debian packages
+# first; the integration tests start their own sandbox MariaDB servers on loopback.
+# Usage: scripts/test.sh [--fast]   (--fast skips the sanitizer pass)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh
+jobs=$(nproc)
+
+run_suite() {  # build dir, extra cmake flags...
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 900
+}
+
+echo "== build and test (RelWithDebInfo)"
+run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+if [[ "${1:-}" != "--fast" ]]; then
+  echo "== build and test with address and undefined-behaviour sanitizers"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DSAFEDDL_SANITIZE=ON
+fi
