@@ -1,5 +1,7 @@
 #include "binlog/temporal.h"
 
+#include <fmt/format.h>
+
 namespace safeddl::binlog {
 
 namespace {
@@ -10,6 +12,7 @@ constexpr int64_t kDatetimeIntOffset = 0x8000000000LL;  // DATETIME2 integer par
 constexpr int kFracShift = 24;                          // packed = int << 24 | micros
 constexpr int64_t kFracMask = (int64_t{1} << kFracShift) - 1;
 constexpr int kYearBase = 1900;
+constexpr int64_t kMaxMicros = 999999;
 
 // Bytes of fraction for fsp 0..6.
 size_t FracBytes(uint8_t fsp) { return (fsp + 1) / 2; }
@@ -29,6 +32,7 @@ Result<int64_t> ReadFracMicros(ByteReader& r, uint8_t fsp, bool is_signed) {
 }  // namespace
 
 Result<Value> DecodeTime2(ByteReader& r, uint8_t fsp) {
+  const uint64_t at = r.offset();
   int64_t packed = 0;
   const size_t n = FracBytes(fsp);
   if (n == 3) {
@@ -53,10 +57,13 @@ Result<Value> DecodeTime2(ByteReader& r, uint8_t fsp) {
   Temporal t;
   if (packed < 0) {
     t.negative = true;
-    packed = -packed;
+    packed = -packed;  // |packed| < 2^48: no overflow
   }
   const int64_t hms = packed >> kFracShift;
   t.micros = static_cast<uint32_t>(packed & kFracMask);
+  if (t.micros > kMaxMicros) {
+    return CorruptionError(fmt::format("TIME({}) at offset {} has fraction {}", fsp, at, t.micros));
+  }
   t.hour = static_cast<uint32_t>((hms >> 12) & 0x3ff);
   t.minute = static_cast<uint32_t>((hms >> 6) & 0x3f);
   t.second = static_cast<uint32_t>(hms & 0x3f);
@@ -64,17 +71,16 @@ Result<Value> DecodeTime2(ByteReader& r, uint8_t fsp) {
 }
 
 Result<Value> DecodeDatetime2(ByteReader& r, uint8_t fsp) {
+  const uint64_t at = r.offset();
   SAFEDDL_ASSIGN_OR_RETURN(uint64_t int_raw, r.ReadUintBe(5));
   SAFEDDL_ASSIGN_OR_RETURN(int64_t micros, ReadFracMicros(r, fsp, true));
-  int64_t packed =
-      (static_cast<int64_t>(int_raw) - kDatetimeIntOffset) * (int64_t{1} << kFracShift) + micros;
-  Temporal t;
-  if (packed < 0) {
-    t.negative = true;
-    packed = -packed;
+  // The sign bit is always set: DATETIME values are never negative.
+  if (int_raw < static_cast<uint64_t>(kDatetimeIntOffset) || micros < 0 || micros > kMaxMicros) {
+    return CorruptionError(fmt::format("DATETIME({}) at offset {} is out of range", fsp, at));
   }
-  const int64_t ymdhms = packed >> kFracShift;
-  t.micros = static_cast<uint32_t>(packed & kFracMask);
+  Temporal t;
+  const int64_t ymdhms = static_cast<int64_t>(int_raw) - kDatetimeIntOffset;
+  t.micros = static_cast<uint32_t>(micros);
   const int64_t ymd = ymdhms >> 17;
   const int64_t ym = ymd >> 5;
   const int64_t hms = ymdhms & ((1 << 17) - 1);
@@ -90,6 +96,9 @@ Result<Value> DecodeDatetime2(ByteReader& r, uint8_t fsp) {
 Result<Value> DecodeTimestamp2(ByteReader& r, uint8_t fsp) {
   SAFEDDL_ASSIGN_OR_RETURN(uint64_t seconds, r.ReadUintBe(4));
   SAFEDDL_ASSIGN_OR_RETURN(int64_t micros, ReadFracMicros(r, fsp, false));
+  if (micros > kMaxMicros) {
+    return CorruptionError(fmt::format("TIMESTAMP({}) fraction {} out of range", fsp, micros));
+  }
   return Value::Timestamp(static_cast<int64_t>(seconds), static_cast<uint32_t>(micros), fsp);
 }
 

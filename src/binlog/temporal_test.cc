@@ -91,5 +91,17 @@ TEST(TemporalTest, TruncatedFractionIsCorruption) {
   EXPECT_EQ(s.message(), "truncated at offset 105: need 3 bytes, 1 left");
 }
 
+TEST(TemporalTest, OutOfRangeValuesAreCorruption) {
+  // Found by the fuzzer: a DATETIME2 without the sign bit used to overflow.
+  ByteReader neg(Bytes({0x00, 0x00, 0x00, 0x00, 0x00, 0xf0}), 60);
+  Status s = DecodeDatetime2(neg, 2).status();
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_EQ(s.message(), "DATETIME(2) at offset 60 is out of range");
+  ByteReader frac(Bytes({0x80, 0x00, 0x00, 0xff}), 0);
+  EXPECT_EQ(DecodeTime2(frac, 2).status().code(), StatusCode::kCorruption);
+  ByteReader ts(Bytes({0, 0, 0, 1, 0xff, 0xff, 0xff}), 0);
+  EXPECT_EQ(DecodeTimestamp2(ts, 6).status().code(), StatusCode::kCorruption);
+}
+
 }  // namespace
 }  // namespace safeddl::binlog
