@@ -25,7 +25,8 @@ Result<Event> EventParser::Parse(std::string_view event, uint64_t offset) {
   ev.header = header;
   ev.offset = offset;
   if (header.type == EventType::kFormatDescription) {
-    SAFEDDL_ASSIGN_OR_RETURN(FormatDescription fd, ParseFormatDescription(event, offset));
+    SAFEDDL_ASSIGN_OR_RETURN(FormatDescription fd,
+                             ParseFormatDescription(event, offset, options_.verify_checksums));
     format_ = fd;
     tables_.clear();  // a new file or a restarted server: table ids start over
     ev.body = std::move(fd);

@@ -37,7 +37,9 @@ struct FormatDescription {
 FormatDescription DefaultFormatDescription();
 
 // Parses a complete FORMAT_DESCRIPTION event (`event` holds header, body and any checksum;
-// `offset` is its absolute position). When the event announces CRC32, its own checksum is verified.
-Result<FormatDescription> ParseFormatDescription(std::string_view event, uint64_t offset);
+// `offset` is its absolute position). When the event announces CRC32 and `verify_checksum` is
+// set, its own checksum is verified.
+Result<FormatDescription> ParseFormatDescription(std::string_view event, uint64_t offset,
+                                                 bool verify_checksum = true);
 
 }  // namespace safeddl::binlog
