@@ -11,14 +11,11 @@ namespace {
 
 constexpr std::string_view kPrimaryIndexName = "PRIMARY";
 
-// Words that, after ADD, start something other than a column definition.
-constexpr std::array<std::string_view, 13> kAddNonColumnWords = {
-    "INDEX",   "KEY",    "UNIQUE",    "PRIMARY", "CONSTRAINT", "FOREIGN", "FULLTEXT",
-    "SPATIAL", "VECTOR", "PARTITION", "PERIOD",  "SYSTEM",     "CHECK"};
-// Words that, after DROP, name something other than a column.
-constexpr std::array<std::string_view, 10> kDropNonColumnWords = {
-    "INDEX", "KEY",       "PRIMARY", "FOREIGN", "CONSTRAINT",
-    "CHECK", "PARTITION", "PERIOD",  "SYSTEM",  "UNIQUE"};
+// Reserved words that, after ADD or DROP, start something other than a column (a column with
+// such a name must be backtick-quoted, so a bare word here is never a column).
+constexpr std::array<std::string_view, 10> kReservedNonColumnWords = {
+    "INDEX",   "KEY",      "UNIQUE",  "PRIMARY", "CONSTRAINT",
+    "FOREIGN", "FULLTEXT", "SPATIAL", "CHECK",   "PARTITION"};
 
 template <size_t N>
 bool IsOneOf(const Token& t, const std::array<std::string_view, N>& words) {
@@ -26,6 +23,16 @@ bool IsOneOf(const Token& t, const std::array<std::string_view, N>& words) {
     if (t.IsWord(w)) return true;
   }
   return false;
+}
+
+// Non-reserved words start something else only with the right next word: a column may be named
+// `period`, `system` or `vector` without quotes.
+bool IsNonColumnStart(const Token& t, const Token* next) {
+  if (IsOneOf(t, kReservedNonColumnWords)) return true;
+  if (next == nullptr) return false;
+  return (t.IsWord("PERIOD") && next->IsWord("FOR")) ||
+         (t.IsWord("SYSTEM") && next->IsWord("VERSIONING")) ||
+         (t.IsWord("VECTOR") && (next->IsWord("INDEX") || next->IsWord("KEY")));
 }
 
 // A read cursor over the tokens of one clause, [pos, end).
@@ -245,7 +252,7 @@ class Analyzer {
       AnalyzeAddColumnList(cur);
       return;
     }
-    if (!column_keyword && IsOneOf(*next, kAddNonColumnWords)) {
+    if (!column_keyword && IsNonColumnStart(*next, cur.Peek(1))) {
       if (cur.Accept("CONSTRAINT")) {
         if (!cur.PeekWord("PRIMARY")) cur.Name();  // the optional constraint symbol
       }
@@ -269,7 +276,7 @@ class Analyzer {
         expect_name = true;
         continue;
       }
-      if (expect_name && depth == 0 && t->IsName() && !IsOneOf(*t, kAddNonColumnWords)) {
+      if (expect_name && depth == 0 && t->IsName() && !IsNonColumnStart(*t, cur.Peek(1))) {
         out_.added_columns.push_back(t->text);
       }
       expect_name = false;
@@ -290,7 +297,7 @@ class Analyzer {
     const bool column_keyword = cur.Accept("COLUMN");
     const Token* next = cur.Peek();
     if (next == nullptr) return;
-    if (!column_keyword && IsOneOf(*next, kDropNonColumnWords)) return;
+    if (!column_keyword && IsNonColumnStart(*next, cur.Peek(1))) return;
     cur.AcceptIfExists();
     if (std::optional<std::string> name = cur.Name()) out_.dropped_columns.push_back(*name);
   }

@@ -116,6 +116,15 @@ TEST(AlterParserTest, AlgorithmInsidePartitionClauseStays) {
   EXPECT_EQ(a.ghost_alter, "PARTITION BY KEY ALGORITHM=2 (id) PARTITIONS 4");
 }
 
+TEST(AlterParserTest, NonReservedWordsAsColumnNames) {
+  AlterAnalysis a = MustAnalyze(
+      "ADD period INT, ADD system INT, ADD vector INT, DROP period, DROP COLUMN system, "
+      "ADD PERIOD FOR p (s, e), DROP SYSTEM VERSIONING, ADD SYSTEM VERSIONING, "
+      "DROP PERIOD FOR p, ADD (vector INT, system INT)");
+  EXPECT_EQ(a.added_columns, (Names{"period", "system", "vector", "vector", "system"}));
+  EXPECT_EQ(a.dropped_columns, (Names{"period", "system"}));
+}
+
 TEST(AlterParserTest, ColumnNamedAlgorithmIsNotStripped) {
   AlterAnalysis a = MustAnalyze("ADD COLUMN algorithm INT, DROP lock_id");
   EXPECT_EQ(a.added_columns, Names{"algorithm"});

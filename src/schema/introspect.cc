@@ -79,9 +79,13 @@ Status ReadColumns(mysql::Connection& conn, std::string_view db, std::string_vie
     c.charset = row.Get("CHARACTER_SET_NAME");
     c.collation = row.Get("COLLATION_NAME");
     if (auto len = row.GetUint("CHARACTER_OCTET_LENGTH")) c.octet_length = *len;
-    c.default_value = row.Get("COLUMN_DEFAULT");
     c.generated = GeneratedFrom(row);
-    if (c.IsGenerated()) c.generation_expression = row.GetString("GENERATION_EXPRESSION");
+    if (c.IsGenerated()) {
+      // MariaDB reports the word NULL as the "default" of a generated column: it has none.
+      c.generation_expression = row.GetString("GENERATION_EXPRESSION");
+    } else {
+      c.default_value = row.Get("COLUMN_DEFAULT");
+    }
     c.invisible = Contains(row.GetString("EXTRA"), "INVISIBLE");
     out->columns.push_back(std::move(c));
   }

@@ -160,6 +160,9 @@ TEST_F(IntrospectServerTest, GeneratedColumns) {
   EXPECT_EQ(t.columns[3].generated, GeneratedKind::kStored);
   EXPECT_EQ(t.columns[4].generated, GeneratedKind::kStored);
   EXPECT_TRUE(t.columns[1].generation_expression.empty());
+  // information_schema says 'NULL' (the word) as their default; they have none.
+  EXPECT_FALSE(t.columns[2].default_value.has_value());
+  EXPECT_EQ(t.columns[1].default_value, "NULL");
 }
 
 TEST_F(IntrospectServerTest, ForeignKeysBothSidesAndTrigger) {
