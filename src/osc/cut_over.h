@@ -1,0 +1,49 @@
+// CutOver: the atomic swap of the original and the ghost table on MariaDB, by the sentry-table
+// method (DESIGN.md), one attempt at a time:
+//   1. lock connection: CREATE TABLE <old> (the sentry); LOCK TABLES <t> WRITE, <old> WRITE
+//   2. read the binlog position P; wait until the applier has applied everything before P
+//   3. rename connection: RENAME TABLE <t> TO <old>, <ghost> TO <t> — it queues behind the lock
+//   4. lock connection: see the rename waiting; DROP TABLE <old>; UNLOCK TABLES; the rename wins
+// If either connection dies, the sentry makes the rename fail and the original stays in place;
+// every lock wait is bounded by lock_wait_timeout. The write stall is from step 1's lock to the
+// rename. Not thread-safe: the Migrator runs one attempt at a time.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "common/result.h"
+#include "mysql/connect_options.h"
+#include "osc/binlog_position.h"
+#include "osc/migration_plan.h"
+
+namespace safeddl::osc {
+
+struct CutOverHooks {
+  // Waits (at most `timeout`) until every change before `position` is applied to the ghost and
+  // holds the applier there; false on time-out.
+  std::function<bool(const BinlogPosition& position, std::chrono::milliseconds timeout)>
+      sync_applier_to;
+  // Lets the applier continue after a failed attempt.
+  std::function<void()> release_applier;
+};
+
+struct CutOverAttempt {
+  bool swapped = false;
+  double stall_ms = 0;  // writes to the table blocked from the lock to the rename
+  std::string failure;  // why the attempt did not swap (the original is untouched)
+};
+
+// One attempt. A non-OK Status means something unexpected (e.g. the sentry could not be dropped);
+// a failed but clean attempt returns swapped=false with the reason.
+Result<CutOverAttempt> AttemptCutOver(const mysql::ConnectOptions& connect,
+                                      const MigrationPlan& plan, std::chrono::seconds lock_timeout,
+                                      const CutOverHooks& hooks);
+
+// Who holds a metadata lock on the table longest (for messages): "connection 42 (app@10.0.0.7,
+// in a transaction for 95s)", or empty.
+std::string DescribeTableLockHolders(const mysql::ConnectOptions& connect,
+                                     const MigrationPlan& plan);
+
+}  // namespace safeddl::osc

@@ -1,0 +1,261 @@
+#include "osc/inspector.h"
+
+#include <fmt/format.h>
+
+#include <ctime>
+
+#include "common/strings.h"
+#include "mysql/quote.h"
+#include "schema/introspect.h"
+
+namespace safeddl::osc {
+namespace {
+
+std::string Names(const std::vector<std::string>& names) {
+  std::vector<std::string> quoted;
+  for (const auto& n : names) quoted.push_back("`" + n + "`");
+  return JoinStrings(quoted, ", ");
+}
+
+Status CheckBinlog(mysql::Connection& conn, const MigrationOptions& options) {
+  SAFEDDL_ASSIGN_OR_RETURN(
+      mysql::ResultSet rs,
+      conn.Query("SELECT @@global.log_bin AS log_bin, @@global.binlog_format AS format, "
+                 "@@global.binlog_row_image AS image"));
+  const mysql::Row& row = rs[0];
+  if (row.GetString("log_bin") != "1") {
+    return FailedPreconditionError(
+        "the binary log is off: safeddl reads changes from it. Start the server with log_bin, "
+        "binlog_format=ROW and binlog_row_image=FULL");
+  }
+  if (row.GetString("format") != "ROW") {
+    if (options.switch_to_rbr) {
+      SAFEDDL_RETURN_IF_ERROR(conn.Execute("SET GLOBAL binlog_format = 'ROW'"));
+      return FailedPreconditionError(
+          "--switch-to-rbr: binlog_format is now ROW for new connections, but connections "
+          "opened before keep writing STATEMENT events that safeddl cannot apply. Reconnect "
+          "the applications (or wait until they have), then run again with --assume-rbr");
+    }
+    if (!options.assume_rbr) {
+      return FailedPreconditionError(fmt::format(
+          "binlog_format is {}: online ALTER needs ROW. Run SET GLOBAL binlog_format = 'ROW' "
+          "(and in my.cnf), let the applications reconnect, then pass --assume-rbr",
+          row.GetString("format")));
+    }
+  }
+  if (row.GetString("image") != "FULL") {
+    return FailedPreconditionError(
+        fmt::format("binlog_row_image is {}: safeddl applies full row images. Run SET GLOBAL "
+                    "binlog_row_image = 'FULL' (and in my.cnf)",
+                    row.GetString("image")));
+  }
+  return Status::OK();
+}
+
+Result<bool> TableExists(mysql::Connection& conn, const std::string& db, const std::string& table) {
+  SAFEDDL_ASSIGN_OR_RETURN(
+      auto v, conn.QueryValue(fmt::format(
+                  "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = {} "
+                  "AND TABLE_NAME = {}",
+                  mysql::QuoteString(db), mysql::QuoteString(table))));
+  return v.value_or("0") != "0";
+}
+
+Status ClearLeftover(mysql::Connection& conn, const MigrationPlan& plan, const std::string& name,
+                     const std::string& quoted, bool may_drop, const char* flag) {
+  SAFEDDL_ASSIGN_OR_RETURN(bool exists, TableExists(conn, plan.database, name));
+  if (!exists) return Status::OK();
+  if (!may_drop) {
+    return AlreadyExistsError(fmt::format(
+        "table {} already exists (left by an earlier run?): drop it, or pass {}", quoted, flag));
+  }
+  return conn.Execute("DROP TABLE " + quoted);
+}
+
+Status RefuseUnsafe(const schema::TableSchema& t, const schema::AlterAnalysis& a,
+                    const MigrationOptions& options, std::vector<std::string>* notes) {
+  const std::string name = fmt::format("`{}`.`{}`", t.db, t.name);
+  if (a.empty()) return InvalidArgumentError("--alter has nothing to do");
+  if (a.renames_table) {
+    return UnsupportedError(fmt::format(
+        "the ALTER renames the table (RENAME {}): use RENAME TABLE directly, it is instant",
+        a.new_table_name));
+  }
+  if (!a.unsupported_clauses.empty()) {
+    return UnsupportedError("the ALTER has clauses an online copy cannot do: " +
+                            JoinStrings(a.unsupported_clauses, ", "));
+  }
+  if (!a.renamed_columns.empty() && !options.approve_renamed_columns &&
+      !options.skip_renamed_columns) {
+    std::vector<std::string> renames;
+    for (const auto& r : a.renamed_columns)
+      renames.push_back(fmt::format("`{}` -> `{}`", r.from, r.to));
+    return FailedPreconditionError(fmt::format(
+        "the ALTER renames columns ({}): if that is right, pass --approve-renamed-columns to "
+        "copy their values across; --skip-renamed-columns leaves the new columns empty",
+        JoinStrings(renames, ", ")));
+  }
+  if (!t.referenced_by.empty()) {
+    std::vector<std::string> children;
+    for (const auto& fk : t.referenced_by)
+      children.push_back(fmt::format("`{}`.`{}` ({})", fk.child_db, fk.child_table, fk.name));
+    return UnsupportedError(fmt::format(
+        "{} is referenced by foreign keys of {}: swapping it would leave them pointing at the "
+        "old table. Drop those foreign keys first, or use ALTER TABLE directly",
+        name, JoinStrings(children, ", ")));
+  }
+  if (!t.foreign_keys.empty()) {
+    std::vector<std::string> fks;
+    for (const auto& fk : t.foreign_keys) fks.push_back(fk.name);
+    if (!options.discard_foreign_keys) {
+      return UnsupportedError(
+          fmt::format("{} has foreign keys ({}): the new table would be created without them. Pass "
+                      "--discard-foreign-keys to accept that, or use ALTER TABLE directly",
+                      name, JoinStrings(fks, ", ")));
+    }
+    notes->push_back("--discard-foreign-keys: the new table has no foreign keys (" +
+                     JoinStrings(fks, ", ") + ")");
+  }
+  if (!t.triggers.empty()) {
+    std::vector<std::string> names;
+    for (const auto& tr : t.triggers) names.push_back(tr.name);
+    return UnsupportedError(fmt::format(
+        "{} has triggers ({}): safeddl does not carry triggers over yet. Drop them for the "
+        "migration and recreate them after, or use ALTER TABLE directly",
+        name, JoinStrings(names, ", ")));
+  }
+  if (t.system_versioned) {
+    return UnsupportedError(name + " is system-versioned: its history cannot be copied online");
+  }
+  if (AsciiLower(t.engine) != "innodb") {
+    return UnsupportedError(
+        fmt::format("{} uses the {} engine: online ALTER needs InnoDB "
+                    "(transactional copy and consistent snapshots)",
+                    name, t.engine));
+  }
+  return Status::OK();
+}
+
+Status FillKeyAndColumns(MigrationPlan& plan, std::vector<std::string>* notes) {
+  for (size_t i = 0; i < plan.key.original_columns.size(); ++i) {
+    const schema::Column* oc = plan.original.FindColumn(plan.key.original_columns[i]);
+    const schema::Column* gc = plan.ghost.FindColumn(plan.key.ghost_columns[i]);
+    if (oc == nullptr || gc == nullptr) return InternalError("shared key column not found");
+    SAFEDDL_ASSIGN_OR_RETURN(KeyColumn ok,
+                             MakeKeyColumn(oc->name, oc->data_type, oc->charset.value_or(""),
+                                           oc->collation.value_or("")));
+    SAFEDDL_ASSIGN_OR_RETURN(KeyColumn gk,
+                             MakeKeyColumn(gc->name, gc->data_type, gc->charset.value_or(""),
+                                           gc->collation.value_or("")));
+    if (ok.kind != gk.kind) {
+      return UnsupportedError(fmt::format(
+          "the ALTER changes the kind of key column `{}` ({} to {}): safeddl needs the key it "
+          "copies by to keep its kind of values",
+          oc->name, oc->column_type, gc->column_type));
+    }
+    plan.original_key.push_back(ok);
+    plan.ghost_key.push_back(gk);
+    plan.key_positions.push_back(static_cast<size_t>(oc->ordinal - 1));
+  }
+  for (const auto& shared : plan.mapping.shared) {
+    const schema::Column* oc = plan.original.FindColumn(shared.source);
+    const schema::Column* gc = plan.ghost.FindColumn(shared.target);
+    if (oc == nullptr || gc == nullptr) return InternalError("shared column not found");
+    plan.shared_positions.push_back(static_cast<size_t>(oc->ordinal - 1));
+    if (oc->column_type == gc->column_type && oc->collation == gc->collation) {
+      plan.checksum_columns.push_back(shared);
+    } else {
+      plan.unchecked_columns.push_back(shared.source);
+    }
+  }
+  if (!plan.unchecked_columns.empty()) {
+    notes->push_back(
+        "the checksum compares row counts and every column except those whose type "
+        "changes: " +
+        Names(plan.unchecked_columns));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<MigrationPlan> Inspect(mysql::Connection& conn, const MigrationOptions& options,
+                              std::vector<std::string>* notes) {
+  MigrationPlan plan;
+  plan.database = options.database;
+  SAFEDDL_ASSIGN_OR_RETURN(plan.analysis, schema::AnalyzeAlter(options.alter));
+  plan.alter = plan.analysis.ghost_alter;
+  for (const auto& c : plan.analysis.stripped_clauses) {
+    notes->push_back("ignoring '" + c + "' in --alter: safeddl copies online itself");
+  }
+  SAFEDDL_RETURN_IF_ERROR(CheckBinlog(conn, options));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.original,
+                           schema::IntrospectTable(conn, options.database, options.table));
+  SAFEDDL_RETURN_IF_ERROR(RefuseUnsafe(plan.original, plan.analysis, options, notes));
+
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
+  SAFEDDL_ASSIGN_OR_RETURN(plan.names, MakeTableNames(options.table, options.force_table_names,
+                                                      options.timestamp_old_table, stamp));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.q_original,
+                           mysql::QuoteQualified(plan.database, plan.names.original));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.q_ghost, mysql::QuoteQualified(plan.database, plan.names.ghost));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.q_changelog,
+                           mysql::QuoteQualified(plan.database, plan.names.changelog));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.q_old, mysql::QuoteQualified(plan.database, plan.names.old));
+
+  SAFEDDL_RETURN_IF_ERROR(ClearLeftover(conn, plan, plan.names.ghost, plan.q_ghost,
+                                        options.initially_drop_ghost_table,
+                                        "--initially-drop-ghost-table"));
+  SAFEDDL_RETURN_IF_ERROR(ClearLeftover(conn, plan, plan.names.old, plan.q_old,
+                                        options.initially_drop_old_table,
+                                        "--initially-drop-old-table"));
+
+  // The ALTER is tried on the empty ghost first: a statement the server rejects fails here.
+  SAFEDDL_RETURN_IF_ERROR(
+      conn.Execute(fmt::format("CREATE TABLE {} LIKE {}", plan.q_ghost, plan.q_original)));
+  Status altered = conn.Execute(fmt::format("ALTER TABLE {} {}", plan.q_ghost, plan.alter));
+  if (!altered.ok()) {
+    DropGhost(conn, plan).IgnoreError();
+    return Status(StatusCode::kInvalidArgument,
+                  "the server rejects the ALTER (tried on the empty ghost table; nothing else "
+                  "was changed): " +
+                      altered.message(),
+                  altered.server_errno(), altered.sqlstate());
+  }
+  Status planned = [&]() -> Status {
+    SAFEDDL_ASSIGN_OR_RETURN(plan.ghost,
+                             schema::IntrospectTable(conn, plan.database, plan.names.ghost));
+    SAFEDDL_ASSIGN_OR_RETURN(plan.mapping,
+                             schema::MapColumns(plan.original, plan.ghost, plan.analysis));
+    if (!plan.mapping.generated_to_stored.empty()) {
+      return UnsupportedError("the ALTER turns generated columns into ordinary ones (" +
+                              Names(plan.mapping.generated_to_stored) +
+                              "): their values cannot be copied online");
+    }
+    if (options.skip_renamed_columns) {
+      std::vector<schema::SharedColumn> kept;
+      for (const auto& c : plan.mapping.shared) {
+        if (AsciiLower(c.source) == AsciiLower(c.target)) kept.push_back(c);
+      }
+      plan.mapping.shared = kept;
+    }
+    SAFEDDL_ASSIGN_OR_RETURN(plan.key,
+                             schema::ChooseSharedKey(plan.original, plan.ghost, plan.mapping));
+    return FillKeyAndColumns(plan, notes);
+  }();
+  if (!planned.ok()) {
+    DropGhost(conn, plan).IgnoreError();
+    return planned;
+  }
+  return plan;
+}
+
+Status DropGhost(mysql::Connection& conn, const MigrationPlan& plan) {
+  return conn.Execute("DROP TABLE IF EXISTS " + plan.q_ghost);
+}
+
+}  // namespace safeddl::osc

@@ -1,0 +1,28 @@
+// Inspector: validates a requested online ALTER before anything is copied, and builds its plan.
+//
+// Refuses, with a message saying what to do, every case safeddl cannot migrate safely: missing
+// table, binlog off / not ROW / not FULL, table renames, unapproved column renames, foreign keys
+// (unless gh-ost's flags allow them), triggers, leftover helper tables, an ALTER the server
+// rejects (tried on the empty ghost first), no shared PRIMARY or NOT NULL UNIQUE key. On success
+// the ghost table exists, empty, with the new schema. Not thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "mysql/connection.h"
+#include "osc/migration_options.h"
+#include "osc/migration_plan.h"
+
+namespace safeddl::osc {
+
+// `notes` receives one line per decision worth telling the user (ignored flags, columns the
+// checksum cannot compare, ...).
+Result<MigrationPlan> Inspect(mysql::Connection& conn, const MigrationOptions& options,
+                              std::vector<std::string>* notes);
+
+// Drops the ghost table (after a dry run or a failure before cut-over).
+Status DropGhost(mysql::Connection& conn, const MigrationPlan& plan);
+
+}  // namespace safeddl::osc

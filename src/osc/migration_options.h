@@ -1,0 +1,83 @@
+// MigrationOptions: everything that shapes one online ALTER, as plain values. Filled by the
+// `alter` subcommand from gh-ost-compatible flags (cli/alter_command.cc); the engine never sees
+// flags. Defaults are gh-ost's where gh-ost has one. Thread-compatible value type.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace safeddl::osc {
+
+// "Threads_running=50,Threads_connected=500" parsed: status variable -> threshold.
+using LoadThresholds = std::map<std::string, int64_t>;
+
+struct MigrationOptions {
+  // What to change.
+  std::string database;
+  std::string table;
+  std::string alter;     // the ALTER's clauses, without "ALTER TABLE t"
+  bool execute = false;  // false: dry run, change nothing
+
+  // Copy and apply.
+  int64_t chunk_size = 1000;        // rows per copy chunk (gh-ost range 10..100000)
+  int64_t dml_batch_size = 10;      // gh-ost's flag; safeddl batches by time and size instead
+  int threads = 1;                  // parallel copy workers
+  double nice_ratio = 0;            // sleep nice_ratio × chunk time after each chunk
+  int64_t default_retries = 60;     // retries of a failing step before giving up
+  bool panic_on_warnings = false;   // a copy chunk with warnings (data loss) aborts
+  bool allow_zero_in_date = false;  // drop NO_ZERO_DATE/NO_ZERO_IN_DATE from sql_mode
+  bool skip_strict_mode = false;
+  bool exact_rowcount = false;  // COUNT(*) instead of the optimizer's estimate
+
+  // Throttling.
+  int64_t max_lag_millis = 1500;
+  std::vector<std::string> throttle_control_replicas;  // host[:port]; empty: discovered replicas
+  LoadThresholds max_load;
+  LoadThresholds critical_load;
+  int64_t critical_load_interval_millis = 0;
+  int64_t critical_load_hibernate_seconds = 0;
+  std::string throttle_query;
+  std::string throttle_flag_file;
+  std::string throttle_additional_flag_file = "/tmp/gh-ost.throttle";
+  int64_t heartbeat_interval_millis = 100;
+
+  // Cut-over.
+  std::string postpone_cut_over_flag_file;
+  std::string panic_flag_file;
+  int64_t cut_over_lock_timeout_seconds = 3;
+  bool cut_over_exponential_backoff = false;
+  int64_t exponential_backoff_max_interval = 64;
+  bool force_named_cut_over = false;
+  bool force_named_panic = false;
+  bool timestamp_old_table = false;
+  std::string force_table_names;  // prefix instead of the table name for _x_gho/_x_ghc/_x_del
+
+  // Table handling.
+  bool initially_drop_ghost_table = false;
+  bool initially_drop_old_table = false;
+  bool ok_to_drop_table = false;
+  bool approve_renamed_columns = false;
+  bool skip_renamed_columns = false;
+  bool discard_foreign_keys = false;
+  bool skip_foreign_key_checks = false;
+  bool allow_nullable_unique_key = false;
+  bool attempt_instant_ddl = false;
+  bool include_triggers = false;
+
+  // Binlog and topology.
+  bool allow_on_master = true;  // safeddl reads the binlog of the server it connects to
+  bool switch_to_rbr = false;
+  bool assume_rbr = false;
+  uint32_t replica_server_id = 99999;
+
+  // Control and reporting.
+  std::string serve_socket_file;
+  std::string checkpoint_file;  // empty: none
+  bool resume = false;
+  bool json = false;
+};
+
+}  // namespace safeddl::osc

@@ -1,0 +1,44 @@
+// MigrationPlan: the resolved facts one online ALTER runs on — table names, the original and
+// ghost schemas, the column mapping, the shared key — produced by the inspector and read by every
+// later phase. Immutable after inspection; safe to share between threads.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "osc/key_range.h"
+#include "osc/table_names.h"
+#include "schema/alter_parser.h"
+#include "schema/column_mapping.h"
+#include "schema/table_schema.h"
+
+namespace safeddl::osc {
+
+struct MigrationPlan {
+  std::string database;
+  TableNames names;
+  std::string alter;  // the clauses as applied to the ghost (ALGORITHM/LOCK removed)
+  schema::AlterAnalysis analysis;
+  schema::TableSchema original;
+  schema::TableSchema ghost;
+  schema::ColumnMapping mapping;
+  schema::SharedKey key;
+
+  // The shared key, by original column names (for reading the original) and ghost names.
+  std::vector<KeyColumn> original_key;
+  std::vector<KeyColumn> ghost_key;
+  // 0-based positions in the original's row images (binlog) of the key and shared columns.
+  std::vector<size_t> key_positions;
+  std::vector<size_t> shared_positions;
+  // Shared columns whose type is the same on both sides: the checksum compares these.
+  std::vector<schema::SharedColumn> checksum_columns;
+  std::vector<std::string> unchecked_columns;  // shared, but their type changes
+
+  // Quoted names, ready for SQL.
+  std::string q_original;   // `db`.`t`
+  std::string q_ghost;      // `db`.`_t_gho`
+  std::string q_changelog;  // `db`.`_t_ghc`
+  std::string q_old;        // `db`.`_t_del`
+};
+
+}  // namespace safeddl::osc

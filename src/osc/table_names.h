@@ -1,0 +1,26 @@
+// The names of the tables one migration uses, following gh-ost: ghost `_<t>_gho`, changelog
+// `_<t>_ghc`, old table `_<t>_del` (or `_<t>_<timestamp>_del` with --timestamp-old-table;
+// `<t>` replaced by --force-table-names when given). Pure; thread-safe.
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+
+namespace safeddl::osc {
+
+inline constexpr size_t kMaxTableNameLength = 64;
+
+struct TableNames {
+  std::string original;
+  std::string ghost;
+  std::string changelog;
+  std::string old;
+};
+
+// `timestamp` is used with timestamp_old_table ("20261122081259"). Fails when a derived name
+// exceeds the server's 64-character limit, naming --force-table-names as the way out.
+Result<TableNames> MakeTableNames(const std::string& table, const std::string& force_prefix,
+                                  bool timestamp_old_table, const std::string& timestamp);
+
+}  // namespace safeddl::osc
