@@ -12,6 +12,8 @@
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/sandbox_command.h"
+#include "cli/unblock_command.h"
+#include "cli/watch_command.h"
 #include "common/log.h"
 
 int main(int argc, char** argv) {
@@ -36,6 +38,8 @@ int main(int argc, char** argv) {
   cli::CommandSlot slot;
   cli::SetupSandbox(app, slot);
   cli::SetupCheck(app, slot);
+  cli::SetupUnblock(app, slot);
+  cli::SetupWatch(app, slot);
 
   try {
     app.parse(argc, argv);

@@ -90,4 +90,13 @@ bool ServerInfo::SuperCoversAdminPrivileges() const { return !IsMariaDB() || !At
 
 bool ServerInfo::HasMetadataLockInfoPlugin() const { return IsMariaDB(); }
 
+std::string_view ServerInfo::ProcesslistQuery() const {
+  if (IsMariaDB()) {
+    return "SELECT ID, USER, HOST, DB, COMMAND, TIME_MS, STATE, INFO, STAGE, MAX_STAGE, PROGRESS "
+           "FROM information_schema.PROCESSLIST";
+  }
+  return "SELECT ID, USER, HOST, DB, COMMAND, TIME * 1000 AS TIME_MS, STATE, INFO, 0 AS STAGE, "
+         "0 AS MAX_STAGE, 0 AS PROGRESS FROM information_schema.PROCESSLIST";
+}
+
 }  // namespace safeddl::mysql

@@ -62,6 +62,10 @@ class ServerInfo {
   bool SuperCoversAdminPrivileges() const;
   // True when the server ships the METADATA_LOCK_INFO plugin (MariaDB only).
   bool HasMetadataLockInfoPlugin() const;
+  // A SELECT over information_schema.PROCESSLIST returning ID, USER, HOST, DB, COMMAND, TIME_MS,
+  // STATE, INFO, STAGE, MAX_STAGE, PROGRESS. MariaDB has the last four natively (PROGRESS over
+  // all stages, 0-100); MySQL gets TIME*1000 and zeros.
+  std::string_view ProcesslistQuery() const;
 
  private:
   Flavor flavor_ = Flavor::kMariaDB;

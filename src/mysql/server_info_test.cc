@@ -43,6 +43,7 @@ TEST(ServerInfoTest, ReadinessPrivilegesFollowFlavourAndVersion) {
   EXPECT_EQ(mariadb->ReplicaStatusPrivilege(), "SLAVE MONITOR");
   EXPECT_TRUE(mariadb->SuperCoversAdminPrivileges());
   EXPECT_TRUE(mariadb->HasMetadataLockInfoPlugin());
+  EXPECT_NE(mariadb->ProcesslistQuery().find("PROGRESS FROM"), std::string_view::npos);
 
   auto mariadb11 = ServerInfo::Parse("11.4.2-MariaDB", "");
   ASSERT_TRUE(mariadb11.ok());
@@ -59,6 +60,7 @@ TEST(ServerInfoTest, ReadinessPrivilegesFollowFlavourAndVersion) {
   EXPECT_EQ(mysql->ReplicaStatusPrivilege(), "REPLICATION CLIENT");
   EXPECT_TRUE(mysql->SuperCoversAdminPrivileges());
   EXPECT_FALSE(mysql->HasMetadataLockInfoPlugin());
+  EXPECT_NE(mysql->ProcesslistQuery().find("TIME * 1000 AS TIME_MS"), std::string_view::npos);
 }
 
 TEST(ServerInfoTest, RejectsGarbage) {
