@@ -8,8 +8,8 @@
 namespace safeddl::locks {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::ClassicPileup;
+using ::testing::HasSubstr;
 
 Decision DecideFirst(const LockSnapshot& snap, const PolicyConfig& config = {}) {
   WaitGraph g = BuildWaitGraph(snap);
