@@ -9,6 +9,14 @@ namespace {
 constexpr uint8_t kRotatePostHeaderLength = 8;
 constexpr uint8_t kRowsV1PostHeaderLength = 8;
 constexpr uint8_t kRowsV2PostHeaderLength = 10;
+
+// Whether the last 4 bytes of `event` are the CRC32 of the rest (a false match is a 2^-32
+// chance).
+bool HasValidCrc32(std::string_view event) {
+  if (event.size() < kEventHeaderLength + kChecksumLength) return false;
+  return VerifyEventCrc32(event, 0).ok();
+}
+
 }  // namespace
 
 EventParser::EventParser(EventParserOptions options)
@@ -28,6 +36,7 @@ Result<Event> EventParser::Parse(std::string_view event, uint64_t offset) {
     SAFEDDL_ASSIGN_OR_RETURN(FormatDescription fd,
                              ParseFormatDescription(event, offset, options_.verify_checksums));
     format_ = fd;
+    seen_format_ = true;
     tables_.clear();  // a new file or a restarted server: table ids start over
     ev.body = std::move(fd);
     return ev;
@@ -38,6 +47,10 @@ Result<Event> EventParser::Parse(std::string_view event, uint64_t offset) {
     if (event.size() < kEventHeaderLength + kChecksumLength) {
       return ByteReader(event, offset).TruncatedError(kEventHeaderLength + kChecksumLength);
     }
+    without_checksum = event.substr(0, event.size() - kChecksumLength);
+  } else if (!seen_format_ && header.type == EventType::kRotate && HasValidCrc32(event)) {
+    // A dump starts with an artificial ROTATE, before any FORMAT_DESCRIPTION says whether events
+    // carry checksums; the server adds one when the replica announced it understands them.
     without_checksum = event.substr(0, event.size() - kChecksumLength);
   }
   ByteReader body(without_checksum.substr(kEventHeaderLength), offset + kEventHeaderLength);

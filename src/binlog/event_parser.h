@@ -69,6 +69,7 @@ class EventParser {
 
   EventParserOptions options_;
   FormatDescription format_;
+  bool seen_format_ = false;  // a FORMAT_DESCRIPTION was parsed (format_ is not the default)
   TableMaps tables_;
 };
 

@@ -158,6 +158,33 @@ TEST(EventParserTest, FlippedByteInFormatDescriptionIsCorruption) {
   EXPECT_NE(s.message().find("offset 4: CRC32 mismatch"), std::string::npos) << s.message();
 }
 
+// The file a server is writing has LOG_EVENT_BINLOG_IN_USE_F set in its FORMAT_DESCRIPTION, but
+// the stored checksum is the one computed with the bit clear.
+TEST(EventParserTest, FormatDescriptionInUseFlagIsOutsideItsChecksum) {
+  std::string fd = MakeFormatDescription(true);
+  fd[17] = static_cast<char>(fd[17] | kEventFlagBinlogInUse);
+  EventParser parser;
+  ASSERT_TRUE(parser.Parse(fd, 4).ok());
+  fd[18] = static_cast<char>(fd[18] ^ 0x40);  // any other header bit still counts
+  const auto bad = EventParser().Parse(fd, 4);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kCorruption);
+}
+
+// A dump from a server with binlog_checksum=CRC32 starts with an artificial ROTATE that carries a
+// checksum although no FORMAT_DESCRIPTION has announced one yet.
+TEST(EventParserTest, LeadingArtificialRotateWithChecksum) {
+  for (bool crc : {false, true}) {
+    std::string body;
+    PutLe(body, 4, 8);
+    body += "mariadb-bin.000001";
+    const auto ev =
+        EventParser().Parse(MakeEvent(EventType::kRotate, body, 0, {.flags = 0x20, .crc = crc}), 0);
+    ASSERT_TRUE(ev.ok()) << ev.status().ToString();
+    EXPECT_EQ(ev->As<RotateEvent>()->next_file, "mariadb-bin.000001") << crc;
+  }
+}
+
 TEST(EventParserTest, TruncatedEventsAreCorruption) {
   std::vector<std::string> evs = SampleEvents(false);
   std::vector<std::string> prefix(evs.begin(), evs.begin() + 5);  // through TABLE_MAP

@@ -12,6 +12,7 @@
 
 #include "mysql/connection.h"
 #include "mysql/errors.h"
+#include "mysql/quote.h"
 
 namespace safeddl::binlog {
 namespace {
@@ -20,6 +21,7 @@ constexpr uint64_t kNanosPerMilli = 1000000;
 // MariaDB GTID events and the annotate events that carry the statement text.
 constexpr int kMariaDbSlaveCapabilityGtid = 4;
 constexpr size_t kEventHeaderLength = 19;
+constexpr unsigned long kFirstEventOffset = 4;  // after the file's magic
 constexpr size_t kLogPosOffset = 13;  // header: timestamp 4, type 1, server_id 4, size 4, log_pos 4
 
 uint32_t ReadLe32(const unsigned char* p) {
@@ -39,14 +41,21 @@ Result<std::unique_ptr<ServerEventSource>> ServerEventSource::Open(
   SAFEDDL_RETURN_IF_ERROR(conn->Execute(fmt::format("SET @master_heartbeat_period = {}",
                                                     options.heartbeat.count() * kNanosPerMilli)));
 
+  if (!options.start_gtid.empty()) {
+    SAFEDDL_RETURN_IF_ERROR(conn->Execute(
+        fmt::format("SET @slave_connect_state = {}", mysql::QuoteString(options.start_gtid))));
+    SAFEDDL_RETURN_IF_ERROR(conn->Execute("SET @slave_gtid_strict_mode = 1"));
+  }
+  // In GTID mode the server ignores the file and position; send the empty file name.
+  const std::string file = options.start_gtid.empty() ? options.file : std::string();
+  const unsigned long start = options.start_gtid.empty() ? options.position : kFirstEventOffset;
+
   MYSQL* handle = conn->handle();
   st_mariadb_rpl* rpl = mariadb_rpl_init(handle);
   if (rpl == nullptr) return InternalError("cannot initialise the replication client");
   const unsigned server_id = options.server_id;
-  const unsigned long start = options.position;
   const unsigned flags = 0;  // blocking dump: wait for new events
-  if (mariadb_rpl_optionsv(rpl, MARIADB_RPL_FILENAME, options.file.c_str(), options.file.size()) !=
-          0 ||
+  if (mariadb_rpl_optionsv(rpl, MARIADB_RPL_FILENAME, file.c_str(), file.size()) != 0 ||
       mariadb_rpl_optionsv(rpl, MARIADB_RPL_START, start) != 0 ||
       mariadb_rpl_optionsv(rpl, MARIADB_RPL_SERVER_ID, server_id) != 0 ||
       mariadb_rpl_optionsv(rpl, MARIADB_RPL_FLAGS, flags) != 0) {

@@ -30,6 +30,10 @@ struct ServerSourceOptions {
   std::string file;            // binlog file to start in ("mariadb-bin.000003")
   uint64_t position = 4;       // event boundary in `file`
   std::chrono::milliseconds heartbeat{100};
+  // When set, start after this MariaDB GTID position ("0-1-42[,1-1-7]") instead of at
+  // file:position: the server finds the place (@slave_connect_state, strict mode, so a GTID the
+  // binlog does not hold is an error rather than a silent skip).
+  std::string start_gtid;
 };
 
 class ServerEventSource {

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/argv_scrub.h"
+#include "cli/binlog_command.h"
 #include "cli/check_command.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   cli::CommandSlot slot;
   cli::SetupSandbox(app, slot);
   cli::SetupCheck(app, slot);
+  cli::SetupBinlog(app, slot);
   cli::SetupUnblock(app, slot);
   cli::SetupWatch(app, slot);
 
