@@ -36,9 +36,9 @@ void AppendImage(std::string& out, std::string_view key, const RowImage& image,
         out, i < naming.names.size() ? std::string_view(naming.names[i]) : std::string_view("@?"));
     out.push_back(':');
     if (i < naming.unsigned_from_schema.size() && naming.unsigned_from_schema[i]) {
-      out += ToJson(ReinterpretUnsigned(raw));
+      AppendJson(out, ReinterpretUnsigned(raw));
     } else {
-      out += ToJson(raw);
+      AppendJson(out, raw);
     }
   }
   out.push_back('}');
@@ -70,9 +70,8 @@ std::string FormatEventTime(uint32_t timestamp) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-void AppendJsonRowChange(std::string& out, const ChangeContext& context, const RowsEvent& event,
-                         const RowChange& change, const ColumnNaming& naming) {
-  out += "{\"gtid\":";
+std::string JsonChangePrefix(const ChangeContext& context, const RowsEvent& event) {
+  std::string out = "{\"gtid\":";
   if (context.gtid != nullptr) {
     out.push_back('"');
     out += context.gtid->ToString();
@@ -90,6 +89,12 @@ void AppendJsonRowChange(std::string& out, const ChangeContext& context, const R
   out += ",\"type\":\"";
   out += KindName(event.kind);
   out.push_back('"');
+  return out;
+}
+
+void AppendJsonRowChange(std::string& out, std::string_view prefix, const RowsEvent& event,
+                         const RowChange& change, const ColumnNaming& naming) {
+  out += prefix;
   if (event.kind != RowsKind::kInsert) AppendImage(out, "before", change.before, naming);
   if (event.kind != RowsKind::kDelete) AppendImage(out, "after", change.after, naming);
   if (naming.source != NameSource::kMetadata) {
@@ -98,6 +103,11 @@ void AppendJsonRowChange(std::string& out, const ChangeContext& context, const R
     out.push_back('"');
   }
   out += "}\n";
+}
+
+void AppendJsonRowChange(std::string& out, const ChangeContext& context, const RowsEvent& event,
+                         const RowChange& change, const ColumnNaming& naming) {
+  AppendJsonRowChange(out, JsonChangePrefix(context, event), event, change, naming);
 }
 
 }  // namespace safeddl::binlog

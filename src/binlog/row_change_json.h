@@ -34,6 +34,12 @@ Value NamedValue(const ColumnNaming& naming, const RowImage& image, size_t i);
 void AppendJsonRowChange(std::string& out, const ChangeContext& context, const RowsEvent& event,
                          const RowChange& change, const ColumnNaming& naming);
 
+// The part of the line shared by every row change of `event` ({"gtid":.. through "type"), and
+// the line built from it: the same result, without rebuilding the prefix for each row.
+std::string JsonChangePrefix(const ChangeContext& context, const RowsEvent& event);
+void AppendJsonRowChange(std::string& out, std::string_view prefix, const RowsEvent& event,
+                         const RowChange& change, const ColumnNaming& naming);
+
 // "2024-05-01T10:00:00Z".
 std::string FormatEventTime(uint32_t timestamp);
 

@@ -109,6 +109,9 @@ class Value {
 // strings with exactly their fractional digits; TIMESTAMP as UTC "YYYY-MM-DDTHH:MM:SS[.f]Z";
 // ENUM/SET as labels when known, else their number; NULL and absent as null.
 std::string ToJson(const Value& v);
+// Appends ToJson(v) to `out`, without the temporary string for the common kinds (the decoder's
+// hot path).
+void AppendJson(std::string& out, const Value& v);
 
 // SQL literal for use in statements over a utf8mb4 connection: strings escaped in quotes,
 // binary as X'hex', non-UTF-8 text as _<charset> X'hex', TIMESTAMP as FROM_UNIXTIME(...),

@@ -1,6 +1,7 @@
 // JSON and SQL-literal rendering of decoded values (see value.h for the contract).
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 
 #include "binlog/value.h"
@@ -217,8 +218,13 @@ bool IsValidUtf8(std::string_view s) {
 
 void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
-  for (char ch : s) {
+  size_t run = 0;  // start of the bytes not yet copied: runs without escapes go in one append
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char ch = s[i];
     const uint8_t b = static_cast<uint8_t>(ch);
+    if (b >= 0x20 && ch != '"' && ch != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (ch) {
       case '"':
         out += "\\\"";
@@ -242,14 +248,100 @@ void AppendJsonString(std::string& out, std::string_view s) {
         out += "\\f";
         break;
       default:
-        if (b < 0x20) {
-          out += fmt::format("\\u{:04x}", b);
-        } else {
-          out.push_back(ch);
-        }
+        out += fmt::format("\\u{:04x}", b);
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out.push_back('"');
+}
+
+namespace {
+
+template <typename T>
+void AppendInteger(std::string& out, T v) {
+  char buf[24];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, res.ptr);
+}
+
+void AppendDigits(std::string& out, uint32_t v, int width) {
+  char buf[10];
+  for (int i = width - 1; i >= 0; --i) {
+    buf[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  out.append(buf, static_cast<size_t>(width));
+}
+
+constexpr uint32_t kMicrosDigits = 6;
+constexpr uint32_t kMaxFourDigitYear = 9999;
+
+// "YYYY-MM-DD HH:MM:SS[.f]" as Value::ToText prints DATETIME (fsp digits of the microseconds).
+void AppendDatetime(std::string& out, const Temporal& t, uint8_t fsp) {
+  AppendDigits(out, t.year, 4);
+  out.push_back('-');
+  AppendDigits(out, t.month, 2);
+  out.push_back('-');
+  AppendDigits(out, t.day, 2);
+  out.push_back(' ');
+  AppendDigits(out, t.hour, 2);
+  out.push_back(':');
+  AppendDigits(out, t.minute, 2);
+  out.push_back(':');
+  AppendDigits(out, t.second, 2);
+  if (fsp > 0) {
+    out.push_back('.');
+    char buf[kMicrosDigits];
+    uint32_t m = t.micros;
+    for (int i = kMicrosDigits - 1; i >= 0; --i) {
+      buf[i] = static_cast<char>('0' + m % 10);
+      m /= 10;
+    }
+    out.append(buf, fsp);
+  }
+}
+
+}  // namespace
+
+void AppendJson(std::string& out, const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kAbsent:
+    case ValueKind::kNull:
+      out += "null";
+      return;
+    case ValueKind::kInt:
+      AppendInteger(out, v.int_value());
+      return;
+    case ValueKind::kUint:
+      if (v.type() == ColumnType::kLongLong) break;  // a string: see ToJson
+      AppendInteger(out, v.uint_value());
+      return;
+    case ValueKind::kDecimal:
+      out.push_back('"');
+      out += v.bytes();  // digits, '-' and '.': nothing to escape
+      out.push_back('"');
+      return;
+    case ValueKind::kString: {
+      const std::string& bytes = v.bytes();
+      const Charset cs = v.collation() ? CharsetOf(*v.collation()) : Charset::kOther;
+      if (cs == Charset::kBinary) break;
+      bool ascii = true;
+      for (char ch : bytes) ascii = ascii && static_cast<uint8_t>(ch) < 0x80;
+      // ASCII reads the same in latin1 and UTF-8; other latin1 bytes need converting.
+      if (!ascii && (cs == Charset::kLatin1 || !IsValidUtf8(bytes))) break;
+      AppendJsonString(out, bytes);
+      return;
+    }
+    case ValueKind::kDatetime:
+      if (v.temporal().year > kMaxFourDigitYear || v.fsp() > kMicrosDigits) break;
+      out.push_back('"');
+      AppendDatetime(out, v.temporal(), v.fsp());
+      out.push_back('"');
+      return;
+    default:
+      break;
+  }
+  out += ToJson(v);
 }
 
 std::string ToJson(const Value& v) {

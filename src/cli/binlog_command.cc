@@ -58,13 +58,14 @@ Status CheckOptions(const BinlogOptions& o) {
 }
 
 // One file, from `start` (in this file) to the first stop condition.
-Status PrintFile(const std::string& path, std::optional<uint64_t> start, const StopAt& stop,
-                 bool verify_checksums, RowChangePrinter& printer, bool& stopped) {
+// `start` 0: from the beginning.
+Status PrintFile(const std::string& path, uint64_t start, const StopAt& stop, bool verify_checksums,
+                 RowChangePrinter& printer, bool& stopped) {
   SAFEDDL_ASSIGN_OR_RETURN(auto reader, binlog::BinlogFileReader::Open(path));
   const std::string name = std::filesystem::path(path).filename().string();
   binlog::EventParser parser({.verify_checksums = verify_checksums});
   binlog::StreamCursor cursor({name, kFirstEventOffset});
-  bool seek_pending = start && *start > kFirstEventOffset;
+  bool seek_pending = start > kFirstEventOffset;
   while (true) {
     SAFEDDL_ASSIGN_OR_RETURN(std::optional<binlog::RawEvent> raw, reader->Next());
     if (!raw) return Status::OK();
@@ -73,8 +74,8 @@ Status PrintFile(const std::string& path, std::optional<uint64_t> start, const S
     if (seek_pending) {
       // The FORMAT_DESCRIPTION at offset 4 is needed to read the rest; then jump.
       seek_pending = false;
-      SAFEDDL_RETURN_IF_ERROR(reader->Seek(*start));
-      cursor = binlog::StreamCursor({name, *start});
+      SAFEDDL_RETURN_IF_ERROR(reader->Seek(start));
+      cursor = binlog::StreamCursor({name, start});
       continue;
     }
     if (stop.Before({name, raw->offset}, event->header.timestamp)) {
@@ -112,8 +113,7 @@ Status RunBinlogFiles(const BinlogOptions& options, RowChangePrinter& printer) {
   }
   for (size_t i = 0; i < options.files.size(); ++i) {
     bool stopped = false;
-    const std::optional<uint64_t> offset =
-        i == 0 && start ? std::optional<uint64_t>(start->offset) : std::nullopt;
+    const uint64_t offset = i == 0 && start ? start->offset : 0;
     SAFEDDL_RETURN_IF_ERROR(
         PrintFile(options.files[i], offset, stop, options.verify_checksums, printer, stopped));
     if (stopped) break;

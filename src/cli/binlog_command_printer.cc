@@ -83,6 +83,7 @@ Status RowChangePrinter::Print(const binlog::Event& event, const binlog::ChangeC
   if (!Selected(*rows->table)) return Status::OK();
   if (options_.start_time && context.timestamp < *options_.start_time) return Status::OK();
   SAFEDDL_ASSIGN_OR_RETURN(const binlog::ColumnNaming* naming, NamingFor(rows->table));
+  const std::string prefix = options_.sql ? "" : binlog::JsonChangePrefix(context, *rows);
   for (const binlog::RowChange& change : rows->rows) {
     ++group_count_;
     if (skip_ > 0) {
@@ -100,7 +101,7 @@ Status RowChangePrinter::Print(const binlog::Event& event, const binlog::ChangeC
       buffer_ += *sql;
       buffer_.push_back('\n');
     } else {
-      binlog::AppendJsonRowChange(buffer_, context, *rows, change, *naming);
+      binlog::AppendJsonRowChange(buffer_, prefix, *rows, change, *naming);
     }
     ++printed_;
     if (buffer_.size() >= kFlushBytes) SAFEDDL_RETURN_IF_ERROR(Flush());
