@@ -94,6 +94,37 @@ TEST(RowChangeJsonTest, SchemaNamesAreMarkedAndSignednessApplied) {
       << pline;
 }
 
+// The appending fast path renders exactly what ToJson does.
+TEST(RowChangeJsonTest, AppendJsonEqualsToJson) {
+  Temporal t{false, 2024, 2, 29, 12, 34, 56, 120000};
+  const std::vector<Value> values = {
+      Value::Null(ColumnType::kLong),
+      Value::Int(ColumnType::kLongLong, INT64_MIN),
+      Value::Uint(ColumnType::kLong, 4294967295u),
+      Value::Uint(ColumnType::kLongLong, UINT64_MAX),
+      Value::Decimal("-12.340"),
+      Value::String(ColumnType::kVarchar, "plain \"q\" \\ \n\x01", kUtf8mb4),
+      Value::String(ColumnType::kVarchar, "caf\xe9", 8),          // latin1
+      Value::String(ColumnType::kVarchar, "ascii", 8),            // latin1, ASCII only
+      Value::String(ColumnType::kVarchar, "\xff\xfe", kUtf8mb4),  // not UTF-8
+      Value::String(ColumnType::kBlob, std::string("\0\1", 2), kBinaryCollation),
+      Value::Datetime(t, 6),
+      Value::Datetime(t, 2),
+      Value::Datetime(t, 0),
+      Value::Datetime(Temporal{}, 0),
+      Value::Timestamp(1, 5, 6),
+      Value::Year(0),
+      Value::Double(0.1),
+      Value::Bit(5, 3),
+      Value::Enum(2, "b"),
+      Value::Set(5, "a,c")};
+  for (const Value& v : values) {
+    std::string out;
+    AppendJson(out, v);
+    EXPECT_EQ(out, ToJson(v)) << v.ToText();
+  }
+}
+
 TEST(RowChangeSqlTest, StatementsUsePrimaryKey) {
   const auto table = Table();
   const ColumnNaming n = ResolveColumnNaming(*table, nullptr);
