@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/alter_command.h"
 #include "cli/argv_scrub.h"
 #include "cli/binlog_command.h"
 #include "cli/check_command.h"
@@ -37,14 +38,19 @@ int main(int argc, char** argv) {
       "problem, 64 usage error.\nRun 'safeddl <command> --help' for a command's flags.");
 
   cli::CommandSlot slot;
+  cli::SetupAlter(app, slot);
   cli::SetupSandbox(app, slot);
   cli::SetupCheck(app, slot);
   cli::SetupBinlog(app, slot);
   cli::SetupUnblock(app, slot);
   cli::SetupWatch(app, slot);
 
+  // gh-ost command lines may spell flags Go-style ("-execute"): accept them.
+  std::vector<std::string> args = cli::NormalizeGoStyleFlags(std::vector<std::string>(argv, argv + argc));
+  std::vector<char*> arg_ptrs;
+  for (std::string& a : args) arg_ptrs.push_back(a.data());
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(arg_ptrs.size()), arg_ptrs.data());
   } catch (const CLI::ParseError& e) {
     cli::ScrubPasswordArgs(argc, argv);
     const int code = app.exit(e);

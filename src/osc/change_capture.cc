@@ -47,8 +47,10 @@ Status ChangeCapture::ReadLoopOnce() {
     if (const auto* rotate = event.As<binlog::RotateEvent>()) {
       file = rotate->next_file;
       grouper.SetFile(file);
+      // The artificial ROTATE at the start of a dump repeats the start; never move backwards.
+      const BinlogPosition next{file, rotate->position};
       std::lock_guard<std::mutex> lock(mu_);
-      read_position_ = {file, rotate->position};
+      if (read_position_ < next) read_position_ = next;
       continue;
     }
     if (event.header.type == binlog::EventType::kHeartbeat) continue;
@@ -74,6 +76,8 @@ Status ChangeCapture::ReadLoopOnce() {
         pending.events.push_back(std::move(*rows));
       }
     }
+    LogDebug("capture: transaction ending at {} with {} row changes of the table",
+             pending.end.ToString(), pending.row_changes);
     std::lock_guard<std::mutex> lock(mu_);
     read_position_ = pending.end;
     backlog_ += pending.row_changes;
@@ -82,13 +86,19 @@ Status ChangeCapture::ReadLoopOnce() {
   }
 }
 
-Result<Drained> ChangeCapture::Drain(std::chrono::milliseconds wait, size_t max_row_changes) {
+Result<Drained> ChangeCapture::Drain(std::chrono::milliseconds wait, size_t max_row_changes,
+                                     const std::optional<BinlogPosition>& limit) {
+  auto within = [&limit](const Pending& p) { return !limit || p.end <= *limit; };
   std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, wait, [this] { return !queue_.empty() || !reader_status_.ok(); });
+  cv_.wait_for(lock, wait, [&] {
+    return (!queue_.empty() && within(queue_.front())) || !reader_status_.ok() ||
+           (limit && *limit <= read_position_);
+  });
   if (!reader_status_.ok() && queue_.empty()) return reader_status_;
   Drained out;
   size_t rows = 0;
-  while (!queue_.empty() && (rows == 0 || rows + queue_.front().row_changes <= max_row_changes)) {
+  while (!queue_.empty() && within(queue_.front()) &&
+         (rows == 0 || rows + queue_.front().row_changes <= max_row_changes)) {
     Pending& p = queue_.front();
     rows += p.row_changes;
     backlog_ -= p.row_changes;
@@ -97,8 +107,13 @@ Result<Drained> ChangeCapture::Drain(std::chrono::milliseconds wait, size_t max_
     ++out.transactions;
     queue_.pop_front();
   }
-  // With nothing left queued, everything the reader has passed is handed out.
-  if (queue_.empty() && drained_position_ < read_position_) drained_position_ = read_position_;
+  // Once nothing before the limit is left queued, everything the reader has passed up to the
+  // limit is handed out: transactions that did not touch the table are never queued.
+  if (queue_.empty() || !within(queue_.front())) {
+    BinlogPosition covered = read_position_;
+    if (limit && *limit < covered) covered = *limit;
+    if (drained_position_ < covered) drained_position_ = covered;
+  }
   out.position = drained_position_;
   return out;
 }

@@ -12,6 +12,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,8 +43,11 @@ class ChangeCapture {
   ~ChangeCapture();
 
   // Waits up to `wait` for captured changes, then hands out whole transactions until about
-  // `max_row_changes` row changes. Fails with the reader's error once it has stopped on one.
-  Result<Drained> Drain(std::chrono::milliseconds wait, size_t max_row_changes);
+  // `max_row_changes` row changes, none ending after `limit` when one is given (the cut-over
+  // holds the applier at the position it locked at). Fails with the reader's error once it has
+  // stopped on one.
+  Result<Drained> Drain(std::chrono::milliseconds wait, size_t max_row_changes,
+                        const std::optional<BinlogPosition>& limit = std::nullopt);
 
   // The position up to which the reader has processed the binlog (maybe not yet drained).
   BinlogPosition read_position() const;

@@ -15,6 +15,8 @@ namespace safeddl::osc {
 namespace {
 
 constexpr auto kPollInterval = std::chrono::milliseconds(5);
+constexpr auto kProbeInterval = std::chrono::microseconds(500);
+constexpr auto kRenameQueueGrace = std::chrono::milliseconds(2);
 constexpr char kWaitingForMdl[] = "Waiting for table metadata lock";
 
 Result<std::unique_ptr<mysql::Connection>> OpenWithTimeout(const mysql::ConnectOptions& connect,
@@ -34,6 +36,21 @@ Result<bool> RenameIsWaiting(mysql::Connection& conn, uint64_t id) {
   if (rs.empty()) return false;
   return rs[0].GetString("STATE") == kWaitingForMdl &&
          AsciiLower(rs[0].GetString("INFO")).rfind("rename table", 0) == 0;
+}
+
+// True once the RENAME holds the exclusive lock on the ghost: a probe that may not wait for a
+// lock (lock_wait_timeout = 0) then fails to open it.
+bool RenameHoldsGhost(mysql::Connection& probe, const MigrationPlan& plan, TimePoint deadline) {
+  while (SystemClock::Get().Now() < deadline) {
+    Status s = probe.Execute("SELECT 1 FROM " + plan.q_ghost + " LIMIT 0");
+    if (s.code() == StatusCode::kLockWaitTimeout) {
+      // Its request for the table follows within the same call; give it that instant.
+      std::this_thread::sleep_for(kRenameQueueGrace);
+      return true;
+    }
+    std::this_thread::sleep_for(kProbeInterval);
+  }
+  return false;
 }
 
 }  // namespace
@@ -68,6 +85,8 @@ Result<CutOverAttempt> AttemptCutOver(const mysql::ConnectOptions& connect,
   const auto timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(lock_timeout);
   SAFEDDL_ASSIGN_OR_RETURN(auto lock_conn, OpenWithTimeout(connect, lock_timeout));
   SAFEDDL_ASSIGN_OR_RETURN(auto rename_conn, OpenWithTimeout(connect, lock_timeout));
+  SAFEDDL_ASSIGN_OR_RETURN(auto probe_conn, mysql::Connection::Open(connect));
+  SAFEDDL_RETURN_IF_ERROR(probe_conn->Execute("SET SESSION lock_wait_timeout = 0"));
 
   // 1. The sentry, then the write lock on the table and the sentry.
   SAFEDDL_RETURN_IF_ERROR(
@@ -131,8 +150,22 @@ Result<CutOverAttempt> AttemptCutOver(const mysql::ConnectOptions& connect,
     return attempt;
   }
 
-  // 4. Drop the sentry and unlock: the queued rename goes first.
+  // 4. Drop the sentry. The RENAME takes its metadata locks in name order, and the table's own
+  // name sorts after `_<t>_del` and `_<t>_gho`: only once it holds the ghost's lock is its request
+  // for the table queued, where it goes ahead of every waiting writer. Unlocking earlier would let
+  // writers that queued behind our lock reach the old table after P.
   Status dropped = lock_conn->Execute("DROP TABLE " + plan.q_old);
+  const bool queued = dropped.ok() && RenameHoldsGhost(*probe_conn, plan, deadline + timeout_ms);
+  if (!queued) {
+    lock_conn->Execute(fmt::format("KILL QUERY {}", rename_id)).IgnoreError();
+    rename.join();
+    lock_conn->Execute("UNLOCK TABLES").IgnoreError();
+    drop_sentry();
+    hooks.release_applier();
+    if (!dropped.ok()) return dropped.WithContext("dropping the cut-over sentry");
+    attempt.failure = "the RENAME did not take the ghost table's lock in time";
+    return attempt;
+  }
   Status unlocked = lock_conn->Execute("UNLOCK TABLES");
   rename.join();
   attempt.stall_ms = MillisBetween(locked_at, SystemClock::Get().Now());

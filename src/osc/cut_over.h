@@ -3,7 +3,8 @@
 //   1. lock connection: CREATE TABLE <old> (the sentry); LOCK TABLES <t> WRITE, <old> WRITE
 //   2. read the binlog position P; wait until the applier has applied everything before P
 //   3. rename connection: RENAME TABLE <t> TO <old>, <ghost> TO <t> — it queues behind the lock
-//   4. lock connection: see the rename waiting; DROP TABLE <old>; UNLOCK TABLES; the rename wins
+//   4. lock connection: see the rename waiting; DROP TABLE <old>; wait until the rename holds the
+//      ghost's lock (its request for <t> is then queued ahead of every writer); UNLOCK TABLES
 // If either connection dies, the sentry makes the rename fail and the original stays in place;
 // every lock wait is bounded by lock_wait_timeout. The write stall is from step 1's lock to the
 // rename. Not thread-safe: the Migrator runs one attempt at a time.

@@ -220,7 +220,7 @@ Result<MigrationPlan> Inspect(mysql::Connection& conn, const MigrationOptions& o
   Status altered = conn.Execute(fmt::format("ALTER TABLE {} {}", plan.q_ghost, plan.alter));
   if (!altered.ok()) {
     DropGhost(conn, plan).IgnoreError();
-    return Status(StatusCode::kInvalidArgument,
+    return Status(StatusCode::kServerError,
                   "the server rejects the ALTER (tried on the empty ghost table; nothing else "
                   "was changed): " +
                       altered.message(),

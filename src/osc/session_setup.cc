@@ -14,7 +14,7 @@ std::vector<std::string> SessionSetupStatements(const MigrationOptions& options)
   return {
       "SET SESSION time_zone = '+00:00'",
       fmt::format("SET SESSION sql_mode = CONCAT({}, '{}')", mode, extra),
-      "SET SESSION transaction_isolation = 'REPEATABLE-READ'",
+      "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
   };
 }
 

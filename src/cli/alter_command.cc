@@ -1,0 +1,389 @@
+#include "cli/alter_command.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <memory>
+
+#include "common/log.h"
+#include "common/strings.h"
+#include "osc/load_thresholds.h"
+#include "osc/migrator.h"
+
+namespace safeddl::cli {
+namespace {
+
+std::atomic<bool> g_cancel{false};
+
+extern "C" void OnInterrupt(int) { g_cancel.store(true); }
+
+// gh-ost flags safeddl accepts but does not need, with the reason shown when they are used.
+struct IgnoredFlag {
+  const char* name;
+  const char* why;
+  bool takes_value;
+};
+constexpr IgnoredFlag kIgnoredFlags[] = {
+    {"--assume-master-host", "safeddl works on the server it connects to", true},
+    {"--master-user", "safeddl works on the server it connects to", true},
+    {"--master-password", "safeddl works on the server it connects to", true},
+    {"--allow-master-master", "safeddl works on the server it connects to", false},
+    {"--tungsten", "safeddl works on the server it connects to", false},
+    {"--charset", "safeddl always uses utf8mb4 and converts exactly", true},
+    {"--storage-engine", "safeddl migrates InnoDB tables", true},
+    {"--concurrent-rowcount", "the row count does not delay the copy", false},
+    {"--aliyun-rds", "no cloud-specific behaviour is needed", false},
+    {"--gcp", "no cloud-specific behaviour is needed", false},
+    {"--azure", "no cloud-specific behaviour is needed", false},
+    {"--gtid", "safeddl reads the binlog by file and position", false},
+    {"--test-on-replica", "not supported yet: run on the primary", false},
+    {"--test-on-replica-skip-replica-stop", "not supported yet", false},
+    {"--migrate-on-replica", "not supported yet: run on the primary", false},
+    {"--replication-lag-query", "deprecated in gh-ost; lag comes from heartbeats", true},
+    {"--throttle-http", "not supported yet", true},
+    {"--throttle-http-interval-millis", "not supported yet", true},
+    {"--throttle-http-timeout-millis", "not supported yet", true},
+    {"--ignore-http-errors", "not supported yet", false},
+    {"--critical-load-hibernate-seconds", "critical load always aborts cleanly", true},
+    {"--initially-drop-socket-file", "the control socket is not served yet", false},
+    {"--serve-tcp-port", "the control socket is not served yet", true},
+    {"--hooks-path", "hooks are not supported yet", true},
+    {"--hooks-hint", "hooks are not supported yet", true},
+    {"--hooks-hint-owner", "hooks are not supported yet", true},
+    {"--hooks-hint-token", "hooks are not supported yet", true},
+    {"--hooks-status-interval", "hooks are not supported yet", true},
+    {"--allow-setup-metadata-lock-instruments", "the cut-over checks the waiting RENAME itself",
+     false},
+    {"--binlogsyncer-max-reconnect-attempts", "not needed", true},
+    {"--skip-port-validation", "not needed", false},
+    {"--stack", "errors are one clear line", false},
+    {"--dml-batch-size", "changes are batched by key and size automatically", true},
+    {"--trigger-suffix", "triggers are refused, not carried over, for now", true},
+    {"--remove-trigger-suffix-if-exists", "triggers are refused, not carried over, for now", false},
+};
+
+void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
+  osc::MigrationOptions& m = o.migration;
+  const std::string g = "Migration (gh-ost flags)";
+  cmd->add_option("--database", m.database, "Database of the table (mandatory)")->group(g);
+  cmd->add_option("--table", m.table, "Table to alter (mandatory)")->group(g);
+  cmd->add_option("--alter", m.alter, "The ALTER's clauses, e.g. \"ADD COLUMN c INT\" (mandatory)")
+      ->group(g);
+  cmd->add_flag("--execute", m.execute,
+                "Do it. Without this: a dry run that validates and changes nothing")
+      ->group(g);
+  cmd->add_option("--chunk-size", m.chunk_size,
+                  "Rows per copy chunk at the start; adapts to ~300ms chunks")
+      ->group(g)
+      ->capture_default_str()
+      ->check(CLI::Range(10, 100000));
+  cmd->add_option("--default-retries", m.default_retries,
+                  "Retries of a failing step (and cut-over attempts)")
+      ->group(g)
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--nice-ratio", m.nice_ratio,
+                  "Sleep this many times each chunk's copy time after it")
+      ->group(g)
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
+  cmd->add_flag("--panic-on-warnings", m.panic_on_warnings,
+                "Abort when copying raises a data-changing warning")
+      ->group(g);
+  cmd->add_flag("--allow-zero-in-date", m.allow_zero_in_date,
+                "Allow zero dates (drop NO_ZERO_DATE, NO_ZERO_IN_DATE)")
+      ->group(g);
+  cmd->add_flag("--skip-strict-mode", m.skip_strict_mode,
+                "Do not add STRICT_ALL_TABLES to sql_mode")
+      ->group(g);
+  cmd->add_flag("--exact-rowcount", m.exact_rowcount,
+                "COUNT(*) the table for progress instead of estimating")
+      ->group(g);
+  cmd->add_flag("--allow-on-master", m.allow_on_master,
+                "Accepted: safeddl always runs on the server it connects to")
+      ->group(g);
+  cmd->add_flag("--allow-nullable-unique-key", m.allow_nullable_unique_key,
+                "Accepted; safeddl never chunks by a nullable key")
+      ->group(g);
+  cmd->add_flag("--approve-renamed-columns", m.approve_renamed_columns,
+                "Copy renamed columns' values to their new names")
+      ->group(g);
+  cmd->add_flag("--skip-renamed-columns", m.skip_renamed_columns,
+                "Leave renamed columns empty in the new table")
+      ->group(g);
+  cmd->add_flag("--discard-foreign-keys", m.discard_foreign_keys,
+                "Migrate a table with foreign keys; the new one has none")
+      ->group(g);
+  cmd->add_flag("--skip-foreign-key-checks", m.skip_foreign_key_checks,
+                "Accepted; foreign keys are always checked")
+      ->group(g);
+  cmd->add_flag("--attempt-instant-ddl", m.attempt_instant_ddl,
+                "Try ALGORITHM=INSTANT, then NOCOPY, before copying")
+      ->group(g);
+  cmd->add_flag("--include-triggers", m.include_triggers,
+                "Not supported yet: tables with triggers are refused")
+      ->group(g);
+  cmd->add_flag("--switch-to-rbr", m.switch_to_rbr,
+                "Set binlog_format=ROW globally if needed (then re-run)")
+      ->group(g);
+  cmd->add_flag("--assume-rbr", m.assume_rbr, "Trust that all writers log ROW events")->group(g);
+  cmd->add_option("--replica-server-id", m.replica_server_id,
+                  "server_id safeddl reads the binlog as")
+      ->group(g)
+      ->capture_default_str();
+  cmd->add_flag("--ok-to-drop-table", m.ok_to_drop_table, "Drop the old table after the swap")
+      ->group(g);
+  cmd->add_flag("--initially-drop-old-table", m.initially_drop_old_table,
+                "Drop a leftover old table first")
+      ->group(g);
+  cmd->add_flag("--initially-drop-ghost-table", m.initially_drop_ghost_table,
+                "Drop a leftover ghost table first")
+      ->group(g);
+  cmd->add_flag("--timestamp-old-table", m.timestamp_old_table,
+                "Name the old table _<t>_<timestamp>_del")
+      ->group(g);
+  cmd->add_option("--force-table-names", m.force_table_names,
+                  "Prefix for the helper tables instead of the table name")
+      ->group(g);
+  cmd->add_option("--cut-over", o.cut_over, "atomic (default) or default; two-step is refused")
+      ->group(g);
+  cmd->add_option("--cut-over-lock-timeout-seconds", m.cut_over_lock_timeout_seconds,
+                  "Most seconds writes may wait at the swap")
+      ->group(g)
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  cmd->add_flag("--cut-over-exponential-backoff", m.cut_over_exponential_backoff,
+                "Wait longer between cut-over attempts")
+      ->group(g);
+  cmd->add_option("--exponential-backoff-max-interval", m.exponential_backoff_max_interval,
+                  "Longest wait between attempts (s)")
+      ->group(g)
+      ->capture_default_str();
+  cmd->add_flag("--force-named-cut-over", m.force_named_cut_over,
+                "Accepted (control socket commands)")
+      ->group(g);
+  cmd->add_flag("--force-named-panic", m.force_named_panic, "Accepted (control socket commands)")
+      ->group(g);
+  cmd->add_option("--postpone-cut-over-flag-file", m.postpone_cut_over_flag_file,
+                  "Hold the swap while this file exists")
+      ->group(g);
+  cmd->add_option("--panic-flag-file", m.panic_flag_file,
+                  "Stop at once, without cleanup, when this file appears")
+      ->group(g);
+  cmd->add_option("--serve-socket-file", m.serve_socket_file, "Control socket (not served yet)")
+      ->group(g);
+  cmd->add_option("--checkpoint", m.checkpoint_file,
+                  "Checkpoint file (resume is not supported yet)")
+      ->group(g);
+  cmd->add_flag("--resume", m.resume, "Resume from --checkpoint (not supported yet)")->group(g);
+  cmd->add_flag("--json", m.json, "Print the final report as JSON on stdout")->group(g);
+  cmd->add_flag("--check-flag", o.check_flag, "Exit 0 if all given flags are supported")->group(g);
+
+  const std::string t = "Throttling (gh-ost flags)";
+  cmd->add_option("--max-lag-millis", m.max_lag_millis,
+                  "Throttle while a replica lags more than this")
+      ->group(t)
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{100}, int64_t{3600000}));
+  cmd->add_option("--throttle-control-replicas", o.throttle_control_replicas,
+                  "Replicas to watch: host[:port],... (default: discovered)")
+      ->group(t);
+  cmd->add_option("--max-load", o.max_load,
+                  "Throttle above e.g. Threads_running=50,Threads_connected=500")
+      ->group(t);
+  cmd->add_option("--critical-load", o.critical_load, "Abort above these status thresholds")
+      ->group(t);
+  cmd->add_option("--critical-load-interval-millis", m.critical_load_interval_millis,
+                  "Re-check critical load after this before aborting")
+      ->group(t)
+      ->capture_default_str();
+  cmd->add_option("--throttle-query", m.throttle_query, "Throttle while this query returns > 0")
+      ->group(t);
+  cmd->add_option("--throttle-flag-file", m.throttle_flag_file, "Throttle while this file exists")
+      ->group(t);
+  cmd->add_option("--throttle-additional-flag-file", m.throttle_additional_flag_file,
+                  "Throttle while this file exists")
+      ->group(t)
+      ->capture_default_str();
+  cmd->add_option("--heartbeat-interval-millis", m.heartbeat_interval_millis,
+                  "Heartbeat interval for lag measurement")
+      ->group(t)
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{10}, int64_t{10000}));
+
+  const std::string c = "gh-ost connection flags";
+  cmd->add_option("--conf", o.conf, "gh-ost's config file: read like --defaults-file")
+      ->group(c)
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--ssl", o.ssl, "Use TLS and verify the server (VERIFY_IDENTITY)")->group(c);
+  cmd->add_flag("--ssl-allow-insecure", o.ssl_allow_insecure,
+                "With --ssl: TLS without verification (REQUIRED)")
+      ->group(c);
+  cmd->add_option("--mysql-timeout", o.mysql_timeout, "Read/write timeout in seconds (0: none)")
+      ->group(c);
+
+  for (const IgnoredFlag& f : kIgnoredFlags) {
+    const std::string name = f.name;
+    auto note = [&o, name](const std::string&) { o.ignored.push_back(name); };
+    if (f.takes_value) {
+      cmd->add_option(name, f.why)->group("Accepted from gh-ost, not needed")->each(note);
+    } else {
+      cmd->add_flag(name, f.why)->group("Accepted from gh-ost, not needed")->each(note);
+    }
+  }
+}
+
+const char* WhyIgnored(const std::string& flag) {
+  for (const IgnoredFlag& f : kIgnoredFlags) {
+    if (flag == f.name) return f.why;
+  }
+  return "";
+}
+
+Status Resolve(AlterOptions& o) {
+  osc::MigrationOptions& m = o.migration;
+  if (m.alter.empty()) return InvalidArgumentError("--alter is required (the ALTER's clauses)");
+  if (m.table.empty()) return InvalidArgumentError("--table is required");
+  if (m.database.empty()) return InvalidArgumentError("--database is required");
+  if (o.cut_over == "two-step") {
+    return InvalidArgumentError(
+        "--cut-over=two-step leaves the table missing for a moment: "
+        "safeddl only does the atomic cut-over");
+  }
+  if (o.cut_over != "atomic" && o.cut_over != "default" && !o.cut_over.empty()) {
+    return InvalidArgumentError("--cut-over must be atomic (or default)");
+  }
+  if (m.switch_to_rbr && m.assume_rbr) {
+    return InvalidArgumentError("--switch-to-rbr and --assume-rbr are mutually exclusive");
+  }
+  if (m.approve_renamed_columns && m.skip_renamed_columns) {
+    return InvalidArgumentError(
+        "--approve-renamed-columns and --skip-renamed-columns are mutually exclusive");
+  }
+  if (m.resume) {
+    return UnsupportedError(
+        "--resume is not supported yet: run the migration again from the "
+        "start (with --initially-drop-ghost-table)");
+  }
+  if (m.include_triggers) {
+    return UnsupportedError(
+        "--include-triggers is not supported yet: drop the triggers for the "
+        "migration and recreate them after");
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(m.max_load, osc::ParseLoadThresholds(o.max_load, "--max-load"));
+  SAFEDDL_ASSIGN_OR_RETURN(m.critical_load,
+                           osc::ParseLoadThresholds(o.critical_load, "--critical-load"));
+  for (const std::string& r : SplitString(o.throttle_control_replicas, ',')) {
+    if (!TrimWhitespace(r).empty()) m.throttle_control_replicas.emplace_back(TrimWhitespace(r));
+  }
+  if (!o.conf.empty() && o.connection.defaults_file.empty()) o.connection.defaults_file = o.conf;
+  if (o.ssl) o.connection.ssl_mode = o.ssl_allow_insecure ? "REQUIRED" : "VERIFY_IDENTITY";
+  return Status::OK();
+}
+
+void PrintProgress(const osc::ProgressSnapshot& p) {
+  static const bool tty = ::isatty(STDERR_FILENO) != 0;
+  static TimePoint last_line{};
+  constexpr auto kPlainLineInterval = std::chrono::seconds(5);
+  if (tty) {
+    constexpr int kWidth = 30;
+    const int filled = static_cast<int>(p.CopyPercent() / 100 * kWidth);
+    fmt::print(stderr, "\r\033[K[{}{}] {}", std::string(filled, '#'),
+               std::string(kWidth - filled, '.'), p.ToLine());
+    std::fflush(stderr);
+    return;
+  }
+  const TimePoint now = SystemClock::Get().Now();
+  if (now - last_line < kPlainLineInterval && p.phase == "copy") return;
+  last_line = now;
+  LogInfo("{}", p.ToLine());
+}
+
+void PrintSummary(const osc::MigrationReport& r) {
+  if (::isatty(STDERR_FILENO)) fmt::print(stderr, "\n");
+  if (r.dry_run) {
+    fmt::print("dry run: {} can be altered online (nothing was changed; add --execute)\n", r.table);
+    fmt::print("  key used for copy and apply: {}\n", r.shared_key);
+    fmt::print("  rows (estimate): {}\n", r.rows_estimated);
+    for (const auto& n : r.notes) fmt::print("  note: {}\n", n);
+    fmt::print("the new table will be:\n{}\n", r.ghost_create);
+    return;
+  }
+  if (r.instant) {
+    fmt::print("{} altered in place without a copy\n", r.table);
+    for (const auto& n : r.notes) fmt::print("  note: {}\n", n);
+    return;
+  }
+  fmt::print("{} altered online in {}: {} rows copied, {} changes applied from the binlog\n",
+             r.table, HumanDuration(r.total_seconds), r.rows_copied, r.changes_applied);
+  fmt::print("  checksum: clean after {} pass(es) over {} rows in {} ranges{}\n", r.checksum_passes,
+             r.checksum_rows, r.checksum_ranges,
+             r.ranges_recopied ? fmt::format(" ({} ranges copied again)", r.ranges_recopied) : "");
+  fmt::print("  cut-over: {} attempt(s), writes stalled {:.0f} ms\n", r.cut_over_attempts,
+             r.cut_over_stall_ms);
+  if (r.throttled_seconds > 0)
+    fmt::print("  throttled for {}\n", HumanDuration(r.throttled_seconds));
+  if (!r.old_table.empty())
+    fmt::print("  the old table is kept as {} (drop it when satisfied)\n", r.old_table);
+  for (const auto& n : r.notes) fmt::print("  note: {}\n", n);
+}
+
+}  // namespace
+
+std::vector<std::string> NormalizeGoStyleFlags(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  bool after_double_dash = false;
+  for (const std::string& a : args) {
+    const bool go_style = !after_double_dash && a.size() > 2 && a[0] == '-' && a[1] != '-' &&
+                          std::isalpha(static_cast<unsigned char>(a[1])) &&
+                          (a.find('=') == std::string::npos ? a.size() > 2 : a.find('=') > 2);
+    if (a == "--") after_double_dash = true;
+    out.push_back(go_style ? "-" + a : a);
+  }
+  return out;
+}
+
+void SetupAlter(CLI::App& parent, CommandSlot& slot) {
+  auto opts = std::make_shared<AlterOptions>();
+  CLI::App* cmd = parent.add_subcommand("alter",
+                                        "Change a table online (gh-ost's flags): ghost table, "
+                                        "copy, binlog apply, checksum, atomic swap");
+  AddConnectionFlags(*cmd, opts->connection);
+  AddGhostFlags(cmd, *opts);
+  cmd->callback([opts, &slot] { slot = [opts] { return RunAlter(*opts); }; });
+}
+
+Status RunAlter(AlterOptions o) {
+  if (o.check_flag) return Status::OK();
+  SAFEDDL_RETURN_IF_ERROR(Resolve(o));
+  for (const std::string& flag : o.ignored)
+    LogInfo("note: {} is ignored: {}", flag, WhyIgnored(flag));
+  SAFEDDL_ASSIGN_OR_RETURN(mysql::ConnectOptions connect, ResolveConnectOptions(o.connection));
+  if (o.mysql_timeout > 0)
+    connect.read_timeout = std::chrono::seconds(static_cast<int64_t>(o.mysql_timeout));
+  SAFEDDL_ASSIGN_OR_RETURN(auto log, mysql::SessionLog::Open(o.connection.session_log));
+
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
+  osc::Migrator migrator(connect, o.migration, log.get(), PrintProgress, &g_cancel);
+  Result<osc::MigrationReport> report = migrator.Run();
+  if (GetLogLevel() <= LogLevel::kInfo && !o.connection.session_log.empty()) {
+    fmt::print(stderr, "{}", log->Summary());
+  }
+  if (!report.ok()) {
+    if (::isatty(STDERR_FILENO)) fmt::print(stderr, "\n");
+    return report.status().WithContext(
+        fmt::format("altering `{}`.`{}` failed, the table is unchanged", o.migration.database,
+                    o.migration.table));
+  }
+  if (o.migration.json) {
+    fmt::print("{}\n", report->ToJson().dump(2));
+  } else {
+    PrintSummary(*report);
+  }
+  return Status::OK();
+}
+
+}  // namespace safeddl::cli

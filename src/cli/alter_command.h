@@ -1,0 +1,35 @@
+// `safeddl alter`: online schema change with gh-ost's command line (src/osc does the work).
+// An existing gh-ost command line runs by changing the binary name: every documented gh-ost flag
+// is accepted, with gh-ost's meaning or, where safeddl's behaviour makes it moot, with a note.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "cli/connection_flags.h"
+#include "osc/migration_options.h"
+
+namespace safeddl::cli {
+
+struct AlterOptions {
+  ConnectionFlags connection;
+  osc::MigrationOptions migration;
+  // Raw flag values that need parsing or checking after the parser.
+  std::string max_load, critical_load, throttle_control_replicas, cut_over = "atomic";
+  std::string conf;  // gh-ost's --conf: a my.cnf with [client] user/password
+  bool ssl = false, ssl_allow_insecure = false;
+  double mysql_timeout = 0;
+  bool check_flag = false;
+  std::vector<std::string> ignored;  // gh-ost flags given that safeddl does not need
+};
+
+void SetupAlter(CLI::App& parent, CommandSlot& slot);
+Status RunAlter(AlterOptions options);
+
+// gh-ost (Go's flag package) also accepts "-flag" and "-flag=value": rewrites such arguments to
+// "--flag..." in place of argv's copies, leaving "-h", "--x", values and "-" alone.
+std::vector<std::string> NormalizeGoStyleFlags(const std::vector<std::string>& args);
+
+}  // namespace safeddl::cli

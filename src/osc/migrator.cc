@@ -1,0 +1,461 @@
+#include "osc/migrator.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "common/log.h"
+#include "common/strings.h"
+#include "mysql/quote.h"
+#include "mysql/retry.h"
+#include "osc/checksum.h"
+#include "osc/copier.h"
+#include "osc/cut_over.h"
+#include "osc/inspector.h"
+#include "osc/session_setup.h"
+
+namespace safeddl::osc {
+namespace {
+
+constexpr auto kReportInterval = std::chrono::seconds(1);
+constexpr auto kDrainWait = std::chrono::milliseconds(100);
+constexpr size_t kMaxRowsPerDrain = 5000;
+constexpr int64_t kRowsPerChecksumRange = 10000;
+constexpr int kMaxChecksumPasses = 3;
+constexpr auto kBacklogTimeout = std::chrono::minutes(10);
+constexpr auto kPollInterval = std::chrono::milliseconds(100);
+
+bool FileExists(const std::string& path) {
+  struct stat st {};
+  return !path.empty() && ::stat(path.c_str(), &st) == 0;
+}
+
+mysql::RetryPolicy RetriesFrom(const MigrationOptions& o) {
+  return mysql::RetryPolicy{
+      .max_attempts = static_cast<int>(std::max<int64_t>(1, o.default_retries)),
+      .initial_backoff = std::chrono::milliseconds(100),
+      .max_backoff = std::chrono::milliseconds(2000)};
+}
+
+}  // namespace
+
+Migrator::Migrator(mysql::ConnectOptions connect, MigrationOptions options, mysql::SessionLog* log,
+                   ProgressFn progress, const std::atomic<bool>* cancel)
+    : connect_(std::move(connect)),
+      options_(std::move(options)),
+      log_(log),
+      progress_(std::move(progress)),
+      cancel_(cancel) {}
+
+Migrator::~Migrator() { StopBackground(); }
+
+void Migrator::Phase(const std::string& name) {
+  const TimePoint now = SystemClock::Get().Now();
+  report_.phase_seconds[phase_] += MillisBetween(phase_started_, now) / 1000;
+  phase_ = name;
+  phase_started_ = now;
+  if (log_) log_->SetPhase(name);
+  Report(true);
+}
+
+void Migrator::Report(bool force) {
+  const TimePoint now = SystemClock::Get().Now();
+  if (!progress_ || (!force && now - last_report_ < kReportInterval)) return;
+  last_report_ = now;
+  ProgressSnapshot p;
+  p.phase = phase_;
+  p.rows_copied = copier_ ? copier_->rows_copied() : report_.rows_copied;
+  p.rows_estimated = report_.rows_estimated;
+  p.changes_applied = changes_applied_.load();
+  p.backlog = capture_ ? static_cast<int64_t>(capture_->backlog()) : 0;
+  p.elapsed_seconds = MillisBetween(started_, now) / 1000;
+  if (phase_ == "copy") {
+    p.eta_seconds = EstimateRemainingSeconds(p.rows_copied, report_.rows_estimated,
+                                             MillisBetween(copy_started_, now) / 1000);
+  }
+  if (throttler_) {
+    p.throttled = throttler_->throttled();
+    p.throttle_reason = throttler_->reason();
+  }
+  {
+    std::lock_guard<std::mutex> lock(apply_mu_);
+    p.binlog_position = applied_position_.ToString();
+  }
+  progress_(p);
+}
+
+Status Migrator::CheckHealth() {
+  if (cancel_ && cancel_->load()) return AbortedError("interrupted: stopping and cleaning up");
+  if (FileExists(options_.panic_flag_file)) {
+    return Status(StatusCode::kAborted, "panic: --panic-flag-file " + options_.panic_flag_file +
+                                            " exists; stopped without cleanup");
+  }
+  if (throttler_) SAFEDDL_RETURN_IF_ERROR(throttler_->critical());
+  std::lock_guard<std::mutex> lock(apply_mu_);
+  return apply_status_;
+}
+
+Result<MigrationReport> Migrator::Run() {
+  started_ = phase_started_ = last_report_ = SystemClock::Get().Now();
+  SAFEDDL_ASSIGN_OR_RETURN(report_.table, mysql::QuoteQualified(options_.database, options_.table));
+  report_.dry_run = !options_.execute;
+  SAFEDDL_ASSIGN_OR_RETURN(conn_, mysql::Connection::Open(connect_, log_));
+  SAFEDDL_RETURN_IF_ERROR(PrepareSession(*conn_, options_));
+  Status s = Execute();
+  if (!s.ok()) {
+    const bool panic = s.message().rfind("panic:", 0) == 0;
+    StopBackground();
+    if (!panic) Cleanup();
+    return s;
+  }
+  Phase("done");
+  report_.total_seconds = MillisBetween(started_, SystemClock::Get().Now()) / 1000;
+  return report_;
+}
+
+Status Migrator::Execute() {
+  SAFEDDL_ASSIGN_OR_RETURN(plan_, Inspect(*conn_, options_, &report_.notes));
+  ghost_created_ = true;
+  report_.shared_key = fmt::format("{} ({})", plan_.key.original_index,
+                                   JoinStrings(plan_.key.original_columns, ", "));
+  report_.unchecked_columns = plan_.unchecked_columns;
+  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet create,
+                           conn_->Query("SHOW CREATE TABLE " + plan_.q_ghost));
+  report_.ghost_create = create.empty() ? "" : create[0][1].value_or("");
+  // The new table's CREATE names the ghost; show it under the table's own name.
+  const std::string ghost_ident = *mysql::QuoteIdentifier(plan_.names.ghost);
+  if (auto at = report_.ghost_create.find(ghost_ident); at != std::string::npos) {
+    report_.ghost_create.replace(at, ghost_ident.size(),
+                                 *mysql::QuoteIdentifier(plan_.names.original));
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(
+      auto estimate,
+      conn_->QueryValue(fmt::format(
+          "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = {} "
+          "AND TABLE_NAME = {}",
+          mysql::QuoteString(plan_.database), mysql::QuoteString(plan_.names.original))));
+  report_.rows_estimated = ParseInt64(estimate.value_or("0")).value_or(0);
+
+  if (!options_.execute) {
+    SAFEDDL_RETURN_IF_ERROR(DropGhost(*conn_, plan_));
+    ghost_created_ = false;
+    return Status::OK();
+  }
+  if (options_.attempt_instant_ddl) {
+    SAFEDDL_ASSIGN_OR_RETURN(bool instant, TryInstant());
+    if (instant) return Status::OK();
+  }
+  if (options_.exact_rowcount) {
+    SAFEDDL_ASSIGN_OR_RETURN(auto n, conn_->QueryValue("SELECT COUNT(*) FROM " + plan_.q_original));
+    report_.rows_estimated = ParseInt64(n.value_or("0")).value_or(0);
+  }
+
+  Phase("prepare");
+  SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_changelog));
+  SAFEDDL_RETURN_IF_ERROR(conn_->Execute(ChangelogCreateStatement(plan_)));
+  changelog_created_ = true;
+  SAFEDDL_ASSIGN_OR_RETURN(
+      heartbeat_, Heartbeat::Start(connect_, plan_,
+                                   std::chrono::milliseconds(options_.heartbeat_interval_millis)));
+  SAFEDDL_ASSIGN_OR_RETURN(throttler_, Throttler::Start(connect_, options_, plan_));
+  SAFEDDL_RETURN_IF_ERROR(StartCapture());
+
+  Phase("copy");
+  SAFEDDL_RETURN_IF_ERROR(CopyAll());
+  SAFEDDL_RETURN_IF_ERROR(WaitForBacklog(kBacklogTimeout));
+  SAFEDDL_RETURN_IF_ERROR(Postpone());
+  Phase("checksum");
+  SAFEDDL_RETURN_IF_ERROR(ChecksumUntilClean());
+  Phase("cut-over");
+  SAFEDDL_RETURN_IF_ERROR(CutOver());
+  Phase("cleanup");
+  StopBackground();
+  SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_changelog));
+  changelog_created_ = false;
+  if (options_.ok_to_drop_table) {
+    SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_old));
+  } else {
+    report_.old_table = plan_.q_old;
+  }
+  return Status::OK();
+}
+
+Result<bool> Migrator::TryInstant() {
+  Phase("instant");
+  SAFEDDL_RETURN_IF_ERROR(DropGhost(*conn_, plan_));
+  ghost_created_ = false;
+  SAFEDDL_RETURN_IF_ERROR(conn_->Execute(
+      fmt::format("SET SESSION lock_wait_timeout = {}", options_.cut_over_lock_timeout_seconds)));
+  for (const char* algorithm : {"INSTANT", "NOCOPY"}) {
+    Status s = conn_->Execute(
+        fmt::format("ALTER TABLE {} {}, ALGORITHM={}", plan_.q_original, plan_.alter, algorithm));
+    if (s.ok()) {
+      report_.instant = true;
+      report_.swapped = true;
+      report_.notes.push_back(std::string("done with ALGORITHM=") + algorithm + ": no copy needed");
+      return true;
+    }
+    report_.notes.push_back(fmt::format("ALGORITHM={} not possible: {}", algorithm, s.message()));
+  }
+  SAFEDDL_RETURN_IF_ERROR(conn_->Execute("SET SESSION lock_wait_timeout = DEFAULT"));
+  // Back to the online copy: the ghost again.
+  std::vector<std::string> notes;
+  SAFEDDL_ASSIGN_OR_RETURN(plan_, Inspect(*conn_, options_, &notes));
+  ghost_created_ = true;
+  return false;
+}
+
+Status Migrator::StartCapture() {
+  SAFEDDL_ASSIGN_OR_RETURN(BinlogPosition start, CurrentBinlogPosition(*conn_));
+  CaptureOptions capture;
+  capture.source.connect = connect_;
+  capture.source.server_id = options_.replica_server_id;
+  capture.source.file = start.file;
+  capture.source.position = start.offset;
+  capture.database = plan_.database;
+  capture.table = plan_.names.original;
+  SAFEDDL_ASSIGN_OR_RETURN(capture_, ChangeCapture::Start(capture));
+  applied_position_ = start;
+  SAFEDDL_ASSIGN_OR_RETURN(apply_conn_, mysql::Connection::Open(connect_, log_));
+  SAFEDDL_RETURN_IF_ERROR(PrepareSession(*apply_conn_, options_));
+  applier_ = std::make_unique<Applier>(*apply_conn_, plan_, RetriesFrom(options_));
+  apply_thread_ = std::thread([this] { ApplyLoop(); });
+  return Status::OK();
+}
+
+void Migrator::ApplyLoop() {
+  while (!stop_apply_.load()) {
+    std::optional<BinlogPosition> hold;
+    {
+      std::lock_guard<std::mutex> lock(apply_mu_);
+      hold = hold_;
+    }
+    if (!hold && throttler_ && throttler_->throttled()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
+    Result<Drained> drained = capture_->Drain(kDrainWait, kMaxRowsPerDrain, hold);
+    Status s = drained.status();
+    if (s.ok() && !drained->events.empty()) {
+      LogDebug("apply: {} rows events from {} transactions, up to {}", drained->events.size(),
+               drained->transactions, drained->position.ToString());
+      s = applier_->Apply(drained->events);
+    }
+    std::lock_guard<std::mutex> lock(apply_mu_);
+    if (!s.ok()) {
+      if (!stop_apply_.load()) apply_status_ = s.WithContext("applying binlog changes");
+      apply_cv_.notify_all();
+      return;
+    }
+    applied_position_ = drained->position;
+    changes_applied_.store(applier_->rows_applied());
+    apply_cv_.notify_all();
+    if (hold && drained->events.empty()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }
+}
+
+bool Migrator::SyncApplierTo(const BinlogPosition& position, std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(apply_mu_);
+  hold_ = position;
+  const bool synced = apply_cv_.wait_for(lock, timeout, [&] {
+    return !apply_status_.ok() || position <= applied_position_;
+  }) && apply_status_.ok();
+  LogDebug("sync to {}: {} (applied up to {}, reader at {})", position.ToString(),
+           synced ? "reached" : "not reached", applied_position_.ToString(),
+           capture_->read_position().ToString());
+  return synced;
+}
+
+void Migrator::ReleaseApplier() {
+  std::lock_guard<std::mutex> lock(apply_mu_);
+  hold_.reset();
+}
+
+Status Migrator::CopyAll() {
+  copy_started_ = SystemClock::Get().Now();
+  SAFEDDL_ASSIGN_OR_RETURN(copy_conn_, mysql::Connection::Open(connect_, log_));
+  SAFEDDL_RETURN_IF_ERROR(PrepareSession(*copy_conn_, options_));
+  copier_ = std::make_unique<Copier>(*copy_conn_, plan_, options_);
+  SAFEDDL_RETURN_IF_ERROR(copier_->Prepare());
+  const mysql::RetryPolicy retry = RetriesFrom(options_);
+  while (!copier_->done()) {
+    SAFEDDL_RETURN_IF_ERROR(CheckHealth());
+    if (throttler_->throttled()) {
+      Report();
+      std::this_thread::sleep_for(kPollInterval);
+      continue;
+    }
+    SAFEDDL_ASSIGN_OR_RETURN(ChunkResult chunk,
+                             mysql::RetryWithBackoff(retry, SystemClock::Get(), "copy chunk",
+                                                     [&] { return copier_->CopyNext(); }));
+    if (options_.nice_ratio > 0) {
+      std::this_thread::sleep_for(std::chrono::microseconds(
+          static_cast<int64_t>(chunk.millis * options_.nice_ratio * 1000)));
+    }
+    Report();
+  }
+  report_.rows_copied = copier_->rows_copied();
+  return Status::OK();
+}
+
+Status Migrator::WaitForBacklog(std::chrono::milliseconds timeout) {
+  const BinlogPosition target = capture_->read_position();
+  const TimePoint deadline = SystemClock::Get().Now() + timeout;
+  while (SystemClock::Get().Now() < deadline) {
+    SAFEDDL_RETURN_IF_ERROR(CheckHealth());
+    {
+      std::unique_lock<std::mutex> lock(apply_mu_);
+      if (apply_cv_.wait_for(lock, kPollInterval, [&] { return target <= applied_position_; })) {
+        return Status::OK();
+      }
+    }
+    Report();
+  }
+  return TimeoutError("the applier could not catch up with the binlog within " +
+                      HumanDuration(std::chrono::duration<double>(timeout).count()));
+}
+
+Status Migrator::Postpone() {
+  if (!FileExists(options_.postpone_cut_over_flag_file)) return Status::OK();
+  Phase("postponed");
+  LogInfo("cut-over postponed while {} exists; the ghost table stays in sync",
+          options_.postpone_cut_over_flag_file);
+  while (FileExists(options_.postpone_cut_over_flag_file)) {
+    SAFEDDL_RETURN_IF_ERROR(CheckHealth());
+    Report();
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  return WaitForBacklog(kBacklogTimeout);
+}
+
+Status Migrator::ChecksumUntilClean() {
+  const auto lock_timeout = std::chrono::seconds(options_.cut_over_lock_timeout_seconds);
+  for (int pass = 1; pass <= kMaxChecksumPasses; ++pass) {
+    SAFEDDL_RETURN_IF_ERROR(CheckHealth());
+    // Open one snapshot of both tables at a binlog point the applier has reached: a short read
+    // lock on the original while the applier syncs and the snapshot opens.
+    SAFEDDL_ASSIGN_OR_RETURN(auto lock_conn, mysql::Connection::Open(connect_, log_));
+    SAFEDDL_ASSIGN_OR_RETURN(auto snap_conn, mysql::Connection::Open(connect_, log_));
+    SAFEDDL_RETURN_IF_ERROR(PrepareSession(*snap_conn, options_));
+    SAFEDDL_RETURN_IF_ERROR(lock_conn->Execute(
+        fmt::format("SET SESSION lock_wait_timeout = {}", lock_timeout.count())));
+    Status locked = mysql::RetryWithBackoff(
+        RetriesFrom(options_), SystemClock::Get(), "checksum lock",
+        [&] { return lock_conn->Execute("LOCK TABLES " + plan_.q_original + " READ"); });
+    SAFEDDL_RETURN_IF_ERROR(locked.WithContext("locking the table briefly for the checksum"));
+    SAFEDDL_ASSIGN_OR_RETURN(BinlogPosition position, CurrentBinlogPosition(*lock_conn));
+    const bool synced = SyncApplierTo(
+        position, std::chrono::duration_cast<std::chrono::milliseconds>(lock_timeout));
+    Status snap =
+        synced ? snap_conn->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT") : Status::OK();
+    lock_conn->Execute("UNLOCK TABLES").IgnoreError();
+    ReleaseApplier();
+    SAFEDDL_RETURN_IF_ERROR(snap);
+    if (!synced) {
+      SAFEDDL_RETURN_IF_ERROR(CheckHealth());
+      LogWarning("checksum: the applier did not reach {} in time; trying again",
+                 position.ToString());
+      continue;
+    }
+    SAFEDDL_ASSIGN_OR_RETURN(ChecksumResult result,
+                             CompareTables(*snap_conn, plan_, kRowsPerChecksumRange));
+    snap_conn->Execute("COMMIT").IgnoreError();
+    report_.checksum_passes = pass;
+    report_.checksum_rows = result.rows_original;
+    report_.checksum_ranges = result.ranges;
+    if (result.clean()) return Status::OK();
+    LogWarning(
+        "checksum pass {}: {} of {} key ranges differ ({} rows in the table, {} in the "
+        "new one); copying them again",
+        pass, result.differing.size(), result.ranges, result.rows_original, result.rows_ghost);
+    for (const KeyRangeBounds& range : result.differing)
+      SAFEDDL_RETURN_IF_ERROR(RecopyRange(range));
+    report_.ranges_recopied += static_cast<int64_t>(result.differing.size());
+  }
+  return FailedPreconditionError(fmt::format(
+      "the new table still differs from the original after {} checksum passes; not swapping",
+      kMaxChecksumPasses));
+}
+
+Status Migrator::RecopyRange(const KeyRangeBounds& range) {
+  SAFEDDL_ASSIGN_OR_RETURN(std::string where_original, RangePredicate(plan_.original_key, range));
+  SAFEDDL_ASSIGN_OR_RETURN(std::string where_ghost, RangePredicate(plan_.ghost_key, range));
+  std::vector<std::string> sources, targets;
+  for (const auto& c : plan_.mapping.shared) {
+    sources.push_back(*mysql::QuoteIdentifier(c.source));
+    targets.push_back(*mysql::QuoteIdentifier(c.target));
+  }
+  SAFEDDL_RETURN_IF_ERROR(copy_conn_->Execute("START TRANSACTION"));
+  Status s =
+      copy_conn_->Execute(fmt::format("DELETE FROM {} WHERE {}", plan_.q_ghost, where_ghost));
+  if (s.ok()) {
+    s = copy_conn_->Execute(fmt::format(
+        "INSERT IGNORE INTO {} ({}) SELECT {} FROM {} WHERE {} LOCK IN SHARE MODE", plan_.q_ghost,
+        JoinStrings(targets, ", "), JoinStrings(sources, ", "), plan_.q_original, where_original));
+  }
+  if (!s.ok()) {
+    copy_conn_->Execute("ROLLBACK").IgnoreError();
+    return s.WithContext("copying a differing range again");
+  }
+  return copy_conn_->Execute("COMMIT");
+}
+
+Status Migrator::CutOver() {
+  const auto lock_timeout = std::chrono::seconds(options_.cut_over_lock_timeout_seconds);
+  CutOverHooks hooks;
+  hooks.sync_applier_to = [this](const BinlogPosition& p, std::chrono::milliseconds t) {
+    return SyncApplierTo(p, t);
+  };
+  hooks.release_applier = [this] { ReleaseApplier(); };
+  double backoff_seconds = 1;
+  const int attempts = static_cast<int>(std::max<int64_t>(1, options_.default_retries));
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    SAFEDDL_RETURN_IF_ERROR(CheckHealth());
+    report_.cut_over_attempts = attempt;
+    SAFEDDL_ASSIGN_OR_RETURN(CutOverAttempt result,
+                             AttemptCutOver(connect_, plan_, lock_timeout, hooks));
+    if (result.swapped) {
+      report_.swapped = true;
+      report_.cut_over_stall_ms = result.stall_ms;
+      ghost_created_ = false;
+      return Status::OK();
+    }
+    LogWarning(
+        "cut-over attempt {}/{} did not swap ({}); the original table is in place; "
+        "retrying in {}",
+        attempt, attempts, result.failure, HumanDuration(backoff_seconds));
+    const TimePoint until = SystemClock::Get().Now() +
+                            std::chrono::milliseconds(static_cast<int64_t>(backoff_seconds * 1000));
+    while (SystemClock::Get().Now() < until) {
+      SAFEDDL_RETURN_IF_ERROR(CheckHealth());
+      Report();
+      std::this_thread::sleep_for(kPollInterval);
+    }
+    if (options_.cut_over_exponential_backoff) {
+      backoff_seconds = std::min<double>(
+          backoff_seconds * 2, static_cast<double>(options_.exponential_backoff_max_interval));
+    }
+  }
+  return FailedPreconditionError(fmt::format(
+      "cut-over did not succeed in {} attempts; the original table is in place and unchanged",
+      attempts));
+}
+
+void Migrator::StopBackground() {
+  stop_apply_.store(true);
+  if (capture_) capture_->Stop();
+  if (apply_thread_.joinable()) apply_thread_.join();
+  if (heartbeat_) heartbeat_->Stop();
+  if (throttler_) throttler_->Stop();
+}
+
+void Migrator::Cleanup() {
+  if (!conn_) return;
+  if (changelog_created_) conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_changelog).IgnoreError();
+  if (ghost_created_) DropGhost(*conn_, plan_).IgnoreError();
+}
+
+}  // namespace safeddl::osc

@@ -1,0 +1,104 @@
+// Migrator: runs one online ALTER end to end — inspect, (instant attempt), ghost and changelog,
+// binlog capture, chunked copy with continuous apply, postponement, checksum, cut-over, cleanup —
+// and reports what happened.
+//
+// Threads: the caller's thread runs the phases and the copy; one thread applies captured changes;
+// the capture, heartbeat and throttler run their own. On any failure before the swap, the
+// original table is untouched and the helper tables are dropped (except after a panic, which
+// leaves everything as it is, like gh-ost). Run() is called once.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "mysql/connection.h"
+#include "mysql/session_log.h"
+#include "osc/applier.h"
+#include "osc/binlog_position.h"
+#include "osc/change_capture.h"
+#include "osc/checksum.h"
+#include "osc/copier.h"
+#include "osc/heartbeat.h"
+#include "osc/migration_options.h"
+#include "osc/migration_plan.h"
+#include "osc/migration_report.h"
+#include "osc/progress.h"
+#include "osc/throttler.h"
+
+namespace safeddl::osc {
+
+class Migrator {
+ public:
+  using ProgressFn = std::function<void(const ProgressSnapshot&)>;
+
+  // `log` (may be null) and `cancel` (may be null; set it to stop the run cleanly, e.g. on
+  // SIGINT) must outlive the Migrator.
+  Migrator(mysql::ConnectOptions connect, MigrationOptions options, mysql::SessionLog* log,
+           ProgressFn progress, const std::atomic<bool>* cancel);
+  ~Migrator();
+
+  Result<MigrationReport> Run();
+
+ private:
+  Status Execute();
+  Result<bool> TryInstant();
+  Status StartCapture();
+  Status CopyAll();
+  Status WaitForBacklog(std::chrono::milliseconds timeout);
+  Status Postpone();
+  Status ChecksumUntilClean();
+  Status RecopyRange(const KeyRangeBounds& range);
+  Status CutOver();
+  void StopBackground();
+  void Cleanup();
+  Status CheckHealth();
+  void Phase(const std::string& name);
+  void Report(bool force = false);
+
+  // Apply thread.
+  void ApplyLoop();
+  bool SyncApplierTo(const BinlogPosition& position, std::chrono::milliseconds timeout);
+  void ReleaseApplier();
+
+  mysql::ConnectOptions connect_;
+  MigrationOptions options_;
+  mysql::SessionLog* log_;
+  ProgressFn progress_;
+  const std::atomic<bool>* cancel_;
+
+  MigrationReport report_;
+  MigrationPlan plan_;
+  bool ghost_created_ = false;
+  bool changelog_created_ = false;
+  std::unique_ptr<mysql::Connection> conn_;
+  std::unique_ptr<mysql::Connection> copy_conn_;
+  std::unique_ptr<ChangeCapture> capture_;
+  std::unique_ptr<Heartbeat> heartbeat_;
+  std::unique_ptr<Throttler> throttler_;
+  std::unique_ptr<Copier> copier_;
+  std::string phase_ = "inspect";
+  TimePoint started_;
+  TimePoint phase_started_;
+  TimePoint copy_started_;
+  TimePoint last_report_;
+
+  std::unique_ptr<mysql::Connection> apply_conn_;
+  std::unique_ptr<Applier> applier_;
+  std::thread apply_thread_;
+  std::atomic<bool> stop_apply_{false};
+  std::atomic<int64_t> changes_applied_{0};
+  std::mutex apply_mu_;
+  std::condition_variable apply_cv_;
+  BinlogPosition applied_position_;
+  std::optional<BinlogPosition> hold_;
+  Status apply_status_;
+};
+
+}  // namespace safeddl::osc
