@@ -1,0 +1,93 @@
+// The SQL writer: statements by primary key, unique key or all columns (never FLOAT/DOUBLE
+// equality), binary as hex, the guarded form and the locking read.
+#include "flashback/sql_writer.h"
+
+#include <gtest/gtest.h>
+
+#include "flashback/test_tables.h"
+
+namespace safeddl::flashback {
+namespace {
+
+using testing::Image;
+using testing::Table;
+
+struct Fixture {
+  std::shared_ptr<const binlog::TableMapEvent> table;
+  binlog::ColumnNaming naming;
+  TableTarget target;
+
+  explicit Fixture(bool pk, std::vector<UniqueKey> keys = {}) : table(Table(pk)) {
+    naming = binlog::ResolveColumnNaming(*table, nullptr);
+    Result<TableTarget> t = MakeTableTarget(*table, naming, keys);
+    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    if (t.ok()) target = *t;
+  }
+};
+
+RowOp Op(OpKind kind, binlog::RowImage current, binlog::RowImage target) {
+  return RowOp{kind, std::move(current), std::move(target)};
+}
+
+TEST(SqlWriterTest, ByPrimaryKey) {
+  Fixture f(true);
+  EXPECT_EQ(*RowOpSql(f.target, Op(OpKind::kInsert, {}, Image(1, "a"))),
+            "INSERT INTO `d`.`t` (`id`, `v`, `f`, `b`) VALUES (1, 'a', 1.5, X'01ff');");
+  EXPECT_EQ(*RowOpSql(f.target, Op(OpKind::kDelete, Image(1, "a"), {})),
+            "DELETE FROM `d`.`t` WHERE `id`=1 LIMIT 1;");
+  // Only the columns that differ are set; the row is found by its current key.
+  EXPECT_EQ(*RowOpSql(f.target, Op(OpKind::kUpdate, Image(2, "b"), Image(1, "b"))),
+            "UPDATE `d`.`t` SET `id`=1 WHERE `id`=2 LIMIT 1;");
+  EXPECT_EQ(DescribeLocator(f.target.locator, f.target.quoted, f.naming),
+            "rows of `d`.`t` found by PRIMARY KEY (`id`)");
+}
+
+TEST(SqlWriterTest, ByUniqueKeyWhenThereIsNoPrimaryKey) {
+  Fixture f(false, {{"uk_missing", {"nope"}}, {"uk_v", {"v"}}});
+  EXPECT_EQ(f.target.locator.kind, LocatorKind::kUniqueKey);
+  EXPECT_EQ(*RowOpSql(f.target, Op(OpKind::kDelete, Image(1, "a"), {})),
+            "DELETE FROM `d`.`t` WHERE `v`='a' LIMIT 1;");
+}
+
+TEST(SqlWriterTest, ByAllColumnsWithoutFloatEquality) {
+  Fixture f(false);
+  EXPECT_EQ(f.target.locator.kind, LocatorKind::kAllColumns);
+  EXPECT_EQ(*RowOpSql(f.target, Op(OpKind::kDelete, Image(std::nullopt, "a"), {})),
+            "DELETE FROM `d`.`t` WHERE `id` <=> NULL AND `v` <=> 'a' AND `b` <=> X'01ff' LIMIT 1;");
+  EXPECT_NE(DescribeLocator(f.target.locator, f.target.quoted, f.naming).find("no FLOAT"),
+            std::string::npos);
+}
+
+TEST(SqlWriterTest, NullKeyFallsBackToAllColumns) {
+  Fixture f(true);
+  EXPECT_EQ(*RowOpSql(f.target, Op(OpKind::kDelete, Image(std::nullopt, "a"), {})),
+            "DELETE FROM `d`.`t` WHERE `id` <=> NULL AND `v` <=> 'a' AND `b` <=> X'01ff' LIMIT 1;");
+}
+
+TEST(SqlWriterTest, GuardedFormRequiresTheRecordedRow) {
+  Fixture f(true);
+  EXPECT_EQ(*GuardedRowOpSql(f.target, Op(OpKind::kUpdate, Image(1, "new"), Image(1, "old"))),
+            "UPDATE `d`.`t` SET `v`='old' WHERE `id`=1 AND `id` <=> 1 AND `v` <=> 'new' AND "
+            "`b` <=> X'01ff' LIMIT 1;");
+  EXPECT_EQ(*CurrentRowSql(f.target, Op(OpKind::kDelete, Image(1, "a"), {})),
+            "SELECT (`id` <=> 1 AND `v` <=> 'a' AND `b` <=> X'01ff') AS safeddl_matches, "
+            "`d`.`t`.* FROM `d`.`t` WHERE `id`=1 LIMIT 1 FOR UPDATE");
+  EXPECT_EQ(*CurrentRowSql(f.target, Op(OpKind::kInsert, {}, Image(1, "a"))),
+            "SELECT (1) AS safeddl_matches, `d`.`t`.* FROM `d`.`t` WHERE `id`=1 LIMIT 1 FOR "
+            "UPDATE");
+  EXPECT_EQ(*LocateCondition(f.target, Op(OpKind::kDelete, Image(1, "a"), {})), "`id`=1");
+}
+
+TEST(SqlWriterTest, PositionalNamesAreRefused) {
+  auto table = std::make_shared<binlog::TableMapEvent>(*Table(true));
+  for (auto& c : table->columns) c.name.reset();
+  table->has_column_names = false;
+  const binlog::ColumnNaming naming = binlog::ResolveColumnNaming(*table, nullptr);
+  const Result<TableTarget> t = MakeTableTarget(*table, naming, {});
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(t.status().message().find("no column names"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace safeddl::flashback
