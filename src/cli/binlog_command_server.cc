@@ -1,5 +1,7 @@
 #include "cli/binlog_command_server.h"
 
+#include "binlog/server_position.h"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -31,16 +33,6 @@ bool Reconnectable(const Status& s) {
   return s.IsRetryable() || s.code() == StatusCode::kInterrupted ||
          s.code() == StatusCode::kConnectionLost || s.code() == StatusCode::kCannotConnect ||
          s.code() == StatusCode::kIoError;
-}
-
-Result<binlog::BinlogPosition> MasterStatus(mysql::Connection& conn) {
-  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet rs, conn.Query("SHOW MASTER STATUS"));
-  if (rs.empty()) {
-    return FailedPreconditionError("the server's binlog is off (SHOW MASTER STATUS is empty)");
-  }
-  const std::optional<unsigned long long> pos = rs[0].GetUint("Position");
-  if (!pos) return InternalError("SHOW MASTER STATUS returned no Position");
-  return binlog::BinlogPosition{rs[0].GetString("File"), *pos};
 }
 
 Result<binlog::BinlogPosition> FirstBinlog(mysql::Connection& conn) {
@@ -163,7 +155,7 @@ Status RunBinlogFromServer(const BinlogOptions& options, RowChangePrinter& print
   if (!options.stop_position.empty()) {
     SAFEDDL_ASSIGN_OR_RETURN(stop.position, binlog::ParseBinlogPosition(options.stop_position));
   } else if (!options.stop_never) {
-    SAFEDDL_ASSIGN_OR_RETURN(stop.position, MasterStatus(conn));
+    SAFEDDL_ASSIGN_OR_RETURN(stop.position, binlog::CurrentBinlogPosition(conn));
   }
   if (!options.stop_datetime.empty()) {
     SAFEDDL_ASSIGN_OR_RETURN(stop.time, ParseBinlogDatetime(options.stop_datetime));

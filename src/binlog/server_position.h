@@ -1,0 +1,15 @@
+// Where a live server's binlog ends now (SHOW MASTER STATUS): the start point of a capture, the
+// stop point of a bounded read, and the sync point of a cut-over. Stateless; thread-safe as long
+// as each thread uses its own connection.
+#pragma once
+
+#include "binlog/binlog_position.h"
+#include "common/result.h"
+#include "mysql/connection.h"
+
+namespace safeddl::binlog {
+
+// FailedPrecondition when the binlog is off (the message says how to turn it on).
+Result<BinlogPosition> CurrentBinlogPosition(mysql::Connection& conn);
+
+}  // namespace safeddl::binlog
