@@ -157,6 +157,21 @@ TEST(ColumnDecoderTest, GeometryIsHex) {
   EXPECT_EQ(ToJson(g), "{\"hex\":\"010203\"}");
 }
 
+// The server lists a charset for GEOMETRY columns too (binary): COLUMN_CHARSET for
+// (VARCHAR, GEOMETRY) holds two collations.
+TEST(ColumnDecoderTest, GeometryHasACharsetInTheTableMapMetadata) {
+  TableMapEvent tm;
+  ColumnDef v;
+  v.type = v.real_type = ColumnType::kVarchar;
+  ColumnDef g;
+  g.type = g.real_type = ColumnType::kGeometry;
+  tm.columns = {v, g};
+  const std::string metadata = Bytes({3, 2, 8, 63});  // COLUMN_CHARSET: latin1, binary
+  ASSERT_TRUE(ParseTableMapOptionalMetadata(ByteReader(metadata), tm).ok());
+  EXPECT_EQ(tm.columns[0].collation, 8u);
+  EXPECT_EQ(tm.columns[1].collation, kBinaryCollation);
+}
+
 TEST(ColumnDecoderTest, LengthPastBufferIsCorruption) {
   ColumnDef blob = Col(ColumnType::kBlob, 4);
   ByteReader r(Bytes({0xff, 0xff, 0xff, 0x7f, 'x'}), 200);

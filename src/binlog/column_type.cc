@@ -139,6 +139,7 @@ bool ColumnDef::IsCharacter() const {
     case ColumnType::kTinyBlob:
     case ColumnType::kMediumBlob:
     case ColumnType::kLongBlob:
+    case ColumnType::kGeometry:  // the server counts it as the BLOB it derives from
       return true;
     default:
       return false;

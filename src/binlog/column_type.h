@@ -80,7 +80,8 @@ struct ColumnDef {
 
   // True for the types the SIGNEDNESS metadata covers (integers, FLOAT, DOUBLE, DECIMAL).
   bool IsNumeric() const;
-  // True for the types the column-charset metadata covers: CHAR/VARCHAR/TEXT/BLOB, not ENUM/SET.
+  // True for the types the column-charset metadata covers: CHAR/VARCHAR/TEXT/BLOB and GEOMETRY
+  // (a BLOB to the server), not ENUM/SET.
   bool IsCharacter() const;
   bool IsEnumOrSet() const;
 };

@@ -13,6 +13,7 @@
 #include "cli/check_command.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/flashback_command.h"
 #include "cli/sandbox_command.h"
 #include "cli/unblock_command.h"
 #include "cli/watch_command.h"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   cli::SetupBinlog(app, slot);
   cli::SetupUnblock(app, slot);
   cli::SetupWatch(app, slot);
+  cli::SetupFlashback(app, slot);
 
   // gh-ost command lines may spell flags Go-style ("-execute"): accept them.
   std::vector<std::string> args = cli::NormalizeGoStyleFlags(std::vector<std::string>(argv, argv + argc));

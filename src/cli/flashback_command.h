@@ -1,0 +1,64 @@
+// `safeddl flashback`: undo the DML of a binlog range — whole transactions reversed, newest
+// first, each as one transaction — as a readable SQL script (stdout or --output) or applied
+// directly with --execute, where every row must still hold what the binlog recorded (a conflict
+// rolls that transaction back and stops, unless --skip-conflicts or --force). --forward writes
+// the changes themselves instead (audit).
+//
+//   safeddl flashback --from-server [--start-position FILE:POS | --start-gtid G |
+//                     --start-datetime T] [--stop-position FILE:POS | --stop-gtid G |
+//                     --stop-datetime T] [--databases a,b] [--tables t,db.t]
+//                     [--sql-type insert,update,delete] [--server-id N] [--thread-id N]
+//                     [--output FILE | --execute [--skip-conflicts | --force]] [--forward]
+//                     [--max-memory 256M] [--json] [connection flags]
+//   safeddl flashback FILE... (same filters)
+//
+// Refuses: binlog_format other than ROW or binlog_row_image other than FULL on the server,
+// partial row images in the range, a start file the server has purged, DDL on a selected table
+// inside the range (named with its position). Warns about ON DELETE/UPDATE CASCADE foreign keys
+// on the tables (cascaded child changes are not in the binlog).
+// The work is in src/flashback; this file binds flags, reads the range and reports.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "cli/connection_flags.h"
+
+namespace safeddl::cli {
+
+inline constexpr uint64_t kDefaultFlashbackMemory = 256ull << 20;
+
+struct FlashbackOptions {
+  ConnectionFlags connection;
+  std::vector<std::string> files;
+  bool from_server = false;
+  std::string start_position;  // FILE:POS; for files also a bare POS in the first file
+  std::string stop_position;   // FILE:POS; for files also a bare POS in the last file
+  std::string start_datetime;  // "YYYY-MM-DD HH:MM:SS" (UTC)
+  std::string stop_datetime;
+  std::string start_gtid;  // transactions after this GTID
+  std::string stop_gtid;   // up to and including this GTID
+  std::vector<std::string> databases;
+  std::vector<std::string> tables;
+  std::vector<std::string> sql_types;
+  int64_t server_id = -1;  // filter; -1: any
+  int64_t thread_id = -1;  // filter; -1: any
+  std::string output;      // SQL script file; empty: stdout
+  bool execute = false;
+  bool forward = false;
+  bool skip_conflicts = false;
+  bool force = false;
+  std::string max_memory = "256M";
+  bool json = false;
+};
+
+void SetupFlashback(CLI::App& parent, CommandSlot& slot);
+Status RunFlashback(const FlashbackOptions& options);
+
+// "256M", "1G", "65536" -> bytes. InvalidArgument otherwise.
+Result<uint64_t> ParseByteSize(const std::string& text);
+
+}  // namespace safeddl::cli
