@@ -47,8 +47,6 @@ constexpr IgnoredFlag kIgnoredFlags[] = {
     {"--throttle-http-timeout-millis", "not supported yet", true},
     {"--ignore-http-errors", "not supported yet", false},
     {"--critical-load-hibernate-seconds", "critical load always aborts cleanly", true},
-    {"--initially-drop-socket-file", "the control socket is not served yet", false},
-    {"--serve-tcp-port", "the control socket is not served yet", true},
     {"--hooks-path", "hooks are not supported yet", true},
     {"--hooks-hint", "hooks are not supported yet", true},
     {"--hooks-hint-owner", "hooks are not supported yet", true},
@@ -162,9 +160,10 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
       ->group(g)
       ->capture_default_str();
   cmd->add_flag("--force-named-cut-over", m.force_named_cut_over,
-                "Accepted (control socket commands)")
+                "The socket's cut-over/unpostpone must name the table (cut-over=<table>)")
       ->group(g);
-  cmd->add_flag("--force-named-panic", m.force_named_panic, "Accepted (control socket commands)")
+  cmd->add_flag("--force-named-panic", m.force_named_panic,
+                "The socket's panic must name the table (panic=<table>)")
       ->group(g);
   cmd->add_option("--postpone-cut-over-flag-file", m.postpone_cut_over_flag_file,
                   "Hold the swap while this file exists")
@@ -172,8 +171,17 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
   cmd->add_option("--panic-flag-file", m.panic_flag_file,
                   "Stop at once, without cleanup, when this file appears")
       ->group(g);
-  cmd->add_option("--serve-socket-file", m.serve_socket_file, "Control socket (not served yet)")
+  cmd->add_option("--serve-socket-file", m.serve_socket_file,
+                  "Control socket for gh-ost's interactive commands (default: "
+                  "/tmp/gh-ost.<db>.<table>.sock)")
       ->group(g);
+  cmd->add_flag("--initially-drop-socket-file", m.initially_drop_socket_file,
+                "Remove a leftover socket file first (never one a live migration answers on)")
+      ->group(g);
+  cmd->add_option("--serve-tcp-port", m.serve_tcp_port,
+                  "Also serve the interactive commands on this TCP port (127.0.0.1 only)")
+      ->group(g)
+      ->check(CLI::Range(0, 65535));
   cmd->add_option("--checkpoint", m.checkpoint_file,
                   "Checkpoint file (resume is not supported yet)")
       ->group(g);

@@ -11,6 +11,14 @@
 #include <random>
 #include <thread>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <functional>
+
 #include "common/strings.h"
 #include "mysql/connection.h"
 #include "mysql/quote.h"
@@ -23,6 +31,37 @@ using testkit::MustExecute;
 using testkit::MustQueryValue;
 
 constexpr int kInitialRows = 20000;
+constexpr auto kWaitLimit = std::chrono::seconds(120);  // generous: the machine is shared
+
+// One command on the control socket, as a client would send it: a plain AF_UNIX connection, one
+// line, the answer read to EOF; "" when nobody answers.
+std::string SocketCommand(const std::string& path, const std::string& line) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.data(), std::min(path.size(), sizeof(addr.sun_path) - 1));
+  std::string answer;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    const std::string out = line + "\n";
+    if (::write(fd, out.data(), out.size()) == static_cast<ssize_t>(out.size())) {
+      char buf[4096];
+      for (ssize_t n; (n = ::read(fd, buf, sizeof(buf))) > 0;) answer.append(buf, n);
+    }
+  }
+  ::close(fd);
+  return answer;
+}
+
+// Polls `done` every 100 ms until it holds (true) or kWaitLimit passes (false).
+bool WaitFor(const std::function<bool()>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + kWaitLimit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
 
 // Every MariaDB column family, with values at their edges.
 constexpr char kTypesTable[] = R"(
@@ -370,6 +409,113 @@ TEST_F(AlterTest, CutOverWaitsForALongTransactionWithoutBlockingWrites) {
                      "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
                          mysql::QuoteString(db_) + " AND TABLE_NAME = 't' AND COLUMN_NAME = 'c'"),
       "1");
+}
+
+TEST_F(AlterTest, PostponedCutOverStaysInSyncUntilUnpostponed) {
+  constexpr char kAlter[] =
+      "ADD COLUMN extra INT NOT NULL DEFAULT 7, MODIFY en ENUM('a','b','c','d')";
+  CreateTypesTables(kInitialRows / 4);
+  const std::string flag = "/tmp/safeddl-test-" + db_ + ".postpone";
+  const std::string sock = "/tmp/safeddl-test-" + db_ + ".sock";
+  std::ofstream(flag).put('\n');
+  std::atomic<bool> stop{false}, finished{false};
+  std::atomic<int64_t> commits{0};
+  std::vector<std::thread> writers;
+  Writers(4, stop, commits, writers);
+  testkit::CommandResult r;
+  std::thread alter([&] {
+    r = testkit::RunSafeddl(
+        AlterArgs(kAlter, {"--execute", "--json", "--chunk-size", "500", "--ok-to-drop-table",
+                           "--postpone-cut-over-flag-file", flag, "--serve-socket-file", sock}));
+    finished.store(true);
+  });
+  const bool postponed =
+      WaitFor([&] {
+        return finished.load() ||
+               SocketCommand(sock, "status").find("postponing the cut-over") != std::string::npos;
+      }) &&
+      !finished.load();
+  if (postponed) {
+    const int64_t commits_at_postpone = commits.load();
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    EXPECT_GT(commits.load(), commits_at_postpone + 10) << "writes did not go on while postponed";
+    // Still the original table, the ghost beside it.
+    EXPECT_EQ(MustQueryValue(*conn_,
+                             "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE "
+                             "TABLE_SCHEMA = " +
+                                 mysql::QuoteString(db_) +
+                                 " AND TABLE_NAME = 't' AND COLUMN_NAME = 'extra'"),
+              "0");
+    EXPECT_EQ(MustQueryValue(*conn_,
+                             "SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                             "TABLE_SCHEMA = " +
+                                 mysql::QuoteString(db_) + " AND TABLE_NAME = '_t_gho'"),
+              "1");
+    EXPECT_NE(SocketCommand(sock, "unpostpone").find("Unpostponed"), std::string::npos);
+  }
+  alter.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // writes after the swap, too
+  stop.store(true);
+  for (auto& t : writers) t.join();
+  ::unlink(flag.c_str());
+  KeepLog(r);
+  ASSERT_TRUE(postponed) << r.err;
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["swapped"].get<bool>());
+  EXPECT_NE(r.err.find("unpostponed on the control socket"), std::string::npos) << r.err;
+  ExpectEqualsReference(kAlter);
+}
+
+// The replica's SQL thread stopped for ~3 s: heartbeats stop arriving, the lag passes
+// --max-lag-millis and the migration throttles, saying why; it goes on once replication does.
+TEST_F(AlterTest, ReplicaLagThrottlesUntilTheReplicaCatchesUp) {
+  MustExecute(*conn_, fmt::format("CREATE TABLE {} (id INT PRIMARY KEY, v INT)", T("t")));
+  MustExecute(*conn_, fmt::format("INSERT INTO {} SELECT seq, seq FROM {}.seq_1_to_1000", T("t"),
+                                  *mysql::QuoteIdentifier(db_)));
+  auto replica = testkit::Connect(testkit::OptionsFor(testkit::Replica(1)));
+  ASSERT_NE(replica, nullptr);
+  const std::string replica_name = fmt::format("127.0.0.1:{}", testkit::Replica(1).port);
+  const std::string flag = "/tmp/safeddl-test-" + db_ + ".postpone";
+  const std::string sock = "/tmp/safeddl-test-" + db_ + ".sock";
+  std::ofstream(flag).put('\n');
+  std::atomic<bool> finished{false};
+  testkit::CommandResult r;
+  // No --throttle-control-replicas: the replica is found by SHOW REPLICA HOSTS (report-host).
+  std::thread alter([&] {
+    r = testkit::RunSafeddl(AlterArgs(
+        "ADD COLUMN c INT", {"--execute", "--json", "--max-lag-millis", "500",
+                             "--postpone-cut-over-flag-file", flag, "--serve-socket-file", sock}));
+    finished.store(true);
+  });
+  auto status_has = [&](const std::string& text) {
+    return WaitFor([&] {
+             return finished.load() ||
+                    SocketCommand(sock, "status").find(text) != std::string::npos;
+           }) &&
+           !finished.load();
+  };
+  bool lagged = false, recovered = false;
+  if (status_has("postponing the cut-over") && status_has("# not throttled")) {
+    MustExecute(*replica, "STOP SLAVE SQL_THREAD");
+    const auto stopped = std::chrono::steady_clock::now();
+    lagged = status_has("# throttled: replica " + replica_name + " lag");
+    std::this_thread::sleep_until(stopped + std::chrono::seconds(3));
+    MustExecute(*replica, "START SLAVE SQL_THREAD");
+    recovered = status_has("# not throttled");
+  } else {
+    (void)replica->Execute("START SLAVE SQL_THREAD");
+  }
+  ::unlink(flag.c_str());
+  alter.join();
+  EXPECT_TRUE(lagged) << SocketCommand(sock, "status") << r.err;
+  EXPECT_TRUE(recovered) << r.err;
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("watching replica lag on " + replica_name), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("[throttled: replica " + replica_name + " lag "), std::string::npos)
+      << r.err;
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(report["swapped"].get<bool>());
+  EXPECT_GT(report["throttled_seconds"].get<double>(), 1.0) << r.out;
 }
 
 }  // namespace

@@ -34,6 +34,12 @@ Result<LoadThresholds> ParseLoadThresholds(std::string_view text, std::string_vi
   return out;
 }
 
+std::string FormatLoadThresholds(const LoadThresholds& thresholds) {
+  std::vector<std::string> parts;
+  for (const auto& [name, limit] : thresholds) parts.push_back(fmt::format("{}={}", name, limit));
+  return JoinStrings(parts, ",");
+}
+
 std::string FirstExceeded(const LoadThresholds& thresholds,
                           const std::map<std::string, int64_t>& status) {
   for (const auto& [name, limit] : thresholds) {

@@ -11,6 +11,9 @@ namespace safeddl::osc {
 
 Result<LoadThresholds> ParseLoadThresholds(std::string_view text, std::string_view flag_name);
 
+// Back to text: "Threads_connected=500,Threads_running=50" (empty for none).
+std::string FormatLoadThresholds(const LoadThresholds& thresholds);
+
 // The first status variable at or over its threshold, as "Threads_running=61 >= 50"; empty when
 // none is. `status` maps variable names (any case) to their current values.
 std::string FirstExceeded(const LoadThresholds& thresholds,

@@ -74,7 +74,9 @@ struct MigrationOptions {
   uint32_t replica_server_id = 99999;
 
   // Control and reporting.
-  std::string serve_socket_file;
+  std::string serve_socket_file;  // empty: gh-ost's /tmp/gh-ost.<db>.<table>.sock
+  bool initially_drop_socket_file = false;
+  int serve_tcp_port = 0;       // 0: none; served on 127.0.0.1 only
   std::string checkpoint_file;  // empty: none
   bool resume = false;
   bool json = false;

@@ -10,10 +10,12 @@
 #include "mysql/quote.h"
 #include "mysql/retry.h"
 #include "osc/checksum.h"
+#include "osc/control_handler.h"
 #include "osc/copier.h"
 #include "osc/cut_over.h"
 #include "osc/inspector.h"
 #include "osc/session_setup.h"
+#include "osc/table_names.h"
 
 namespace safeddl::osc {
 namespace {
@@ -46,9 +48,13 @@ Migrator::Migrator(mysql::ConnectOptions connect, MigrationOptions options, mysq
       options_(std::move(options)),
       log_(log),
       progress_(std::move(progress)),
-      cancel_(cancel) {}
+      cancel_(cancel),
+      live_(options_) {}
 
-Migrator::~Migrator() { StopBackground(); }
+Migrator::~Migrator() {
+  StopBackground();
+  if (control_) control_->Stop();
+}
 
 void Migrator::Phase(const std::string& name) {
   const TimePoint now = SystemClock::Get().Now();
@@ -59,10 +65,13 @@ void Migrator::Phase(const std::string& name) {
   Report(true);
 }
 
+ProgressSnapshot Migrator::Snapshot() const {
+  std::lock_guard<std::mutex> lock(snapshot_mu_);
+  return snapshot_;
+}
+
 void Migrator::Report(bool force) {
   const TimePoint now = SystemClock::Get().Now();
-  if (!progress_ || (!force && now - last_report_ < kReportInterval)) return;
-  last_report_ = now;
   ProgressSnapshot p;
   p.phase = phase_;
   p.rows_copied = copier_ ? copier_->rows_copied() : report_.rows_copied;
@@ -77,16 +86,27 @@ void Migrator::Report(bool force) {
   if (throttler_) {
     p.throttled = throttler_->throttled();
     p.throttle_reason = throttler_->reason();
+    p.throttled_seconds = throttler_->throttled_seconds();
   }
   {
     std::lock_guard<std::mutex> lock(apply_mu_);
     p.binlog_position = applied_position_.ToString();
   }
+  {
+    std::lock_guard<std::mutex> lock(snapshot_mu_);
+    snapshot_ = p;
+  }
+  if (!progress_ || (!force && now - last_report_ < kReportInterval)) return;
+  last_report_ = now;
   progress_(p);
 }
 
 Status Migrator::CheckHealth() {
   if (cancel_ && cancel_->load()) return AbortedError("interrupted: stopping and cleaning up");
+  if (live_.panic_requested()) {
+    return Status(StatusCode::kAborted,
+                  "panic: commanded on the control socket; stopped without cleanup");
+  }
   if (FileExists(options_.panic_flag_file)) {
     return Status(StatusCode::kAborted, "panic: --panic-flag-file " + options_.panic_flag_file +
                                             " exists; stopped without cleanup");
@@ -103,18 +123,25 @@ Result<MigrationReport> Migrator::Run() {
   SAFEDDL_ASSIGN_OR_RETURN(conn_, mysql::Connection::Open(connect_, log_));
   SAFEDDL_RETURN_IF_ERROR(PrepareSession(*conn_, options_));
   Status s = Execute();
+  if (throttler_) report_.throttled_seconds = throttler_->throttled_seconds();
+  report_.changes_applied = changes_applied_.load();
   if (!s.ok()) {
     const bool panic = s.message().rfind("panic:", 0) == 0;
     StopBackground();
     if (!panic) Cleanup();
+    if (control_) control_->Stop();
     return s;
   }
   Phase("done");
+  if (control_) control_->Stop();
   report_.total_seconds = MillisBetween(started_, SystemClock::Get().Now()) / 1000;
   return report_;
 }
 
 Status Migrator::Execute() {
+  // Before anything is created: a second migration of the table stops here, while its
+  // --initially-drop-* flags could still destroy the first one's tables (gh-ost's order, too).
+  if (options_.execute) SAFEDDL_RETURN_IF_ERROR(StartControl());
   SAFEDDL_ASSIGN_OR_RETURN(plan_, Inspect(*conn_, options_, &report_.notes));
   ghost_created_ = true;
   report_.shared_key = fmt::format("{} ({})", plan_.key.original_index,
@@ -158,7 +185,7 @@ Status Migrator::Execute() {
   SAFEDDL_ASSIGN_OR_RETURN(
       heartbeat_, Heartbeat::Start(connect_, plan_,
                                    std::chrono::milliseconds(options_.heartbeat_interval_millis)));
-  SAFEDDL_ASSIGN_OR_RETURN(throttler_, Throttler::Start(connect_, options_, plan_));
+  SAFEDDL_ASSIGN_OR_RETURN(throttler_, Throttler::Start(connect_, options_, plan_, live_));
   SAFEDDL_RETURN_IF_ERROR(StartCapture());
 
   Phase("copy");
@@ -178,6 +205,32 @@ Status Migrator::Execute() {
   } else {
     report_.old_table = plan_.q_old;
   }
+  return Status::OK();
+}
+
+Status Migrator::StartControl() {
+  ControlServerOptions o;
+  o.socket_path = options_.serve_socket_file.empty()
+                      ? DefaultControlSocketPath(options_.database, options_.table)
+                      : options_.serve_socket_file;
+  o.drop_stale_socket = options_.initially_drop_socket_file;
+  o.tcp_port = options_.serve_tcp_port;
+  std::string serving = "unix socket " + o.socket_path;
+  if (o.tcp_port > 0) serving += fmt::format(", TCP 127.0.0.1:{}", o.tcp_port);
+  ControlContext context = MakeControlContext(options_, serving);
+  if (auto names = MakeTableNames(options_.table, options_.force_table_names, false, "");
+      names.ok()) {
+    if (auto ghost = mysql::QuoteQualified(options_.database, names->ghost); ghost.ok()) {
+      context.ghost = *ghost;
+    }
+  }
+  context.snapshot = [this] { return Snapshot(); };
+  SAFEDDL_ASSIGN_OR_RETURN(
+      control_,
+      ControlServer::Start(o, [this, context = std::move(context)](std::string_view line) {
+        return HandleControlLine(line, live_, context);
+      }));
+  LogInfo("serving control commands on {} (try: echo status | nc -U {})", serving, o.socket_path);
   return Status::OK();
 }
 
@@ -283,6 +336,10 @@ Status Migrator::CopyAll() {
   const mysql::RetryPolicy retry = RetriesFrom(options_);
   while (!copier_->done()) {
     SAFEDDL_RETURN_IF_ERROR(CheckHealth());
+    if (std::optional<int64_t> rows = live_.TakeChunkSizeRequest()) {
+      LogInfo("chunk size set to {} rows (control socket)", *rows);
+      copier_->set_chunk_size(*rows);
+    }
     if (throttler_->throttled()) {
       Report();
       std::this_thread::sleep_for(kPollInterval);
@@ -291,9 +348,10 @@ Status Migrator::CopyAll() {
     SAFEDDL_ASSIGN_OR_RETURN(ChunkResult chunk,
                              mysql::RetryWithBackoff(retry, SystemClock::Get(), "copy chunk",
                                                      [&] { return copier_->CopyNext(); }));
-    if (options_.nice_ratio > 0) {
-      std::this_thread::sleep_for(std::chrono::microseconds(
-          static_cast<int64_t>(chunk.millis * options_.nice_ratio * 1000)));
+    live_.NoteChunkSize(copier_->chunk_size());
+    if (const double nice = live_.nice_ratio(); nice > 0) {
+      std::this_thread::sleep_for(
+          std::chrono::microseconds(static_cast<int64_t>(chunk.millis * nice * 1000)));
     }
     Report();
   }
@@ -321,13 +379,22 @@ Status Migrator::WaitForBacklog(std::chrono::milliseconds timeout) {
 Status Migrator::Postpone() {
   if (!FileExists(options_.postpone_cut_over_flag_file)) return Status::OK();
   Phase("postponed");
-  LogInfo("cut-over postponed while {} exists; the ghost table stays in sync",
-          options_.postpone_cut_over_flag_file);
-  while (FileExists(options_.postpone_cut_over_flag_file)) {
-    SAFEDDL_RETURN_IF_ERROR(CheckHealth());
+  LogInfo(
+      "cut-over postponed while {} exists (or until `unpostpone` on the control socket); the "
+      "ghost table stays in sync",
+      options_.postpone_cut_over_flag_file);
+  live_.set_postponing(true);
+  while (FileExists(options_.postpone_cut_over_flag_file) && !live_.unpostpone_requested()) {
+    Status health = CheckHealth();
+    if (!health.ok()) {
+      live_.set_postponing(false);
+      return health;
+    }
     Report();
     std::this_thread::sleep_for(kPollInterval);
   }
+  live_.set_postponing(false);
+  if (live_.unpostpone_requested()) LogInfo("unpostponed on the control socket: cutting over");
   return WaitForBacklog(kBacklogTimeout);
 }
 

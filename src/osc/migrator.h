@@ -3,9 +3,10 @@
 // and reports what happened.
 //
 // Threads: the caller's thread runs the phases and the copy; one thread applies captured changes;
-// the capture, heartbeat and throttler run their own. On any failure before the swap, the
-// original table is untouched and the helper tables are dropped (except after a panic, which
-// leaves everything as it is, like gh-ost). Run() is called once.
+// the capture, heartbeat, throttler and control socket run their own. The control socket reaches
+// the migration only through LiveSettings and the progress snapshot (snapshot_mu_). On any failure
+// before the swap, the original table is untouched and the helper tables are dropped (except after
+// a panic, which leaves everything as it is, like gh-ost). Run() is called once.
 #pragma once
 
 #include <atomic>
@@ -24,8 +25,10 @@
 #include "osc/binlog_position.h"
 #include "osc/change_capture.h"
 #include "osc/checksum.h"
+#include "osc/control_server.h"
 #include "osc/copier.h"
 #include "osc/heartbeat.h"
+#include "osc/live_settings.h"
 #include "osc/migration_options.h"
 #include "osc/migration_plan.h"
 #include "osc/migration_report.h"
@@ -59,6 +62,8 @@ class Migrator {
   void StopBackground();
   void Cleanup();
   Status CheckHealth();
+  Status StartControl();
+  ProgressSnapshot Snapshot() const;
   void Phase(const std::string& name);
   void Report(bool force = false);
 
@@ -72,6 +77,7 @@ class Migrator {
   mysql::SessionLog* log_;
   ProgressFn progress_;
   const std::atomic<bool>* cancel_;
+  LiveSettings live_;
 
   MigrationReport report_;
   MigrationPlan plan_;
@@ -88,6 +94,9 @@ class Migrator {
   TimePoint phase_started_;
   TimePoint copy_started_;
   TimePoint last_report_;
+  std::unique_ptr<ControlServer> control_;
+  mutable std::mutex snapshot_mu_;
+  ProgressSnapshot snapshot_;  // the latest Report(), for the control socket
 
   std::unique_ptr<mysql::Connection> apply_conn_;
   std::unique_ptr<Applier> applier_;

@@ -19,7 +19,8 @@ struct ProgressSnapshot {
   std::optional<double> eta_seconds;
   bool throttled = false;
   std::string throttle_reason;
-  std::string binlog_position;  // applied up to
+  std::string binlog_position;   // applied up to
+  double throttled_seconds = 0;  // in all so far
 
   // 0..100 of the copy.
   double CopyPercent() const;

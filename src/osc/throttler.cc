@@ -48,8 +48,9 @@ std::vector<std::string> StatusNames(const MigrationOptions& options) {
 
 Result<std::unique_ptr<Throttler>> Throttler::Start(const mysql::ConnectOptions& primary,
                                                     const MigrationOptions& options,
-                                                    const MigrationPlan& plan) {
-  std::unique_ptr<Throttler> t(new Throttler(options, plan));
+                                                    const MigrationPlan& plan, LiveSettings& live) {
+  std::unique_ptr<Throttler> t(new Throttler(primary, options, plan, live));
+  t->replicas_generation_ = live.replicas_generation();
   SAFEDDL_ASSIGN_OR_RETURN(t->primary_, mysql::Connection::Open(primary));
   std::vector<std::string> specs = options.throttle_control_replicas;
   if (specs.empty()) {
@@ -66,17 +67,41 @@ Result<std::unique_ptr<Throttler>> Throttler::Start(const mysql::ConnectOptions&
           hosts.status().message());
     }
   }
-  for (const std::string& spec : specs) {
-    SAFEDDL_ASSIGN_OR_RETURN(mysql::ConnectOptions o, ReplicaOptions(primary, spec));
-    auto conn = mysql::Connection::Open(o);
-    if (!conn.ok()) {
-      return conn.status().WithContext("connecting to replica " + spec + " to watch its lag");
-    }
-    t->replicas_.push_back(std::move(*conn));
-    t->replica_names_.push_back(spec);
+  SAFEDDL_RETURN_IF_ERROR(t->ConnectReplicas(specs, /*tolerate_unreachable=*/false));
+  if (options.throttle_control_replicas.empty()) live.NoteDiscoveredReplicas(specs);
+  if (!t->replica_names_.empty()) {
+    LogInfo("watching replica lag on {} (--max-lag-millis {})",
+            JoinStrings(t->replica_names_, ", "), options.max_lag_millis);
   }
+  // The first check before anything may copy: a throttle (or critical load) in force at the
+  // start holds from the first chunk on.
+  TimePoint first = SystemClock::Get().Now();
+  t->CheckOnce(first);
   t->thread_ = std::thread([p = t.get()] { p->Loop(); });
   return t;
+}
+
+Status Throttler::ConnectReplicas(const std::vector<std::string>& specs,
+                                  bool tolerate_unreachable) {
+  std::vector<std::unique_ptr<mysql::Connection>> conns;
+  for (const std::string& spec : specs) {
+    Result<mysql::ConnectOptions> o = ReplicaOptions(primary_options_, spec);
+    Result<std::unique_ptr<mysql::Connection>> conn =
+        o.ok() ? mysql::Connection::Open(*o)
+               : Result<std::unique_ptr<mysql::Connection>>(o.status());
+    if (!conn.ok()) {
+      Status s = conn.status().WithContext("connecting to replica " + spec + " to watch its lag");
+      if (!tolerate_unreachable) return s;
+      LogWarning("{} (its lag counts as unknown, which throttles)", s.message());
+      conns.push_back(nullptr);
+      continue;
+    }
+    conns.push_back(std::move(*conn));
+  }
+  replicas_ = std::move(conns);
+  std::lock_guard<std::mutex> lock(mu_);
+  replica_names_ = specs;
+  return Status::OK();
 }
 
 void Throttler::Stop() {
@@ -85,8 +110,15 @@ void Throttler::Stop() {
 }
 
 ThrottleInputs Throttler::Observe() {
+  live_.ApplyTo(options_);
+  if (const uint64_t g = live_.replicas_generation(); g != replicas_generation_) {
+    replicas_generation_ = g;
+    const std::vector<std::string> specs = live_.throttle_control_replicas();
+    LogInfo("now watching replica lag on: {}", specs.empty() ? "none" : JoinStrings(specs, ", "));
+    ConnectReplicas(specs, /*tolerate_unreachable=*/true).IgnoreError();
+  }
   ThrottleInputs in;
-  in.requested = requested_.load();
+  in.requested = live_.throttle_requested();
   in.flag_file_present = FileExists(options_.throttle_flag_file);
   in.additional_flag_file_present = FileExists(options_.throttle_additional_flag_file);
   const std::vector<std::string> names = StatusNames(options_);
@@ -110,7 +142,8 @@ ThrottleInputs Throttler::Observe() {
     if (!v.ok()) in.throttle_query_value = 1;  // a failing throttle query throttles
   }
   for (size_t i = 0; i < replicas_.size(); ++i) {
-    auto lag = ReadHeartbeatLagMillis(*replicas_[i], plan_);
+    auto lag = replicas_[i] ? ReadHeartbeatLagMillis(*replicas_[i], plan_)
+                            : Result<int64_t>(IoError("not connected"));
     in.replica_lags.push_back(
         {replica_names_[i], lag.ok() ? std::optional<int64_t>(*lag) : std::nullopt});
   }
@@ -120,27 +153,28 @@ ThrottleInputs Throttler::Observe() {
 void Throttler::Loop() {
   TimePoint last = SystemClock::Get().Now();
   while (!stop_.load()) {
-    ThrottleInputs in = Observe();
-    ThrottleDecision d = DecideThrottle(in, options_);
-    if (d.critical && options_.critical_load_interval_millis > 0) {
-      // gh-ost: bail out only if the load is still critical after the interval.
-      std::this_thread::sleep_for(
-          std::chrono::milliseconds(options_.critical_load_interval_millis));
-      d.critical = DecideThrottle(Observe(), options_).critical;
-    }
-    const TimePoint now = SystemClock::Get().Now();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (decision_.throttle) throttled_ms_ += MillisBetween(last, now);
-      decision_ = d;
-      lags_ = in.replica_lags;
-      if (d.critical && critical_.ok()) {
-        critical_ = AbortedError("--critical-load reached: " + d.critical_reason);
-      }
-    }
-    last = now;
     std::this_thread::sleep_for(kThrottleCheckInterval);
+    CheckOnce(last);
   }
+}
+
+void Throttler::CheckOnce(TimePoint& last) {
+  ThrottleInputs in = Observe();
+  ThrottleDecision d = DecideThrottle(in, options_);
+  if (d.critical && options_.critical_load_interval_millis > 0) {
+    // gh-ost: bail out only if the load is still critical after the interval.
+    std::this_thread::sleep_for(std::chrono::milliseconds(options_.critical_load_interval_millis));
+    d.critical = DecideThrottle(Observe(), options_).critical;
+  }
+  const TimePoint now = SystemClock::Get().Now();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (decision_.throttle) throttled_ms_ += MillisBetween(last, now);
+  decision_ = d;
+  lags_ = in.replica_lags;
+  if (d.critical && critical_.ok()) {
+    critical_ = AbortedError("--critical-load reached: " + d.critical_reason);
+  }
+  last = now;
 }
 
 bool Throttler::throttled() const {

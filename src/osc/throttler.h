@@ -2,7 +2,8 @@
 // query, replica lag read from heartbeats, a throttle asked for by command — every
 // kThrottleCheckInterval on its own thread, and answers "throttled? why?" to the copy and apply
 // loops. Critical load (re-checked after --critical-load-interval-millis) makes critical()
-// non-OK: the migration aborts. Thread-safe.
+// non-OK: the migration aborts. Thresholds, the throttle query and the replicas to watch are
+// re-read from LiveSettings on every check (the control socket changes them). Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -13,8 +14,10 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "mysql/connection.h"
+#include "osc/live_settings.h"
 #include "osc/migration_options.h"
 #include "osc/migration_plan.h"
 #include "osc/throttle_decision.h"
@@ -26,34 +29,41 @@ inline constexpr std::chrono::milliseconds kThrottleCheckInterval{100};
 class Throttler {
  public:
   // Connects to the primary and to each replica to watch: --throttle-control-replicas, or the
-  // replicas the primary lists (SHOW REPLICA HOSTS) when none are given.
+  // replicas the primary lists (SHOW REPLICA HOSTS) when none are given. `plan` and `live` must
+  // outlive the Throttler.
   static Result<std::unique_ptr<Throttler>> Start(const mysql::ConnectOptions& primary,
                                                   const MigrationOptions& options,
-                                                  const MigrationPlan& plan);
+                                                  const MigrationPlan& plan, LiveSettings& live);
   ~Throttler() { Stop(); }
   void Stop();
 
   bool throttled() const;
   std::string reason() const;
   Status critical() const;
-  void set_requested(bool on) { requested_.store(on); }
   // Seconds spent throttled so far.
   double throttled_seconds() const;
   std::vector<ReplicaLag> lags() const;
-  std::vector<std::string> replicas() const { return replica_names_; }
 
  private:
-  Throttler(const MigrationOptions& options, const MigrationPlan& plan)
-      : options_(options), plan_(plan) {}
+  Throttler(const mysql::ConnectOptions& primary, const MigrationOptions& options,
+            const MigrationPlan& plan, LiveSettings& live)
+      : primary_options_(primary), options_(options), plan_(plan), live_(live) {}
+  // Connects to each of `specs`; one that cannot be reached is kept without a connection (its
+  // lag is unknown, which throttles) when `tolerate_unreachable`, else an error.
+  Status ConnectReplicas(const std::vector<std::string>& specs, bool tolerate_unreachable);
   void Loop();
+  // One check: observe, decide, record. `last` is the previous check's time.
+  void CheckOnce(TimePoint& last);
   ThrottleInputs Observe();
 
-  const MigrationOptions& options_;
+  const mysql::ConnectOptions primary_options_;
+  MigrationOptions options_;  // the throttler thread's copy, refreshed from live_ each check
   const MigrationPlan& plan_;
+  LiveSettings& live_;
+  uint64_t replicas_generation_ = 0;
   std::unique_ptr<mysql::Connection> primary_;
-  std::vector<std::unique_ptr<mysql::Connection>> replicas_;
+  std::vector<std::unique_ptr<mysql::Connection>> replicas_;  // null: not reachable
   std::vector<std::string> replica_names_;
-  std::atomic<bool> requested_{false};
   std::atomic<bool> stop_{false};
   std::thread thread_;
 

@@ -91,6 +91,9 @@ std::string ServerConfig(const ServerInstance& s, bool performance_schema) {
       "socket={}\n"
       "port={}\n"
       "bind-address=127.0.0.1\n"
+      // Replicas name themselves in SHOW REPLICA HOSTS, so tools can discover them.
+      "report-host=127.0.0.1\n"
+      "report-port={}\n"
       "pid-file={}/mariadbd.pid\n"
       "log-error={}\n"
       "server-id={}\n"
@@ -108,7 +111,7 @@ std::string ServerConfig(const ServerInstance& s, bool performance_schema) {
       "innodb-flush-log-at-trx-commit=2\n"
       "sync-binlog=0\n"
       "performance-schema={}\n",
-      s.role, s.dir, s.socket, s.port, s.dir, s.error_log, s.server_id,
+      s.role, s.dir, s.socket, s.port, s.port, s.dir, s.error_log, s.server_id,
       performance_schema ? "ON" : "OFF");
   if (::geteuid() == 0) cfg += "user=root\n";
   return cfg;
