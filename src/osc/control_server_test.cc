@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -70,6 +72,40 @@ TEST(ControlServerTest, RefusesALiveServerAndDropsAStaleFileOnlyWhenAsked) {
   auto dropped = ControlServer::Start({.socket_path = path, .drop_stale_socket = true}, Echo());
   ASSERT_TRUE(dropped.ok()) << dropped.status().message();
   EXPECT_EQ(*SendControlCommand(path, "x"), "got <x>\n");
+}
+
+// A port nobody listens on now (the kernel's pick for a throwaway socket).
+int FreeTcpPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+TEST(ControlServerTest, AlsoServesTcpOnLoopback) {
+  const std::string path = TempSocketPath("tcp");
+  const int port = FreeTcpPort();
+  auto server = ControlServer::Start({.socket_path = path, .tcp_port = port}, Echo());
+  ASSERT_TRUE(server.ok()) << server.status().message();
+  EXPECT_EQ((*server)->tcp_port(), port);
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::write(fd, "status\n", 7), 7);
+  std::string answer;
+  char buf[64];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof(buf))) > 0;) answer.append(buf, n);
+  ::close(fd);
+  EXPECT_EQ(answer, "got <status>\n");
+  EXPECT_EQ(*SendControlCommand(path, "sup"), "got <sup>\n");
 }
 
 TEST(ControlServerTest, RefusesAPathThatIsNotASocketOrTooLong) {

@@ -144,6 +144,8 @@ Status Migrator::Execute() {
   if (options_.execute) SAFEDDL_RETURN_IF_ERROR(StartControl());
   SAFEDDL_ASSIGN_OR_RETURN(plan_, Inspect(*conn_, options_, &report_.notes));
   ghost_created_ = true;
+  // Said once the table passed validation, so a refusal stays one clear line.
+  if (!serving_note_.empty()) LogInfo("{}", serving_note_);
   report_.shared_key = fmt::format("{} ({})", plan_.key.original_index,
                                    JoinStrings(plan_.key.original_columns, ", "));
   report_.unchecked_columns = plan_.unchecked_columns;
@@ -225,12 +227,17 @@ Status Migrator::StartControl() {
     }
   }
   context.snapshot = [this] { return Snapshot(); };
+  {
+    std::lock_guard<std::mutex> lock(snapshot_mu_);
+    snapshot_.phase = phase_;  // `status` before the first phase reports
+  }
   SAFEDDL_ASSIGN_OR_RETURN(
       control_,
       ControlServer::Start(o, [this, context = std::move(context)](std::string_view line) {
         return HandleControlLine(line, live_, context);
       }));
-  LogInfo("serving control commands on {} (try: echo status | nc -U {})", serving, o.socket_path);
+  serving_note_ = fmt::format("serving control commands on {} (try: echo status | nc -U {})",
+                              serving, o.socket_path);
   return Status::OK();
 }
 

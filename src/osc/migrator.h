@@ -95,6 +95,7 @@ class Migrator {
   TimePoint copy_started_;
   TimePoint last_report_;
   std::unique_ptr<ControlServer> control_;
+  std::string serving_note_;  // where the control socket is, logged after validation
   mutable std::mutex snapshot_mu_;
   ProgressSnapshot snapshot_;  // the latest Report(), for the control socket
 
