@@ -130,7 +130,8 @@ TEST(ColumnDecoderTest, EnumAndSetWithAndWithoutLabels) {
   EXPECT_EQ(ToJson(Decode(Bytes({5}), s)), "[\"x\",\"z\"]");
   EXPECT_EQ(ToSqlLiteral(Decode(Bytes({5}), s)), "'x,z'");
   EXPECT_EQ(ToJson(Decode(Bytes({0}), s)), "[]");
-  ByteReader bad(Bytes({8}), 50);
+  const std::string bad_bytes = Bytes({8});
+  ByteReader bad(bad_bytes, 50);
   Status st = DecodeColumnValue(bad, s).status();
   EXPECT_EQ(st.code(), StatusCode::kCorruption);
   EXPECT_NE(st.message().find("offset 50"), std::string::npos);
@@ -174,7 +175,8 @@ TEST(ColumnDecoderTest, GeometryHasACharsetInTheTableMapMetadata) {
 
 TEST(ColumnDecoderTest, LengthPastBufferIsCorruption) {
   ColumnDef blob = Col(ColumnType::kBlob, 4);
-  ByteReader r(Bytes({0xff, 0xff, 0xff, 0x7f, 'x'}), 200);
+  const std::string r_bytes = Bytes({0xff, 0xff, 0xff, 0x7f, 'x'});
+  ByteReader r(r_bytes, 200);
   Status s = DecodeColumnValue(r, blob).status();
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
   EXPECT_EQ(s.message(), "truncated at offset 204: need 2147483647 bytes, 1 left");

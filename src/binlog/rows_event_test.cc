@@ -49,7 +49,8 @@ std::string TableMapBody(bool optional_metadata = true) {
 }
 
 std::shared_ptr<const TableMapEvent> Map(bool optional_metadata = true) {
-  Result<TableMapEvent> tm = ParseTableMapEvent(ByteReader(TableMapBody(optional_metadata)), 8);
+  const std::string body = TableMapBody(optional_metadata);
+  Result<TableMapEvent> tm = ParseTableMapEvent(ByteReader(body), 8);
   EXPECT_TRUE(tm.ok()) << tm.status().ToString();
   return std::make_shared<const TableMapEvent>(*tm);
 }
@@ -85,7 +86,8 @@ TEST(TableMapTest, WithoutOptionalMetadata) {
 TEST(TableMapTest, TruncationAnywhereIsCorruptionWithOffset) {
   const std::string body = TableMapBody();
   for (size_t len = 0; len < body.size(); ++len) {
-    Result<TableMapEvent> tm = ParseTableMapEvent(ByteReader(body.substr(0, len), 1000), 8);
+    const std::string prefix = body.substr(0, len);
+    Result<TableMapEvent> tm = ParseTableMapEvent(ByteReader(prefix, 1000), 8);
     // Cutting inside the optional block may still leave a parseable prefix of whole fields.
     if (tm.ok()) continue;
     EXPECT_EQ(tm.status().code(), StatusCode::kCorruption) << len;

@@ -52,7 +52,8 @@ TEST(TemporalTest, Time2PositiveAndNegative) {
 }
 
 TEST(TemporalTest, Timestamp2) {
-  ByteReader r(Bytes({0x65, 0x53, 0xf1, 0x00, 0x04, 0xce}));
+  const std::string r_bytes = Bytes({0x65, 0x53, 0xf1, 0x00, 0x04, 0xce});
+  ByteReader r(r_bytes);
   Result<Value> v = DecodeTimestamp2(r, 3);
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->int_value(), 1700000000);
@@ -64,7 +65,8 @@ TEST(TemporalTest, Timestamp2) {
 }
 
 TEST(TemporalTest, DateAndYear) {
-  ByteReader r(Bytes({0x5d, 0xd0, 0x0f, 0, 0, 0, 0x9f, 0x1f, 0x4e, 0, 1, 255}));
+  const std::string r_bytes = Bytes({0x5d, 0xd0, 0x0f, 0, 0, 0, 0x9f, 0x1f, 0x4e, 0, 1, 255});
+  ByteReader r(r_bytes);
   EXPECT_EQ(DecodeDate(r)->ToText(), "2024-02-29");
   EXPECT_EQ(DecodeDate(r)->ToText(), "0000-00-00");
   EXPECT_EQ(DecodeDate(r)->ToText(), "9999-12-31");
@@ -85,7 +87,8 @@ TEST(TemporalTest, OldFormats) {
 }
 
 TEST(TemporalTest, TruncatedFractionIsCorruption) {
-  ByteReader r(Bytes({0x99, 0x9e, 0x7a, 0xc8, 0xb8, 0x01}), 100);
+  const std::string r_bytes = Bytes({0x99, 0x9e, 0x7a, 0xc8, 0xb8, 0x01});
+  ByteReader r(r_bytes, 100);
   Status s = DecodeDatetime2(r, 6).status();
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
   EXPECT_EQ(s.message(), "truncated at offset 105: need 3 bytes, 1 left");
@@ -93,13 +96,16 @@ TEST(TemporalTest, TruncatedFractionIsCorruption) {
 
 TEST(TemporalTest, OutOfRangeValuesAreCorruption) {
   // Found by the fuzzer: a DATETIME2 without the sign bit used to overflow.
-  ByteReader neg(Bytes({0x00, 0x00, 0x00, 0x00, 0x00, 0xf0}), 60);
+  const std::string neg_bytes = Bytes({0x00, 0x00, 0x00, 0x00, 0x00, 0xf0});
+  ByteReader neg(neg_bytes, 60);
   Status s = DecodeDatetime2(neg, 2).status();
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
   EXPECT_EQ(s.message(), "DATETIME(2) at offset 60 is out of range");
-  ByteReader frac(Bytes({0x80, 0x00, 0x00, 0xff}), 0);
+  const std::string frac_bytes = Bytes({0x80, 0x00, 0x00, 0xff});
+  ByteReader frac(frac_bytes, 0);
   EXPECT_EQ(DecodeTime2(frac, 2).status().code(), StatusCode::kCorruption);
-  ByteReader ts(Bytes({0, 0, 0, 1, 0xff, 0xff, 0xff}), 0);
+  const std::string ts_bytes = Bytes({0, 0, 0, 1, 0xff, 0xff, 0xff});
+  ByteReader ts(ts_bytes, 0);
   EXPECT_EQ(DecodeTimestamp2(ts, 6).status().code(), StatusCode::kCorruption);
 }
 

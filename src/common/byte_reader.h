@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "common/result.h"
 #include "common/status.h"
@@ -26,6 +27,9 @@ class ByteReader {
   // binlog file); error messages report base_offset + local offset.
   explicit ByteReader(std::string_view data, uint64_t base_offset = 0)
       : data_(data), base_offset_(base_offset) {}
+  // The reader keeps a view: a temporary string would be gone before the first read.
+  template <typename S, typename = std::enable_if_t<std::is_same_v<S, std::string>>>
+  explicit ByteReader(S&& temporary, uint64_t base_offset = 0) = delete;
 
   // Absolute offset of the next byte to read.
   uint64_t offset() const { return base_offset_ + pos_; }
