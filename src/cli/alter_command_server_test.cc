@@ -499,6 +499,11 @@ TEST_F(AlterTest, ReplicaLagThrottlesUntilTheReplicaCatchesUp) {
     MustExecute(*replica, "STOP SLAVE SQL_THREAD");
     const auto stopped = std::chrono::steady_clock::now();
     lagged = status_has("# throttled: replica " + replica_name + " lag");
+    // --max-lag-millis changes live: raised, the lag no longer throttles; back, it does again.
+    SocketCommand(sock, "max-lag-millis=3600000");
+    EXPECT_TRUE(status_has("# not throttled"));
+    SocketCommand(sock, "max-lag-millis=500");
+    EXPECT_TRUE(status_has("# throttled: replica " + replica_name + " lag"));
     std::this_thread::sleep_until(stopped + std::chrono::seconds(3));
     MustExecute(*replica, "START SLAVE SQL_THREAD");
     recovered = status_has("# not throttled");

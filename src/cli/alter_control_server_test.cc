@@ -193,6 +193,15 @@ TEST_F(AlterControlTest, SocketThrottleNoThrottleStatusAndSettings) {
   EXPECT_EQ(SocketCommand(socket_, "max-load=?"), "Threads_running=400\n");
   EXPECT_EQ(SocketCommand(socket_, "nice-ratio=0.1").empty(), false);
   EXPECT_EQ(SocketCommand(socket_, "bogus"), "error: unknown command: bogus (try: help)\n");
+  // A replica to watch that cannot be reached: its lag is unknown, which throttles; an empty
+  // list watches none again.
+  SocketCommand(socket_, "no-throttle");
+  SocketCommand(socket_, "throttle-control-replicas=127.0.0.1:1");
+  EXPECT_TRUE(WaitForStatus("# throttled: replica 127.0.0.1:1 lag unknown"))
+      << SocketCommand(socket_, "status");
+  SocketCommand(socket_, "throttle");
+  SocketCommand(socket_, "throttle-control-replicas=");
+  EXPECT_EQ(SocketCommand(socket_, "throttle-control-replicas=?"), "\n");
   EXPECT_NE(SocketCommand(socket_, "sup").find("copy"), std::string::npos);
   EXPECT_NE(SocketCommand(socket_, "unpostpone").find("not being postponed"), std::string::npos);
   // A second migration of the table may neither take the socket over nor touch its tables.
@@ -210,6 +219,8 @@ TEST_F(AlterControlTest, SocketThrottleNoThrottleStatusAndSettings) {
   const auto r = FinishAlter();
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("control socket: chunk-size=250"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("chunk size set to 250 rows"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("now watching replica lag on: 127.0.0.1:1"), std::string::npos) << r.err;
   EXPECT_EQ(MustQueryValue(*conn_, "SELECT COUNT(*) FROM " + T("t")), "5000");
   EXPECT_TRUE(HasColumn("c"));
   EXPECT_EQ(HelperTables(), 1) << "expected only the kept old table";
