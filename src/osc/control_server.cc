@@ -10,6 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -154,7 +155,9 @@ Result<int> ListenTcp(int port, int* bound_port) {
 }  // namespace
 
 std::string DefaultControlSocketPath(const std::string& database, const std::string& table) {
-  return fmt::format("/tmp/gh-ost.{}.{}.sock", database, table);
+  std::string path = fmt::format("gh-ost.{}.{}.sock", database, table);
+  std::replace(path.begin(), path.end(), '/', '_');  // quoted identifiers may hold a slash
+  return "/tmp/" + path;
 }
 
 Result<std::unique_ptr<ControlServer>> ControlServer::Start(const ControlServerOptions& options,

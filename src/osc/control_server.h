@@ -19,7 +19,7 @@
 
 namespace safeddl::osc {
 
-// gh-ost's default socket path: /tmp/gh-ost.<database>.<table>.sock
+// gh-ost's default socket path: /tmp/gh-ost.<database>.<table>.sock ('/' in a name becomes '_').
 std::string DefaultControlSocketPath(const std::string& database, const std::string& table);
 
 struct ControlServerOptions {

@@ -108,6 +108,11 @@ TEST(ControlServerTest, AlsoServesTcpOnLoopback) {
   EXPECT_EQ(*SendControlCommand(path, "sup"), "got <sup>\n");
 }
 
+TEST(ControlServerTest, DefaultPathIsGhOsts) {
+  EXPECT_EQ(DefaultControlSocketPath("shop", "orders"), "/tmp/gh-ost.shop.orders.sock");
+  EXPECT_EQ(DefaultControlSocketPath("a/b", "c"), "/tmp/gh-ost.a_b.c.sock");
+}
+
 TEST(ControlServerTest, RefusesAPathThatIsNotASocketOrTooLong) {
   const std::string path = TempSocketPath("file");
   std::FILE* f = std::fopen(path.c_str(), "w");

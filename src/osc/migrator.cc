@@ -231,11 +231,24 @@ Status Migrator::StartControl() {
     std::lock_guard<std::mutex> lock(snapshot_mu_);
     snapshot_.phase = phase_;  // `status` before the first phase reports
   }
-  SAFEDDL_ASSIGN_OR_RETURN(
-      control_,
+  Result<std::unique_ptr<ControlServer>> server =
       ControlServer::Start(o, [this, context = std::move(context)](std::string_view line) {
         return HandleControlLine(line, live_, context);
-      }));
+      });
+  if (!server.ok()) {
+    // A path the user did not ask for that cannot be bound (too long for a socket, a directory
+    // that is not there) costs the interactive commands, not the migration. Another migration
+    // answering there, or a leftover file, stops it as with an explicit path.
+    const StatusCode code = server.status().code();
+    if (options_.serve_socket_file.empty() &&
+        (code == StatusCode::kInvalidArgument || code == StatusCode::kIoError)) {
+      LogWarning("not serving control commands: {}; name a socket with --serve-socket-file",
+                 server.status().message());
+      return Status::OK();
+    }
+    return server.status();
+  }
+  control_ = std::move(*server);
   serving_note_ = fmt::format("serving control commands on {} (try: echo status | nc -U {})",
                               serving, o.socket_path);
   return Status::OK();
