@@ -54,7 +54,9 @@ Result<RangeSum> SumRange(mysql::Connection& conn, const std::string& table,
       conn.Query(fmt::format("SELECT COUNT(*), COALESCE(BIT_XOR({}), 0) FROM {} WHERE {}",
                              RowChecksumExpression(columns), table, where)));
   if (rs.empty()) return InternalError("checksum query returned no row");
-  return RangeSum{std::stoll(rs[0][0].value_or("0")), rs[0][1].value_or("0")};
+  auto count = ParseInt64(rs[0][0].value_or(""));
+  if (!count) return InternalError("checksum query returned a non-numeric count");
+  return RangeSum{*count, rs[0][1].value_or("0")};
 }
 
 }  // namespace

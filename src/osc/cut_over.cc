@@ -55,9 +55,7 @@ bool RenameHoldsGhost(mysql::Connection& probe, const MigrationPlan& plan, TimeP
 
 }  // namespace
 
-std::string DescribeTableLockHolders(const mysql::ConnectOptions& connect,
-                                     const MigrationPlan& plan) {
-  (void)plan;
+std::string DescribeTableLockHolders(const mysql::ConnectOptions& connect) {
   auto conn = mysql::Connection::Open(connect);
   if (!conn.ok()) return "";
   auto rs = (*conn)->Query(
@@ -104,7 +102,7 @@ Result<CutOverAttempt> AttemptCutOver(const mysql::ConnectOptions& connect,
     drop_sentry();
     if (!locked.IsRetryable()) return locked.WithContext("locking the table for the cut-over");
     attempt.failure = fmt::format("could not lock {} within {}s: {}", plan.q_original,
-                                  lock_timeout.count(), DescribeTableLockHolders(connect, plan));
+                                  lock_timeout.count(), DescribeTableLockHolders(connect));
     return attempt;
   }
   const TimePoint locked_at = SystemClock::Get().Now();

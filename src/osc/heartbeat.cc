@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/log.h"
+#include "common/strings.h"
 
 namespace safeddl::osc {
 
@@ -25,7 +26,9 @@ Result<int64_t> ReadHeartbeatLagMillis(mysql::Connection& replica, const Migrati
                               "WHERE hint = 'heartbeat'",
                               plan.q_changelog)));
   if (!v) return NotFoundError("no heartbeat has reached the replica yet");
-  return std::stoll(*v) / 1000;
+  auto micros = ParseInt64(*v);
+  if (!micros) return InternalError("the heartbeat age is not a number: " + *v);
+  return *micros / 1000;
 }
 
 Result<std::unique_ptr<Heartbeat>> Heartbeat::Start(const mysql::ConnectOptions& connect,

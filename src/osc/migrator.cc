@@ -62,7 +62,7 @@ void Migrator::Phase(const std::string& name) {
   phase_ = name;
   phase_started_ = now;
   if (log_) log_->SetPhase(name);
-  Report(true);
+  if (options_.execute) Report(true);  // a dry run only prints its plan
 }
 
 ProgressSnapshot Migrator::Snapshot() const {
