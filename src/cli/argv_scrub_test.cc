@@ -17,8 +17,8 @@ struct Argv {
 };
 
 TEST(ArgvScrubTest, ScrubsBothForms) {
-  Argv a({"safeddl", "check", "--password=hunter2", "--user", "u", "--password", "s3cr3t",
-          "--host", "h"});
+  Argv a({"safeddl", "check", "--password=hunter2", "--user", "u", "--password", "s3cr3t", "--host",
+          "h"});
   EXPECT_EQ(ScrubPasswordArgs(static_cast<int>(a.ptrs.size()), a.ptrs.data()), 2);
   EXPECT_STREQ(a.ptrs[2], "--password=xxxxxxx");
   EXPECT_STREQ(a.ptrs[4], "u");

@@ -38,7 +38,8 @@ Result<std::string> PromptPassword(const std::string& prompt) {
 
 void AddConnectionFlags(CLI::App& app, ConnectionFlags& f) {
   const std::string group = "Connection";
-  app.add_option("--host", f.host, "Server host (default: from my.cnf, else localhost)")->group(group);
+  app.add_option("--host", f.host, "Server host (default: from my.cnf, else localhost)")
+      ->group(group);
   app.add_option("--port", f.port, "Server TCP port")->group(group)->check(CLI::Range(1, 65535));
   app.add_option("--user", f.user, "User name")->group(group);
   app.add_option("--password", f.password,
@@ -51,9 +52,15 @@ void AddConnectionFlags(CLI::App& app, ConnectionFlags& f) {
                  "Read connection settings from the [client] group of this my.cnf file")
       ->group(group)
       ->check(CLI::ExistingFile);
-  app.add_option("--ssl-ca", f.ssl_ca, "TLS: CA certificate file")->group(group)->check(CLI::ExistingFile);
-  app.add_option("--ssl-cert", f.ssl_cert, "TLS: client certificate file")->group(group)->check(CLI::ExistingFile);
-  app.add_option("--ssl-key", f.ssl_key, "TLS: client key file")->group(group)->check(CLI::ExistingFile);
+  app.add_option("--ssl-ca", f.ssl_ca, "TLS: CA certificate file")
+      ->group(group)
+      ->check(CLI::ExistingFile);
+  app.add_option("--ssl-cert", f.ssl_cert, "TLS: client certificate file")
+      ->group(group)
+      ->check(CLI::ExistingFile);
+  app.add_option("--ssl-key", f.ssl_key, "TLS: client key file")
+      ->group(group)
+      ->check(CLI::ExistingFile);
   app.add_option("--ssl-mode", f.ssl_mode,
                  "TLS: DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY")
       ->group(group)
@@ -91,7 +98,8 @@ Result<Session> OpenSession(const ConnectionFlags& flags) {
   Session session;
   SAFEDDL_ASSIGN_OR_RETURN(session.options, ResolveConnectOptions(flags));
   SAFEDDL_ASSIGN_OR_RETURN(session.log, mysql::SessionLog::Open(flags.session_log));
-  SAFEDDL_ASSIGN_OR_RETURN(session.conn, mysql::Connection::Open(session.options, session.log.get()));
+  SAFEDDL_ASSIGN_OR_RETURN(session.conn,
+                           mysql::Connection::Open(session.options, session.log.get()));
   return session;
 }
 

@@ -23,9 +23,8 @@ int main(int argc, char** argv) {
   using namespace safeddl;  // NOLINT: main only
 
   CLI::App app{"safeddl: safe schema changes on live MySQL and MariaDB tables", "safeddl"};
-  app.set_version_flag("--version",
-                       fmt::format("safeddl {} (MariaDB Connector/C {})", SAFEDDL_VERSION,
-                                   mysql_get_client_info()));
+  app.set_version_flag("--version", fmt::format("safeddl {} (MariaDB Connector/C {})",
+                                                SAFEDDL_VERSION, mysql_get_client_info()));
   app.require_subcommand(1);
   app.fallthrough();
   bool verbose = false;
@@ -48,7 +47,8 @@ int main(int argc, char** argv) {
   cli::SetupFlashback(app, slot);
 
   // gh-ost command lines may spell flags Go-style ("-execute"): accept them.
-  std::vector<std::string> args = cli::NormalizeGoStyleFlags(std::vector<std::string>(argv, argv + argc));
+  std::vector<std::string> args =
+      cli::NormalizeGoStyleFlags(std::vector<std::string>(argv, argv + argc));
   std::vector<char*> arg_ptrs;
   for (std::string& a : args) arg_ptrs.push_back(a.data());
   try {
@@ -59,11 +59,14 @@ int main(int argc, char** argv) {
     return code == 0 ? cli::kExitOk : cli::kExitUsage;
   }
   if (cli::ScrubPasswordArgs(argc, argv) > 0) {
-    LogWarning("a password on the command line can be seen by other users; prefer --ask-pass or "
-               "--defaults-file");
+    LogWarning(
+        "a password on the command line can be seen by other users; prefer --ask-pass or "
+        "--defaults-file");
   }
-  SetLogLevel(debug ? LogLevel::kDebug : verbose ? LogLevel::kInfo : quiet ? LogLevel::kError
-                                                                            : LogLevel::kInfo);
+  SetLogLevel(debug     ? LogLevel::kDebug
+              : verbose ? LogLevel::kInfo
+              : quiet   ? LogLevel::kError
+                        : LogLevel::kInfo);
   if (!slot) return cli::kExitUsage;
   const Status status = slot();
   if (!status.ok()) {

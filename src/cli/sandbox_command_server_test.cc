@@ -71,8 +71,9 @@ TEST_F(SandboxCommandTest, UpIsIdempotentListShowsItDownRemovesIt) {
   EXPECT_EQ(testkit::MustQueryValue(*conn, "SELECT @@server_id"),
             std::to_string(primary["port"].get<unsigned>()));
   EXPECT_EQ(testkit::MustQueryValue(
-                *conn, "SELECT COUNT(*) FROM mysql.user WHERE authentication_string = '' AND "
-                       "plugin IN ('', 'mysql_native_password') AND User <> 'mariadb.sys'"),
+                *conn,
+                "SELECT COUNT(*) FROM mysql.user WHERE authentication_string = '' AND "
+                "plugin IN ('', 'mysql_native_password') AND User <> 'mariadb.sys'"),
             "0");
 
   const nlohmann::json again = Up();
@@ -130,8 +131,8 @@ TEST_F(SandboxCommandTest, ServerThatFailsToStartShowsItsLogAndLeavesNothing) {
     std::fclose(f);
     ::chmod(fake.c_str(), 0755);
   }
-  const auto r = RunSafeddl({"sandbox", "up", "--name", "t", "--dir", root_},
-                            {"SAFEDDL_MARIADBD=" + fake});
+  const auto r =
+      RunSafeddl({"sandbox", "up", "--name", "t", "--dir", root_}, {"SAFEDDL_MARIADBD=" + fake});
   std::remove(fake.c_str());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("failed to start"), std::string::npos) << r.err;

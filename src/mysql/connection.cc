@@ -102,8 +102,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectOptions& optio
     const std::string endpoint = ResolvedEndpoint(options);
     Status s = StatusFromHandle(handle.get(), "cannot connect to " + endpoint);
     if (log)
-      log->Record(0, "-- connect " + endpoint,
-                  MillisBetween(start, SystemClock::Get().Now()), 0, 0, s);
+      log->Record(0, "-- connect " + endpoint, MillisBetween(start, SystemClock::Get().Now()), 0, 0,
+                  s);
     return s;
   }
   std::unique_ptr<Connection> conn(new Connection(std::move(handle), options, log));

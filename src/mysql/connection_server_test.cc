@@ -141,12 +141,11 @@ TEST(ConnectionServerTest, LockWaitTimeoutIsClassifiedAndRetriedUntilFree) {
     MustExecute(*holder, "COMMIT");
   });
   int attempts = 0;
-  Status retried = RetryWithBackoff(RetryPolicy{.max_attempts = 6}, SystemClock::Get(), "update",
-                                    [&] {
-                                      ++attempts;
-                                      return waiter->Execute("UPDATE `" + db +
-                                                             "`.t SET v = 2 WHERE id = 1");
-                                    });
+  Status retried =
+      RetryWithBackoff(RetryPolicy{.max_attempts = 6}, SystemClock::Get(), "update", [&] {
+        ++attempts;
+        return waiter->Execute("UPDATE `" + db + "`.t SET v = 2 WHERE id = 1");
+      });
   release.join();
   EXPECT_TRUE(retried.ok()) << retried.ToString();
   EXPECT_GE(attempts, 2);
@@ -175,9 +174,10 @@ TEST(ConnectionServerTest, HostileIdentifiersRoundTrip) {
     EXPECT_EQ((*rs)[0][0].value_or(""), name);
     EXPECT_EQ(rs->columns()[0], name);
     // The server lists the table under exactly this name.
-    EXPECT_EQ(MustQueryValue(*conn, "SELECT COUNT(*) FROM information_schema.TABLES WHERE "
-                                    "TABLE_SCHEMA = " + QuoteString(db_name) +
-                                    " AND TABLE_NAME = " + QuoteString(name)),
+    EXPECT_EQ(MustQueryValue(*conn,
+                             "SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                             "TABLE_SCHEMA = " +
+                                 QuoteString(db_name) + " AND TABLE_NAME = " + QuoteString(name)),
               "1");
   }
   // MariaDB stores identifiers as utf8mb3: a 4-byte character is refused cleanly, not mangled.
@@ -201,7 +201,8 @@ TEST(ConnectionServerTest, RowWrittenOnPrimaryIsReadOnReplica) {
     if (seen.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(seen, "replicated");
-  EXPECT_EQ(MustQueryValue(*replica, "SELECT @@server_id"), std::to_string(testkit::Replica(1).port));
+  EXPECT_EQ(MustQueryValue(*replica, "SELECT @@server_id"),
+            std::to_string(testkit::Replica(1).port));
   MustExecute(*primary, "DROP DATABASE `" + db + "`");
 }
 

@@ -28,8 +28,8 @@ std::map<std::string, std::string> ParseClientOptions(std::string_view text) {
     if (line.empty() || line.front() == '#' || line.front() == ';' || line.front() == '!') continue;
     if (line.front() == '[') {
       const std::string group = AsciiLower(TrimWhitespace(line.substr(1, line.find(']') - 1)));
-      in_client_group = std::find(kClientGroups.begin(), kClientGroups.end(), group) !=
-                        kClientGroups.end();
+      in_client_group =
+          std::find(kClientGroups.begin(), kClientGroups.end(), group) != kClientGroups.end();
       continue;
     }
     if (!in_client_group) continue;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -12,7 +13,6 @@
 #include <fstream>
 #include <optional>
 #include <thread>
-#include <algorithm>
 
 #include "common/log.h"
 #include "common/strings.h"
@@ -41,16 +41,15 @@ Status ValidateName(const std::string& name) {
   }
   for (char c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
-      return InvalidArgumentError(fmt::format(
-          "sandbox name '{}' may contain only letters, digits, '_' and '-'", name));
+      return InvalidArgumentError(
+          fmt::format("sandbox name '{}' may contain only letters, digits, '_' and '-'", name));
     }
   }
   return Status::OK();
 }
 
 Result<std::string> GeneratePassword() {
-  static constexpr char kAlphabet[] =
-      "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  static constexpr char kAlphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   std::ifstream urandom("/dev/urandom", std::ios::binary);
   std::string bytes(kPasswordLength, '\0');
   if (!urandom.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
@@ -136,7 +135,8 @@ ServerInstance DescribeServer(const std::string& sandbox_dir, const std::string&
   s.server_id = port;  // unique on this host, and easy to recognise
   s.dir = sandbox_dir + "/" + role;
   s.socket = s.dir + "/mariadbd.sock";
-  if (s.socket.size() > kMaxSocketPath) s.socket = fmt::format("/tmp/safeddl-sandbox-{}.sock", port);
+  if (s.socket.size() > kMaxSocketPath)
+    s.socket = fmt::format("/tmp/safeddl-sandbox-{}.sock", port);
   s.config = s.dir + "/my.cnf";
   s.client_config = s.dir + "/client.cnf";
   s.error_log = s.dir + "/error.log";
@@ -196,7 +196,8 @@ Status StartReplication(const ServerInstance& replica, const ServerInstance& pri
     SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet st, conn->Query("SHOW SLAVE STATUS"));
     if (!st.empty()) {
       const mysql::Row& row = st[0];
-      if (row.GetString("Slave_IO_Running") == "Yes" && row.GetString("Slave_SQL_Running") == "Yes") {
+      if (row.GetString("Slave_IO_Running") == "Yes" &&
+          row.GetString("Slave_SQL_Running") == "Yes") {
         return Status::OK();
       }
       last_error = row.GetString("Last_IO_Error") + " " + row.GetString("Last_SQL_Error");
@@ -350,7 +351,8 @@ Status Down(const std::string& root_in, const std::string& name, bool keep) {
   Result<SandboxInfo> info = Load(dir);
   if (!info.ok()) {
     if (info.status().code() == StatusCode::kNotFound) {
-      return NotFoundError(fmt::format("no sandbox named '{}' under '{}' (see: safeddl sandbox list)", name, root));
+      return NotFoundError(
+          fmt::format("no sandbox named '{}' under '{}' (see: safeddl sandbox list)", name, root));
     }
     return info.status();
   }

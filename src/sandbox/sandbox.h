@@ -16,9 +16,9 @@ namespace safeddl::sandbox {
 
 struct SandboxSpec {
   std::string name = "default";
-  std::string root;      // folder holding sandboxes; empty: DefaultRoot()
-  unsigned port = 0;     // primary's port; 0: the first free one from kDefaultFirstPort
-  int replicas = 0;      // GTID replicas of the primary, on the following free ports
+  std::string root;   // folder holding sandboxes; empty: DefaultRoot()
+  unsigned port = 0;  // primary's port; 0: the first free one from kDefaultFirstPort
+  int replicas = 0;   // GTID replicas of the primary, on the following free ports
   bool performance_schema = false;
 };
 
@@ -31,19 +31,19 @@ struct ServerInstance {
   unsigned port = 0;
   unsigned server_id = 0;
   int pid = 0;
-  std::string dir;            // this server's folder
+  std::string dir;  // this server's folder
   std::string socket;
   std::string config;         // the mariadbd defaults file
   std::string client_config;  // [client] user, password, host, port: for --defaults-file
   std::string error_log;
-  bool running = false;       // filled by List()/Up()
+  bool running = false;  // filled by List()/Up()
 };
 
 struct SandboxInfo {
   std::string name;
   std::string dir;
   std::string user = kSandboxUser;
-  std::string version;  // mariadbd's version string
+  std::string version;                  // mariadbd's version string
   std::vector<ServerInstance> servers;  // primary first
   bool already_running = false;         // Up() found it running and did not restart it
 };

@@ -17,9 +17,9 @@ nlohmann::json ToJson(const SandboxInfo& info) {
                        {"error_log", s.error_log},
                        {"running", s.running}});
   }
-  return {{"name", info.name},         {"dir", info.dir},
-          {"user", info.user},         {"version", info.version},
-          {"servers", servers},        {"already_running", info.already_running}};
+  return {{"name", info.name},  {"dir", info.dir},
+          {"user", info.user},  {"version", info.version},
+          {"servers", servers}, {"already_running", info.already_running}};
 }
 
 Result<SandboxInfo> FromJson(const nlohmann::json& j) {

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -89,7 +89,8 @@ bool SocketAccepts(const std::string& path) {
 }  // namespace
 
 Result<std::string> FindServerBinary() {
-  if (const char* override_path = std::getenv("SAFEDDL_MARIADBD"); override_path && *override_path) {
+  if (const char* override_path = std::getenv("SAFEDDL_MARIADBD");
+      override_path && *override_path) {
     if (::access(override_path, X_OK) == 0) return std::string(override_path);
     return NotFoundError(fmt::format(
         "mariadbd not found at $SAFEDDL_MARIADBD ({}): fix the path, or unset it to use Debian's "
@@ -141,9 +142,9 @@ Status WaitForSocket(int pid, const std::string& socket_path, const std::string&
   while (std::chrono::steady_clock::now() < deadline) {
     if (SocketAccepts(socket_path)) return Status::OK();
     if (!ProcessExists(pid)) {
-      return FailedPreconditionError(fmt::format(
-          "the server failed to start; the end of its error log {}:\n{}", error_log,
-          TailOfFile(error_log, kErrorLogTailLines)));
+      return FailedPreconditionError(
+          fmt::format("the server failed to start; the end of its error log {}:\n{}", error_log,
+                      TailOfFile(error_log, kErrorLogTailLines)));
     }
     std::this_thread::sleep_for(kPollInterval);
   }
