@@ -8,6 +8,7 @@
 
 #include "binlog/binlog_file_reader.h"
 #include "binlog/binlog_position.h"
+#include "binlog/server_position.h"
 #include "binlog/event_parser.h"
 #include "binlog/server_event_source.h"
 #include "cli/binlog_command.h"
@@ -93,16 +94,6 @@ Status ReadFiles(const FlashbackOptions& options, flashback::Collector& collecto
   return Status::OK();
 }
 
-Result<binlog::BinlogPosition> BinlogEnd(mysql::Connection& conn) {
-  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet rs, conn.Query("SHOW MASTER STATUS"));
-  if (rs.empty()) {
-    return FailedPreconditionError("the server's binlog is off (SHOW MASTER STATUS is empty)");
-  }
-  const std::optional<unsigned long long> pos = rs[0].GetUint("Position");
-  if (!pos) return InternalError("SHOW MASTER STATUS returned no Position");
-  return binlog::BinlogPosition{rs[0].GetString("File"), *pos};
-}
-
 Result<std::vector<std::string>> BinlogFiles(mysql::Connection& conn) {
   SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet rs, conn.Query("SHOW BINARY LOGS"));
   std::vector<std::string> files;
@@ -138,7 +129,7 @@ Status ReadServer(const FlashbackOptions& options, mysql::Connection& conn,
   if (!options.stop_position.empty()) {
     SAFEDDL_ASSIGN_OR_RETURN(stop.position, binlog::ParseBinlogPosition(options.stop_position));
   } else {
-    SAFEDDL_ASSIGN_OR_RETURN(stop.position, BinlogEnd(conn));
+    SAFEDDL_ASSIGN_OR_RETURN(stop.position, binlog::CurrentBinlogPosition(conn));
   }
   SAFEDDL_RETURN_IF_ERROR(StopTime(options, stop));
   if (!source.file.empty() &&
