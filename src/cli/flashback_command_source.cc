@@ -8,9 +8,9 @@
 
 #include "binlog/binlog_file_reader.h"
 #include "binlog/binlog_position.h"
-#include "binlog/server_position.h"
 #include "binlog/event_parser.h"
 #include "binlog/server_event_source.h"
+#include "binlog/server_position.h"
 #include "cli/binlog_command.h"
 #include "cli/binlog_command_server.h"
 #include "mysql/quote.h"

@@ -13,6 +13,7 @@
 #include "common/strings.h"
 #include "mysql/connection.h"
 #include "sandbox/ports.h"
+#include "sandbox/server_process.h"
 #include "testkit/testkit.h"
 
 namespace safeddl::cli {
@@ -138,6 +139,43 @@ TEST_F(SandboxCommandTest, ServerThatFailsToStartShowsItsLogAndLeavesNothing) {
   EXPECT_NE(r.err.find("failed to start"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("InnoDB refused to start"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(root_ + "/t"));
+}
+
+TEST_F(SandboxCommandTest, PortTakenWhileStartingMovesToTheNextFreePort) {
+  // A server that finds its port taken at bind time (another process won the race), then starts.
+  auto real = sandbox::FindServerBinary();
+  ASSERT_TRUE(real.ok()) << real.status().ToString();
+  const std::string fake = root_ + "-racing-mariadbd.sh";
+  const std::string marker = root_ + "-raced";
+  {
+    std::FILE* f = std::fopen(fake.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(fmt::format("#!/bin/sh\nif [ ! -e '{0}' ]; then touch '{0}'; echo \"[ERROR] Can't "
+                           "start server: Bind on TCP/IP port. Got error: 98: Address already in "
+                           "use\"; exit 1; fi\nexec '{1}' \"$@\"\n",
+                           marker, *real)
+                   .c_str(),
+               f);
+    std::fclose(f);
+    ::chmod(fake.c_str(), 0755);
+  }
+  const auto r = RunSafeddl({"sandbox", "up", "--name", "t", "--dir", root_, "--json"},
+                            {"SAFEDDL_MARIADBD=" + fake});
+  std::remove(fake.c_str());
+  std::remove(marker.c_str());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto taken = r.err.find("was taken while primary started; using ");
+  ASSERT_NE(taken, std::string::npos) << r.err;
+  const unsigned moved_to = static_cast<unsigned>(std::stoul(
+      r.err.substr(taken + std::string("was taken while primary started; using ").size())));
+  const auto info = nlohmann::json::parse(r.out);
+  EXPECT_EQ(info["servers"][0]["port"].get<unsigned>(), moved_to);
+  EXPECT_EQ(info["servers"][0]["server_id"].get<unsigned>(), moved_to);
+  mysql::ConnectOptions o;
+  o.defaults_file = info["servers"][0]["defaults_file"];
+  auto conn = testkit::Connect(o);
+  ASSERT_NE(conn, nullptr);
+  EXPECT_EQ(testkit::MustQueryValue(*conn, "SELECT @@port"), std::to_string(moved_to));
 }
 
 TEST_F(SandboxCommandTest, BadNameIsAUsageError) {

@@ -34,6 +34,9 @@ constexpr size_t kMaxSocketPath = 100;  // sockaddr_un::sun_path is 108 bytes
 constexpr size_t kPasswordLength = 24;
 constexpr char kReplicationUser[] = "repl";
 constexpr char kStateFile[] = "sandbox.json";
+constexpr int kPortAttempts = 5;
+constexpr int kPortTakenLogLines = 5;
+constexpr char kPortTakenMessage[] = "Address already in use";
 
 Status ValidateName(const std::string& name) {
   if (name.empty() || name.size() > 64) {
@@ -272,10 +275,25 @@ Result<SandboxInfo> CreateNew(const SandboxSpec& spec, const std::string& dir,
   for (ServerInstance& s : info.servers) {
     SAFEDDL_RETURN_IF_ERROR(MakeDirectory(s.dir + "/data"));
     SAFEDDL_RETURN_IF_ERROR(InitializeDatadir(s.dir + "/data", s.dir + "/install-db.log"));
-    SAFEDDL_RETURN_IF_ERROR(WriteFile(s.config, ServerConfig(s, spec.performance_schema)));
-    SAFEDDL_ASSIGN_OR_RETURN(s.pid, StartServer(server_binary, s.config, s.error_log));
-    SAFEDDL_RETURN_IF_ERROR(WaitForSocket(s.pid, s.socket, s.error_log, kStartTimeout)
-                                .WithContext("starting sandbox server " + s.role));
+    // A port found free can be taken by another process before mariadbd binds it (two sandboxes
+    // starting at once): when safeddl chose the port, it moves on to the next free one.
+    for (int attempt = 1;; ++attempt) {
+      SAFEDDL_RETURN_IF_ERROR(WriteFile(s.config, ServerConfig(s, spec.performance_schema)));
+      SAFEDDL_ASSIGN_OR_RETURN(s.pid, StartServer(server_binary, s.config, s.error_log));
+      Status started = WaitForSocket(s.pid, s.socket, s.error_log, kStartTimeout);
+      if (started.ok()) break;
+      const bool port_taken =
+          TailOfFile(s.error_log, kPortTakenLogLines).find(kPortTakenMessage) != std::string::npos;
+      if (!port_taken || spec.port != 0 || attempt >= kPortAttempts) {
+        return started.WithContext("starting sandbox server " + s.role);
+      }
+      SAFEDDL_ASSIGN_OR_RETURN(auto next, FindFreePorts(s.port + 1, 1));
+      LogInfo("port {} was taken while {} started; using {}", s.port, s.role, next[0]);
+      std::error_code ec;
+      std::filesystem::remove(s.error_log, ec);
+      const std::string role = s.role;
+      s = DescribeServer(dir, role, next[0]);
+    }
     s.running = true;
     SAFEDDL_RETURN_IF_ERROR(BootstrapAccounts(s, password).WithContext("creating accounts"));
     SAFEDDL_RETURN_IF_ERROR(WriteFile(s.client_config, ClientConfig(s, password)));
