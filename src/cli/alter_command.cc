@@ -73,10 +73,15 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
                 "Do it. Without this: a dry run that validates and changes nothing")
       ->group(g);
   cmd->add_option("--chunk-size", m.chunk_size,
-                  "Rows per copy chunk at the start; adapts to ~300ms chunks")
+                  "Rows per copy chunk at the start; adapts to ~30ms chunks")
       ->group(g)
       ->capture_default_str()
       ->check(CLI::Range(10, 100000));
+  cmd->add_option("--threads", m.threads,
+                  "Connections copying (and checksumming) chunks in parallel")
+      ->group(g)
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   cmd->add_option("--default-retries", m.default_retries,
                   "Retries of a failing step (and cut-over attempts)")
       ->group(g)
@@ -182,10 +187,17 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
                   "Also serve the interactive commands on this TCP port (127.0.0.1 only)")
       ->group(g)
       ->check(CLI::Range(0, 65535));
-  cmd->add_option("--checkpoint", m.checkpoint_file,
-                  "Checkpoint file (resume is not supported yet)")
+  cmd->add_flag("--checkpoint", o.checkpoint,
+                "Accepted: safeddl always saves checkpoints (in _<table>_ghk)")
       ->group(g);
-  cmd->add_flag("--resume", m.resume, "Resume from --checkpoint (not supported yet)")->group(g);
+  cmd->add_option("--checkpoint-seconds", m.checkpoint_seconds,
+                  "Save the copy and binlog progress this often")
+      ->group(g)
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  cmd->add_flag("--resume", m.resume,
+                "Go on with a run that died (kill -9, lost client) from its last checkpoint")
+      ->group(g);
   cmd->add_flag("--json", m.json, "Print the final report as JSON on stdout")->group(g);
   cmd->add_flag("--check-flag", o.check_flag, "Exit 0 if all given flags are supported")->group(g);
 
@@ -270,10 +282,10 @@ Status Resolve(AlterOptions& o) {
     return InvalidArgumentError(
         "--approve-renamed-columns and --skip-renamed-columns are mutually exclusive");
   }
-  if (m.resume) {
-    return UnsupportedError(
-        "--resume is not supported yet: run the migration again from the "
-        "start (with --initially-drop-ghost-table)");
+  if (m.resume && m.initially_drop_ghost_table) {
+    return InvalidArgumentError(
+        "--resume goes on with the ghost table that --initially-drop-ghost-table would drop: "
+        "pass one of them");
   }
   if (m.include_triggers) {
     return UnsupportedError(

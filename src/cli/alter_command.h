@@ -22,6 +22,7 @@ struct AlterOptions {
   bool ssl = false, ssl_allow_insecure = false;
   double mysql_timeout = 0;
   bool check_flag = false;
+  bool checkpoint = false;  // gh-ost's --checkpoint; checkpoints are always saved
   std::vector<std::string> ignored;  // gh-ost flags given that safeddl does not need
 };
 

@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <mutex>
+#include <thread>
+
 #include "common/strings.h"
 #include "mysql/quote.h"
+#include "osc/chunk_planner.h"
 
 namespace safeddl::osc {
 namespace {
@@ -30,16 +34,6 @@ std::vector<std::string> ColumnExpressions(const MigrationPlan& plan, bool ghost
     }
   }
   return exprs;
-}
-
-Result<std::vector<std::string>> Literals(const std::vector<KeyColumn>& key,
-                                          const std::vector<std::string>& text) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    SAFEDDL_ASSIGN_OR_RETURN(std::string lit, RenderKeyLiteral(key[i], text[i]));
-    out.push_back(std::move(lit));
-  }
-  return out;
 }
 
 struct RangeSum {
@@ -70,56 +64,51 @@ std::string RowChecksumExpression(const std::vector<std::string>& columns) {
                      JoinStrings(nulls, ", "));
 }
 
-Result<std::string> RangePredicate(const std::vector<KeyColumn>& key, const KeyRangeBounds& range) {
-  std::vector<std::string> conds;
-  if (!range.lower.empty()) {
-    SAFEDDL_ASSIGN_OR_RETURN(auto lit, Literals(key, range.lower));
-    conds.push_back(TupleComparison(key, lit, TupleOp::kGreater));
-  }
-  if (!range.upper.empty()) {
-    SAFEDDL_ASSIGN_OR_RETURN(auto lit, Literals(key, range.upper));
-    conds.push_back(TupleComparison(key, lit, TupleOp::kLessOrEqual));
-  }
-  return conds.empty() ? std::string("TRUE") : JoinStrings(conds, " AND ");
-}
-
-Result<ChecksumResult> CompareTables(mysql::Connection& conn, const MigrationPlan& plan,
-                                     int64_t rows_per_range) {
-  ChecksumResult result;
+Result<ChecksumResult> CompareTables(const std::vector<mysql::Connection*>& conns,
+                                     const MigrationPlan& plan, int64_t rows_per_range) {
+  if (conns.size() < 2) return InternalError("the checksum needs two connections at least");
   const std::vector<std::string> original_cols = ColumnExpressions(plan, false);
   const std::vector<std::string> ghost_cols = ColumnExpressions(plan, true);
-  std::vector<std::string> key_exprs, key_order;
-  for (const KeyColumn& k : plan.original_key) {
-    key_exprs.push_back(SelectExpression(k));
-    key_order.push_back(*mysql::QuoteIdentifier(k.name));
-  }
-  KeyRangeBounds range;
-  while (true) {
-    // The upper bound: rows_per_range rows on from the lower bound, or unbounded at the end.
-    SAFEDDL_ASSIGN_OR_RETURN(std::string lower_only,
-                             RangePredicate(plan.original_key, {range.lower, {}}));
-    SAFEDDL_ASSIGN_OR_RETURN(
-        mysql::ResultSet next,
-        conn.Query(fmt::format("SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT 1 OFFSET {}",
-                               JoinStrings(key_exprs, ", "), plan.q_original, lower_only,
-                               JoinStrings(key_order, ", "), rows_per_range - 1)));
-    range.upper.clear();
-    if (!next.empty()) {
-      for (size_t i = 0; i < plan.original_key.size(); ++i)
-        range.upper.push_back(next[0][i].value_or(""));
-    }
+  ChunkPlanner planner(*conns[0], plan, rows_per_range);
+  SAFEDDL_RETURN_IF_ERROR(planner.Prepare());
+
+  std::mutex mu;  // guards result and first_error
+  ChecksumResult result;
+  Status first_error;
+  auto compare = [&](mysql::Connection& conn, const KeyRangeBounds& range) -> Status {
     SAFEDDL_ASSIGN_OR_RETURN(std::string where_original, RangePredicate(plan.original_key, range));
     SAFEDDL_ASSIGN_OR_RETURN(std::string where_ghost, RangePredicate(plan.ghost_key, range));
-    SAFEDDL_ASSIGN_OR_RETURN(RangeSum a,
-                             SumRange(conn, plan.q_original, original_cols, where_original));
+    SAFEDDL_ASSIGN_OR_RETURN(RangeSum a, SumRange(conn, plan.q_original, original_cols,
+                                                  where_original));
     SAFEDDL_ASSIGN_OR_RETURN(RangeSum b, SumRange(conn, plan.q_ghost, ghost_cols, where_ghost));
+    std::lock_guard<std::mutex> lock(mu);
     ++result.ranges;
     result.rows_original += a.count;
     result.rows_ghost += b.count;
     if (a.count != b.count || a.crc != b.crc) result.differing.push_back(range);
-    if (range.upper.empty()) break;
-    range.lower = range.upper;
-  }
+    return Status::OK();
+  };
+  auto worker = [&](mysql::Connection& conn) {
+    Status s = [&]() -> Status {
+      while (true) {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (!first_error.ok()) return Status::OK();
+        }
+        SAFEDDL_ASSIGN_OR_RETURN(std::optional<KeyChunk> chunk, planner.Next());
+        if (!chunk) return Status::OK();
+        SAFEDDL_RETURN_IF_ERROR(compare(conn, {chunk->lower, chunk->upper}));
+      }
+    }();
+    std::lock_guard<std::mutex> lock(mu);
+    if (!s.ok() && first_error.ok()) first_error = s;
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < conns.size(); ++i) threads.emplace_back(worker, std::ref(*conns[i]));
+  for (std::thread& t : threads) t.join();
+  SAFEDDL_RETURN_IF_ERROR(first_error);
+  // Above the last key (and the whole key space of an empty original): rows only the ghost has.
+  SAFEDDL_RETURN_IF_ERROR(compare(*conns[1], {planner.end_key(), {}}));
   return result;
 }
 

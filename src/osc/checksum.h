@@ -1,10 +1,11 @@
 // Checksum: proves the ghost holds what the original holds before the swap.
 //
 // Both tables are read in one consistent snapshot (REPEATABLE READ) opened at a moment when the
-// applier had applied every change up to the same binlog point (see Migrator::OpenSnapshot). The
-// original's key space is cut into ranges; per range, COUNT(*) and BIT_XOR(CRC32(...)) over the
-// shared columns whose type did not change are compared. Ranges that differ are reported for
-// re-copy. Not thread-safe; uses the connection that holds the snapshot.
+// applier had applied every change up to the same binlog point (see
+// Migrator::ChecksumUntilClean), on several connections that all opened it in that moment. The
+// original's key space is cut into ranges (ChunkPlanner); per range, COUNT(*) and
+// BIT_XOR(CRC32(...)) over the shared columns whose type did not change are compared, ranges
+// spread over the connections. Ranges that differ are reported for re-copy.
 #pragma once
 
 #include <cstdint>
@@ -17,12 +18,6 @@
 
 namespace safeddl::osc {
 
-// A key range (lower, upper] by canonical key text; empty lower/upper means unbounded.
-struct KeyRangeBounds {
-  std::vector<std::string> lower;
-  std::vector<std::string> upper;
-};
-
 struct ChecksumResult {
   int64_t ranges = 0;
   int64_t rows_original = 0;
@@ -31,12 +26,10 @@ struct ChecksumResult {
   bool clean() const { return differing.empty() && rows_original == rows_ghost; }
 };
 
-// REQUIRES: `conn` is inside the snapshot transaction.
-Result<ChecksumResult> CompareTables(mysql::Connection& conn, const MigrationPlan& plan,
-                                     int64_t rows_per_range);
-
-// The WHERE clause selecting `range` over `key` (columns of the table being read).
-Result<std::string> RangePredicate(const std::vector<KeyColumn>& key, const KeyRangeBounds& range);
+// REQUIRES: every connection is inside the same snapshot; at least two: the first plans the
+// ranges, the others compare them, one thread each.
+Result<ChecksumResult> CompareTables(const std::vector<mysql::Connection*>& conns,
+                                     const MigrationPlan& plan, int64_t rows_per_range);
 
 // The per-row checksum expression over `columns` (one SQL expression per column), NULL-safe.
 std::string RowChecksumExpression(const std::vector<std::string>& columns);

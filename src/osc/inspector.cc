@@ -205,26 +205,42 @@ Result<MigrationPlan> Inspect(mysql::Connection& conn, const MigrationOptions& o
   SAFEDDL_ASSIGN_OR_RETURN(plan.q_ghost, mysql::QuoteQualified(plan.database, plan.names.ghost));
   SAFEDDL_ASSIGN_OR_RETURN(plan.q_changelog,
                            mysql::QuoteQualified(plan.database, plan.names.changelog));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.q_checkpoint,
+                           mysql::QuoteQualified(plan.database, plan.names.checkpoint));
   SAFEDDL_ASSIGN_OR_RETURN(plan.q_old, mysql::QuoteQualified(plan.database, plan.names.old));
 
-  SAFEDDL_RETURN_IF_ERROR(ClearLeftover(conn, plan, plan.names.ghost, plan.q_ghost,
-                                        options.initially_drop_ghost_table,
-                                        "--initially-drop-ghost-table"));
+  if (options.resume) {
+    // The ghost of the run being resumed holds its copy; it must be there, and is kept.
+    SAFEDDL_ASSIGN_OR_RETURN(bool ghost_exists, TableExists(conn, plan.database, plan.names.ghost));
+    if (!ghost_exists) {
+      return NotFoundError(fmt::format(
+          "--resume: there is no ghost table {} to resume (the run finished, was cleaned up, or "
+          "never started); run the migration without --resume",
+          plan.q_ghost));
+    }
+  } else {
+    SAFEDDL_RETURN_IF_ERROR(ClearLeftover(conn, plan, plan.names.ghost, plan.q_ghost,
+                                          options.initially_drop_ghost_table,
+                                          "--initially-drop-ghost-table (or --resume to go on "
+                                          "with the run that left it)"));
+  }
   SAFEDDL_RETURN_IF_ERROR(ClearLeftover(conn, plan, plan.names.old, plan.q_old,
                                         options.initially_drop_old_table,
                                         "--initially-drop-old-table"));
 
-  // The ALTER is tried on the empty ghost first: a statement the server rejects fails here.
-  SAFEDDL_RETURN_IF_ERROR(
-      conn.Execute(fmt::format("CREATE TABLE {} LIKE {}", plan.q_ghost, plan.q_original)));
-  Status altered = conn.Execute(fmt::format("ALTER TABLE {} {}", plan.q_ghost, plan.alter));
-  if (!altered.ok()) {
-    DropGhost(conn, plan).IgnoreError();
-    return Status(StatusCode::kServerError,
-                  "the server rejects the ALTER (tried on the empty ghost table; nothing else "
-                  "was changed): " +
-                      altered.message(),
-                  altered.server_errno(), altered.sqlstate());
+  if (!options.resume) {
+    // The ALTER is tried on the empty ghost first: a statement the server rejects fails here.
+    SAFEDDL_RETURN_IF_ERROR(
+        conn.Execute(fmt::format("CREATE TABLE {} LIKE {}", plan.q_ghost, plan.q_original)));
+    Status altered = conn.Execute(fmt::format("ALTER TABLE {} {}", plan.q_ghost, plan.alter));
+    if (!altered.ok()) {
+      DropGhost(conn, plan).IgnoreError();
+      return Status(StatusCode::kServerError,
+                    "the server rejects the ALTER (tried on the empty ghost table; nothing else "
+                    "was changed): " +
+                        altered.message(),
+                    altered.server_errno(), altered.sqlstate());
+    }
   }
   Status planned = [&]() -> Status {
     SAFEDDL_ASSIGN_OR_RETURN(plan.ghost,
@@ -248,7 +264,7 @@ Result<MigrationPlan> Inspect(mysql::Connection& conn, const MigrationOptions& o
     return FillKeyAndColumns(plan, notes);
   }();
   if (!planned.ok()) {
-    DropGhost(conn, plan).IgnoreError();
+    if (!options.resume) DropGhost(conn, plan).IgnoreError();
     return planned;
   }
   return plan;

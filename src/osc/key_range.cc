@@ -160,4 +160,31 @@ std::string TupleComparison(const std::vector<KeyColumn>& columns,
   return "(" + JoinStrings(alternatives, " OR ") + ")";
 }
 
+namespace {
+
+Result<std::vector<std::string>> Literals(const std::vector<KeyColumn>& key,
+                                          const std::vector<std::string>& text) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    SAFEDDL_ASSIGN_OR_RETURN(std::string lit, RenderKeyLiteral(key[i], text[i]));
+    out.push_back(std::move(lit));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> RangePredicate(const std::vector<KeyColumn>& key, const KeyRangeBounds& range) {
+  std::vector<std::string> conds;
+  if (!range.lower.empty()) {
+    SAFEDDL_ASSIGN_OR_RETURN(auto lit, Literals(key, range.lower));
+    conds.push_back(TupleComparison(key, lit, TupleOp::kGreater));
+  }
+  if (!range.upper.empty()) {
+    SAFEDDL_ASSIGN_OR_RETURN(auto lit, Literals(key, range.upper));
+    conds.push_back(TupleComparison(key, lit, TupleOp::kLessOrEqual));
+  }
+  return conds.empty() ? std::string("TRUE") : JoinStrings(conds, " AND ");
+}
+
 }  // namespace safeddl::osc

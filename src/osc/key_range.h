@@ -43,4 +43,13 @@ std::string TupleComparison(const std::vector<KeyColumn>& columns,
                             const std::vector<std::string>& literals, TupleOp op,
                             const std::string& qualifier = "");
 
+// A key range (lower, upper] by canonical key text; an empty bound means unbounded.
+struct KeyRangeBounds {
+  std::vector<std::string> lower;
+  std::vector<std::string> upper;
+};
+
+// The WHERE clause selecting `range` over `key` (columns of the table being read).
+Result<std::string> RangePredicate(const std::vector<KeyColumn>& key, const KeyRangeBounds& range);
+
 }  // namespace safeddl::osc

@@ -24,7 +24,7 @@ struct MigrationOptions {
   // Copy and apply.
   int64_t chunk_size = 1000;        // rows per copy chunk (gh-ost range 10..100000)
   int64_t dml_batch_size = 10;      // gh-ost's flag; safeddl batches by time and size instead
-  int threads = 1;                  // parallel copy workers
+  int threads = 2;                  // parallel copy and checksum workers
   double nice_ratio = 0;            // sleep nice_ratio × chunk time after each chunk
   int64_t default_retries = 60;     // retries of a failing step before giving up
   bool panic_on_warnings = false;   // a copy chunk with warnings (data loss) aborts
@@ -77,8 +77,8 @@ struct MigrationOptions {
   std::string serve_socket_file;  // empty: gh-ost's /tmp/gh-ost.<db>.<table>.sock
   bool initially_drop_socket_file = false;
   int serve_tcp_port = 0;       // 0: none; served on 127.0.0.1 only
-  std::string checkpoint_file;  // empty: none
-  bool resume = false;
+  int64_t checkpoint_seconds = 5;  // checkpoints are saved this often (in `_<t>_ghk`)
+  bool resume = false;             // go on from the checkpoint of a run that died
   bool json = false;
 };
 

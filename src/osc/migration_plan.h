@@ -38,6 +38,7 @@ struct MigrationPlan {
   std::string q_original;   // `db`.`t`
   std::string q_ghost;      // `db`.`_t_gho`
   std::string q_changelog;  // `db`.`_t_ghc`
+  std::string q_checkpoint;  // `db`.`_t_ghk`
   std::string q_old;        // `db`.`_t_del`
 };
 

@@ -74,7 +74,7 @@ void Migrator::Report(bool force) {
   const TimePoint now = SystemClock::Get().Now();
   ProgressSnapshot p;
   p.phase = phase_;
-  p.rows_copied = copier_ ? copier_->rows_copied() : report_.rows_copied;
+  p.rows_copied = rows_copied_.load();
   p.rows_estimated = report_.rows_estimated;
   p.changes_applied = changes_applied_.load();
   p.backlog = capture_ ? static_cast<int64_t>(capture_->backlog()) : 0;
@@ -143,7 +143,9 @@ Status Migrator::Execute() {
   // --initially-drop-* flags could still destroy the first one's tables (gh-ost's order, too).
   if (options_.execute) SAFEDDL_RETURN_IF_ERROR(StartControl());
   SAFEDDL_ASSIGN_OR_RETURN(plan_, Inspect(*conn_, options_, &report_.notes));
-  ghost_created_ = true;
+  // A resumed run's ghost is not this run's to drop until the checkpoint proves it is the same
+  // migration.
+  ghost_created_ = !options_.resume;
   // Said once the table passed validation, so a refusal stays one clear line.
   if (!serving_note_.empty()) LogInfo("{}", serving_note_);
   report_.shared_key = fmt::format("{} ({})", plan_.key.original_index,
@@ -167,11 +169,11 @@ Status Migrator::Execute() {
   report_.rows_estimated = ParseInt64(estimate.value_or("0")).value_or(0);
 
   if (!options_.execute) {
-    SAFEDDL_RETURN_IF_ERROR(DropGhost(*conn_, plan_));
+    if (ghost_created_) SAFEDDL_RETURN_IF_ERROR(DropGhost(*conn_, plan_));
     ghost_created_ = false;
     return Status::OK();
   }
-  if (options_.attempt_instant_ddl) {
+  if (options_.attempt_instant_ddl && !options_.resume) {
     SAFEDDL_ASSIGN_OR_RETURN(bool instant, TryInstant());
     if (instant) return Status::OK();
   }
@@ -181,6 +183,7 @@ Status Migrator::Execute() {
   }
 
   Phase("prepare");
+  SAFEDDL_RETURN_IF_ERROR(PrepareCheckpoints());
   SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_changelog));
   SAFEDDL_RETURN_IF_ERROR(conn_->Execute(ChangelogCreateStatement(plan_)));
   changelog_created_ = true;
@@ -188,10 +191,22 @@ Status Migrator::Execute() {
       heartbeat_, Heartbeat::Start(connect_, plan_,
                                    std::chrono::milliseconds(options_.heartbeat_interval_millis)));
   SAFEDDL_ASSIGN_OR_RETURN(throttler_, Throttler::Start(connect_, options_, plan_, live_));
-  SAFEDDL_RETURN_IF_ERROR(StartCapture());
+  BinlogPosition capture_from;
+  if (resumed_) {
+    capture_from = resumed_->applied;
+  } else {
+    SAFEDDL_ASSIGN_OR_RETURN(capture_from, CurrentBinlogPosition(*conn_));
+  }
+  SAFEDDL_RETURN_IF_ERROR(StartCapture(capture_from));
 
   Phase("copy");
-  SAFEDDL_RETURN_IF_ERROR(CopyAll());
+  if (resumed_ && resumed_->copy_done) {
+    rows_copied_.store(resumed_->rows_copied);
+    copy_done_.store(true);
+  } else {
+    SAFEDDL_RETURN_IF_ERROR(CopyAll(resumed_ ? resumed_->copy_watermark : std::vector<std::string>{}));
+  }
+  MaybeCheckpoint(true);
   SAFEDDL_RETURN_IF_ERROR(WaitForBacklog(kBacklogTimeout));
   SAFEDDL_RETURN_IF_ERROR(Postpone());
   Phase("checksum");
@@ -202,6 +217,8 @@ Status Migrator::Execute() {
   StopBackground();
   SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_changelog));
   changelog_created_ = false;
+  SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_checkpoint));
+  checkpoint_created_ = false;
   if (options_.ok_to_drop_table) {
     SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_old));
   } else {
@@ -279,8 +296,60 @@ Result<bool> Migrator::TryInstant() {
   return false;
 }
 
-Status Migrator::StartCapture() {
-  SAFEDDL_ASSIGN_OR_RETURN(BinlogPosition start, CurrentBinlogPosition(*conn_));
+Status Migrator::PrepareCheckpoints() {
+  checkpoint_.alter = options_.alter;
+  SAFEDDL_ASSIGN_OR_RETURN(checkpoint_.original_create, TableDefinition(*conn_, plan_.q_original));
+  SAFEDDL_ASSIGN_OR_RETURN(checkpoint_.ghost_create, TableDefinition(*conn_, plan_.q_ghost));
+  if (options_.resume) {
+    Result<Checkpoint> saved = LoadCheckpoint(*conn_, plan_);
+    if (!saved.ok()) {
+      return Status(saved.status().code(),
+                    "--resume: no usable checkpoint (" + saved.status().message() +
+                        "); run the migration without --resume and with "
+                        "--initially-drop-ghost-table");
+    }
+    SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet logs, conn_->Query("SHOW BINARY LOGS"));
+    std::vector<std::string> files;
+    for (const mysql::Row& row : logs.rows()) files.push_back(row[0].value_or(""));
+    SAFEDDL_RETURN_IF_ERROR(CheckResumable(*saved, checkpoint_, files));
+    resumed_ = *saved;
+    ghost_created_ = true;  // the same migration: from here on, this run's to finish or clean up
+    checkpoint_created_ = true;
+    LogInfo("resuming: {} rows copied up to the checkpoint{}, binlog changes replayed from {}",
+            saved->rows_copied, saved->copy_done ? " (the copy was done)" : "",
+            saved->applied.ToString());
+    report_.notes.push_back("resumed from the checkpoint at binlog " + saved->applied.ToString());
+    return Status::OK();
+  }
+  SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_checkpoint));
+  SAFEDDL_RETURN_IF_ERROR(conn_->Execute(CheckpointCreateStatement(plan_)));
+  checkpoint_created_ = true;
+  return Status::OK();
+}
+
+void Migrator::MaybeCheckpoint(bool force) {
+  const TimePoint now = SystemClock::Get().Now();
+  if (!checkpoint_created_ || !applier_ ||
+      (!force && now - last_checkpoint_ < std::chrono::seconds(options_.checkpoint_seconds))) {
+    return;
+  }
+  last_checkpoint_ = now;
+  Checkpoint c = checkpoint_;
+  // The watermark before the position: rows copied up to it stay copied whatever the applier
+  // does next, and the position only moves forward.
+  c.copy_done = copy_done_.load();
+  if (watermark_) c.copy_watermark = watermark_->value();
+  c.rows_copied = rows_copied_.load();
+  c.changes_applied = changes_applied_.load();
+  {
+    std::lock_guard<std::mutex> lock(apply_mu_);
+    c.applied = applied_position_;
+  }
+  Status s = SaveCheckpoint(*conn_, plan_, c);
+  if (!s.ok()) LogWarning("could not save a checkpoint: {}", s.message());
+}
+
+Status Migrator::StartCapture(const BinlogPosition& start) {
   CaptureOptions capture;
   capture.source.connect = connect_;
   capture.source.server_id = options_.replica_server_id;
@@ -347,35 +416,95 @@ void Migrator::ReleaseApplier() {
   hold_.reset();
 }
 
-Status Migrator::CopyAll() {
+Status Migrator::CopyAll(const std::vector<std::string>& start_after) {
   copy_started_ = SystemClock::Get().Now();
+  if (resumed_) rows_copied_.store(resumed_->rows_copied);
   SAFEDDL_ASSIGN_OR_RETURN(copy_conn_, mysql::Connection::Open(connect_, log_));
   SAFEDDL_RETURN_IF_ERROR(PrepareSession(*copy_conn_, options_));
-  copier_ = std::make_unique<Copier>(*copy_conn_, plan_, options_);
-  SAFEDDL_RETURN_IF_ERROR(copier_->Prepare());
-  const mysql::RetryPolicy retry = RetriesFrom(options_);
-  while (!copier_->done()) {
-    SAFEDDL_RETURN_IF_ERROR(CheckHealth());
+  planner_ = std::make_unique<ChunkPlanner>(*copy_conn_, plan_, options_.chunk_size, start_after);
+  watermark_ = std::make_unique<CopyWatermark>(start_after);
+  SAFEDDL_RETURN_IF_ERROR(planner_->Prepare());
+  MaybeCheckpoint(true);  // from here on, a killed run can be resumed
+
+  const int workers = std::max(1, options_.threads);
+  std::vector<std::unique_ptr<mysql::Connection>> conns;
+  for (int i = 0; i < workers; ++i) {
+    SAFEDDL_ASSIGN_OR_RETURN(auto conn, mysql::Connection::Open(connect_, log_));
+    SAFEDDL_RETURN_IF_ERROR(PrepareSession(*conn, options_));
+    conns.push_back(std::move(conn));
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int> running{workers};
+  std::mutex error_mu;
+  Status first_error;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < workers; ++i) {
+    threads.emplace_back([&, conn = conns[i].get()] {
+      Status s = CopyWorker(*conn, stop);
+      if (!s.ok()) {
+        std::lock_guard<std::mutex> lock(error_mu);
+        if (first_error.ok()) first_error = s;
+        stop.store(true);
+      }
+      running.fetch_sub(1);
+    });
+  }
+  Status health;
+  while (running.load() > 0) {
+    health = CheckHealth();
+    if (!health.ok()) {
+      stop.store(true);
+      break;
+    }
     if (std::optional<int64_t> rows = live_.TakeChunkSizeRequest()) {
       LogInfo("chunk size set to {} rows (control socket)", *rows);
-      copier_->set_chunk_size(*rows);
+      planner_->set_chunk_size(*rows);
     }
+    MaybeCheckpoint();
+    Report();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (std::thread& t : threads) t.join();
+  SAFEDDL_RETURN_IF_ERROR(health);
+  SAFEDDL_RETURN_IF_ERROR(first_error);
+  copy_done_.store(true);
+  report_.rows_copied = rows_copied_.load();
+  if (lock_conflicts_.load() > 0) {
+    report_.notes.push_back(fmt::format(
+        "the copy met rows locked by the application {} times and retried them a moment later "
+        "(it never waits for them, so it cannot deadlock with them)",
+        lock_conflicts_.load()));
+  }
+  return Status::OK();
+}
+
+Status Migrator::CopyWorker(mysql::Connection& conn, const std::atomic<bool>& stop) {
+  const mysql::RetryPolicy retry = RetriesFrom(options_);
+  while (!stop.load()) {
     if (throttler_->throttled()) {
-      Report();
       std::this_thread::sleep_for(kPollInterval);
       continue;
     }
-    SAFEDDL_ASSIGN_OR_RETURN(ChunkResult chunk,
-                             mysql::RetryWithBackoff(retry, SystemClock::Get(), "copy chunk",
-                                                     [&] { return copier_->CopyNext(); }));
-    live_.NoteChunkSize(copier_->chunk_size());
+    SAFEDDL_ASSIGN_OR_RETURN(
+        std::optional<KeyChunk> chunk,
+        mysql::RetryWithBackoff(retry, SystemClock::Get(), "plan a copy chunk",
+                                [&] { return planner_->Next(); }));
+    if (!chunk) return Status::OK();
+    SAFEDDL_ASSIGN_OR_RETURN(
+        ChunkResult done,
+        mysql::RetryWithBackoff(retry, SystemClock::Get(), "copy chunk", [&] {
+          return CopyChunkRows(conn, plan_, *chunk, options_.panic_on_warnings);
+        }));
+    rows_copied_.fetch_add(done.rows);
+    lock_conflicts_.fetch_add(done.lock_conflicts);
+    watermark_->Finished(chunk->seq, chunk->upper);
+    planner_->Adapt(done.millis);
+    live_.NoteChunkSize(planner_->chunk_size());
     if (const double nice = live_.nice_ratio(); nice > 0) {
       std::this_thread::sleep_for(
-          std::chrono::microseconds(static_cast<int64_t>(chunk.millis * nice * 1000)));
+          std::chrono::microseconds(static_cast<int64_t>(done.millis * nice * 1000)));
     }
-    Report();
   }
-  report_.rows_copied = copier_->rows_copied();
   return Status::OK();
 }
 
@@ -390,6 +519,7 @@ Status Migrator::WaitForBacklog(std::chrono::milliseconds timeout) {
         return Status::OK();
       }
     }
+    MaybeCheckpoint();
     Report();
   }
   return TimeoutError("the applier could not catch up with the binlog within " +
@@ -410,6 +540,7 @@ Status Migrator::Postpone() {
       live_.set_postponing(false);
       return health;
     }
+    MaybeCheckpoint();
     Report();
     std::this_thread::sleep_for(kPollInterval);
   }
@@ -425,8 +556,15 @@ Status Migrator::ChecksumUntilClean() {
     // Open one snapshot of both tables at a binlog point the applier has reached: a short read
     // lock on the original while the applier syncs and the snapshot opens.
     SAFEDDL_ASSIGN_OR_RETURN(auto lock_conn, mysql::Connection::Open(connect_, log_));
-    SAFEDDL_ASSIGN_OR_RETURN(auto snap_conn, mysql::Connection::Open(connect_, log_));
-    SAFEDDL_RETURN_IF_ERROR(PrepareSession(*snap_conn, options_));
+    // One connection plans the ranges, --threads compare them; all in the same snapshot.
+    std::vector<std::unique_ptr<mysql::Connection>> snaps;
+    std::vector<mysql::Connection*> snap_ptrs;
+    for (int i = 0; i <= std::max(1, options_.threads); ++i) {
+      SAFEDDL_ASSIGN_OR_RETURN(auto conn, mysql::Connection::Open(connect_, log_));
+      SAFEDDL_RETURN_IF_ERROR(PrepareSession(*conn, options_));
+      snap_ptrs.push_back(conn.get());
+      snaps.push_back(std::move(conn));
+    }
     SAFEDDL_RETURN_IF_ERROR(lock_conn->Execute(
         fmt::format("SET SESSION lock_wait_timeout = {}", lock_timeout.count())));
     Status locked = mysql::RetryWithBackoff(
@@ -436,8 +574,10 @@ Status Migrator::ChecksumUntilClean() {
     SAFEDDL_ASSIGN_OR_RETURN(BinlogPosition position, CurrentBinlogPosition(*lock_conn));
     const bool synced = SyncApplierTo(
         position, std::chrono::duration_cast<std::chrono::milliseconds>(lock_timeout));
-    Status snap =
-        synced ? snap_conn->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT") : Status::OK();
+    Status snap;
+    for (mysql::Connection* c : snap_ptrs) {
+      if (synced && snap.ok()) snap = c->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+    }
     lock_conn->Execute("UNLOCK TABLES").IgnoreError();
     ReleaseApplier();
     SAFEDDL_RETURN_IF_ERROR(snap);
@@ -448,8 +588,8 @@ Status Migrator::ChecksumUntilClean() {
       continue;
     }
     SAFEDDL_ASSIGN_OR_RETURN(ChecksumResult result,
-                             CompareTables(*snap_conn, plan_, kRowsPerChecksumRange));
-    snap_conn->Execute("COMMIT").IgnoreError();
+                             CompareTables(snap_ptrs, plan_, kRowsPerChecksumRange));
+    for (mysql::Connection* c : snap_ptrs) c->Execute("COMMIT").IgnoreError();
     report_.checksum_passes = pass;
     report_.checksum_rows = result.rows_original;
     report_.checksum_ranges = result.ranges;
@@ -470,19 +610,14 @@ Status Migrator::ChecksumUntilClean() {
 Status Migrator::RecopyRange(const KeyRangeBounds& range) {
   SAFEDDL_ASSIGN_OR_RETURN(std::string where_original, RangePredicate(plan_.original_key, range));
   SAFEDDL_ASSIGN_OR_RETURN(std::string where_ghost, RangePredicate(plan_.ghost_key, range));
-  std::vector<std::string> sources, targets;
-  for (const auto& c : plan_.mapping.shared) {
-    sources.push_back(*mysql::QuoteIdentifier(c.source));
-    targets.push_back(*mysql::QuoteIdentifier(c.target));
+  if (!copy_conn_) {  // a resumed run whose copy was already done
+    SAFEDDL_ASSIGN_OR_RETURN(copy_conn_, mysql::Connection::Open(connect_, log_));
+    SAFEDDL_RETURN_IF_ERROR(PrepareSession(*copy_conn_, options_));
   }
   SAFEDDL_RETURN_IF_ERROR(copy_conn_->Execute("START TRANSACTION"));
   Status s =
       copy_conn_->Execute(fmt::format("DELETE FROM {} WHERE {}", plan_.q_ghost, where_ghost));
-  if (s.ok()) {
-    s = copy_conn_->Execute(fmt::format(
-        "INSERT IGNORE INTO {} ({}) SELECT {} FROM {} WHERE {} LOCK IN SHARE MODE", plan_.q_ghost,
-        JoinStrings(targets, ", "), JoinStrings(sources, ", "), plan_.q_original, where_original));
-  }
+  if (s.ok()) s = copy_conn_->Execute(CopyStatement(plan_, where_original, /*nowait=*/false));
   if (!s.ok()) {
     copy_conn_->Execute("ROLLBACK").IgnoreError();
     return s.WithContext("copying a differing range again");
@@ -542,6 +677,9 @@ void Migrator::StopBackground() {
 void Migrator::Cleanup() {
   if (!conn_) return;
   if (changelog_created_) conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_changelog).IgnoreError();
+  if (checkpoint_created_) {
+    conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_checkpoint).IgnoreError();
+  }
   if (ghost_created_) DropGhost(*conn_, plan_).IgnoreError();
 }
 

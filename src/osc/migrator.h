@@ -2,7 +2,8 @@
 // binlog capture, chunked copy with continuous apply, postponement, checksum, cut-over, cleanup —
 // and reports what happened.
 //
-// Threads: the caller's thread runs the phases and the copy; one thread applies captured changes;
+// Threads: the caller's thread runs the phases; --threads workers copy chunks (and compare them
+// in the checksum); one thread applies captured changes;
 // the capture, heartbeat, throttler and control socket run their own. The control socket reaches
 // the migration only through LiveSettings and the progress snapshot (snapshot_mu_). On any failure
 // before the swap, the original table is untouched and the helper tables are dropped (except after
@@ -24,9 +25,11 @@
 #include "osc/applier.h"
 #include "osc/binlog_position.h"
 #include "osc/change_capture.h"
+#include "osc/checkpoint.h"
+#include "osc/chunk_planner.h"
 #include "osc/checksum.h"
 #include "osc/control_server.h"
-#include "osc/copier.h"
+#include "osc/copy_watermark.h"
 #include "osc/heartbeat.h"
 #include "osc/live_settings.h"
 #include "osc/migration_options.h"
@@ -52,8 +55,11 @@ class Migrator {
  private:
   Status Execute();
   Result<bool> TryInstant();
-  Status StartCapture();
-  Status CopyAll();
+  Status PrepareCheckpoints();
+  void MaybeCheckpoint(bool force = false);
+  Status StartCapture(const BinlogPosition& start);
+  Status CopyAll(const std::vector<std::string>& start_after);
+  Status CopyWorker(mysql::Connection& conn, const std::atomic<bool>& stop);
   Status WaitForBacklog(std::chrono::milliseconds timeout);
   Status Postpone();
   Status ChecksumUntilClean();
@@ -83,12 +89,20 @@ class Migrator {
   MigrationPlan plan_;
   bool ghost_created_ = false;
   bool changelog_created_ = false;
+  bool checkpoint_created_ = false;
+  std::optional<Checkpoint> resumed_;  // the checkpoint this run goes on from (--resume)
+  Checkpoint checkpoint_;              // the constant part of this run's checkpoints
+  TimePoint last_checkpoint_;
   std::unique_ptr<mysql::Connection> conn_;
   std::unique_ptr<mysql::Connection> copy_conn_;
   std::unique_ptr<ChangeCapture> capture_;
   std::unique_ptr<Heartbeat> heartbeat_;
   std::unique_ptr<Throttler> throttler_;
-  std::unique_ptr<Copier> copier_;
+  std::unique_ptr<ChunkPlanner> planner_;
+  std::unique_ptr<CopyWatermark> watermark_;
+  std::atomic<int64_t> rows_copied_{0};
+  std::atomic<int64_t> lock_conflicts_{0};
+  std::atomic<bool> copy_done_{false};
   std::string phase_ = "inspect";
   TimePoint started_;
   TimePoint phase_started_;

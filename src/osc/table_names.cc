@@ -11,9 +11,10 @@ Result<TableNames> MakeTableNames(const std::string& table, const std::string& f
   names.original = table;
   names.ghost = fmt::format("_{}_gho", base);
   names.changelog = fmt::format("_{}_ghc", base);
+  names.checkpoint = fmt::format("_{}_ghk", base);
   names.old = timestamp_old_table ? fmt::format("_{}_{}_del", base, timestamp)
                                   : fmt::format("_{}_del", base);
-  for (const std::string* n : {&names.ghost, &names.changelog, &names.old}) {
+  for (const std::string* n : {&names.ghost, &names.changelog, &names.checkpoint, &names.old}) {
     if (n->size() > kMaxTableNameLength) {
       return InvalidArgumentError(fmt::format(
           "the helper table name '{}' would be longer than {} characters: pass a shorter "

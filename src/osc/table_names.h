@@ -1,5 +1,5 @@
 // The names of the tables one migration uses, following gh-ost: ghost `_<t>_gho`, changelog
-// `_<t>_ghc`, old table `_<t>_del` (or `_<t>_<timestamp>_del` with --timestamp-old-table;
+// `_<t>_ghc`, checkpoint `_<t>_ghk`, old table `_<t>_del` (or `_<t>_<timestamp>_del` with --timestamp-old-table;
 // `<t>` replaced by --force-table-names when given). Pure; thread-safe.
 #pragma once
 
@@ -15,6 +15,7 @@ struct TableNames {
   std::string original;
   std::string ghost;
   std::string changelog;
+  std::string checkpoint;
   std::string old;
 };
 
