@@ -28,37 +28,8 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using testkit::MustExecute;
 using testkit::MustQueryValue;
+using testkit::WaitFor;
 
-constexpr auto kWaitLimit = seconds(60);  // generous: the machine is shared
-
-// One command on the control socket; "" when nobody answers.
-std::string SocketCommand(const std::string& path, const std::string& line) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::memcpy(addr.sun_path, path.data(), std::min(path.size(), sizeof(addr.sun_path) - 1));
-  std::string answer;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    const std::string out = line + "\n";
-    if (::write(fd, out.data(), out.size()) == static_cast<ssize_t>(out.size())) {
-      char buf[4096];
-      for (ssize_t n; (n = ::read(fd, buf, sizeof(buf))) > 0;) answer.append(buf, n);
-    }
-  }
-  ::close(fd);
-  return answer;
-}
-
-// Polls `done` every 100 ms until it holds or kWaitLimit passes.
-bool WaitFor(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + kWaitLimit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(milliseconds(100));
-  }
-  return false;
-}
 
 void Touch(const std::string& path) { std::ofstream(path).put('\n'); }
 
@@ -132,7 +103,7 @@ class AlterControlTest : public ::testing::Test {
   // Waits until the socket answers `status` with something containing `text`.
   bool WaitForStatus(const std::string& text) {
     return WaitFor([&] {
-             return SocketCommand(socket_, "status").find(text) != std::string::npos ||
+             return testkit::ControlSocketCommand(socket_, "status").find(text) != std::string::npos ||
                     finished_.load();
            }) &&
            !finished_.load();
@@ -150,7 +121,7 @@ TEST_F(AlterControlTest, ThrottleFlagFileHoldsTheCopyUntilRemoved) {
   Touch(flag_);
   StartAlter("ADD COLUMN c INT", {"--throttle-flag-file", flag_});
   ASSERT_TRUE(WaitForStatus("throttled: flag file " + flag_ + " exists"))
-      << SocketCommand(socket_, "status") << result_.err;
+      << testkit::ControlSocketCommand(socket_, "status") << result_.err;
   const auto until = std::chrono::steady_clock::now() + seconds(2);
   while (std::chrono::steady_clock::now() < until) {
     ASSERT_EQ(MustQueryValue(*conn_, "SELECT COUNT(*) FROM " + T("_t_gho")), "0")
@@ -174,36 +145,36 @@ TEST_F(AlterControlTest, SocketThrottleNoThrottleStatusAndSettings) {
   StartAlter("ADD COLUMN c INT", {"--throttle-flag-file", flag_, "--chunk-size", "100"});
   ASSERT_TRUE(WaitForStatus("throttled: flag file")) << result_.err;
 
-  EXPECT_NE(SocketCommand(socket_, "throttle").find("binary logs"), std::string::npos);
+  EXPECT_NE(testkit::ControlSocketCommand(socket_, "throttle").find("binary logs"), std::string::npos);
   ::unlink(flag_.c_str());
   ASSERT_TRUE(WaitForStatus("# throttled: throttled by command"))
-      << SocketCommand(socket_, "status");
+      << testkit::ControlSocketCommand(socket_, "status");
   std::this_thread::sleep_for(seconds(1));
   EXPECT_EQ(MustQueryValue(*conn_, "SELECT COUNT(*) FROM " + T("_t_gho")), "0")
       << "rows copied while throttled by command";
 
   // Settings change live and read back.
-  EXPECT_NE(SocketCommand(socket_, "chunk-size=250").find("chunk-size: 250;"), std::string::npos);
-  EXPECT_EQ(SocketCommand(socket_, "chunk-size=?"), "250\n");
-  EXPECT_NE(SocketCommand(socket_, "max-lag-millis=2500").find("max-lag-millis: 2500ms"),
+  EXPECT_NE(testkit::ControlSocketCommand(socket_, "chunk-size=250").find("chunk-size: 250;"), std::string::npos);
+  EXPECT_EQ(testkit::ControlSocketCommand(socket_, "chunk-size=?"), "250\n");
+  EXPECT_NE(testkit::ControlSocketCommand(socket_, "max-lag-millis=2500").find("max-lag-millis: 2500ms"),
             std::string::npos);
-  EXPECT_NE(SocketCommand(socket_, "max-load=Threads_running=400")
+  EXPECT_NE(testkit::ControlSocketCommand(socket_, "max-load=Threads_running=400")
                 .find("# max-load: Threads_running=400; critical-load: none"),
             std::string::npos);
-  EXPECT_EQ(SocketCommand(socket_, "max-load=?"), "Threads_running=400\n");
-  EXPECT_EQ(SocketCommand(socket_, "nice-ratio=0.1").empty(), false);
-  EXPECT_EQ(SocketCommand(socket_, "bogus"), "error: unknown command: bogus (try: help)\n");
+  EXPECT_EQ(testkit::ControlSocketCommand(socket_, "max-load=?"), "Threads_running=400\n");
+  EXPECT_EQ(testkit::ControlSocketCommand(socket_, "nice-ratio=0.1").empty(), false);
+  EXPECT_EQ(testkit::ControlSocketCommand(socket_, "bogus"), "error: unknown command: bogus (try: help)\n");
   // A replica to watch that cannot be reached: its lag is unknown, which throttles; an empty
   // list watches none again.
-  SocketCommand(socket_, "no-throttle");
-  SocketCommand(socket_, "throttle-control-replicas=127.0.0.1:1");
+  testkit::ControlSocketCommand(socket_, "no-throttle");
+  testkit::ControlSocketCommand(socket_, "throttle-control-replicas=127.0.0.1:1");
   EXPECT_TRUE(WaitForStatus("# throttled: replica 127.0.0.1:1 lag unknown"))
-      << SocketCommand(socket_, "status");
-  SocketCommand(socket_, "throttle");
-  SocketCommand(socket_, "throttle-control-replicas=");
-  EXPECT_EQ(SocketCommand(socket_, "throttle-control-replicas=?"), "\n");
-  EXPECT_NE(SocketCommand(socket_, "sup").find("copy"), std::string::npos);
-  EXPECT_NE(SocketCommand(socket_, "unpostpone").find("not being postponed"), std::string::npos);
+      << testkit::ControlSocketCommand(socket_, "status");
+  testkit::ControlSocketCommand(socket_, "throttle");
+  testkit::ControlSocketCommand(socket_, "throttle-control-replicas=");
+  EXPECT_EQ(testkit::ControlSocketCommand(socket_, "throttle-control-replicas=?"), "\n");
+  EXPECT_NE(testkit::ControlSocketCommand(socket_, "sup").find("copy"), std::string::npos);
+  EXPECT_NE(testkit::ControlSocketCommand(socket_, "unpostpone").find("not being postponed"), std::string::npos);
   // A second migration of the table may neither take the socket over nor touch its tables.
   const auto second = testkit::RunSafeddl(
       {"alter", "--defaults-file=" + testkit::Primary().client_config, "--database", db_, "--table",
@@ -214,7 +185,7 @@ TEST_F(AlterControlTest, SocketThrottleNoThrottleStatusAndSettings) {
       << second.err;
   EXPECT_TRUE(TableExists("_t_gho")) << "the second migration dropped the first one's ghost";
 
-  EXPECT_NE(SocketCommand(socket_, "no-throttle").find("# Migrating"), std::string::npos);
+  EXPECT_NE(testkit::ControlSocketCommand(socket_, "no-throttle").find("# Migrating"), std::string::npos);
   ASSERT_TRUE(WaitForStatus("# not throttled")) << result_.err;
   const auto r = FinishAlter();
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -231,8 +202,8 @@ TEST_F(AlterControlTest, PanicStopsAtOnceWithoutCleanup) {
   Touch(flag_);
   StartAlter("ADD COLUMN c INT", {"--throttle-flag-file", flag_, "--force-named-panic"});
   ASSERT_TRUE(WaitForStatus("throttled: flag file")) << result_.err;
-  EXPECT_NE(SocketCommand(socket_, "panic").find("--force-named-panic"), std::string::npos);
-  EXPECT_NE(SocketCommand(socket_, "panic=t").find("panic: stopping now"), std::string::npos);
+  EXPECT_NE(testkit::ControlSocketCommand(socket_, "panic").find("--force-named-panic"), std::string::npos);
+  EXPECT_NE(testkit::ControlSocketCommand(socket_, "panic=t").find("panic: stopping now"), std::string::npos);
   const auto r = FinishAlter();
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("panic: commanded on the control socket"), std::string::npos) << r.err;

@@ -104,12 +104,8 @@ int WaitersOn(mysql::Connection& admin, const std::string& db) {
 
 // Polls until `pred` holds or the pileup timeout passes.
 bool WaitFor(const std::function<bool()>& pred) {
-  const auto deadline = std::chrono::steady_clock::now() + kPileupTimeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return false;
+  return testkit::WaitFor(pred, std::chrono::duration_cast<milliseconds>(kPileupTimeout),
+                          milliseconds(50));
 }
 
 // A schema with table t (kSeedRows committed rows), dropped at the end.

@@ -2,15 +2,21 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include <atomic>
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "common/strings.h"
 #include "mysql/quote.h"
@@ -89,12 +95,12 @@ std::string UniqueDatabase(mysql::Connection& conn, const std::string& prefix) {
   return name;
 }
 
-CommandResult RunSafeddl(const std::vector<std::string>& args,
-                         const std::vector<std::string>& env) {
+std::unique_ptr<RunningSafeddl> StartSafeddl(const std::vector<std::string>& args,
+                                             const std::vector<std::string>& env) {
   const char* bin = std::getenv("SAFEDDL_BIN");
   if (bin == nullptr) Die("SAFEDDL_BIN is not set: run the tests through ctest");
-  const std::string out_path = TempPath("out");
-  const std::string err_path = TempPath("err");
+  std::string out_path = TempPath("out");
+  std::string err_path = TempPath("err");
   std::vector<std::string> argv = {bin};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargs;
@@ -113,15 +119,78 @@ CommandResult RunSafeddl(const std::vector<std::string>& args,
     ::execv(cargs[0], cargs.data());
     _exit(127);
   }
+  return std::make_unique<RunningSafeddl>(pid, std::move(out_path), std::move(err_path));
+}
+
+RunningSafeddl::RunningSafeddl(int pid, std::string out_path, std::string err_path)
+    : pid_(pid), out_path_(std::move(out_path)), err_path_(std::move(err_path)) {}
+
+RunningSafeddl::~RunningSafeddl() {
+  if (!reaped_) {
+    Signal(SIGKILL);
+    Wait();
+  }
+}
+
+std::string RunningSafeddl::StderrSoFar() const {
+  return ReadFileToString(err_path_).value_or("");
+}
+
+bool RunningSafeddl::Running() {
+  if (reaped_) return false;
+  if (::waitpid(pid_, &status_, WNOHANG) == pid_) reaped_ = true;
+  return !reaped_;
+}
+
+void RunningSafeddl::Signal(int signal) {
+  if (!reaped_) ::kill(pid_, signal);
+}
+
+CommandResult RunningSafeddl::Wait() {
+  if (!reaped_) {
+    ::waitpid(pid_, &status_, 0);
+    reaped_ = true;
+  }
   CommandResult r;
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = ReadFileToString(out_path).value_or("");
-  r.err = ReadFileToString(err_path).value_or("");
-  std::remove(out_path.c_str());
-  std::remove(err_path.c_str());
+  r.exit_code = WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+  r.out = ReadFileToString(out_path_).value_or("");
+  r.err = ReadFileToString(err_path_).value_or("");
+  std::remove(out_path_.c_str());
+  std::remove(err_path_.c_str());
   return r;
+}
+
+CommandResult RunSafeddl(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env) {
+  return StartSafeddl(args, env)->Wait();
+}
+
+bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds limit,
+             std::chrono::milliseconds poll) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(poll);
+  }
+  return false;
+}
+
+std::string ControlSocketCommand(const std::string& path, const std::string& line) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.data(), std::min(path.size(), sizeof(addr.sun_path) - 1));
+  std::string answer;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    const std::string out = line + "\n";
+    if (::write(fd, out.data(), out.size()) == static_cast<ssize_t>(out.size())) {
+      char buf[4096];
+      for (ssize_t n; (n = ::read(fd, buf, sizeof(buf))) > 0;) answer.append(buf, n);
+    }
+  }
+  ::close(fd);
+  return answer;
 }
 
 void MustExecute(mysql::Connection& conn, const std::string& sql) {

@@ -5,6 +5,8 @@
 // Every test that changes data does so in its own database (UniqueDatabase) and drops it.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +44,41 @@ struct CommandResult {
 // `env` entries ("NAME=value") are added to the child's environment.
 CommandResult RunSafeddl(const std::vector<std::string>& args,
                          const std::vector<std::string>& env = {});
+
+// The safeddl binary running in the background (for tests that signal or kill it). Wait() (or
+// the destructor, which SIGKILLs first) reaps it.
+class RunningSafeddl {
+ public:
+  RunningSafeddl(int pid, std::string out_path, std::string err_path);
+  RunningSafeddl(const RunningSafeddl&) = delete;
+  RunningSafeddl& operator=(const RunningSafeddl&) = delete;
+  ~RunningSafeddl();
+
+  int pid() const { return pid_; }
+  // What it has written to stderr so far.
+  std::string StderrSoFar() const;
+  // True while the process runs (not yet exited).
+  bool Running();
+  void Signal(int signal);
+  CommandResult Wait();
+
+ private:
+  int pid_;
+  bool reaped_ = false;
+  int status_ = 0;
+  std::string out_path_, err_path_;
+};
+std::unique_ptr<RunningSafeddl> StartSafeddl(const std::vector<std::string>& args,
+                                             const std::vector<std::string>& env = {});
+
+// Polls `done` every `poll` until it holds (true) or `limit` passes (false).
+bool WaitFor(const std::function<bool()>& done,
+             std::chrono::milliseconds limit = std::chrono::minutes(2),
+             std::chrono::milliseconds poll = std::chrono::milliseconds(100));
+
+// One line sent to a control socket (`safeddl alter --serve-socket-file`) as a client would: a
+// plain AF_UNIX connection, the answer read to EOF; "" when nobody answers.
+std::string ControlSocketCommand(const std::string& path, const std::string& line);
 
 // Runs `sql` and fails the calling test when it errors.
 void MustExecute(mysql::Connection& conn, const std::string& sql);
