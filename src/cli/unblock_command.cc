@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "locks/actions.h"
+#include "locks/replica_health.h"
 #include "locks/report.h"
 #include "locks/verify.h"
 
@@ -150,6 +152,18 @@ Status RunUnblock(const UnblockOptions& o) {
   d.policy = o.policy;
   const TimePoint started = SystemClock::Get().Now();
   SAFEDDL_ASSIGN_OR_RETURN(locks::Diagnosis diag, locks::Diagnose(conn, d));
+
+  // Nothing safe to kill: say which replica could take over.
+  for (locks::Decision& dec : diag.decisions) {
+    auto generic = std::find(dec.advice.begin(), dec.advice.end(), locks::kReplicaHealthAdvice);
+    if (dec.action != locks::ActionKind::kNothingSafe || generic == dec.advice.end()) continue;
+    std::vector<std::string> lines;
+    for (const locks::ReplicaHealth& r : locks::CheckReplicaHealth(session.options, conn, dec.table))
+      lines.push_back(locks::DescribeReplicaHealth(r, dec.table));
+    if (lines.empty()) lines.push_back("no replica is listed (SHOW REPLICA HOSTS): no failover candidate");
+    generic = dec.advice.erase(generic);
+    dec.advice.insert(generic, lines.begin(), lines.end());
+  }
 
   locks::UnblockReport report;
   report.snapshot = &diag.snapshot;

@@ -306,6 +306,25 @@ TEST_F(UnblockTest, LockTablesHolderIsReportedNotKilled) {
     EXPECT_EQ(j["pileups"][0]["decision"]["action"], "nothing_safe");
     EXPECT_TRUE(j["actions"].empty());
     EXPECT_NE(j["pileups"][0]["decision"]["spared"].dump().find("--force"), std::string::npos);
+    // Fallback: the sandbox replica, checked for real — replicating, no DDL on the table.
+    const std::string replica = fmt::format("replica 127.0.0.1:{}: ", testkit::Replica(1).port);
+    const std::string advice = j["pileups"][0]["decision"]["advice"].dump();
+    EXPECT_NE(advice.find(replica + "replicating, 0s behind, no DDL on " + db_ +
+                          ".t: a failover candidate"),
+              std::string::npos)
+        << advice;
+    EXPECT_NE(advice.find("SET GLOBAL read_only"), std::string::npos) << advice;
+    // Its SQL thread stopped: no longer a candidate, and the report says why.
+    auto replica_conn = testkit::Connect(testkit::OptionsFor(testkit::Replica(1)));
+    ASSERT_TRUE(replica_conn);
+    testkit::MustExecute(*replica_conn, "STOP SLAVE SQL_THREAD");
+    r = testkit::RunSafeddl(Args({"unblock", "--json"}, Filter()));
+    testkit::MustExecute(*replica_conn, "START SLAVE SQL_THREAD");
+    const std::string stopped = ParseJson(r)["pileups"][0]["decision"]["advice"].dump();
+    EXPECT_NE(stopped.find(replica + "NOT replicating (IO thread running, SQL thread stopped)"),
+              std::string::npos)
+        << stopped;
+    EXPECT_NE(stopped.find("not a failover candidate"), std::string::npos) << stopped;
     // With --force the policy would kill it (dry run here).
     r = testkit::RunSafeddl(Args({"unblock", "--json", "--force"}, Filter()));
     EXPECT_EQ(ParseJson(r)["pileups"][0]["decision"]["action"], "kill_blocker") << r.out;

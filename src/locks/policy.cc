@@ -202,9 +202,7 @@ Decision Decide(const LockSnapshot& snap, const Pileup& p, const PolicyConfig& c
     DecideWaitingDdl(snap, p, config, d);
   }
   if (d.action == ActionKind::kNothingSafe) {
-    d.advice.push_back(
-        "check replica health as a failover candidate: safeddl check on each "
-        "replica (running, lag, not running the same DDL)");
+    d.advice.push_back(kReplicaHealthAdvice);
     d.advice.push_back(
         "stop writes explicitly if the pileup must end now: SET GLOBAL read_only "
         "= ON (run it yourself; safeddl never does)");

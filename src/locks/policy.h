@@ -38,6 +38,12 @@ struct PolicyConfig {
   bool force = false;                   // allow LOCK TABLES holders and large rollbacks
 };
 
+// The advice line a nothing-safe decision carries about replicas; `unblock` replaces it with what
+// it finds on each replica (locks/replica_health.h).
+inline constexpr char kReplicaHealthAdvice[] =
+    "check replica health as a failover candidate: safeddl check on each replica (running, lag, "
+    "not running the same DDL)";
+
 enum class ActionKind { kNone, kWait, kKillBlocker, kKillDdl, kNothingSafe };
 // "none", "wait", "kill_blocker", "kill_ddl", "nothing_safe".
 std::string_view ActionKindName(ActionKind kind);

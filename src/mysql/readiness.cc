@@ -135,15 +135,6 @@ Status ReadMdlInstrument(Connection& conn, ReadinessSnapshot& snapshot) {
   return Status::OK();
 }
 
-// The first of `names` that the row has (column names differ between MariaDB's Slave_/Master_
-// and MySQL 8's Replica_/Source_ spellings).
-std::string FirstColumn(const Row& row, std::initializer_list<std::string_view> names) {
-  for (std::string_view name : names) {
-    if (Value v = row.Get(name)) return *v;
-  }
-  return "";
-}
-
 Status ReadReplication(Connection& conn, ReadinessSnapshot& snapshot) {
   auto hosts = conn.Query(snapshot.server.ShowReplicaHostsStatement());
   if (hosts.ok()) {
@@ -164,16 +155,7 @@ Status ReadReplication(Connection& conn, ReadinessSnapshot& snapshot) {
     return Status::OK();
   }
   if (status->empty()) return Status::OK();
-  const Row& row = (*status)[0];
-  OwnReplication own;
-  own.source_host = FirstColumn(row, {"Master_Host", "Source_Host"});
-  own.source_port = FirstColumn(row, {"Master_Port", "Source_Port"});
-  own.io_running = FirstColumn(row, {"Slave_IO_Running", "Replica_IO_Running"}) == "Yes";
-  own.sql_running = FirstColumn(row, {"Slave_SQL_Running", "Replica_SQL_Running"}) == "Yes";
-  own.seconds_behind =
-      ParseInt64(FirstColumn(row, {"Seconds_Behind_Master", "Seconds_Behind_Source"}));
-  own.last_error = FirstColumn(row, {"Last_IO_Error"});
-  if (own.last_error.empty()) own.last_error = FirstColumn(row, {"Last_SQL_Error"});
+  const OwnReplication own = ParseReplicationStatus((*status)[0]);
   snapshot.own_replication = own;
   return Status::OK();
 }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "mysql/replication.h"
 #include "mysql/server_info.h"
 
 namespace safeddl::mysql {
@@ -32,14 +33,7 @@ struct ReplicaHost {
 };
 
 // This server's own replication, when it is a replica (SHOW REPLICA STATUS).
-struct OwnReplication {
-  std::string source_host;
-  std::string source_port;
-  bool io_running = false;
-  bool sql_running = false;
-  std::optional<long long> seconds_behind;  // nullopt: NULL (not replicating)
-  std::string last_error;                   // empty when none
-};
+using OwnReplication = ReplicationStatus;
 
 struct ReadinessSnapshot {
   ServerInfo server;

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "mysql/quote.h"
+#include "mysql/replication.h"
 #include "osc/heartbeat.h"
 #include "osc/load_thresholds.h"
 
@@ -16,24 +17,6 @@ namespace {
 bool FileExists(const std::string& path) {
   struct stat st {};
   return !path.empty() && ::stat(path.c_str(), &st) == 0;
-}
-
-// "host[:port]" -> options reaching that replica with the primary's credentials.
-Result<mysql::ConnectOptions> ReplicaOptions(const mysql::ConnectOptions& primary,
-                                             const std::string& spec) {
-  mysql::ConnectOptions o = primary;
-  o.socket.clear();
-  const size_t colon = spec.rfind(':');
-  o.host = spec.substr(0, colon);
-  o.port = 3306;
-  if (colon != std::string::npos) {
-    auto port = ParseUint64(spec.substr(colon + 1));
-    if (!port || *port == 0 || *port > 65535) {
-      return InvalidArgumentError("--throttle-control-replicas: bad port in '" + spec + "'");
-    }
-    o.port = static_cast<unsigned>(*port);
-  }
-  return o;
 }
 
 std::vector<std::string> StatusNames(const MigrationOptions& options) {
@@ -54,12 +37,9 @@ Result<std::unique_ptr<Throttler>> Throttler::Start(const mysql::ConnectOptions&
   SAFEDDL_ASSIGN_OR_RETURN(t->primary_, mysql::Connection::Open(primary));
   std::vector<std::string> specs = options.throttle_control_replicas;
   if (specs.empty()) {
-    auto hosts = t->primary_->Query(std::string(t->primary_->server().ShowReplicaHostsStatement()));
+    Result<std::vector<std::string>> hosts = mysql::ListReplicaAddresses(*t->primary_);
     if (hosts.ok()) {
-      for (const mysql::Row& r : hosts->rows()) {
-        const std::string host = r.GetString("Host");
-        if (!host.empty()) specs.push_back(host + ":" + r.GetString("Port", "3306"));
-      }
+      specs = std::move(*hosts);
     } else {
       LogInfo(
           "cannot list replicas ({}): replica lag is not watched; name them with "
@@ -85,7 +65,7 @@ Status Throttler::ConnectReplicas(const std::vector<std::string>& specs,
                                   bool tolerate_unreachable) {
   std::vector<std::unique_ptr<mysql::Connection>> conns;
   for (const std::string& spec : specs) {
-    Result<mysql::ConnectOptions> o = ReplicaOptions(primary_options_, spec);
+    Result<mysql::ConnectOptions> o = mysql::ReplicaConnectOptions(primary_options_, spec);
     Result<std::unique_ptr<mysql::Connection>> conn =
         o.ok() ? mysql::Connection::Open(*o)
                : Result<std::unique_ptr<mysql::Connection>>(o.status());

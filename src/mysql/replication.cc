@@ -1,0 +1,68 @@
+#include "mysql/replication.h"
+
+#include "common/strings.h"
+#include "mysql/connection.h"
+#include "mysql/result_set.h"
+
+namespace safeddl::mysql {
+namespace {
+
+// The first of `names` that the row has.
+std::string FirstColumn(const Row& row, std::initializer_list<std::string_view> names) {
+  for (std::string_view name : names) {
+    if (Value v = row.Get(name)) return *v;
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ListReplicaAddresses(Connection& primary) {
+  SAFEDDL_ASSIGN_OR_RETURN(ResultSet hosts,
+                           primary.Query(std::string(primary.server().ShowReplicaHostsStatement())));
+  std::vector<std::string> out;
+  for (const Row& r : hosts.rows()) {
+    const std::string host = r.GetString("Host");
+    if (!host.empty()) out.push_back(host + ":" + r.GetString("Port", "3306"));
+  }
+  return out;
+}
+
+Result<ConnectOptions> ReplicaConnectOptions(const ConnectOptions& primary,
+                                             const std::string& address) {
+  ConnectOptions o = primary;
+  o.socket.clear();
+  const size_t colon = address.rfind(':');
+  o.host = address.substr(0, colon);
+  o.port = 3306;
+  if (colon != std::string::npos) {
+    auto port = ParseUint64(address.substr(colon + 1));
+    if (!port || *port == 0 || *port > 65535) {
+      return InvalidArgumentError("bad port in the replica address '" + address + "'");
+    }
+    o.port = static_cast<unsigned>(*port);
+  }
+  return o;
+}
+
+ReplicationStatus ParseReplicationStatus(const Row& row) {
+  ReplicationStatus s;
+  s.source_host = FirstColumn(row, {"Master_Host", "Source_Host"});
+  s.source_port = FirstColumn(row, {"Master_Port", "Source_Port"});
+  s.io_running = FirstColumn(row, {"Slave_IO_Running", "Replica_IO_Running"}) == "Yes";
+  s.sql_running = FirstColumn(row, {"Slave_SQL_Running", "Replica_SQL_Running"}) == "Yes";
+  s.seconds_behind =
+      ParseInt64(FirstColumn(row, {"Seconds_Behind_Master", "Seconds_Behind_Source"}));
+  s.last_error = FirstColumn(row, {"Last_IO_Error"});
+  if (s.last_error.empty()) s.last_error = FirstColumn(row, {"Last_SQL_Error"});
+  return s;
+}
+
+Result<std::optional<ReplicationStatus>> ReadReplicationStatus(Connection& conn) {
+  SAFEDDL_ASSIGN_OR_RETURN(ResultSet rs,
+                           conn.Query(std::string(conn.server().ShowReplicaStatusStatement())));
+  if (rs.empty()) return std::optional<ReplicationStatus>();
+  return std::optional<ReplicationStatus>(ParseReplicationStatus(rs[0]));
+}
+
+}  // namespace safeddl::mysql
