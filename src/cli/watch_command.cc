@@ -50,9 +50,11 @@ struct TableState {
 class Watcher {
  public:
   Watcher(const WatchOptions& o, mysql::Connection& conn)
-      : o_(o), conn_(conn), limiter_(static_cast<size_t>(o.max_actions_per_hour), kHour) {}
+      : o_(o), conn_(&conn), limiter_(static_cast<size_t>(o.max_actions_per_hour), kHour) {}
 
   Status Poll(locks::WatchMetrics& metrics);
+  // After a reconnect: polls go to `conn` (pileup ages and the action budget carry over).
+  void UseConnection(mysql::Connection& conn) { conn_ = &conn; }
 
  private:
   void Emit(nlohmann::json event) {
@@ -65,7 +67,7 @@ class Watcher {
                   locks::WatchMetrics& metrics);
 
   const WatchOptions& o_;
-  mysql::Connection& conn_;
+  mysql::Connection* conn_;
   locks::RateLimiter limiter_;
   std::map<locks::TableName, TableState> tables_;
 };
@@ -103,13 +105,13 @@ Status Watcher::MaybeAct(const locks::Diagnosis& d, size_t i, TableState& st,
     }
     return Status::OK();
   }
-  if (Status s = locks::CheckCanKill(conn_, dec.kills); !s.ok()) {
+  if (Status s = locks::CheckCanKill(*conn_, dec.kills); !s.ok()) {
     LogError("watch: {}", s.message());
     st.last_action = now;
     return Status::OK();
   }
   SAFEDDL_ASSIGN_OR_RETURN(std::vector<locks::KillOutcome> outcomes,
-                           locks::ExecuteKills(conn_, dec.kills, /*execute=*/true));
+                           locks::ExecuteKills(*conn_, dec.kills, /*execute=*/true));
   limiter_.Record(now);
   st.last_action = now;
   for (const locks::KillOutcome& out : outcomes) {
@@ -136,11 +138,11 @@ Status Watcher::MaybeAct(const locks::Diagnosis& d, size_t i, TableState& st,
 Status Watcher::Poll(locks::WatchMetrics& metrics) {
   locks::DiagnoseOptions d;
   d.filter = {o_.database, o_.table};
-  d.collect.own_session_ids = {conn_.id()};
+  d.collect.own_session_ids = {conn_->id()};
   d.collect.ignore_lock_sources = o_.no_lock_sources;
   d.policy = o_.policy;
   d.read_schema = false;
-  SAFEDDL_ASSIGN_OR_RETURN(locks::Diagnosis diag, locks::Diagnose(conn_, d));
+  SAFEDDL_ASSIGN_OR_RETURN(locks::Diagnosis diag, locks::Diagnose(*conn_, d));
   ++metrics.polls;
   metrics.Update(diag.graph);
   const TimePoint now = SystemClock::Get().Now();
@@ -212,6 +214,33 @@ void SetupWatch(CLI::App& parent, CommandSlot& slot) {
   cmd->callback([opts, &slot] { slot = [opts] { return RunWatch(*opts); }; });
 }
 
+namespace {
+
+// Opens a new connection for `session`, retrying with backoff until it works, the server refuses
+// the credentials (returned), or a stop signal (session.conn stays null).
+Status Reconnect(Session& session, locks::MetricsServer* metrics_server,
+                 locks::WatchMetrics& metrics) {
+  session.conn.reset();
+  auto backoff = std::chrono::milliseconds(250);
+  while (!g_stop) {
+    Result<std::unique_ptr<mysql::Connection>> conn =
+        mysql::Connection::Open(session.options, session.log.get());
+    if (conn.ok()) {
+      session.conn = std::move(*conn);
+      return Status::OK();
+    }
+    if (conn.status().code() == StatusCode::kAccessDenied) return conn.status();
+    ++metrics.poll_errors;
+    if (metrics_server) metrics_server->Publish(locks::RenderPrometheus(metrics));
+    const TimePoint until = SystemClock::Get().Now() + backoff;
+    while (!g_stop && SystemClock::Get().Now() < until) SystemClock::Get().SleepFor(kSleepSlice);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Status RunWatch(const WatchOptions& o) {
   g_stop = false;
   InstallStopHandlers();
@@ -237,8 +266,18 @@ Status RunWatch(const WatchOptions& o) {
     Status s = watcher.Poll(metrics);
     if (!s.ok()) {
       ++metrics.poll_errors;
-      if (s.code() == StatusCode::kConnectionLost || s.code() == StatusCode::kAccessDenied) {
-        return s.WithContext("watch");
+      if (s.code() == StatusCode::kAccessDenied) return s.WithContext("watch");
+      if (s.code() == StatusCode::kConnectionLost) {
+        // A watchdog that exits when the server restarts or kills it is no watchdog: reconnect,
+        // with backoff, until stopped.
+        LogWarning("watch: lost the server ({}); reconnecting", s.message());
+        s = Reconnect(session, metrics_server.get(), metrics);
+        if (!s.ok()) return s.WithContext("watch");
+        if (session.conn) {
+          watcher.UseConnection(*session.conn);
+          LogInfo("watch: reconnected (session {})", session.conn->id());
+        }
+        continue;
       }
       LogWarning("watch: poll failed: {}", s.message());
     }

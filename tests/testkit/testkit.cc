@@ -132,6 +132,10 @@ RunningSafeddl::~RunningSafeddl() {
   }
 }
 
+std::string RunningSafeddl::StdoutSoFar() const {
+  return ReadFileToString(out_path_).value_or("");
+}
+
 std::string RunningSafeddl::StderrSoFar() const {
   return ReadFileToString(err_path_).value_or("");
 }

@@ -55,7 +55,8 @@ class RunningSafeddl {
   ~RunningSafeddl();
 
   int pid() const { return pid_; }
-  // What it has written to stderr so far.
+  // What it has written to stdout / stderr so far.
+  std::string StdoutSoFar() const;
   std::string StderrSoFar() const;
   // True while the process runs (not yet exited).
   bool Running();
