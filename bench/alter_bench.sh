@@ -39,6 +39,7 @@
 #   SESSION_LOG=0      1: give the loaded safeddl run --session-log (kept in WORK/logs)
 #   SKIP_BUILD=0       1: use the existing build-bench/src/cli/safeddl as it is
 #   SAFEDDL=PATH       use this safeddl binary, build nothing (e.g. a Release build of a commit)
+#   SAFEDDL_ARGS=""    extra flags for safeddl alter (e.g. "--threads 4")
 #   WORK=/tmp/safeddl-bench   sandbox and logs (the sandbox's password stays in its client.cnf)
 #
 # Passwords: safeddl, mariadb and pt-osc read the sandbox's client.cnf; sysbench only takes
@@ -61,6 +62,7 @@ WORK=${WORK:-/tmp/safeddl-bench}
 THREADS=8
 RATE=300
 SAFEDDL=${SAFEDDL:-}
+SAFEDDL_ARGS=${SAFEDDL_ARGS:-}
 LOGS=$WORK/logs
 DATE=$(date +%Y-%m-%d)
 RESULT_FILE=$ROOT/bench/results/alter-$DATE.md
@@ -185,7 +187,7 @@ method_cmd() {
   case $1 in
     safeddl)
       CMD=("$SAFEDDL" alter --defaults-file="$CNF" --database sbtest --table sbtest1
-           --alter "ENGINE=InnoDB" --execute --ok-to-drop-table --json)
+           --alter "ENGINE=InnoDB" --execute --ok-to-drop-table --json $SAFEDDL_ARGS)
       if [[ "$SESSION_LOG" == 1 && "${2:-}" == loaded-* ]]; then
         CMD+=(--session-log "$LOGS/safeddl.session.jsonl")
         rm -f "$LOGS/safeddl.session.jsonl"

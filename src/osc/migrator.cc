@@ -426,7 +426,7 @@ Status Migrator::CopyAll(const std::vector<std::string>& start_after) {
   SAFEDDL_RETURN_IF_ERROR(planner_->Prepare());
   MaybeCheckpoint(true);  // from here on, a killed run can be resumed
 
-  const int workers = std::max(1, options_.threads);
+  SAFEDDL_ASSIGN_OR_RETURN(const int workers, CopyWorkers());
   std::vector<std::unique_ptr<mysql::Connection>> conns;
   for (int i = 0; i < workers; ++i) {
     SAFEDDL_ASSIGN_OR_RETURN(auto conn, mysql::Connection::Open(connect_, log_));
@@ -476,6 +476,29 @@ Status Migrator::CopyAll(const std::vector<std::string>& start_after) {
         lock_conflicts_.load()));
   }
   return Status::OK();
+}
+
+Result<int> Migrator::CopyWorkers() {
+  const int wanted = std::max(1, options_.threads);
+  if (wanted == 1) return 1;
+  // INSERT ... SELECT into a table with an AUTO_INCREMENT column holds the table's AUTO-INC lock
+  // for the whole statement unless innodb_autoinc_lock_mode is 2: parallel chunks would only
+  // queue for it.
+  SAFEDDL_ASSIGN_OR_RETURN(auto mode, conn_->QueryValue("SELECT @@GLOBAL.innodb_autoinc_lock_mode"));
+  if (mode.value_or("") == "2") return wanted;
+  SAFEDDL_ASSIGN_OR_RETURN(
+      auto autoinc,
+      conn_->QueryValue(fmt::format(
+          "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {} AND "
+          "TABLE_NAME = {} AND EXTRA LIKE '%auto_increment%'",
+          mysql::QuoteString(plan_.database), mysql::QuoteString(plan_.names.ghost))));
+  if (autoinc.value_or("0") == "0") return wanted;
+  report_.notes.push_back(fmt::format(
+      "the copy ran on one connection, not {}: the table has an AUTO_INCREMENT column and "
+      "innodb_autoinc_lock_mode is {}, so each INSERT ... SELECT into it holds a table lock "
+      "(innodb_autoinc_lock_mode = 2 lets chunks run in parallel); the checksum still uses {}",
+      wanted, mode.value_or("?"), wanted));
+  return 1;
 }
 
 Status Migrator::CopyWorker(mysql::Connection& conn, const std::atomic<bool>& stop) {

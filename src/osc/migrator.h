@@ -59,6 +59,7 @@ class Migrator {
   void MaybeCheckpoint(bool force = false);
   Status StartCapture(const BinlogPosition& start);
   Status CopyAll(const std::vector<std::string>& start_after);
+  Result<int> CopyWorkers();
   Status CopyWorker(mysql::Connection& conn, const std::atomic<bool>& stop);
   Status WaitForBacklog(std::chrono::milliseconds timeout);
   Status Postpone();
