@@ -172,6 +172,27 @@ TEST_F(AlterTest, PanicOnWarningsStopsALossyChange) {
             "1");
 }
 
+// Rows deleted from the end leave the counter above the largest id: the new table must not hand
+// those ids out again.
+TEST_F(AlterTest, TheNewTableKeepsTheAutoIncrementCounter) {
+  MustExecute(*conn_, fmt::format("CREATE TABLE {} (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+                                  "v INT)",
+                                  T("t")));
+  MustExecute(*conn_, fmt::format("INSERT INTO {} (v) SELECT seq FROM {}.seq_1_to_100", T("t"),
+                                  *mysql::QuoteIdentifier(db_)));
+  MustExecute(*conn_, fmt::format("DELETE FROM {} WHERE id > 60", T("t")));
+  const std::string next = MustQueryValue(
+      *conn_, fmt::format("SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE "
+                          "TABLE_SCHEMA = {} AND TABLE_NAME = 't'",
+                          mysql::QuoteString(db_)));
+  ASSERT_GT(ParseInt64(next).value_or(0), 100);
+  const auto r =
+      testkit::RunSafeddl(AlterArgs("ADD COLUMN c INT", {"--execute", "--ok-to-drop-table"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  MustExecute(*conn_, fmt::format("INSERT INTO {} (v) VALUES (1)", T("t")));
+  EXPECT_EQ(MustQueryValue(*conn_, "SELECT MAX(id) FROM " + T("t")), next);
+}
+
 TEST_F(AlterTest, CutOverWaitsForALongTransactionWithoutBlockingWrites) {
   MustExecute(*conn_, fmt::format("CREATE TABLE {} (id INT PRIMARY KEY, v INT)", T("t")));
   MustExecute(*conn_, fmt::format("INSERT INTO {} SELECT seq, seq FROM {}.seq_1_to_1000", T("t"),

@@ -183,6 +183,7 @@ Status Migrator::Execute() {
   }
 
   Phase("prepare");
+  if (!options_.resume) SAFEDDL_RETURN_IF_ERROR(CarryAutoIncrement());
   SAFEDDL_RETURN_IF_ERROR(PrepareCheckpoints());
   SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_changelog));
   SAFEDDL_RETURN_IF_ERROR(conn_->Execute(ChangelogCreateStatement(plan_)));
@@ -294,6 +295,19 @@ Result<bool> Migrator::TryInstant() {
   SAFEDDL_ASSIGN_OR_RETURN(plan_, Inspect(*conn_, options_, &notes));
   ghost_created_ = true;
   return false;
+}
+
+Status Migrator::CarryAutoIncrement() {
+  // CREATE TABLE ... LIKE starts the counter at 1 and the copy moves it only to the largest id
+  // copied: ids of rows deleted from the end of the table would be handed out again.
+  SAFEDDL_ASSIGN_OR_RETURN(
+      auto next, conn_->QueryValue(fmt::format(
+                     "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = {} "
+                     "AND TABLE_NAME = {}",
+                     mysql::QuoteString(plan_.database), mysql::QuoteString(plan_.names.original))));
+  const std::optional<uint64_t> n = next ? ParseUint64(*next) : std::nullopt;
+  if (!n || *n <= 1) return Status::OK();
+  return conn_->Execute(fmt::format("ALTER TABLE {} AUTO_INCREMENT = {}", plan_.q_ghost, *n));
 }
 
 Status Migrator::PrepareCheckpoints() {

@@ -55,6 +55,7 @@ class Migrator {
  private:
   Status Execute();
   Result<bool> TryInstant();
+  Status CarryAutoIncrement();
   Status PrepareCheckpoints();
   void MaybeCheckpoint(bool force = false);
   Status StartCapture(const BinlogPosition& start);
