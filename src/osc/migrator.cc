@@ -160,12 +160,7 @@ Status Migrator::Execute() {
     report_.ghost_create.replace(at, ghost_ident.size(),
                                  *mysql::QuoteIdentifier(plan_.names.original));
   }
-  SAFEDDL_ASSIGN_OR_RETURN(
-      auto estimate,
-      conn_->QueryValue(fmt::format(
-          "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = {} "
-          "AND TABLE_NAME = {}",
-          mysql::QuoteString(plan_.database), mysql::QuoteString(plan_.names.original))));
+  SAFEDDL_ASSIGN_OR_RETURN(auto estimate, OriginalTableInfo("TABLE_ROWS"));
   report_.rows_estimated = ParseInt64(estimate.value_or("0")).value_or(0);
 
   if (!options_.execute) {
@@ -297,14 +292,16 @@ Result<bool> Migrator::TryInstant() {
   return false;
 }
 
+Result<std::optional<std::string>> Migrator::OriginalTableInfo(std::string_view column) {
+  return conn_->QueryValue(fmt::format(
+      "SELECT {} FROM information_schema.TABLES WHERE TABLE_SCHEMA = {} AND TABLE_NAME = {}",
+      column, mysql::QuoteString(plan_.database), mysql::QuoteString(plan_.names.original)));
+}
+
 Status Migrator::CarryAutoIncrement() {
   // CREATE TABLE ... LIKE starts the counter at 1 and the copy moves it only to the largest id
   // copied: ids of rows deleted from the end of the table would be handed out again.
-  SAFEDDL_ASSIGN_OR_RETURN(
-      auto next, conn_->QueryValue(fmt::format(
-                     "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = {} "
-                     "AND TABLE_NAME = {}",
-                     mysql::QuoteString(plan_.database), mysql::QuoteString(plan_.names.original))));
+  SAFEDDL_ASSIGN_OR_RETURN(auto next, OriginalTableInfo("AUTO_INCREMENT"));
   const std::optional<uint64_t> n = next ? ParseUint64(*next) : std::nullopt;
   if (!n || *n <= 1) return Status::OK();
   return conn_->Execute(fmt::format("ALTER TABLE {} AUTO_INCREMENT = {}", plan_.q_ghost, *n));

@@ -55,6 +55,8 @@ class Migrator {
  private:
   Status Execute();
   Result<bool> TryInstant();
+  // A column of the original's information_schema.TABLES row (`column` is a constant name).
+  Result<std::optional<std::string>> OriginalTableInfo(std::string_view column);
   Status CarryAutoIncrement();
   Status PrepareCheckpoints();
   void MaybeCheckpoint(bool force = false);
