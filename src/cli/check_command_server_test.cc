@@ -1,7 +1,6 @@
 // `safeddl check` against the real sandbox (primary + one GTID replica) that the ctest fixture
 // starts: a ready server, a server without ROW binlog, users lacking privileges, and connection
 // failures. Each test restores what it changes, even when an assertion fails.
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,7 +9,6 @@
 #include <cstdio>
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -37,11 +35,6 @@ class ScopeGuard {
   std::function<void()> undo_;
 };
 
-std::string UniqueName(const std::string& prefix) {
-  static int counter = 0;
-  return fmt::format("{}_{}_{}", prefix, ::getpid(), counter++);
-}
-
 // Parses stdout as JSON or fails the test.
 nlohmann::json ParseReport(const testkit::CommandResult& r) {
   auto j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
@@ -64,48 +57,6 @@ std::vector<std::string> CheckArgs(const std::string& defaults_file) {
 size_t CountLines(const std::string& text) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
 }
-
-// A user on the sandbox primary (at 127.0.0.1) with a random password, reachable through a
-// 0600 my.cnf written for the test; dropped and removed again on destruction.
-class TestUser {
- public:
-  TestUser(mysql::Connection& admin, const std::string& prefix)
-      : admin_(admin), name_(UniqueName(prefix)) {
-    password_ = fmt::format("pw-{:x}{:x}", std::random_device{}(), std::random_device{}());
-    testkit::MustExecute(admin_, fmt::format("CREATE USER {} IDENTIFIED BY {}", Account(),
-                                             mysql::QuoteString(password_)));
-    config_ = fmt::format("/tmp/safeddl-check-{}.cnf", name_);
-    const int fd = ::open(config_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    EXPECT_GE(fd, 0) << "cannot write " << config_;
-    if (fd >= 0) {
-      const std::string text =
-          fmt::format("[client]\nuser={}\npassword={}\nhost={}\nport={}\n", name_, password_,
-                      testkit::Primary().host, testkit::Primary().port);
-      EXPECT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
-      ::close(fd);
-    }
-  }
-  ~TestUser() {
-    testkit::MustExecute(admin_, fmt::format("DROP USER IF EXISTS {}", Account()));
-    std::remove(config_.c_str());
-  }
-  TestUser(const TestUser&) = delete;
-  TestUser& operator=(const TestUser&) = delete;
-
-  // 'name'@'127.0.0.1' for GRANT.
-  std::string Account() const {
-    return fmt::format("{}@{}", mysql::QuoteString(name_),
-                       mysql::QuoteString(testkit::Primary().host));
-  }
-  const std::string& name() const { return name_; }
-  const std::string& config() const { return config_; }
-
- private:
-  mysql::Connection& admin_;
-  std::string name_;
-  std::string password_;
-  std::string config_;
-};
 
 TEST(CheckCommandServerTest, SandboxPrimaryIsReadyAndShowsItsReplica) {
   const auto r = testkit::RunSafeddl(CheckArgs(testkit::Primary().client_config));
@@ -171,7 +122,7 @@ TEST(CheckCommandServerTest, StatementBinlogIsNotReadyAndNamesTheFix) {
 TEST(CheckCommandServerTest, SelectOnlyUserIsNotReadyAndNamesMissingPrivileges) {
   auto admin = testkit::ConnectPrimary();
   ASSERT_NE(admin, nullptr);
-  TestUser user(*admin, "chk_select");
+  testkit::TestUser user(*admin, "chk_select");
   testkit::MustExecute(*admin, fmt::format("GRANT SELECT ON *.* TO {}", user.Account()));
 
   const auto r = testkit::RunSafeddl(CheckArgs(user.config()));
@@ -203,7 +154,7 @@ TEST(CheckCommandServerTest, SchemaGrantsAreEnoughWithDatabase) {
   ASSERT_NE(admin, nullptr);
   const std::string db = testkit::UniqueDatabase(*admin, "chk_db");
   ScopeGuard drop_db([&] { testkit::MustExecute(*admin, fmt::format("DROP DATABASE `{}`", db)); });
-  TestUser user(*admin, "chk_schema");
+  testkit::TestUser user(*admin, "chk_schema");
   testkit::MustExecute(
       *admin, fmt::format("GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO {}", user.Account()));
   testkit::MustExecute(*admin, fmt::format("GRANT ALTER, CREATE, DROP, INSERT, SELECT, UPDATE, "

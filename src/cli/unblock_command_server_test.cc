@@ -3,7 +3,6 @@
 // transaction holding a shared lock, an ALTER waiting behind it, writers queued behind the ALTER —
 // and the built binary diagnoses, decides, kills and verifies. Every test restores what it
 // changes (plugin, users, databases) even when an assertion fails.
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -17,7 +16,6 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <string>
 #include <regex>
 #include <thread>
@@ -504,25 +502,9 @@ TEST_F(UnblockTest, BadInputIsRefusedClearlyAndNothingIsKilled) {
   EXPECT_NE(r.err.find("no table " + db_ + ".no_such_table"), std::string::npos) << r.err;
 
   // A user who may not see other sessions.
-  const std::string user = fmt::format("noproc_{}", ::getpid());
-  const std::string password = fmt::format("pw{:x}", std::random_device{}());
-  const std::string account = fmt::format("{}@'127.0.0.1'", mysql::QuoteString(user));
-  testkit::MustExecute(*admin_, fmt::format("CREATE USER {} IDENTIFIED BY {}", account,
-                                            mysql::QuoteString(password)));
-  const std::string cnf = fmt::format("/tmp/safeddl-unblock-{}.cnf", user);
-  ScopeGuard cleanup([&] {
-    testkit::MustExecute(*admin_, "DROP USER IF EXISTS " + account);
-    std::remove(cnf.c_str());
-  });
-  testkit::MustExecute(*admin_, fmt::format("GRANT SELECT ON {}.* TO {}", Q(db_), account));
-  {
-    const int fd = ::open(cnf.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const std::string text =
-        fmt::format("[client]\nuser={}\npassword={}\nhost={}\nport={}\n", user, password,
-                    testkit::Primary().host, testkit::Primary().port);
-    EXPECT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
-    ::close(fd);
-  }
+  testkit::TestUser noproc(*admin_, "noproc");
+  testkit::MustExecute(*admin_, fmt::format("GRANT SELECT ON {}.* TO {}", Q(db_), noproc.Account()));
+  const std::string cnf = noproc.config();
   r = testkit::RunSafeddl({"unblock", "--defaults-file=" + cnf, "--execute", "--yes"});
   EXPECT_EQ(r.exit_code, kExitBlocked) << r.out << r.err;
   EXPECT_NE(r.err.find("lacks the PROCESS privilege"), std::string::npos) << r.err;

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <thread>
 
 #include "common/strings.h"
@@ -195,6 +196,32 @@ std::string ControlSocketCommand(const std::string& path, const std::string& lin
   }
   ::close(fd);
   return answer;
+}
+
+TestUser::TestUser(mysql::Connection& admin, const std::string& prefix) : admin_(admin) {
+  static std::atomic<int> counter{0};
+  name_ = fmt::format("{}_{}_{}", prefix, ::getpid(), counter++);
+  password_ = fmt::format("pw-{:x}{:x}", std::random_device{}(), std::random_device{}());
+  MustExecute(admin_, fmt::format("CREATE USER {} IDENTIFIED BY {}", Account(),
+                                  mysql::QuoteString(password_)));
+  config_ = TempPath("cnf");
+  const int fd = ::open(config_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  EXPECT_GE(fd, 0) << "cannot write " << config_;
+  if (fd >= 0) {
+    const std::string text = fmt::format("[client]\nuser={}\npassword={}\nhost={}\nport={}\n",
+                                         name_, password_, Primary().host, Primary().port);
+    EXPECT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    ::close(fd);
+  }
+}
+
+TestUser::~TestUser() {
+  MustExecute(admin_, fmt::format("DROP USER IF EXISTS {}", Account()));
+  std::remove(config_.c_str());
+}
+
+std::string TestUser::Account() const {
+  return fmt::format("{}@{}", mysql::QuoteString(name_), mysql::QuoteString(Primary().host));
 }
 
 void MustExecute(mysql::Connection& conn, const std::string& sql) {

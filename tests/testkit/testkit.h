@@ -81,6 +81,28 @@ bool WaitFor(const std::function<bool()>& done,
 // plain AF_UNIX connection, the answer read to EOF; "" when nobody answers.
 std::string ControlSocketCommand(const std::string& path, const std::string& line);
 
+// A user on the sandbox primary (at its host) with a random password, reachable through a 0600
+// my.cnf written for the test (config()); dropped and the file removed on destruction. No
+// privileges: grant what the test needs on Account().
+class TestUser {
+ public:
+  TestUser(mysql::Connection& admin, const std::string& prefix);
+  ~TestUser();
+  TestUser(const TestUser&) = delete;
+  TestUser& operator=(const TestUser&) = delete;
+
+  // 'name'@'host' for GRANT.
+  std::string Account() const;
+  const std::string& name() const { return name_; }
+  const std::string& config() const { return config_; }
+
+ private:
+  mysql::Connection& admin_;
+  std::string name_;
+  std::string password_;
+  std::string config_;
+};
+
 // Runs `sql` and fails the calling test when it errors.
 void MustExecute(mysql::Connection& conn, const std::string& sql);
 // The first column of the first row, or "" (fails the test on error).
