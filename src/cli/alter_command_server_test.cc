@@ -283,6 +283,19 @@ TEST_F(AlterTest, PostponedCutOverStaysInSyncUntilUnpostponed) {
                              "TABLE_SCHEMA = " +
                                  mysql::QuoteString(db_) + " AND TABLE_NAME = '_t_gho'"),
               "1");
+    // A second migration of the table, from anywhere, stops before touching anything — even
+    // with --initially-drop-ghost-table, which would otherwise drop the first one's ghost.
+    const auto second = testkit::RunSafeddl(AlterArgs(
+        kAlter, {"--execute", "--initially-drop-ghost-table", "--serve-socket-file", sock + "2"}));
+    EXPECT_EQ(second.exit_code, 1) << second.err;
+    EXPECT_NE(second.err.find("another safeddl migration of `" + db_ + "`.`t` is running"),
+              std::string::npos)
+        << second.err;
+    EXPECT_EQ(MustQueryValue(*conn_,
+                             "SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                             "TABLE_SCHEMA = " +
+                                 mysql::QuoteString(db_) + " AND TABLE_NAME = '_t_gho'"),
+              "1");
     EXPECT_NE(testkit::ControlSocketCommand(sock, "unpostpone").find("Unpostponed"), std::string::npos);
   }
   alter.join();

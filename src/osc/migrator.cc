@@ -122,6 +122,7 @@ Result<MigrationReport> Migrator::Run() {
   report_.dry_run = !options_.execute;
   SAFEDDL_ASSIGN_OR_RETURN(conn_, mysql::Connection::Open(connect_, log_));
   SAFEDDL_RETURN_IF_ERROR(PrepareSession(*conn_, options_));
+  if (options_.execute) SAFEDDL_RETURN_IF_ERROR(LockMigration());
   Status s = Execute();
   if (throttler_) report_.throttled_seconds = throttler_->throttled_seconds();
   report_.changes_applied = changes_applied_.load();
@@ -136,6 +137,25 @@ Result<MigrationReport> Migrator::Run() {
   if (control_) control_->Stop();
   report_.total_seconds = MillisBetween(started_, SystemClock::Get().Now()) / 1000;
   return report_;
+}
+
+Status Migrator::LockMigration() {
+  // One migration per table at a time, whichever machine runs it: a named server lock held by
+  // this connection for the whole run (released by the server if the process dies). Lock names
+  // are limited to 64 characters, so the table's name is hashed.
+  const std::string name = fmt::format(
+      "CONCAT('safeddl:', SHA1(CONCAT({}, '.', {})))", mysql::QuoteString(options_.database),
+      mysql::QuoteString(options_.table));
+  SAFEDDL_ASSIGN_OR_RETURN(auto got, conn_->QueryValue(fmt::format("SELECT GET_LOCK({}, 0)", name)));
+  if (got.value_or("0") == "1") return Status::OK();
+  SAFEDDL_ASSIGN_OR_RETURN(auto holder,
+                           conn_->QueryValue(fmt::format("SELECT IS_USED_LOCK({})", name)));
+  SAFEDDL_ASSIGN_OR_RETURN(std::string table,
+                           mysql::QuoteQualified(options_.database, options_.table));
+  return Status(StatusCode::kAlreadyExists,
+                fmt::format("another safeddl migration of {} is running (server connection {}); "
+                            "nothing was changed",
+                            table, holder.value_or("?")));
 }
 
 Status Migrator::Execute() {

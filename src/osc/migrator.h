@@ -53,6 +53,7 @@ class Migrator {
   Result<MigrationReport> Run();
 
  private:
+  Status LockMigration();
   Status Execute();
   Result<bool> TryInstant();
   // A column of the original's information_schema.TABLES row (`column` is a constant name).
