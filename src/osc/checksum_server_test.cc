@@ -1,0 +1,127 @@
+// The checksum against the real server: a ghost equal to the original compares clean, and a
+// single changed value of any column type, a NULL where a value was, two values swapped between
+// columns, a missing row or an extra row each make exactly their range differ.
+#include "osc/checksum.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "mysql/quote.h"
+#include "osc/inspector.h"
+#include "osc/session_setup.h"
+#include "testkit/testkit.h"
+
+namespace safeddl::osc {
+namespace {
+
+using testkit::MustExecute;
+
+class ChecksumTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    conn_ = testkit::ConnectPrimary();
+    ASSERT_NE(conn_, nullptr);
+    db_ = testkit::UniqueDatabase(*conn_, "cksum");
+    MustExecute(*conn_, fmt::format(
+                            "CREATE TABLE {} (id INT NOT NULL PRIMARY KEY, a INT, b INT, "
+                            "vl VARCHAR(20) CHARACTER SET latin1, vu VARCHAR(20) CHARACTER SET "
+                            "utf8mb4, bl BLOB, d DECIMAL(20,6), dt DATETIME(6), js JSON, bt BIT(8), "
+                            "f DOUBLE)",
+                            T("t")));
+    MustExecute(*conn_,
+                fmt::format("INSERT INTO {} SELECT seq, seq, seq * 2, CONCAT('l', seq), "
+                            "CONCAT('ü', seq), UNHEX(HEX(seq)), seq / 7, '2026-01-01' + "
+                            "INTERVAL seq SECOND, JSON_OBJECT('k', seq), seq % 256, seq / 3 FROM "
+                            "{}.seq_1_to_3000",
+                            T("t"), *mysql::QuoteIdentifier(db_)));
+    MigrationOptions o;
+    o.database = db_;
+    o.table = "t";
+    o.alter = "ENGINE=InnoDB";
+    o.allow_zero_in_date = true;
+    std::vector<std::string> notes;
+    auto plan = Inspect(*conn_, o, &notes);
+    ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+    plan_ = *plan;
+    MustExecute(*conn_, fmt::format("INSERT INTO {} SELECT * FROM {}", plan_.q_ghost, T("t")));
+    for (int i = 0; i < 3; ++i) {
+      conns_.push_back(testkit::ConnectPrimary());
+      ASSERT_NE(conns_.back(), nullptr);
+      ASSERT_TRUE(PrepareSession(*conns_.back(), o).ok());
+    }
+  }
+  void TearDown() override {
+    if (conn_) MustExecute(*conn_, "DROP DATABASE IF EXISTS " + *mysql::QuoteIdentifier(db_));
+  }
+  std::string T(const std::string& table) { return *mysql::QuoteQualified(db_, table); }
+  ChecksumResult Compare() {
+    std::vector<mysql::Connection*> conns;
+    for (auto& c : conns_) conns.push_back(c.get());
+    auto r = CompareTables(conns, plan_, 500);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : ChecksumResult{};
+  }
+
+  std::unique_ptr<mysql::Connection> conn_;
+  std::vector<std::unique_ptr<mysql::Connection>> conns_;
+  std::string db_;
+  MigrationPlan plan_;
+};
+
+TEST_F(ChecksumTest, EqualTablesCompareClean) {
+  const ChecksumResult r = Compare();
+  EXPECT_TRUE(r.clean());
+  EXPECT_EQ(r.rows_original, 3000);
+  EXPECT_EQ(r.rows_ghost, 3000);
+  EXPECT_GE(r.ranges, 6);
+}
+
+TEST_F(ChecksumTest, EachKindOfDifferenceIsFoundInItsRange) {
+  const std::vector<std::pair<std::string, std::string>> changes = {
+      {"a = a + 1", "an integer"},
+      {"vl = 'L1234'", "latin1 text (case)"},
+      {"vu = CONCAT(vu, 'x')", "utf8mb4 text"},
+      {"bl = UNHEX('00')", "a blob"},
+      {"d = d + 0.000001", "a decimal's last digit"},
+      {"dt = dt + INTERVAL 1 MICROSECOND", "a microsecond"},
+      {"js = JSON_OBJECT('k', 0)", "JSON"},
+      {"bt = bt ^ 1", "one bit"},
+      {"f = f * 1.0000001", "a double"},
+      {"a = NULL", "a value turned NULL"},
+      {"a = b, b = a", "two values swapped"},
+  };
+  for (const auto& [set, what] : changes) {
+    SCOPED_TRACE(what);
+    MustExecute(*conn_, fmt::format("UPDATE {} SET {} WHERE id = 1234", plan_.q_ghost, set));
+    const ChecksumResult r = Compare();
+    EXPECT_FALSE(r.clean());
+    ASSERT_EQ(r.differing.size(), 1u);
+    // The differing range holds id 1234.
+    const auto lower = r.differing[0].lower.empty() ? 0 : std::stoi(r.differing[0].lower[0]);
+    const auto upper = r.differing[0].upper.empty() ? 1 << 30 : std::stoi(r.differing[0].upper[0]);
+    EXPECT_LT(lower, 1234);
+    EXPECT_GE(upper, 1234);
+    // Back to equal.
+    MustExecute(*conn_, fmt::format("REPLACE INTO {} SELECT * FROM {} WHERE id = 1234",
+                                    plan_.q_ghost, T("t")));
+    EXPECT_TRUE(Compare().clean());
+  }
+}
+
+TEST_F(ChecksumTest, MissingAndExtraRowsAreFound) {
+  MustExecute(*conn_, fmt::format("DELETE FROM {} WHERE id = 10", plan_.q_ghost));
+  ChecksumResult r = Compare();
+  EXPECT_EQ(r.rows_ghost, 2999);
+  EXPECT_EQ(r.differing.size(), 1u);
+  MustExecute(*conn_, fmt::format("INSERT INTO {} SELECT * FROM {} WHERE id = 10", plan_.q_ghost,
+                                  T("t")));
+  // A row only the ghost has, beyond the original's last key.
+  MustExecute(*conn_, fmt::format("INSERT INTO {} (id) VALUES (99999)", plan_.q_ghost));
+  r = Compare();
+  EXPECT_EQ(r.rows_ghost, 3001);
+  ASSERT_EQ(r.differing.size(), 1u);
+  EXPECT_TRUE(r.differing[0].upper.empty());
+}
+
+}  // namespace
+}  // namespace safeddl::osc
