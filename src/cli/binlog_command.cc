@@ -63,7 +63,8 @@ Status PrintFile(const std::string& path, uint64_t start, const StopAt& stop, bo
                  RowChangePrinter& printer, bool& stopped) {
   SAFEDDL_ASSIGN_OR_RETURN(auto reader, binlog::BinlogFileReader::Open(path));
   const std::string name = std::filesystem::path(path).filename().string();
-  binlog::EventParser parser({.verify_checksums = verify_checksums});
+  binlog::EventParser parser(
+      {.verify_checksums = verify_checksums, .rows = printer.rows_decoding()});
   binlog::StreamCursor cursor({name, kFirstEventOffset});
   bool seek_pending = start > kFirstEventOffset;
   while (true) {

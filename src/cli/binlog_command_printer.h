@@ -3,6 +3,10 @@
 // schema through a lookup seam, else @1..@n; mismatches reported once on stderr) and writes them
 // as JSON lines or SQL statements to a FILE*, buffered.
 //
+// JSON lines are rendered straight from the encoded row images when the events were parsed with
+// RowsDecoding::kDeferred (rows_decoding() says which the caller should use), so row images are
+// decoded only for the tables the filters select.
+//
 // The output FILE* must outlive the printer. Not thread-safe.
 #pragma once
 
@@ -18,7 +22,9 @@
 
 #include "binlog/column_naming.h"
 #include "binlog/event_parser.h"
+#include "binlog/output_buffer.h"
 #include "binlog/row_change_json.h"
+#include "binlog/row_json_renderer.h"
 #include "common/result.h"
 
 namespace safeddl::cli {
@@ -54,24 +60,36 @@ class RowChangePrinter {
   // Writes buffered output.
   Status Flush();
 
+  // How the caller's EventParser should treat row images for this output (either works; this is
+  // the faster one).
+  binlog::RowsDecoding rows_decoding() const {
+    return options_.sql ? binlog::RowsDecoding::kValues : binlog::RowsDecoding::kDeferred;
+  }
+
   uint64_t printed() const { return printed_; }
   // Row changes that could not be written as SQL (no column names).
   uint64_t unprintable() const { return unprintable_; }
 
  private:
-  bool Selected(const binlog::TableMapEvent& table) const;
-  Result<const binlog::ColumnNaming*> NamingFor(
-      const std::shared_ptr<const binlog::TableMapEvent>& table);
-
   struct CachedNaming {
     std::shared_ptr<const binlog::TableMapEvent> table;
     binlog::ColumnNaming naming;
+    std::unique_ptr<binlog::RowsJsonRenderer> json;  // made at the first encoded rows event
   };
+
+  bool Selected(const binlog::TableMapEvent& table) const;
+  Result<CachedNaming*> NamingFor(const std::shared_ptr<const binlog::TableMapEvent>& table);
+  // JSON lines straight from the encoded row images.
+  Status PrintEncoded(const binlog::RowsEvent& rows, const binlog::ChangeContext& context,
+                      CachedNaming& cached);
+  // Through decoded RowChanges: SQL, and JSON of events parsed with RowsDecoding::kValues.
+  Status PrintDecoded(const binlog::RowsEvent& rows, const binlog::ChangeContext& context,
+                      const binlog::ColumnNaming& naming);
 
   PrinterOptions options_;
   std::FILE* out_;
   SchemaLookup lookup_;
-  std::string buffer_;
+  binlog::OutputBuffer buffer_;
   std::map<uint64_t, CachedNaming> naming_by_table_id_;
   std::map<std::string, std::optional<std::vector<binlog::SchemaColumn>>> schema_cache_;
   std::set<std::string> warned_;
