@@ -36,16 +36,69 @@ constexpr std::string_view kNull = "null";
 
 // ---- reading; callers check the bounds first ----
 
+// Little-endian unsigned integer of n <= 8 bytes. The widths are spelled out so that each
+// becomes a load or two instead of a byte loop.
 uint64_t LoadLe(const char* p, size_t n) {
+  auto load = [p]<typename T>(T, size_t at) {
+    T v;
+    std::memcpy(&v, p + at, sizeof v);
+    return uint64_t{v};
+  };
+  switch (n) {
+    case 1:
+      return static_cast<uint8_t>(p[0]);
+    case 2:
+      return load(uint16_t{}, 0);
+    case 3:
+      return load(uint16_t{}, 0) | uint64_t{static_cast<uint8_t>(p[2])} << 16;
+    case 4:
+      return load(uint32_t{}, 0);
+    case 8:
+      return load(uint64_t{}, 0);
+    default:
+      break;
+  }
   uint64_t v = 0;
   for (size_t i = 0; i < n; ++i) v |= uint64_t{static_cast<uint8_t>(p[i])} << (8 * i);
   return v;
 }
 
+// Big-endian unsigned integer of n <= 8 bytes.
 uint64_t LoadBe(const char* p, size_t n) {
+  switch (n) {
+    case 1:
+      return static_cast<uint8_t>(p[0]);
+    case 2:
+      return __builtin_bswap16(static_cast<uint16_t>(LoadLe(p, 2)));
+    case 4:
+      return __builtin_bswap32(static_cast<uint32_t>(LoadLe(p, 4)));
+    default:
+      break;
+  }
   uint64_t v = 0;
   for (size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
   return v;
+}
+
+// Whether any of the n bytes at s is one JSON must escape or above 0x7f, eight bytes at a time.
+bool NeedsCare(const char* s, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  // High bit of each byte of the result: that byte of w is below b (for bytes below 0x80).
+  auto below = [](uint64_t w, uint8_t b) { return (w - kOnes * b) & ~w; };
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s + i, 8);
+    const uint64_t hits =
+        w | below(w, 0x20) | below(w ^ (kOnes * '"'), 1) | below(w ^ (kOnes * '\\'), 1);
+    if (hits & kHigh) return true;
+  }
+  for (; i < n; ++i) {
+    const uint8_t b = static_cast<uint8_t>(s[i]);
+    if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') return true;
+  }
+  return false;
 }
 
 bool HasHighBit(const char* s, size_t n) {
@@ -69,6 +122,24 @@ char* Put(char* p, std::string_view s) {
   return p + s.size();
 }
 
+// Put for the short strings of every value (keys): overlapping fixed-size copies instead of a
+// call to memcpy.
+char* PutShort(char* p, std::string_view s) {
+  const size_t n = s.size();
+  const char* src = s.data();
+  if (n > 16) return Put(p, s);
+  if (n >= 8) {
+    std::memcpy(p, src, 8);
+    std::memcpy(p + n - 8, src + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(p, src, 4);
+    std::memcpy(p + n - 4, src + n - 4, 4);
+  } else {
+    for (size_t i = 0; i < n; ++i) p[i] = src[i];
+  }
+  return p + n;
+}
+
 template <typename T>
 char* PutInteger(char* p, T v) {
   return std::to_chars(p, p + kMaxNumberText, v).ptr;
@@ -89,12 +160,14 @@ char* Put2(char* p, uint32_t v) {
   return p + 2;
 }
 
-// `v` in exactly `width` digits, zero-padded (v < 10^width).
+// `v` in exactly `width` digits, zero-padded (v < 10^width), two at a time.
 char* PutPadded(char* p, uint32_t v, int width) {
-  for (int i = width - 1; i >= 0; --i) {
-    p[i] = static_cast<char>('0' + v % 10);
-    v /= 10;
+  int i = width;
+  for (; i >= 2; i -= 2) {
+    std::memcpy(p + i - 2, &kDigitPairs[2 * (v % 100)], 2);
+    v /= 100;
   }
+  if (i == 1) p[0] = static_cast<char>('0' + v);
   return p + width;
 }
 
@@ -395,7 +468,7 @@ bool AppendValue(OutputBuffer& out, const Column& c, std::string_view key, std::
     case Format::kUnsignedQuoted: {
       if (avail < c.width) return false;
       uint64_t u = LoadLe(in, c.width);
-      char* p = Put(out.Reserve(key.size() + kMaxNumberText), key);
+      char* p = PutShort(out.Reserve(key.size() + kMaxNumberText), key);
       if (c.format == Format::kSigned) {
         const int shift = 64 - 8 * c.width;
         p = PutInteger(p, static_cast<int64_t>(u << shift) >> shift);  // sign-extended
@@ -412,7 +485,7 @@ bool AppendValue(OutputBuffer& out, const Column& c, std::string_view key, std::
     }
     case Format::kDecimal: {
       if (avail < c.width) return false;
-      char* p = Put(out.Reserve(key.size() + kMaxDecimalText), key);
+      char* p = PutShort(out.Reserve(key.size() + kMaxDecimalText), key);
       if (!PutDecimal(p, in, c.width, c.precision, c.scale)) return false;
       out.Commit(p);
       pos += c.width;
@@ -427,11 +500,15 @@ bool AppendValue(OutputBuffer& out, const Column& c, std::string_view key, std::
       const char* s = in + c.width;
       const size_t pad = c.pad_to > n ? c.pad_to - n : 0;
       char* p = out.Reserve(key.size() + kMaxEscapedPerByte * (n + pad) + kStringOverhead);
-      p = Put(p, key);
+      p = PutShort(p, key);
       if (c.format == Format::kHex) {
         p = PutHex(p, s, n, pad);
+      } else if (!NeedsCare(s, n)) {
+        *p++ = '"';  // plain ASCII reads the same in every charset handled here
+        p = Put(p, std::string_view(s, n));
+        *p++ = '"';
       } else if (!HasHighBit(s, n)) {
-        p = PutJsonString(p, s, n);  // ASCII reads the same in every charset handled here
+        p = PutJsonString(p, s, n);
       } else if (c.format == Format::kLatin1) {
         p = PutLatin1String(p, s, n);
       } else if (IsValidUtf8(std::string_view(s, n))) {
@@ -455,7 +532,7 @@ bool AppendValue(OutputBuffer& out, const Column& c, std::string_view key, std::
       const uint64_t hms = ymdhms & ((1 << 17) - 1);
       const auto year = static_cast<uint32_t>(ym / 13);
       if (year > kMaxFourDigitYear) return false;
-      char* p = Put(out.Reserve(key.size() + kMaxTemporalText), key);
+      char* p = PutShort(out.Reserve(key.size() + kMaxTemporalText), key);
       *p++ = '"';
       p = PutDate(p, year, static_cast<uint32_t>(ym % 13), static_cast<uint32_t>(ymd & 0x1f));
       *p++ = ' ';
@@ -473,7 +550,7 @@ bool AppendValue(OutputBuffer& out, const Column& c, std::string_view key, std::
       const uint64_t seconds = LoadBe(in, 4);
       const int64_t micros = FracMicros(in + 4, c.width, false);
       if (micros > kMaxMicros) return false;
-      char* p = Put(out.Reserve(key.size() + kMaxTemporalText), key);
+      char* p = PutShort(out.Reserve(key.size() + kMaxTemporalText), key);
       *p++ = '"';
       if (seconds == 0 && micros == 0) {
         p = Put(p, "0000-00-00 00:00:00");  // the zero TIMESTAMP
@@ -496,7 +573,7 @@ bool AppendValue(OutputBuffer& out, const Column& c, std::string_view key, std::
       const auto v = static_cast<uint32_t>(LoadLe(in, 3));
       const uint32_t year = v >> 9;
       if (year > kMaxFourDigitYear) return false;
-      char* p = Put(out.Reserve(key.size() + kMaxTemporalText), key);
+      char* p = PutShort(out.Reserve(key.size() + kMaxTemporalText), key);
       *p++ = '"';
       p = PutDate(p, year, (v >> 5) & 0x0f, v & 0x1f);
       *p++ = '"';
@@ -585,7 +662,7 @@ bool RowsJsonRenderer::AppendImage(OutputBuffer& out, std::string_view key,
     const Column& c = columns_[i];
     const std::string_view column_key = std::string_view(c.key).substr(k == 0 ? 1 : 0);
     if ((static_cast<uint8_t>(nulls[k / 8]) >> (k % 8)) & 1) {
-      char* p = Put(out.Reserve(column_key.size() + kNull.size()), column_key);
+      char* p = PutShort(out.Reserve(column_key.size() + kNull.size()), column_key);
       out.Commit(Put(p, kNull));
       continue;
     }
