@@ -1,6 +1,7 @@
 #include "binlog/row_json_renderer.h"
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstring>
 
@@ -36,25 +37,30 @@ constexpr std::string_view kNull = "null";
 
 // ---- reading; callers check the bounds first ----
 
-// Little-endian unsigned integer of n <= 8 bytes. The widths are spelled out so that each
+// The binlog's little-endian integers are read with plain loads.
+static_assert(std::endian::native == std::endian::little, "LoadLe assumes a little-endian host");
+
+template <typename T>
+uint64_t Load(const char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// Little-endian unsigned integer of n <= 8 bytes. The common widths are spelled out so that each
 // becomes a load or two instead of a byte loop.
 uint64_t LoadLe(const char* p, size_t n) {
-  auto load = [p]<typename T>(T, size_t at) {
-    T v;
-    std::memcpy(&v, p + at, sizeof v);
-    return uint64_t{v};
-  };
   switch (n) {
     case 1:
       return static_cast<uint8_t>(p[0]);
     case 2:
-      return load(uint16_t{}, 0);
+      return Load<uint16_t>(p);
     case 3:
-      return load(uint16_t{}, 0) | uint64_t{static_cast<uint8_t>(p[2])} << 16;
+      return Load<uint16_t>(p) | uint64_t{static_cast<uint8_t>(p[2])} << 16;
     case 4:
-      return load(uint32_t{}, 0);
+      return Load<uint32_t>(p);
     case 8:
-      return load(uint64_t{}, 0);
+      return Load<uint64_t>(p);
     default:
       break;
   }
