@@ -64,7 +64,8 @@ Status CheckOptions(const BinlogOptions& o) {
 Status PrintFile(const std::string& path, uint64_t start, const StopAt& stop, bool verify_checksums,
                  RowChangePrinter& printer, bool& stopped) {
   binlog::FileEventStream::Options stream_options;
-  stream_options.parser = {.verify_checksums = verify_checksums, .rows = printer.rows_decoding()};
+  stream_options.parser = {.verify_checksums = verify_checksums,
+                           .rows = binlog::RowsDecoding::kDeferred};
   stream_options.start = start;
   SAFEDDL_ASSIGN_OR_RETURN(auto events, binlog::FileEventStream::Open(path, stream_options));
   const std::string name = std::filesystem::path(path).filename().string();

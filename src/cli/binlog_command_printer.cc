@@ -119,14 +119,13 @@ Status RowChangePrinter::PrintDecoded(const binlog::RowsEvent& rows,
   }
   const std::vector<binlog::RowChange>& changes = rows.encoded ? decoded : rows.rows;
   const std::string prefix = options_.sql ? "" : binlog::JsonChangePrefix(context, rows);
-  std::string text;
+  std::string json;
   for (const binlog::RowChange& change : changes) {
     ++group_count_;
     if (skip_ > 0) {
       --skip_;
       continue;
     }
-    text.clear();
     if (options_.sql) {
       Result<std::string> sql = binlog::RowChangeToSql(rows, change, naming);
       if (!sql.ok()) {
@@ -135,12 +134,13 @@ Status RowChangePrinter::PrintDecoded(const binlog::RowsEvent& rows,
         if (warned_.insert(problem).second) LogWarning("{}", problem);
         continue;
       }
-      text = std::move(*sql);
-      text.push_back('\n');
+      buffer_.Append(*sql);
+      buffer_.Append("\n");
     } else {
-      binlog::AppendJsonRowChange(text, prefix, rows, change, naming);
+      json.clear();
+      binlog::AppendJsonRowChange(json, prefix, rows, change, naming);
+      buffer_.Append(json);
     }
-    buffer_.Append(text);
     ++printed_;
     if (buffer_.size() >= kFlushBytes) SAFEDDL_RETURN_IF_ERROR(Flush());
   }

@@ -3,9 +3,9 @@
 // schema through a lookup seam, else @1..@n; mismatches reported once on stderr) and writes them
 // as JSON lines or SQL statements to a FILE*, buffered.
 //
-// JSON lines are rendered straight from the encoded row images when the events were parsed with
-// RowsDecoding::kDeferred (rows_decoding() says which the caller should use), so row images are
-// decoded only for the tables the filters select.
+// Events may come from a parser with either RowsDecoding; with kDeferred (what `safeddl binlog`
+// uses) JSON lines are rendered straight from the encoded row images, SQL statements from rows
+// decoded here, and only the row images of the tables the filters select are looked at.
 //
 // The output FILE* must outlive the printer. Not thread-safe.
 #pragma once
@@ -59,12 +59,6 @@ class RowChangePrinter {
 
   // Writes buffered output.
   Status Flush();
-
-  // How the caller's EventParser should treat row images for this output (either works; this is
-  // the faster one).
-  binlog::RowsDecoding rows_decoding() const {
-    return options_.sql ? binlog::RowsDecoding::kValues : binlog::RowsDecoding::kDeferred;
-  }
 
   uint64_t printed() const { return printed_; }
   // Row changes that could not be written as SQL (no column names).
