@@ -1,5 +1,6 @@
 // BinlogFileReader: streams the raw events of a local binlog file (magic "\xfebin") one at a
-// time, with memory bounded by the largest event, for EventParser to decode.
+// time, for EventParser to decode. The file is read in large blocks (kReadBlock); memory is
+// bounded by one block or the largest event, whichever is bigger.
 //
 // Owns the open file; not thread-safe (one reader per thread). The view returned by Next() is
 // valid until the next call to Next() or the reader's destruction.
@@ -27,6 +28,9 @@ struct RawEvent {
 
 class BinlogFileReader {
  public:
+  // Bytes asked of the file per read.
+  static constexpr size_t kReadBlock = size_t{1} << 20;
+
   // Opens `path` and checks the magic. NotFound / IoError when it cannot be read, Corruption when
   // it is not a binlog file.
   static Result<std::unique_ptr<BinlogFileReader>> Open(const std::string& path);
@@ -48,10 +52,15 @@ class BinlogFileReader {
  private:
   BinlogFileReader(std::string path, std::FILE* file) : path_(std::move(path)), file_(file) {}
 
+  // Makes at least `need` unread bytes available (fewer only at end of file: then false).
+  Result<bool> Fill(size_t need);
+
   std::string path_;
   std::FILE* file_ = nullptr;
-  uint64_t offset_ = 0;
-  std::string buffer_;
+  uint64_t offset_ = 0;  // file position of buffer_[begin_]
+  std::string buffer_;   // read-ahead: bytes [begin_, end_) are unread
+  size_t begin_ = 0;
+  size_t end_ = 0;
 };
 
 }  // namespace safeddl::binlog

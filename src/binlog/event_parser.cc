@@ -70,7 +70,7 @@ Result<EventBody> EventParser::ParseBody(const EventHeader& header, std::string_
     const uint8_t fallback = rows.v2 ? kRowsV2PostHeaderLength : kRowsV1PostHeaderLength;
     // Compressed rows events share the post-header of their uncompressed siblings.
     const uint8_t phl = format_.PostHeaderLength(header.type, fallback);
-    SAFEDDL_ASSIGN_OR_RETURN(RowsEvent ev, ParseRowsEvent(body, rows, phl, tables_));
+    SAFEDDL_ASSIGN_OR_RETURN(RowsEvent ev, ParseRowsEvent(body, rows, phl, tables_, options_.rows));
     return EventBody(std::move(ev));
   }
   switch (header.type) {

@@ -51,6 +51,9 @@ struct Event {
 struct EventParserOptions {
   // Verify CRC32 checksums when the FORMAT_DESCRIPTION announces them.
   bool verify_checksums = true;
+  // kDeferred: rows events keep their row images encoded (RowsEvent::encoded) for a caller that
+  // renders them directly or decodes them later (DecodeRows); errors in the images surface then.
+  RowsDecoding rows = RowsDecoding::kValues;
 };
 
 class EventParser {

@@ -49,7 +49,7 @@ Result<RowImage> ReadImage(ByteReader& r, const TableMapEvent& tm,
   return image;
 }
 
-Status ReadRows(ByteReader r, RowsEvent& ev) {
+Status ReadRows(ByteReader r, const RowsEvent& ev, std::vector<RowChange>& out) {
   const TableMapEvent& tm = *ev.table;
   while (!r.empty()) {
     const size_t before = r.position();
@@ -66,7 +66,7 @@ Status ReadRows(ByteReader r, RowsEvent& ev) {
           fmt::format("rows event: empty row image with {} bytes left at offset {}", r.remaining(),
                       r.offset()));
     }
-    ev.rows.push_back(std::move(change));
+    out.push_back(std::move(change));
   }
   return Status::OK();
 }
@@ -74,7 +74,8 @@ Status ReadRows(ByteReader r, RowsEvent& ev) {
 }  // namespace
 
 Result<RowsEvent> ParseRowsEvent(ByteReader body, const RowsEventTraits& traits,
-                                 uint8_t post_header_len, const TableMaps& tables) {
+                                 uint8_t post_header_len, const TableMaps& tables,
+                                 RowsDecoding decoding) {
   RowsEvent ev;
   ev.kind = traits.kind;
   const uint64_t start = body.offset();
@@ -114,18 +115,34 @@ Result<RowsEvent> ParseRowsEvent(ByteReader body, const RowsEventTraits& traits,
   } else if (ev.kind == RowsKind::kUpdate) {
     SAFEDDL_ASSIGN_OR_RETURN(ev.after_columns, ReadBitmap(body, ev.column_count));
   }
-  if (traits.compressed) {
-    const uint64_t at = body.offset();
-    SAFEDDL_ASSIGN_OR_RETURN(std::string rows, DecompressMariaDbPayload(body));
-    Status s = ReadRows(ByteReader(rows, 0), ev);
-    if (!s.ok()) {
-      return s.WithContext(
-          fmt::format("decompressed rows of the event at offset {} (payload at {})", start, at));
-    }
+  if (!traits.compressed && decoding == RowsDecoding::kValues) {
+    // Decode in place: no copy of the row images.
+    SAFEDDL_RETURN_IF_ERROR(ReadRows(body, ev, ev.rows));
     return ev;
   }
-  SAFEDDL_RETURN_IF_ERROR(ReadRows(body, ev));
+  EncodedRows& encoded = ev.encoded.emplace();
+  if (traits.compressed) {
+    const uint64_t at = body.offset();
+    SAFEDDL_ASSIGN_OR_RETURN(encoded.bytes, DecompressMariaDbPayload(body));
+    encoded.context =
+        fmt::format("decompressed rows of the event at offset {} (payload at {})", start, at);
+  } else {
+    encoded.offset = body.offset();
+    encoded.bytes = std::string(body.ReadRest());
+  }
+  if (decoding == RowsDecoding::kValues) {
+    SAFEDDL_ASSIGN_OR_RETURN(ev.rows, DecodeRows(ev));
+    ev.encoded.reset();
+  }
   return ev;
+}
+
+Result<std::vector<RowChange>> DecodeRows(const RowsEvent& event) {
+  std::vector<RowChange> rows;
+  const EncodedRows& encoded = *event.encoded;
+  Status s = ReadRows(ByteReader(encoded.bytes, encoded.offset), event, rows);
+  if (!s.ok()) return encoded.context.empty() ? s : s.WithContext(encoded.context);
+  return rows;
 }
 
 }  // namespace safeddl::binlog

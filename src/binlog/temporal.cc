@@ -148,4 +148,27 @@ Result<Value> DecodeYear(ByteReader& r) {
   return Value::Year(v == 0 ? 0 : kYearBase + v);
 }
 
+Temporal BreakDownUtc(int64_t seconds) {
+  // Without the C library's time zone state. Civil-from-days: Howard Hinnant's algorithm, from
+  // its public domain description.
+  const int64_t days = seconds / 86400;
+  const int64_t rem = seconds % 86400;
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  Temporal t;
+  t.year = static_cast<uint32_t>(yoe + era * 400 + (m <= 2 ? 1 : 0));
+  t.month = static_cast<uint32_t>(m);
+  t.day = static_cast<uint32_t>(d);
+  t.hour = static_cast<uint32_t>(rem / 3600);
+  t.minute = static_cast<uint32_t>(rem % 3600 / 60);
+  t.second = static_cast<uint32_t>(rem % 60);
+  return t;
+}
+
 }  // namespace safeddl::binlog

@@ -21,4 +21,7 @@ Result<Value> DecodeOldTimestamp(ByteReader& r);  // 4 bytes LE, seconds
 Result<Value> DecodeDate(ByteReader& r);          // 3 bytes LE: day | month << 5 | year << 9
 Result<Value> DecodeYear(ByteReader& r);          // 1 byte: 0 or year - 1900
 
+// The UTC date and time of `seconds` since the epoch (seconds >= 0; micros left 0).
+Temporal BreakDownUtc(int64_t seconds);
+
 }  // namespace safeddl::binlog

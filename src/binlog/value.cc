@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "binlog/temporal.h"
+
 namespace safeddl::binlog {
 
 namespace {
@@ -115,24 +117,8 @@ Value Value::Timestamp(int64_t seconds, uint32_t micros, uint8_t fsp) {
   v.t_.micros = micros;
   v.fsp_ = fsp;
   if (seconds != 0 || micros != 0) {
-    // Break down in UTC without the C library's time zone state.
-    const int64_t days = seconds / 86400;
-    const int64_t rem = seconds % 86400;
-    // Civil-from-days (Howard Hinnant's algorithm, public domain description).
-    const int64_t z = days + 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const int64_t doe = z - era * 146097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    v.t_.year = static_cast<uint32_t>(yoe + era * 400 + (m <= 2 ? 1 : 0));
-    v.t_.month = static_cast<uint32_t>(m);
-    v.t_.day = static_cast<uint32_t>(d);
-    v.t_.hour = static_cast<uint32_t>(rem / 3600);
-    v.t_.minute = static_cast<uint32_t>(rem % 3600 / 60);
-    v.t_.second = static_cast<uint32_t>(rem % 60);
+    v.t_ = BreakDownUtc(seconds);
+    v.t_.micros = micros;
   }
   return v;
 }

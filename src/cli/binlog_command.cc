@@ -3,13 +3,14 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <ctime>
 #include <filesystem>
 #include <memory>
 
-#include "binlog/binlog_file_reader.h"
 #include "binlog/event_parser.h"
+#include "binlog/file_event_stream.h"
 #include "binlog/stream_cursor.h"
 #include "cli/binlog_command_printer.h"
 #include "cli/binlog_command_server.h"
@@ -58,33 +59,27 @@ Status CheckOptions(const BinlogOptions& o) {
 }
 
 // One file, from `start` (in this file) to the first stop condition.
-// `start` 0: from the beginning.
+// `start` 0: from the beginning. The file is read and parsed on a second thread while this one
+// prints.
 Status PrintFile(const std::string& path, uint64_t start, const StopAt& stop, bool verify_checksums,
                  RowChangePrinter& printer, bool& stopped) {
-  SAFEDDL_ASSIGN_OR_RETURN(auto reader, binlog::BinlogFileReader::Open(path));
+  binlog::FileEventStream::Options stream_options;
+  stream_options.parser = {.verify_checksums = verify_checksums,
+                           .rows = binlog::RowsDecoding::kDeferred};
+  stream_options.start = start;
+  SAFEDDL_ASSIGN_OR_RETURN(auto events, binlog::FileEventStream::Open(path, stream_options));
   const std::string name = std::filesystem::path(path).filename().string();
-  binlog::EventParser parser({.verify_checksums = verify_checksums});
-  binlog::StreamCursor cursor({name, kFirstEventOffset});
-  bool seek_pending = start > kFirstEventOffset;
+  binlog::StreamCursor cursor({name, std::max(start, kFirstEventOffset)});
   while (true) {
-    SAFEDDL_ASSIGN_OR_RETURN(std::optional<binlog::RawEvent> raw, reader->Next());
-    if (!raw) return Status::OK();
-    Result<binlog::Event> event = parser.Parse(raw->bytes, raw->offset);
-    if (!event.ok()) return event.status().WithContext(name);
-    if (seek_pending) {
-      // The FORMAT_DESCRIPTION at offset 4 is needed to read the rest; then jump.
-      seek_pending = false;
-      SAFEDDL_RETURN_IF_ERROR(reader->Seek(start));
-      cursor = binlog::StreamCursor({name, start});
-      continue;
-    }
-    if (stop.Before({name, raw->offset}, event->header.timestamp)) {
+    SAFEDDL_ASSIGN_OR_RETURN(std::optional<binlog::Event> event, events->Next());
+    if (!event) return Status::OK();
+    if (stop.Before({name, event->offset}, event->header.timestamp)) {
       stopped = true;
       return Status::OK();
     }
     cursor.Observe(*event);
     const binlog::ChangeContext context{cursor.gtid() ? &*cursor.gtid() : nullptr, name,
-                                        raw->offset, event->header.timestamp};
+                                        event->offset, event->header.timestamp};
     SAFEDDL_RETURN_IF_ERROR(printer.Print(*event, context));
     if (stop.After(cursor.position())) {
       stopped = true;

@@ -3,6 +3,10 @@
 // schema through a lookup seam, else @1..@n; mismatches reported once on stderr) and writes them
 // as JSON lines or SQL statements to a FILE*, buffered.
 //
+// Events may come from a parser with either RowsDecoding; with kDeferred (what `safeddl binlog`
+// uses) JSON lines are rendered straight from the encoded row images, SQL statements from rows
+// decoded here, and only the row images of the tables the filters select are looked at.
+//
 // The output FILE* must outlive the printer. Not thread-safe.
 #pragma once
 
@@ -18,7 +22,9 @@
 
 #include "binlog/column_naming.h"
 #include "binlog/event_parser.h"
+#include "binlog/output_buffer.h"
 #include "binlog/row_change_json.h"
+#include "binlog/row_json_renderer.h"
 #include "common/result.h"
 
 namespace safeddl::cli {
@@ -59,19 +65,25 @@ class RowChangePrinter {
   uint64_t unprintable() const { return unprintable_; }
 
  private:
-  bool Selected(const binlog::TableMapEvent& table) const;
-  Result<const binlog::ColumnNaming*> NamingFor(
-      const std::shared_ptr<const binlog::TableMapEvent>& table);
-
   struct CachedNaming {
     std::shared_ptr<const binlog::TableMapEvent> table;
     binlog::ColumnNaming naming;
+    std::unique_ptr<binlog::RowsJsonRenderer> json;  // made at the first encoded rows event
   };
+
+  bool Selected(const binlog::TableMapEvent& table) const;
+  Result<CachedNaming*> NamingFor(const std::shared_ptr<const binlog::TableMapEvent>& table);
+  // JSON lines straight from the encoded row images.
+  Status PrintEncoded(const binlog::RowsEvent& rows, const binlog::ChangeContext& context,
+                      CachedNaming& cached);
+  // Through decoded RowChanges: SQL, and JSON of events parsed with RowsDecoding::kValues.
+  Status PrintDecoded(const binlog::RowsEvent& rows, const binlog::ChangeContext& context,
+                      const binlog::ColumnNaming& naming);
 
   PrinterOptions options_;
   std::FILE* out_;
   SchemaLookup lookup_;
-  std::string buffer_;
+  binlog::OutputBuffer buffer_;
   std::map<uint64_t, CachedNaming> naming_by_table_id_;
   std::map<std::string, std::optional<std::vector<binlog::SchemaColumn>>> schema_cache_;
   std::set<std::string> warned_;

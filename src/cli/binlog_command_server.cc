@@ -69,7 +69,8 @@ Result<StreamEnd> StreamOnce(const BinlogOptions& options, const mysql::ConnectO
     return opened.status();
   }
   std::unique_ptr<binlog::ServerEventSource> source = std::move(*opened);
-  binlog::EventParser parser({.verify_checksums = options.verify_checksums});
+  binlog::EventParser parser(
+      {.verify_checksums = options.verify_checksums, .rows = binlog::RowsDecoding::kDeferred});
   binlog::StreamCursor cursor(state.resume);
   while (true) {
     if (options.stop != nullptr && options.stop->load()) return StreamEnd::kStopped;
