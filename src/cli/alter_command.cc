@@ -47,11 +47,7 @@ constexpr IgnoredFlag kIgnoredFlags[] = {
     {"--throttle-http-timeout-millis", "not supported yet", true},
     {"--ignore-http-errors", "not supported yet", false},
     {"--critical-load-hibernate-seconds", "critical load always aborts cleanly", true},
-    {"--hooks-path", "hooks are not supported yet", true},
-    {"--hooks-hint", "hooks are not supported yet", true},
-    {"--hooks-hint-owner", "hooks are not supported yet", true},
-    {"--hooks-hint-token", "hooks are not supported yet", true},
-    {"--hooks-status-interval", "hooks are not supported yet", true},
+    {"--hooks-status-interval", "the gh-ost-on-status hook is not run", true},
     {"--allow-setup-metadata-lock-instruments", "the cut-over checks the waiting RENAME itself",
      false},
     {"--binlogsyncer-max-reconnect-attempts", "not needed", true},
@@ -199,6 +195,16 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
                 "Go on with a run that died (kill -9, lost client) from its last checkpoint")
       ->group(g);
   cmd->add_flag("--json", m.json, "Print the final report as JSON on stdout")->group(g);
+  cmd->add_option("--hooks-path", m.hooks_path,
+                  "Directory of gh-ost-on-<event>* hook executables (gh-ost's interface)")
+      ->group(g);
+  cmd->add_option("--hooks-hint", m.hooks_hint, "Passed to hooks as GH_OST_HOOKS_HINT")->group(g);
+  cmd->add_option("--hooks-hint-owner", m.hooks_hint_owner,
+                  "Passed to hooks as GH_OST_HOOKS_HINT_OWNER")
+      ->group(g);
+  cmd->add_option("--hooks-hint-token", m.hooks_hint_token,
+                  "Passed to hooks as GH_OST_HOOKS_HINT_TOKEN")
+      ->group(g);
   cmd->add_flag("--check-flag", o.check_flag, "Exit 0 if all given flags are supported")->group(g);
 
   const std::string t = "Throttling (gh-ost flags)";

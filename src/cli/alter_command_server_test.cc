@@ -5,24 +5,20 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <chrono>
-#include <nlohmann/json.hpp>
-#include <random>
-#include <thread>
-
-#include <sys/socket.h>
-#include <sys/un.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstring>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <fstream>
-#include <functional>
+#include <nlohmann/json.hpp>
+#include <thread>
 
+#include "cli/alter_test_fixture.h"
 #include "common/strings.h"
 #include "mysql/connection.h"
 #include "mysql/quote.h"
-#include "cli/alter_test_fixture.h"
 #include "testkit/testkit.h"
 
 namespace safeddl::cli {
@@ -170,6 +166,63 @@ TEST_F(AlterTest, PanicOnWarningsStopsALossyChange) {
                            "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
                                mysql::QuoteString(db_)),
             "1");
+}
+
+// gh-ost's hooks: each event's scripts run in order with the GH_OST_* variables; a hook that
+// fails before the cut-over stops the migration with the table untouched, and on-failure runs.
+TEST_F(AlterTest, HooksRunAtEachPointAndAFailingHookStopsTheMigration) {
+  MustExecute(*conn_, fmt::format("CREATE TABLE {} (id INT PRIMARY KEY, v INT)", T("t")));
+  MustExecute(*conn_, fmt::format("INSERT INTO {} SELECT seq, seq FROM {}.seq_1_to_500", T("t"),
+                                  *mysql::QuoteIdentifier(db_)));
+  const std::string dir = "/tmp/safeddl-test-hooks-" + db_;
+  const std::string log = dir + "/log";
+  ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
+  auto write_hook = [&](const std::string& name, const std::string& body) {
+    const std::string path = dir + "/" + name;
+    std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+    ::chmod(path.c_str(), 0700);
+  };
+  for (const char* event : {"startup", "validated", "rowcount-complete", "before-row-copy",
+                            "row-copy-complete", "before-cut-over", "success", "failure"}) {
+    write_hook(std::string("gh-ost-on-") + event,
+               fmt::format("echo \"{} $GH_OST_DATABASE_NAME.$GH_OST_TABLE_NAME "
+                           "$GH_OST_GHOST_TABLE_NAME copied=$GH_OST_COPIED_ROWS "
+                           "dry=$GH_OST_DRY_RUN hint=$GH_OST_HOOKS_HINT\" >> {}",
+                           event, log));
+  }
+  write_hook("not-a-hook", "exit 1");
+  auto r = testkit::RunSafeddl(AlterArgs(
+      "ADD COLUMN c INT", {"--execute", "--ok-to-drop-table", "--hooks-path", dir, "--hooks-hint",
+                           "ticket-42"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string lines = ReadFileToString(log).value_or("");
+  const std::string who = db_ + ".t _t_gho";
+  EXPECT_EQ(lines, fmt::format("startup {0} copied=0 dry=false hint=ticket-42\n"
+                               "validated {0} copied=0 dry=false hint=ticket-42\n"
+                               "rowcount-complete {0} copied=0 dry=false hint=ticket-42\n"
+                               "before-row-copy {0} copied=0 dry=false hint=ticket-42\n"
+                               "row-copy-complete {0} copied=500 dry=false hint=ticket-42\n"
+                               "before-cut-over {0} copied=500 dry=false hint=ticket-42\n"
+                               "success {0} copied=500 dry=false hint=ticket-42\n",
+                               who));
+  // A second hook for before-cut-over that refuses: stopped before the swap, cleaned up.
+  std::remove(log.c_str());
+  write_hook("gh-ost-on-before-cut-over-zz-veto", "echo vetoed >&2; exit 3");
+  r = testkit::RunSafeddl(AlterArgs("ADD COLUMN d INT", {"--execute", "--hooks-path", dir}));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("gh-ost-on-before-cut-over-zz-veto exited with status 3"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("vetoed"), std::string::npos) << r.err;
+  lines = ReadFileToString(log).value_or("");
+  EXPECT_NE(lines.find("failure " + who), std::string::npos) << lines;
+  EXPECT_EQ(lines.find("success"), std::string::npos) << lines;
+  EXPECT_EQ(MustQueryValue(*conn_,
+                           "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+                               mysql::QuoteString(db_) +
+                               " AND TABLE_NAME = 't' AND COLUMN_NAME = 'd'"),
+            "0");
+  EXPECT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
 }
 
 // Rows deleted from the end leave the counter above the largest id: the new table must not hand

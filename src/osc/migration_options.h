@@ -80,6 +80,10 @@ struct MigrationOptions {
   int64_t checkpoint_seconds = 5;  // checkpoints are saved this often (in `_<t>_ghk`)
   bool resume = false;             // go on from the checkpoint of a run that died
   bool json = false;
+
+  // Hooks (gh-ost's --hooks-path): see osc/hooks.h.
+  std::string hooks_path;
+  std::string hooks_hint, hooks_hint_owner, hooks_hint_token;
 };
 
 }  // namespace safeddl::osc

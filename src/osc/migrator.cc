@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -33,6 +34,31 @@ bool FileExists(const std::string& path) {
   return !path.empty() && ::stat(path.c_str(), &st) == 0;
 }
 
+// The hook variables that do not change during a run (gh-ost's names).
+std::map<std::string, std::string> HookVariables(const MigrationOptions& o,
+                                                 const mysql::ConnectOptions& connect) {
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  const std::string server = connect.socket.empty()
+                                 ? fmt::format("{}:{}", connect.host, connect.port)
+                                 : connect.socket;
+  Result<TableNames> names = MakeTableNames(o.table, o.force_table_names, false, "");
+  return {
+      {"GH_OST_DATABASE_NAME", o.database},
+      {"GH_OST_TABLE_NAME", o.table},
+      {"GH_OST_GHOST_TABLE_NAME", names.ok() ? names->ghost : ""},
+      {"GH_OST_OLD_TABLE_NAME", names.ok() ? names->old : ""},
+      {"GH_OST_DDL", o.alter},
+      {"GH_OST_MIGRATED_HOST", server},
+      {"GH_OST_INSPECTED_HOST", server},
+      {"GH_OST_EXECUTING_HOST", host},
+      {"GH_OST_HOOKS_HINT", o.hooks_hint},
+      {"GH_OST_HOOKS_HINT_OWNER", o.hooks_hint_owner},
+      {"GH_OST_HOOKS_HINT_TOKEN", o.hooks_hint_token},
+      {"GH_OST_DRY_RUN", o.execute ? "false" : "true"},
+  };
+}
+
 mysql::RetryPolicy RetriesFrom(const MigrationOptions& o) {
   return mysql::RetryPolicy{
       .max_attempts = static_cast<int>(std::max<int64_t>(1, o.default_retries)),
@@ -49,7 +75,8 @@ Migrator::Migrator(mysql::ConnectOptions connect, MigrationOptions options, mysq
       log_(log),
       progress_(std::move(progress)),
       cancel_(cancel),
-      live_(options_) {}
+      live_(options_),
+      hooks_(options_.hooks_path, HookVariables(options_, connect_)) {}
 
 Migrator::~Migrator() {
   StopBackground();
@@ -131,12 +158,30 @@ Result<MigrationReport> Migrator::Run() {
     StopBackground();
     if (!panic) Cleanup();
     if (control_) control_->Stop();
+    if (Status h = Hook("failure"); !h.ok()) LogWarning("{}", h.message());
     return s;
   }
   Phase("done");
+  if (Status h = Hook("success"); !h.ok()) LogWarning("{}", h.message());
   if (control_) control_->Stop();
   report_.total_seconds = MillisBetween(started_, SystemClock::Get().Now()) / 1000;
   return report_;
+}
+
+Status Migrator::Hook(std::string_view event) {
+  if (!hooks_.enabled()) return Status::OK();
+  Report(/*force=*/false);
+  const ProgressSnapshot p = Snapshot();
+  const TimePoint now = SystemClock::Get().Now();
+  const bool copying = copy_started_ != TimePoint{};
+  return hooks_.Run(
+      event, {{"GH_OST_ELAPSED_SECONDS", fmt::format("{:.6f}", MillisBetween(started_, now) / 1000)},
+              {"GH_OST_ELAPSED_COPY_SECONDS",
+               fmt::format("{:.6f}", copying ? MillisBetween(copy_started_, now) / 1000 : 0.0)},
+              {"GH_OST_ESTIMATED_ROWS", std::to_string(report_.rows_estimated)},
+              {"GH_OST_COPIED_ROWS", std::to_string(rows_copied_.load())},
+              {"GH_OST_PROGRESS", fmt::format("{:.6f}", p.CopyPercent())},
+              {"GH_OST_INSPECTED_LAG", "0"}});
 }
 
 Status Migrator::LockMigration() {
@@ -162,6 +207,7 @@ Status Migrator::Execute() {
   // Before anything is created: a second migration of the table stops here, while its
   // --initially-drop-* flags could still destroy the first one's tables (gh-ost's order, too).
   if (options_.execute) SAFEDDL_RETURN_IF_ERROR(StartControl());
+  SAFEDDL_RETURN_IF_ERROR(Hook("startup"));
   SAFEDDL_ASSIGN_OR_RETURN(plan_, Inspect(*conn_, options_, &report_.notes));
   // A resumed run's ghost is not this run's to drop until the checkpoint proves it is the same
   // migration.
@@ -182,6 +228,7 @@ Status Migrator::Execute() {
   }
   SAFEDDL_ASSIGN_OR_RETURN(auto estimate, OriginalTableInfo("TABLE_ROWS"));
   report_.rows_estimated = ParseInt64(estimate.value_or("0")).value_or(0);
+  SAFEDDL_RETURN_IF_ERROR(Hook("validated"));
 
   if (!options_.execute) {
     if (ghost_created_) SAFEDDL_RETURN_IF_ERROR(DropGhost(*conn_, plan_));
@@ -196,6 +243,7 @@ Status Migrator::Execute() {
     SAFEDDL_ASSIGN_OR_RETURN(auto n, conn_->QueryValue("SELECT COUNT(*) FROM " + plan_.q_original));
     report_.rows_estimated = ParseInt64(n.value_or("0")).value_or(0);
   }
+  SAFEDDL_RETURN_IF_ERROR(Hook("rowcount-complete"));
 
   Phase("prepare");
   if (!options_.resume) SAFEDDL_RETURN_IF_ERROR(CarryAutoIncrement());
@@ -216,6 +264,7 @@ Status Migrator::Execute() {
   SAFEDDL_RETURN_IF_ERROR(StartCapture(capture_from));
 
   Phase("copy");
+  SAFEDDL_RETURN_IF_ERROR(Hook("before-row-copy"));
   if (resumed_ && resumed_->copy_done) {
     rows_copied_.store(resumed_->rows_copied);
     copy_done_.store(true);
@@ -223,10 +272,12 @@ Status Migrator::Execute() {
     SAFEDDL_RETURN_IF_ERROR(CopyAll(resumed_ ? resumed_->copy_watermark : std::vector<std::string>{}));
   }
   MaybeCheckpoint(true);
+  SAFEDDL_RETURN_IF_ERROR(Hook("row-copy-complete"));
   SAFEDDL_RETURN_IF_ERROR(WaitForBacklog(kBacklogTimeout));
   SAFEDDL_RETURN_IF_ERROR(Postpone());
   Phase("checksum");
   SAFEDDL_RETURN_IF_ERROR(ChecksumUntilClean());
+  SAFEDDL_RETURN_IF_ERROR(Hook("before-cut-over"));
   Phase("cut-over");
   SAFEDDL_RETURN_IF_ERROR(CutOver());
   Phase("cleanup");
@@ -587,6 +638,7 @@ Status Migrator::Postpone() {
       "cut-over postponed while {} exists (or until `unpostpone` on the control socket); the "
       "ghost table stays in sync",
       options_.postpone_cut_over_flag_file);
+  SAFEDDL_RETURN_IF_ERROR(Hook("begin-postponed"));
   live_.set_postponing(true);
   while (FileExists(options_.postpone_cut_over_flag_file) && !live_.unpostpone_requested()) {
     Status health = CheckHealth();

@@ -31,6 +31,7 @@
 #include "osc/control_server.h"
 #include "osc/copy_watermark.h"
 #include "osc/heartbeat.h"
+#include "osc/hooks.h"
 #include "osc/live_settings.h"
 #include "osc/migration_options.h"
 #include "osc/migration_plan.h"
@@ -54,6 +55,8 @@ class Migrator {
 
  private:
   Status LockMigration();
+  // Runs the hooks of `event` (osc/hooks.h) with the migration's progress in their environment.
+  Status Hook(std::string_view event);
   Status Execute();
   Result<bool> TryInstant();
   // A column of the original's information_schema.TABLES row (`column` is a constant name).
@@ -89,6 +92,7 @@ class Migrator {
   ProgressFn progress_;
   const std::atomic<bool>* cancel_;
   LiveSettings live_;
+  Hooks hooks_;
 
   MigrationReport report_;
   MigrationPlan plan_;

@@ -1,0 +1,36 @@
+// Hooks: gh-ost's --hooks-path interface, so the scripts teams already have keep working. At
+// points of interest ("startup", "validated", "rowcount-complete", "before-row-copy",
+// "row-copy-complete", "begin-postponed", "before-cut-over", "success", "failure") every
+// executable file in the hooks directory whose name starts with `gh-ost-on-<event>` runs, in name
+// order, one after the other, with gh-ost's GH_OST_* environment variables describing the
+// migration. A hook that exits non-zero fails the migration (except on success and failure,
+// where it is only reported). Hooks' output goes to stderr. Thread-compatible.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace safeddl::osc {
+
+class Hooks {
+ public:
+  // `dir` empty: no hooks. `fixed` are variables every hook gets (GH_OST_DATABASE_NAME, ...).
+  Hooks(std::string dir, std::map<std::string, std::string> fixed);
+
+  bool enabled() const { return !dir_.empty(); }
+  // Runs the hooks of `event` with `fixed` plus `context` in their environment.
+  Status Run(std::string_view event, const std::map<std::string, std::string>& context) const;
+
+  // The files that would run for `event`, in order (full paths).
+  std::vector<std::string> HooksFor(std::string_view event) const;
+
+ private:
+  std::string dir_;
+  std::map<std::string, std::string> fixed_;
+};
+
+}  // namespace safeddl::osc
