@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <map>
+#include <thread>
 
 #include "common/clock.h"
 #include "common/strings.h"
@@ -18,6 +20,8 @@ constexpr std::string_view kMdlPrefix = "MDL_";
 constexpr std::string_view kPluginName = "METADATA_LOCK_INFO";
 constexpr std::string_view kPluginActive = "ACTIVE";
 constexpr std::string_view kMdlInstrument = "wait/lock/metadata/sql/mdl";
+// How old InnoDB lets its INNODB_TRX cache get (plus a margin).
+constexpr auto kInnodbTrxCacheAge = std::chrono::milliseconds(110);
 
 constexpr std::string_view kInnodbTrxQuery =
     "SELECT trx_mysql_thread_id, trx_id, trx_state, "
@@ -86,6 +90,20 @@ void ReadInnodbTrx(mysql::Connection& conn, LockSnapshot& out) {
     if (it != by_session.end()) s.trx = it->second;
   }
 }
+
+}  // namespace
+
+bool MayMissFreshTransactions(const LockSnapshot& out) {
+  bool waiting = false, fresh_idle = false;
+  for (const SessionInfo& s : out.sessions) {
+    waiting |= s.state == kWaitingForMdl;
+    fresh_idle |= s.kind == ThreadKind::kClient && s.IsIdle() && !s.trx &&
+                  s.time_seconds < 1.5 * std::chrono::duration<double>(kInnodbTrxCacheAge).count();
+  }
+  return out.sources.innodb_trx && waiting && fresh_idle;
+}
+
+namespace {
 
 void ReadPlugin(mysql::Connection& conn, LockSnapshot& out) {
   if (!conn.server().HasMetadataLockInfoPlugin()) return;
@@ -202,6 +220,12 @@ Result<LockSnapshot> CollectSnapshot(mysql::Connection& conn, const CollectOptio
   SAFEDDL_RETURN_IF_ERROR(
       ReadProcesslist(conn, options, out).WithContext("reading information_schema.PROCESSLIST"));
   ReadInnodbTrx(conn, out);
+  if (MayMissFreshTransactions(out)) {
+    // InnoDB serves INNODB_TRX from a cache refreshed at most every 100 ms: a session that began
+    // its transaction just now may show none and be judged harmless. Read it once more.
+    std::this_thread::sleep_for(kInnodbTrxCacheAge);
+    ReadInnodbTrx(conn, out);
+  }
   if (options.ignore_lock_sources) {
     out.sources.notes.push_back("lock sources ignored on request: holders are inferred");
     return out;

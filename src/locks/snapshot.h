@@ -107,6 +107,11 @@ struct CollectOptions {
   bool ignore_lock_sources = false;
 };
 
+// True when sessions wait for a metadata lock and an idle client session shows no transaction
+// though its last statement ended within the age of InnoDB's INNODB_TRX cache (100 ms): its
+// transaction may be too fresh to be listed. CollectSnapshot then reads INNODB_TRX once more.
+bool MayMissFreshTransactions(const LockSnapshot& snapshot);
+
 // Reads PROCESSLIST, INNODB_TRX and the lock sources. Fails only when PROCESSLIST cannot be read
 // or the connection breaks; an unavailable lock source becomes a note in `sources`.
 Result<LockSnapshot> CollectSnapshot(mysql::Connection& conn, const CollectOptions& options);

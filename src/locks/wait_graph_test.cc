@@ -99,5 +99,21 @@ TEST(WaitGraphTest, OwnSessionsAreNeverSuspects) {
   EXPECT_TRUE(BuildWaitGraph(snap).pileups.at(0).holders.empty());
 }
 
+TEST(MayMissFreshTransactionsTest, OnlyAFreshIdleSessionBesideWaitersTriggersARereading) {
+  LockSnapshot snap;
+  snap.sources.innodb_trx = true;
+  snap.sessions.push_back(testing::Waiting(11, 3, "ALTER TABLE t ADD COLUMN c INT"));
+  snap.sessions.push_back(testing::Session(10, "Sleep", 0.05));  // idle 50 ms, no trx listed
+  EXPECT_TRUE(MayMissFreshTransactions(snap));
+  snap.sessions[1].time_seconds = 2;  // idle long enough for the cache to know it
+  EXPECT_FALSE(MayMissFreshTransactions(snap));
+  snap.sessions[1].time_seconds = 0.05;
+  snap.sessions[1].trx = testing::Trx(0.05, 0);  // listed: nothing missing
+  EXPECT_FALSE(MayMissFreshTransactions(snap));
+  snap.sessions[1].trx.reset();
+  snap.sessions.erase(snap.sessions.begin());  // nobody waits: no need to know
+  EXPECT_FALSE(MayMissFreshTransactions(snap));
+}
+
 }  // namespace
 }  // namespace safeddl::locks
