@@ -1,14 +1,16 @@
 // `safeddl flashback`: undo the DML of a binlog range — whole transactions reversed, newest
 // first, each as one transaction — as a readable SQL script (stdout or --output) or applied
 // directly with --execute, where every row must still hold what the binlog recorded (a conflict
-// rolls that transaction back and stops, unless --skip-conflicts or --force). --forward writes
+// rolls that transaction back and stops, unless --skip-conflicts or --force; rows go in
+// multi-row statements of up to --batch-rows, flashback/executor.h). --forward writes
 // the changes themselves instead (audit).
 //
 //   safeddl flashback --from-server [--start-position FILE:POS | --start-gtid G |
 //                     --start-datetime T] [--stop-position FILE:POS | --stop-gtid G |
 //                     --stop-datetime T] [--databases a,b] [--tables t,db.t]
 //                     [--sql-type insert,update,delete] [--server-id N] [--thread-id N]
-//                     [--output FILE | --execute [--skip-conflicts | --force]] [--forward]
+//                     [--output FILE | --execute [--skip-conflicts | --force] [--batch-rows N]]
+//                     [--forward]
 //                     [--max-memory 256M] [--json] [connection flags]
 //   safeddl flashback FILE... (same filters)
 //
@@ -51,6 +53,7 @@ struct FlashbackOptions {
   bool forward = false;
   bool skip_conflicts = false;
   bool force = false;
+  int64_t batch_rows = 1000;  // rows per multi-row statement with --execute
   std::string max_memory = "256M";
   bool json = false;
 };
