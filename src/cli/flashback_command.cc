@@ -312,7 +312,7 @@ void SetupFlashback(CLI::App& parent, CommandSlot& slot) {
   cmd->add_flag("--forward", opts->forward,
                 "The changes themselves, oldest first, instead of their undo (audit)");
   cmd->add_option("--max-memory", opts->max_memory,
-                  "Memory for the spool before it spills to a temporary file (default 256M)");
+                  "Memory for the spool before it spills to a temporary file (default 128M)");
   cmd->add_flag("--json", opts->json, "Print the summary as one JSON object on stdout");
   AddConnectionFlags(*cmd, opts->connection);
   cmd->callback([opts, &slot] { slot = [opts] { return RunFlashback(*opts); }; });

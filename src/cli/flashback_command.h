@@ -11,7 +11,7 @@
 //                     [--sql-type insert,update,delete] [--server-id N] [--thread-id N]
 //                     [--output FILE | --execute [--skip-conflicts | --force] [--batch-rows N]]
 //                     [--forward]
-//                     [--max-memory 256M] [--json] [connection flags]
+//                     [--max-memory 128M] [--json] [connection flags]
 //   safeddl flashback FILE... (same filters)
 //
 // Refuses: binlog_format other than ROW or binlog_row_image other than FULL on the server,
@@ -30,8 +30,6 @@
 #include "cli/connection_flags.h"
 
 namespace safeddl::cli {
-
-inline constexpr uint64_t kDefaultFlashbackMemory = 256ull << 20;
 
 struct FlashbackOptions {
   ConnectionFlags connection;
@@ -54,7 +52,9 @@ struct FlashbackOptions {
   bool skip_conflicts = false;
   bool force = false;
   int64_t batch_rows = 1000;  // rows per multi-row statement with --execute
-  std::string max_memory = "256M";
+  // Spool bytes kept in memory before spilling to a temporary file: peak RSS stays below 200 MB
+  // whatever the range's size.
+  std::string max_memory = "128M";
   bool json = false;
 };
 

@@ -1,5 +1,7 @@
 #include "flashback/batch_sql.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 
@@ -62,6 +64,51 @@ void AppendRows(std::string& out, const std::vector<LiteralOp>& ops) {
     }
     out += ')';
   }
+}
+
+// The conflict check, starting with `select` ("SELECT COUNT(*) FROM ").
+std::string CheckSql(const TableTarget& target, const std::vector<LiteralOp>& ops,
+                     std::string_view select) {
+  // The ops by which comparable columns are NULL in their current image.
+  std::map<std::vector<bool>, std::vector<size_t>> by_nulls;
+  for (size_t n = 0; n < ops.size(); ++n) {
+    std::vector<bool> nulls(target.columns.size(), false);
+    for (uint32_t i = 0; i < target.columns.size(); ++i) {
+      nulls[i] = target.comparable[i] && IsNullLiteral(ops[n].current[i]);
+    }
+    by_nulls[nulls].push_back(n);
+  }
+  // The key is the way in: no time spent weighing other indexes (the tuples hold their columns).
+  std::string out =
+      std::string(select) + target.quoted + " FORCE INDEX (" + target.key_index + ") WHERE ";
+  AppendKeyIn(out, target, ops);
+  out += " AND (";
+  bool first_group = true;
+  for (const auto& [nulls, members] : by_nulls) {
+    std::vector<uint32_t> compared;
+    std::string null_tests;
+    for (uint32_t i = 0; i < target.columns.size(); ++i) {
+      if (!target.comparable[i]) continue;
+      if (nulls[i]) {
+        null_tests += " AND " + target.columns[i] + " IS NULL";
+      } else {
+        compared.push_back(i);
+      }
+    }
+    if (!first_group) out += " OR ";
+    first_group = false;
+    out += '(';
+    AppendColumnList(out, target, compared);  // never empty: the key is never NULL
+    out += " IN (";
+    for (size_t m = 0; m < members.size(); ++m) {
+      if (m > 0) out += ", ";
+      AppendValueList(out, ops[members[m]].current, compared);
+    }
+    out += ')';
+    out += null_tests;
+    out += ')';
+  }
+  return out + ") FOR UPDATE";
 }
 
 }  // namespace
@@ -137,44 +184,40 @@ std::string MultiRowDeleteSql(const TableTarget& target, const std::vector<Liter
 }
 
 std::string MultiRowCheckSql(const TableTarget& target, const std::vector<LiteralOp>& ops) {
-  // The ops by which comparable columns are NULL in their current image.
-  std::map<std::vector<bool>, std::vector<size_t>> by_nulls;
-  for (size_t n = 0; n < ops.size(); ++n) {
-    std::vector<bool> nulls(target.columns.size(), false);
-    for (uint32_t i = 0; i < target.columns.size(); ++i) {
-      nulls[i] = target.comparable[i] && IsNullLiteral(ops[n].current[i]);
-    }
-    by_nulls[nulls].push_back(n);
+  return CheckSql(target, ops, "SELECT COUNT(*) FROM ");
+}
+
+std::string RunBlockSql(const TableTarget& target, MultiRowKind kind,
+                        const std::vector<LiteralOp>& ops, bool start, bool commit) {
+  const std::string n = std::to_string(ops.size());
+  auto signal_unless = [](const std::string& condition, std::string_view message) {
+    return fmt::format(" IF NOT ({}) THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '{}'; END IF;",
+                       condition, message);
+  };
+  std::string out = "BEGIN NOT ATOMIC";
+  if (kind != MultiRowKind::kInsert) out += " DECLARE n BIGINT;";
+  if (start) out += " START TRANSACTION;";
+  switch (kind) {
+    case MultiRowKind::kInsert:
+      out += ' ' + MultiRowInsertSql(target, ops);
+      out += signal_unless("ROW_COUNT() = " + n, kRunRowCount);
+      break;
+    case MultiRowKind::kDelete:
+      out += ' ' + CheckSql(target, ops, "SELECT COUNT(*) INTO n FROM ") + ';';
+      out += signal_unless("n = " + n, kRunRowsDiffer);
+      out += ' ' + MultiRowDeleteSql(target, ops);
+      out += signal_unless("ROW_COUNT() = " + n, kRunRowCount);
+      break;
+    case MultiRowKind::kUpsert:
+      out += ' ' + CheckSql(target, ops, "SELECT COUNT(*) INTO n FROM ") + ';';
+      out += signal_unless("n = " + n, kRunRowsDiffer);
+      out += ' ' + MultiRowUpsertSql(target, ops);
+      break;
+    case MultiRowKind::kNone:
+      break;
   }
-  std::string out = "SELECT COUNT(*) FROM " + target.quoted + " WHERE ";
-  AppendKeyIn(out, target, ops);
-  out += " AND (";
-  bool first_group = true;
-  for (const auto& [nulls, members] : by_nulls) {
-    std::vector<uint32_t> compared;
-    std::string null_tests;
-    for (uint32_t i = 0; i < target.columns.size(); ++i) {
-      if (!target.comparable[i]) continue;
-      if (nulls[i]) {
-        null_tests += " AND " + target.columns[i] + " IS NULL";
-      } else {
-        compared.push_back(i);
-      }
-    }
-    if (!first_group) out += " OR ";
-    first_group = false;
-    out += '(';
-    AppendColumnList(out, target, compared);  // never empty: the key is never NULL
-    out += " IN (";
-    for (size_t m = 0; m < members.size(); ++m) {
-      if (m > 0) out += ", ";
-      AppendValueList(out, ops[members[m]].current, compared);
-    }
-    out += ')';
-    out += null_tests;
-    out += ')';
-  }
-  return out + ") FOR UPDATE";
+  if (commit) out += " COMMIT;";
+  return out + " END";
 }
 
 }  // namespace safeddl::flashback

@@ -1,5 +1,5 @@
 // Multi-row statements for a run of row operations of one kind on one table: what the executor
-// sends instead of one statement per row (pure) —
+// sends instead of one statement per row, all in one round trip (RunBlockSql) (pure) —
 //   INSERT INTO t (cols) VALUES (..), (..);                    a run of reversed deletes
 //   DELETE FROM t WHERE key IN (..);                           reversed inserts, after the check
 //   INSERT INTO t (cols) VALUES (..), (..)
@@ -12,6 +12,11 @@
 // a run has its own key (the run is cut where a key repeats), so a row matches at most one
 // operation's image: the count equals the run's length exactly when every row holds what the
 // binlog recorded, and the read has locked them all.
+//
+// The run goes as one MariaDB compound statement (BEGIN NOT ATOMIC .. END, 10.1.1 and later):
+// optionally START TRANSACTION, the check with SIGNAL when the count is short (nothing changed
+// yet), the multi-row statement with SIGNAL when an INSERT or DELETE changed another number of
+// rows than the run has, optionally COMMIT. An error stops the block where it happens.
 //
 // Which operations may join a run (MultiRowKindOf):
 //  - inserts, on any table: a duplicate key fails the whole statement and changes nothing;
@@ -54,5 +59,16 @@ std::string MultiRowDeleteSql(const TableTarget& target, const std::vector<Liter
 // The conflict check above for the ops' current images. REQUIRES: every key usable and
 // distinct.
 std::string MultiRowCheckSql(const TableTarget& target, const std::vector<LiteralOp>& ops);
+
+// The MESSAGE_TEXT of the block's SIGNALs: a row of the run does not hold its recorded image
+// (nothing of the run was changed), and a multi-row INSERT or DELETE changed an unexpected number
+// of rows (the transaction must be rolled back).
+inline constexpr std::string_view kRunRowsDiffer = "safeddl: a row of the run is not as recorded";
+inline constexpr std::string_view kRunRowCount = "safeddl: the run changed another number of rows";
+
+// The whole run of `kind` as one compound statement; `start`: open the transaction first,
+// `commit`: commit it at the end.
+std::string RunBlockSql(const TableTarget& target, MultiRowKind kind,
+                        const std::vector<LiteralOp>& ops, bool start, bool commit);
 
 }  // namespace safeddl::flashback

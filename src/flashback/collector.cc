@@ -178,7 +178,8 @@ uint32_t Collector::Intern(TableTarget target) {
   for (size_t i = 0; i < target.columns.size(); ++i) {
     key += fmt::format("|{}{}", target.comparable[i] ? '=' : '~', target.columns[i]);
   }
-  key += fmt::format("|{}|{}|", static_cast<int>(target.locator.kind), target.order_sensitive);
+  key += fmt::format("|{}|{}|{}|", static_cast<int>(target.locator.kind), target.key_index,
+                     target.order_sensitive);
   for (uint32_t c : target.locator.columns) key += fmt::format("{},", c);
   const auto [it, inserted] = target_index_.try_emplace(key, targets_.size());
   if (inserted) targets_.push_back(std::move(target));

@@ -33,6 +33,10 @@ std::string DescribeRow(const mysql::ResultSet& rs) {
 
 enum class RowOutcome { kApplied, kConflict };
 
+bool IsSignal(const Status& s, std::string_view message) {
+  return s.server_errno() == ER_SIGNAL_EXCEPTION && s.message().find(message) != std::string::npos;
+}
+
 class Run {
  public:
   Run(const std::vector<TableTarget>& targets, mysql::Connection& conn,
@@ -41,7 +45,11 @@ class Run {
         conn_(conn),
         options_(options),
         report_(report),
-        pending_(options.run_rows, options.run_bytes) {}
+        pending_(options.run_rows, options.run_bytes),
+        // Runs go as compound statements (BEGIN NOT ATOMIC, MariaDB 10.1.1 and later); without
+        // them every row goes on its own.
+        runs_(options.run_rows > 1 && conn.server().IsMariaDB() &&
+              conn.server().AtLeast(10, 1, 1)) {}
 
   Status Record(std::string_view bytes) {
     SAFEDDL_RETURN_IF_ERROR(DecodeRecord(bytes, record_));
@@ -51,15 +59,14 @@ class Run {
     if (record_.type != RecordType::kChange) return Boundary(record_);
     if (skipping_) return Status::OK();
     SAFEDDL_ASSIGN_OR_RETURN(const TableTarget* target, TargetOf(record_));
-    const MultiRowKind kind =
-        options_.run_rows > 1 ? MultiRowKindOf(*target, record_.op) : MultiRowKind::kNone;
+    const MultiRowKind kind = runs_ ? MultiRowKindOf(*target, record_.op) : MultiRowKind::kNone;
     if (kind == MultiRowKind::kNone) {
-      SAFEDDL_RETURN_IF_ERROR(SendRun());
+      SAFEDDL_RETURN_IF_ERROR(SendRun(/*commit=*/false));
       return skipping_ ? Status::OK() : ApplyOne(*target, record_);
     }
     std::string identity = RowIdentity(*target, record_.op);
     if (!pending_.Accepts(record_.table, kind, identity)) {
-      SAFEDDL_RETURN_IF_ERROR(SendRun());
+      SAFEDDL_RETURN_IF_ERROR(SendRun(/*commit=*/false));
       if (skipping_) return Status::OK();
     }
     pending_.Add(record_.table, kind, std::move(identity), bytes);
@@ -81,62 +88,65 @@ class Run {
     return &targets_[record.table];
   }
 
+  // The server transaction starts with the first statement sent for it: a run's block starts it
+  // itself, a single row needs BEGIN first.
   Status Boundary(const SpoolRecord& record) {
     if (!in_transaction_) {
       comment_ = record.text;
       rows_ = 0;
       skipping_ = false;
-      SAFEDDL_RETURN_IF_ERROR(conn_.Execute("BEGIN"));
+      begun_ = false;
+      committed_ = false;
       in_transaction_ = true;
       return Status::OK();
     }
-    if (!skipping_) SAFEDDL_RETURN_IF_ERROR(SendRun());
+    if (!skipping_) SAFEDDL_RETURN_IF_ERROR(SendRun(/*commit=*/true));
     pending_.Clear();
     in_transaction_ = false;
     if (skipping_) {
       ++report_.transactions_skipped;
       return Status::OK();
     }
-    SAFEDDL_RETURN_IF_ERROR(conn_.Execute("COMMIT"));
+    if (!committed_) SAFEDDL_RETURN_IF_ERROR(conn_.Execute("COMMIT"));
     ++report_.transactions_applied;
     report_.rows_applied += rows_;
     return Status::OK();
   }
 
-  // Sends the pending run as multi-row statements, or row by row when its check or its insert
-  // says a row is not as recorded.
-  Status SendRun() {
+  Status Begin() {
+    if (begun_) return Status::OK();
+    begun_ = true;
+    return conn_.Execute("BEGIN");
+  }
+
+  // Sends the pending run as one compound statement (that also commits when `commit`), or row
+  // by row when it finds a row not as recorded.
+  Status SendRun(bool commit) {
     if (pending_.empty()) return Status::OK();
     const TableTarget& target = targets_[pending_.table()];
     SAFEDDL_RETURN_IF_ERROR(pending_.DecodeOps(ops_));
     const size_t n = ops_.size();
-    bool replay = false;
-    if (pending_.kind() == MultiRowKind::kInsert) {
-      ++report_.statements;
-      Status s = conn_.Execute(MultiRowInsertSql(target, ops_));
-      if (!s.ok() && s.server_errno() != ER_DUP_ENTRY) return s;
-      replay = !s.ok();  // the failed statement inserted nothing
-      if (s.ok()) SAFEDDL_RETURN_IF_ERROR(ExpectAffected(target, n, "INSERT"));
-    } else {
-      ++report_.statements;
-      SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> count,
-                               conn_.QueryValue(MultiRowCheckSql(target, ops_)));
-      replay = count != std::to_string(n);
-      if (!replay) {
-        ++report_.statements;
-        if (pending_.kind() == MultiRowKind::kDelete) {
-          SAFEDDL_RETURN_IF_ERROR(conn_.Execute(MultiRowDeleteSql(target, ops_)));
-          SAFEDDL_RETURN_IF_ERROR(ExpectAffected(target, n, "DELETE"));
-        } else {
-          SAFEDDL_RETURN_IF_ERROR(conn_.Execute(MultiRowUpsertSql(target, ops_)));
-        }
-      }
-    }
-    if (!replay) {
+    const bool start = !begun_;
+    begun_ = true;  // a block that fails at run time has run its START TRANSACTION
+    ++report_.statements;
+    const Status s = conn_.Execute(RunBlockSql(target, pending_.kind(), ops_, start, commit));
+    if (s.ok()) {
       rows_ += n;
+      committed_ = commit;
       pending_.Clear();
       return Status::OK();
     }
+    if (IsSignal(s, kRunRowCount)) {
+      return InternalError(fmt::format(
+          "a multi-row statement on {} changed another number of rows than the {} its check "
+          "locked (a trigger?); the transaction {} is rolled back",
+          target.quoted, n, comment_));
+    }
+    // A row differs, or a reinserted row meets a duplicate key: the block changed nothing of the
+    // run (the check comes first; a failed INSERT inserts nothing).
+    const bool differs = IsSignal(s, kRunRowsDiffer) || (pending_.kind() == MultiRowKind::kInsert &&
+                                                         s.server_errno() == ER_DUP_ENTRY);
+    if (!differs) return s;
     ++report_.runs_replayed;
     SpoolRecord record;
     for (const std::string& bytes : pending_.records()) {
@@ -148,18 +158,9 @@ class Run {
     return Status::OK();
   }
 
-  // The checked rows are locked and hold their recorded images: a multi-row INSERT or DELETE
-  // that changed another number of rows means something the check cannot see (a trigger, a
-  // bug); the transaction is rolled back rather than committed.
-  Status ExpectAffected(const TableTarget& target, size_t n, std::string_view what) {
-    if (conn_.affected_rows() == static_cast<int64_t>(n)) return Status::OK();
-    return InternalError(fmt::format(
-        "multi-row {} on {} changed {} rows instead of {}; the transaction {} is rolled back", what,
-        target.quoted, conn_.affected_rows(), n, comment_));
-  }
-
   // One row on its own, with the conflict policy.
   Status ApplyOne(const TableTarget& target, const SpoolRecord& record) {
+    SAFEDDL_RETURN_IF_ERROR(Begin());
     std::string found;
     SAFEDDL_ASSIGN_OR_RETURN(RowOutcome outcome, ApplyRow(target, record.op, found));
     if (outcome == RowOutcome::kApplied) {
@@ -231,7 +232,10 @@ class Run {
   PendingRun pending_;
   SpoolRecord record_;
   std::vector<LiteralOp> ops_;
-  bool in_transaction_ = false;
+  const bool runs_;
+  bool in_transaction_ = false;  // between a transaction's boundary records
+  bool begun_ = false;           // its server transaction is started
+  bool committed_ = false;       // the last run's block committed it
   bool skipping_ = false;
   std::string comment_;
   uint64_t rows_ = 0;

@@ -3,24 +3,26 @@
 // check: before a row is undone it must still hold what the binlog recorded.
 //
 // Rows go in runs (batch_sql.h): consecutive operations of one kind on one table, each on a
-// different row, become one multi-row statement — a multi-row INSERT for reversed deletes, and
+// different row, sent as one compound statement — a multi-row INSERT for reversed deletes, and
 // for reversed inserts and updates first one locking read that checks every row of the run,
-// then one DELETE ... WHERE key IN (..) or INSERT ... ON DUPLICATE KEY UPDATE. A run is checked
-// just before it changes anything. A row that an earlier statement of the same transaction
-// changed holds by then exactly the image the binlog recorded for this step (the statements
-// replay the binlog's own order backwards), and a row no statement of the transaction touched
-// yet is read under lock as it is now — so checking each run when it comes is the same as
-// checking every row before the transaction starts; a conflict rolls the whole transaction
-// back either way.
+// then one DELETE ... WHERE key IN (..) or INSERT ... ON DUPLICATE KEY UPDATE. The block of a
+// transaction's first run also starts the server transaction, the block of its last run commits
+// it, so a small transaction is one round trip. A run is checked just before it changes
+// anything. A row that an earlier statement of the same transaction changed holds by then exactly
+// the image the binlog recorded for this step (the statements replay the binlog's own order
+// backwards), and a row no statement of the transaction touched yet is read under lock as it is
+// now — so checking each run when it comes is the same as checking every row before the
+// transaction starts; a conflict rolls the whole transaction back either way.
 //
-// When a run's check does not find every row as recorded, or a multi-row INSERT hits a
+// When a run's check does not find every row as recorded, or its multi-row INSERT hits a
 // duplicate key (the failed statement changes nothing), the run is replayed one row at a time:
 // updates and deletes in their guarded form (the whole recorded row in the WHERE clause; the row
 // lock is taken by the statement itself); when one changes no row, a locking read (SELECT ...
 // FOR UPDATE, inside the same transaction) tells whether the row holds the recorded image anyway
 // (an update that changes nothing) or was changed since (a conflict). An insert that hits a
 // duplicate key is a conflict. Operations that cannot join a run (rows found by all columns,
-// key changes, order-sensitive tables) always go this way. On a conflict the transaction is
+// key changes, order-sensitive tables) always go this way, and so does everything on a server
+// without compound statements (MySQL, MariaDB before 10.1.1). On a conflict the transaction is
 // rolled back, so nothing of it is applied, and by policy the run stops (the default), skips
 // that transaction, or forces the plain statement.
 // The connection must outlive the call. Not thread-safe.

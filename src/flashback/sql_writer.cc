@@ -130,6 +130,10 @@ Result<TableTarget> MakeTableTarget(const binlog::TableMapEvent& table,
     target.comparable.push_back(!IsApproximateColumn(table.columns[i]));
   }
   target.locator = ChooseLocator(table, naming, unique_keys);
+  if (target.locator.kind == LocatorKind::kPrimaryKey) target.key_index = "PRIMARY";
+  if (target.locator.kind == LocatorKind::kUniqueKey) {
+    SAFEDDL_ASSIGN_OR_RETURN(target.key_index, mysql::QuoteIdentifier(target.locator.key_name));
+  }
   return target;
 }
 

@@ -37,6 +37,9 @@ struct TableTarget {
   std::vector<std::string> columns;  // quoted column names, in table-map order
   std::vector<bool> comparable;      // per column: compared for equality (not FLOAT or DOUBLE)
   RowLocator locator;
+  // The locator's index as FORCE INDEX names it: PRIMARY or the quoted unique key; empty when
+  // rows are found by all columns.
+  std::string key_index;
   // Row order inside one statement could matter (the table has triggers, or a foreign key to
   // itself): its updates and deletes are never merged into multi-row statements.
   bool order_sensitive = false;
