@@ -8,6 +8,9 @@
 //    statements; a conflict in its last run rolls back everything of it, names the row.
 //  - A re-inserted key makes the multi-row INSERT fail; the conflict names the row.
 //  - Order-sensitive tables (a foreign key to itself, a BEFORE INSERT trigger) go row by row.
+//  - Small transactions share blocks; a conflict in the middle of a block (a changed row, a
+//    reinserted key) stops, skips or forces exactly that transaction: the ones before it in undo
+//    order stay applied, the ones after it go again.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -231,6 +234,122 @@ TEST(FlashbackBatchServerTest, TableWithAnInsertTriggerIsUpdatedRowByRow) {
   EXPECT_EQ(MustQueryValue(*c, "SELECT GROUP_CONCAT(BINARY v ORDER BY id) FROM " + t), "a,b");
   MustExecute(*c, "DROP DATABASE `" + db + "`");
 }
+
+// 60 one-row transactions on `db`.t (id, v): an update (id % 3 == 2), a delete (id % 3 == 1,
+// undone by an insert) or an insert of id + 1000 (id % 3 == 0), for id 1..60.
+struct SmallTransactions {
+  std::string db;
+  std::string table;
+  std::string start;
+  std::string stop;
+  std::string before;
+};
+
+SmallTransactions MakeSmallTransactions(mysql::Connection& c, const std::string& prefix) {
+  SmallTransactions s;
+  s.db = testkit::UniqueDatabase(c, prefix);
+  s.table = "`" + s.db + "`.t";
+  MustExecute(c, "CREATE TABLE " + s.table + " (id INT PRIMARY KEY, v INT) ENGINE=InnoDB");
+  MustExecute(c, "INSERT INTO " + s.table + " SELECT seq, seq FROM `" + s.db + "`.seq_1_to_60");
+  s.before = MustQueryValue(c, "SELECT GROUP_CONCAT(id, '=', v ORDER BY id) FROM " + s.table);
+  s.start = MasterPosition(c);
+  for (int id = 1; id <= 60; ++id) {
+    const std::string i = std::to_string(id);
+    switch (id % 3) {
+      case 2:
+        MustExecute(c, "UPDATE " + s.table + " SET v = v + 100 WHERE id = " + i);
+        break;
+      case 1:
+        MustExecute(c, "DELETE FROM " + s.table + " WHERE id = " + i);
+        break;
+      default:
+        MustExecute(c, "INSERT INTO " + s.table + " VALUES (" + std::to_string(id + 1000) + ", 0)");
+    }
+  }
+  s.stop = MasterPosition(c);
+  return s;
+}
+
+std::vector<std::string> FlashbackArgs(const SmallTransactions& s) {
+  return {"flashback", "--from-server", Cnf(),   "--start-position", s.start, "--stop-position",
+          s.stop,      "--execute",     "--json"};
+}
+
+TEST(FlashbackBatchServerTest, SmallTransactionsShareBlocks) {
+  auto c = testkit::ConnectPrimary();
+  ASSERT_NE(c, nullptr);
+  const SmallTransactions s = MakeSmallTransactions(*c, "flashback_small");
+  const auto r = testkit::RunSafeddl(FlashbackArgs(s));
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(MustQueryValue(*c, "SELECT GROUP_CONCAT(id, '=', v ORDER BY id) FROM " + s.table),
+            s.before);
+  EXPECT_EQ(JsonNumber(r.out, "transactions_applied"), 60) << r.out;
+  EXPECT_EQ(JsonNumber(r.out, "statements"), 1) << r.out;  // all 60 in one block
+  MustExecute(*c, "DROP DATABASE `" + s.db + "`");
+}
+
+// A conflict in transaction 20 (an update) and a reinserted key in transaction 10 (a delete):
+// undo runs 60 down to 1, all in one shared block.
+class FlashbackSharedBlockTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FlashbackSharedBlockTest, ConflictStopsSkipsOrForcesExactlyThatTransaction) {
+  auto c = testkit::ConnectPrimary();
+  ASSERT_NE(c, nullptr);
+  const SmallTransactions s = MakeSmallTransactions(*c, "flashback_shared");
+  MustExecute(*c, "UPDATE " + s.table + " SET v = -1 WHERE id = 20");
+  MustExecute(*c, "INSERT INTO " + s.table + " VALUES (10, -1)");
+  std::vector<std::string> args = FlashbackArgs(s);
+  if (!GetParam().empty()) args.push_back(GetParam());
+  const auto r = testkit::RunSafeddl(args);
+  const std::string now =
+      MustQueryValue(*c, "SELECT GROUP_CONCAT(id, '=', v ORDER BY id) FROM " + s.table);
+  // What the table holds when transactions newer than `oldest` were undone and the others not.
+  auto expected = [&](int oldest, bool conflict_rows_undone) {
+    std::string out;
+    for (int id = 1; id <= 60; ++id) {
+      const bool undone = id >= oldest && ((id != 20 && id != 10) || conflict_rows_undone);
+      std::string row;
+      if (id == 20) {
+        row = undone ? "20=20" : "20=-1";
+      } else if (id == 10) {
+        row = undone ? "" : "10=-1";  // the reinserted row: undo would insert (10, 10)
+      } else if (id % 3 == 2) {
+        row = std::to_string(id) + "=" + std::to_string(undone ? id : id + 100);
+      } else if (id % 3 == 1) {
+        row = undone ? std::to_string(id) + "=" + std::to_string(id) : "";
+      } else {
+        row = std::to_string(id) + "=" + std::to_string(id);
+      }
+      if (!row.empty()) out += (out.empty() ? "" : ",") + row;
+    }
+    for (int id = 3; id <= 60; id += 3) {  // the inserted rows, while not undone
+      if (id < oldest) out += "," + std::to_string(id + 1000) + "=0";
+    }
+    return out;
+  };
+  if (GetParam().empty()) {  // stop at transaction 20: 60..21 applied
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("`id`=20 "), std::string::npos) << r.err;
+    EXPECT_EQ(JsonNumber(r.out, "transactions_applied"), 40) << r.out;
+    EXPECT_EQ(now, expected(21, false));
+  } else if (GetParam() == "--skip-conflicts") {  // 20 and 10 skipped, the rest applied
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(JsonNumber(r.out, "transactions_applied"), 58) << r.out;
+    EXPECT_EQ(JsonNumber(r.out, "transactions_skipped"), 2) << r.out;
+    EXPECT_EQ(JsonNumber(r.out, "conflicts"), 2) << r.out;
+    EXPECT_EQ(now, expected(1, false));
+  } else {  // --force: row 20 set back; the insert of row 10 forced into a duplicate key error
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("Duplicate entry '10'"), std::string::npos) << r.err;
+    EXPECT_EQ(JsonNumber(r.out, "transactions_applied"), 50) << r.out;
+    EXPECT_EQ(JsonNumber(r.out, "rows_forced"), 1) << r.out;
+    EXPECT_EQ(now, expected(11, true));
+  }
+  MustExecute(*c, "DROP DATABASE `" + s.db + "`");
+}
+
+INSTANTIATE_TEST_SUITE_P(Policies, FlashbackSharedBlockTest,
+                         ::testing::Values("", "--skip-conflicts", "--force"));
 
 }  // namespace
 }  // namespace safeddl::cli

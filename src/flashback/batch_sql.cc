@@ -187,15 +187,14 @@ std::string MultiRowCheckSql(const TableTarget& target, const std::vector<Litera
   return CheckSql(target, ops, "SELECT COUNT(*) FROM ");
 }
 
-std::string RunBlockSql(const TableTarget& target, MultiRowKind kind,
-                        const std::vector<LiteralOp>& ops, bool start, bool commit) {
+std::string RunStatements(const TableTarget& target, MultiRowKind kind,
+                          const std::vector<LiteralOp>& ops, bool start, bool commit) {
   const std::string n = std::to_string(ops.size());
   auto signal_unless = [](const std::string& condition, std::string_view message) {
     return fmt::format(" IF NOT ({}) THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '{}'; END IF;",
                        condition, message);
   };
-  std::string out = "BEGIN NOT ATOMIC";
-  if (kind != MultiRowKind::kInsert) out += " DECLARE n BIGINT;";
+  std::string out;
   if (start) out += " START TRANSACTION;";
   switch (kind) {
     case MultiRowKind::kInsert:
@@ -217,7 +216,11 @@ std::string RunBlockSql(const TableTarget& target, MultiRowKind kind,
       break;
   }
   if (commit) out += " COMMIT;";
-  return out + " END";
+  return out;
+}
+
+std::string BlockSql(std::string_view statements) {
+  return fmt::format("BEGIN NOT ATOMIC DECLARE n BIGINT;{} END", statements);
 }
 
 }  // namespace safeddl::flashback

@@ -1,5 +1,6 @@
 // Multi-row statements for a run of row operations of one kind on one table: what the executor
-// sends instead of one statement per row, all in one round trip (RunBlockSql) (pure) —
+// sends instead of one statement per row, one round trip per run or per few small transactions
+// (pure) —
 //   INSERT INTO t (cols) VALUES (..), (..);                    a run of reversed deletes
 //   DELETE FROM t WHERE key IN (..);                           reversed inserts, after the check
 //   INSERT INTO t (cols) VALUES (..), (..)
@@ -13,10 +14,11 @@
 // operation's image: the count equals the run's length exactly when every row holds what the
 // binlog recorded, and the read has locked them all.
 //
-// The run goes as one MariaDB compound statement (BEGIN NOT ATOMIC .. END, 10.1.1 and later):
+// A run goes inside a MariaDB compound statement (BEGIN NOT ATOMIC .. END, 10.1.1 and later):
 // optionally START TRANSACTION, the check with SIGNAL when the count is short (nothing changed
 // yet), the multi-row statement with SIGNAL when an INSERT or DELETE changed another number of
-// rows than the run has, optionally COMMIT. An error stops the block where it happens.
+// rows than the run has, optionally COMMIT. One block may hold several small transactions, each
+// its run between START TRANSACTION and COMMIT. An error stops the block where it happens.
 //
 // Which operations may join a run (MultiRowKindOf):
 //  - inserts, on any table: a duplicate key fails the whole statement and changes nothing;
@@ -66,9 +68,12 @@ std::string MultiRowCheckSql(const TableTarget& target, const std::vector<Litera
 inline constexpr std::string_view kRunRowsDiffer = "safeddl: a row of the run is not as recorded";
 inline constexpr std::string_view kRunRowCount = "safeddl: the run changed another number of rows";
 
-// The whole run of `kind` as one compound statement; `start`: open the transaction first,
-// `commit`: commit it at the end.
-std::string RunBlockSql(const TableTarget& target, MultiRowKind kind,
-                        const std::vector<LiteralOp>& ops, bool start, bool commit);
+// The statements of a run of `kind` for a compound statement (each with ' ' before and ';'
+// after); `start`: open the transaction first, `commit`: commit it at the end.
+std::string RunStatements(const TableTarget& target, MultiRowKind kind,
+                          const std::vector<LiteralOp>& ops, bool start, bool commit);
+
+// BEGIN NOT ATOMIC DECLARE n BIGINT;<statements> END — the variable the checks count into.
+std::string BlockSql(std::string_view statements);
 
 }  // namespace safeddl::flashback

@@ -106,22 +106,25 @@ TEST(BatchSqlTest, CheckGroupsRowsByTheirNullsAndSkipsFloats) {
 TEST(BatchSqlTest, RunBlockChecksBeforeItChangesAndCountsAfter) {
   const TableTarget pk = Target(LocatorKind::kPrimaryKey, {0});
   const std::vector<LiteralOp> ops = {Op(OpKind::kDelete, {"1", "'a'", "1.5", "X'01'"}, {})};
-  EXPECT_EQ(RunBlockSql(pk, MultiRowKind::kDelete, ops, /*start=*/true, /*commit=*/true),
-            "BEGIN NOT ATOMIC DECLARE n BIGINT; START TRANSACTION; SELECT COUNT(*) INTO n FROM "
-            "`d`.`t` FORCE INDEX (PRIMARY) WHERE `id` IN (1) AND (((`id`, `v`, `b`) IN ((1, 'a', "
-            "X'01')))) FOR UPDATE; "
-            "IF NOT (n = 1) THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'safeddl: a row of "
-            "the run is not as recorded'; END IF; DELETE FROM `d`.`t` WHERE `id` IN (1); IF NOT "
-            "(ROW_COUNT() = 1) THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'safeddl: the run "
-            "changed another number of rows'; END IF; COMMIT; END");
+  EXPECT_EQ(
+      BlockSql(RunStatements(pk, MultiRowKind::kDelete, ops, /*start=*/true, /*commit=*/true)),
+      "BEGIN NOT ATOMIC DECLARE n BIGINT; START TRANSACTION; SELECT COUNT(*) INTO n FROM "
+      "`d`.`t` FORCE INDEX (PRIMARY) WHERE `id` IN (1) AND (((`id`, `v`, `b`) IN ((1, 'a', "
+      "X'01')))) FOR UPDATE; "
+      "IF NOT (n = 1) THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'safeddl: a row of "
+      "the run is not as recorded'; END IF; DELETE FROM `d`.`t` WHERE `id` IN (1); IF NOT "
+      "(ROW_COUNT() = 1) THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'safeddl: the run "
+      "changed another number of rows'; END IF; COMMIT; END");
   const std::vector<LiteralOp> inserts = {Op(OpKind::kInsert, {}, {"1", "'a'", "1.5", "X'01'"})};
-  EXPECT_EQ(RunBlockSql(pk, MultiRowKind::kInsert, inserts, false, false),
-            "BEGIN NOT ATOMIC INSERT INTO `d`.`t` (`id`, `v`, `f`, `b`) VALUES (1, 'a', 1.5, "
+  EXPECT_EQ(BlockSql(RunStatements(pk, MultiRowKind::kInsert, inserts, false, false)),
+            "BEGIN NOT ATOMIC DECLARE n BIGINT; INSERT INTO `d`.`t` (`id`, `v`, `f`, `b`) VALUES "
+            "(1, 'a', 1.5, "
             "X'01'); IF NOT (ROW_COUNT() = 1) THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = "
             "'safeddl: the run changed another number of rows'; END IF; END");
   const std::vector<LiteralOp> updates = {
       Op(OpKind::kUpdate, {"1", "'a'", "1.5", "X'01'"}, {"1", "'b'", "1.5", "X'01'"})};
-  const std::string upsert = RunBlockSql(pk, MultiRowKind::kUpsert, updates, false, true);
+  const std::string upsert =
+      BlockSql(RunStatements(pk, MultiRowKind::kUpsert, updates, false, true));
   EXPECT_TRUE(upsert.starts_with("BEGIN NOT ATOMIC DECLARE n BIGINT; SELECT COUNT(*) INTO n"));
   EXPECT_NE(upsert.find("END IF; INSERT INTO `d`.`t` (`id`, `v`, `f`, `b`) VALUES (1, 'b', 1.5, "
                         "X'01') ON DUPLICATE KEY UPDATE"),

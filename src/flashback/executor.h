@@ -7,7 +7,10 @@
 // for reversed inserts and updates first one locking read that checks every row of the run,
 // then one DELETE ... WHERE key IN (..) or INSERT ... ON DUPLICATE KEY UPDATE. The block of a
 // transaction's first run also starts the server transaction, the block of its last run commits
-// it, so a small transaction is one round trip. A run is checked just before it changes
+// it; a transaction that is a single run shares its block with the next such ones (up to 100,
+// each between its START TRANSACTION and COMMIT), so small transactions cost a fraction of a
+// round trip each. Statements stay under a quarter of max_allowed_packet. A run is checked just
+// before it changes
 // anything. A row that an earlier statement of the same transaction changed holds by then exactly
 // the image the binlog recorded for this step (the statements replay the binlog's own order
 // backwards), and a row no statement of the transaction touched yet is read under lock as it is
@@ -15,7 +18,9 @@
 // transaction starts; a conflict rolls the whole transaction back either way.
 //
 // When a run's check does not find every row as recorded, or its multi-row INSERT hits a
-// duplicate key (the failed statement changes nothing), the run is replayed one row at a time:
+// duplicate key (the failed statement changes nothing), the run is replayed one row at a time
+// (in a shared block: the transactions before it are committed, its own is open with nothing
+// changed, and the ones after it go again):
 // updates and deletes in their guarded form (the whole recorded row in the WHERE clause; the row
 // lock is taken by the statement itself); when one changes no row, a locking read (SELECT ...
 // FOR UPDATE, inside the same transaction) tells whether the row holds the recorded image anyway

@@ -39,6 +39,8 @@ class PendingRun {
 
   // The encoded records, in the order they were added.
   const std::vector<std::string>& records() const { return records_; }
+  // Moves the records out; Clear() next.
+  std::vector<std::string> TakeRecords() { return std::move(records_); }
 
   void Clear();
 
