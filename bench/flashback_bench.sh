@@ -12,6 +12,7 @@
 #   1. `safeddl flashback FILE > undo.sql`                 the SQL script
 #   2. `safeddl flashback FILE --execute`                  undo applied, with the conflict check
 #   3. `safeddl flashback FILE --execute --max-memory 64M` (single only) the spool spilling early
+#      (and with ROW_BY_ROW=1 `--batch-rows 1`: one statement per row, as before batching)
 #   4. `mariadb-binlog --flashback FILE > mb.sql`          MariaDB's own flashback
 #   5. `mariadb < mb.sql`                                  at the server's default max_allowed_packet
 #   6. `mariadb --max-allowed-packet=1G < mb.sql`          with 1 GB packets (GLOBAL too), if 5 failed
@@ -27,6 +28,7 @@
 #   ROWS=1000000        rows in the table
 #   CASES="single small"
 #   BIG=0               1: also a ~1 GB single transaction (a wider table) for safeddl's RSS only
+#   ROW_BY_ROW=0        1: also time --execute --batch-rows 1 (every row its own statement)
 #   SKIP_BUILD=0        1: use the existing build-bench/src/cli/safeddl as it is
 #   SAFEDDL=PATH        use this safeddl binary, build nothing
 #   WORK=/tmp/safeddl-bench-flashback   sandbox, binlog copies and outputs
@@ -38,6 +40,7 @@ cd "$ROOT"
 ROWS=${ROWS:-1000000}
 CASES=${CASES:-"single small"}
 BIG=${BIG:-0}
+ROW_BY_ROW=${ROW_BY_ROW:-0}
 SKIP_BUILD=${SKIP_BUILD:-0}
 WORK=${WORK:-/tmp/safeddl-bench-flashback}
 SAFEDDL=${SAFEDDL:-}
@@ -204,6 +207,13 @@ run_case() {
     log "$name: safeddl flashback --execute --max-memory 64M"
     measure "$name|safeddl execute 64M" /dev/null "$WORK/$name.execute64.json" \
       "$SAFEDDL" flashback "$BINLOG" --defaults-file="$CNF" --execute --json --max-memory 64M
+    verify
+  fi
+  if [[ "$ROW_BY_ROW" == 1 && $name != big ]]; then
+    restore after
+    log "$name: safeddl flashback --execute --batch-rows 1"
+    measure "$name|safeddl execute row by row" /dev/null "$WORK/$name.execute1.json" \
+      "$SAFEDDL" flashback "$BINLOG" --defaults-file="$CNF" --execute --json --batch-rows 1
     verify
   fi
   [[ $name == big ]] && return 0  # safeddl's memory only

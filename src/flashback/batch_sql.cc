@@ -66,7 +66,7 @@ void AppendRows(std::string& out, const std::vector<LiteralOp>& ops) {
   }
 }
 
-// The conflict check, starting with `select` ("SELECT COUNT(*) FROM ").
+// The conflict check, starting with `select` ("SELECT COUNT(*) INTO n FROM ").
 std::string CheckSql(const TableTarget& target, const std::vector<LiteralOp>& ops,
                      std::string_view select) {
   // The ops by which comparable columns are NULL in their current image.
@@ -181,10 +181,6 @@ std::string MultiRowDeleteSql(const TableTarget& target, const std::vector<Liter
   std::string out = "DELETE FROM " + target.quoted + " WHERE ";
   AppendKeyIn(out, target, ops);
   return out + ';';
-}
-
-std::string MultiRowCheckSql(const TableTarget& target, const std::vector<LiteralOp>& ops) {
-  return CheckSql(target, ops, "SELECT COUNT(*) FROM ");
 }
 
 std::string RunStatements(const TableTarget& target, MultiRowKind kind,

@@ -22,7 +22,8 @@
 //
 // Which operations may join a run (MultiRowKindOf):
 //  - inserts, on any table: a duplicate key fails the whole statement and changes nothing;
-//  - deletes found by a primary or unique key with no NULL in it;
+//  - deletes found by a primary or unique key with no NULL in it (and no FLOAT or DOUBLE column:
+//    the count needs each image to name its row exactly);
 //  - updates of a table with a primary key that keep the key: the row exists (the check locked
 //    it), so INSERT .. ON DUPLICATE KEY UPDATE meets the primary key first and updates that
 //    row in place, rows in the order given, with every column set to the recorded value.
@@ -58,10 +59,6 @@ std::string MultiRowUpsertSql(const TableTarget& target, const std::vector<Liter
 // DELETE FROM t WHERE key IN (..); of the ops' current images. REQUIRES: every key usable.
 std::string MultiRowDeleteSql(const TableTarget& target, const std::vector<LiteralOp>& ops);
 
-// The conflict check above for the ops' current images. REQUIRES: every key usable and
-// distinct.
-std::string MultiRowCheckSql(const TableTarget& target, const std::vector<LiteralOp>& ops);
-
 // The MESSAGE_TEXT of the block's SIGNALs: a row of the run does not hold its recorded image
 // (nothing of the run was changed), and a multi-row INSERT or DELETE changed an unexpected number
 // of rows (the transaction must be rolled back).
@@ -69,7 +66,9 @@ inline constexpr std::string_view kRunRowsDiffer = "safeddl: a row of the run is
 inline constexpr std::string_view kRunRowCount = "safeddl: the run changed another number of rows";
 
 // The statements of a run of `kind` for a compound statement (each with ' ' before and ';'
-// after); `start`: open the transaction first, `commit`: commit it at the end.
+// after): the check above (counting into n) for deletes and updates, the multi-row statement
+// and the SIGNALs; `start`: open the transaction first, `commit`: commit it at the end.
+// REQUIRES: every op's key usable and distinct (MultiRowKindOf, RowIdentity).
 std::string RunStatements(const TableTarget& target, MultiRowKind kind,
                           const std::vector<LiteralOp>& ops, bool start, bool commit);
 
