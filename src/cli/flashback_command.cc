@@ -35,6 +35,7 @@ Status CheckOptions(const FlashbackOptions& o) {
   if (o.execute && !o.output.empty()) {
     return InvalidArgumentError("give --execute or --output, not both");
   }
+  if (o.batch_rows < 1) return InvalidArgumentError("--batch-rows must be at least 1");
   if ((o.skip_conflicts || o.force) && !o.execute) {
     return InvalidArgumentError("--skip-conflicts and --force need --execute");
   }
@@ -103,9 +104,11 @@ std::string SummaryJson(const Summary& s) {
   if (s.report != nullptr) {
     out += fmt::format(
         ",\"transactions_applied\":{},\"transactions_skipped\":{},\"rows_applied\":{},"
-        "\"rows_forced\":{},\"conflicts\":{},\"conflict_rows\":[",
+        "\"rows_forced\":{},\"statements\":{},\"runs_replayed\":{},\"conflicts\":{},"
+        "\"conflict_rows\":[",
         s.report->transactions_applied, s.report->transactions_skipped, s.report->rows_applied,
-        s.report->rows_forced, s.report->conflicts.size());
+        s.report->rows_forced, s.report->statements, s.report->runs_replayed,
+        s.report->conflicts.size());
     for (size_t i = 0; i < s.report->conflicts.size() && i < kMaxReportedConflicts; ++i) {
       const flashback::Conflict& c = s.report->conflicts[i];
       out += fmt::format("{}{{\"transaction\":{},\"row\":{},\"found\":{}}}", i == 0 ? "" : ",",
@@ -131,9 +134,12 @@ void LogSummary(const Summary& s) {
       s.stats->last_position.empty() ? "-" : s.stats->last_position, s.spool->bytes(),
       s.spool->spilled_bytes(), s.seconds);
   if (s.report != nullptr) {
-    LogInfo("applied {} transactions ({} rows, {} forced), skipped {}, conflicts {}",
-            s.report->transactions_applied, s.report->rows_applied, s.report->rows_forced,
-            s.report->transactions_skipped, s.report->conflicts.size());
+    LogInfo(
+        "applied {} transactions ({} rows, {} forced) in {} statements ({} runs replayed row by "
+        "row), skipped {}, conflicts {}",
+        s.report->transactions_applied, s.report->rows_applied, s.report->rows_forced,
+        s.report->statements, s.report->runs_replayed, s.report->transactions_skipped,
+        s.report->conflicts.size());
     for (size_t i = 0; i < s.report->conflicts.size() && i < kMaxReportedConflicts; ++i) {
       const flashback::Conflict& c = s.report->conflicts[i];
       LogWarning("conflict in transaction {}: {}: {}", c.transaction, c.row, c.found);
@@ -212,7 +218,9 @@ Status RunRange(const FlashbackOptions& options, Summary& summary,
     execute.policy = options.force            ? flashback::ConflictPolicy::kForce
                      : options.skip_conflicts ? flashback::ConflictPolicy::kSkipTransaction
                                               : flashback::ConflictPolicy::kStop;
-    return flashback::ExecuteFlashback(*spool_out, *conn, execute, report);
+    execute.run_rows = static_cast<size_t>(options.batch_rows);
+    return flashback::ExecuteFlashback(*spool_out, collector_out->targets(), *conn, execute,
+                                       report);
   }
   std::FILE* out = stdout;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
@@ -298,10 +306,13 @@ void SetupFlashback(CLI::App& parent, CommandSlot& slot) {
                 "With --execute: roll back a transaction with a conflict and go on");
   cmd->add_flag("--force", opts->force,
                 "With --execute: apply a row even when it no longer holds the recorded image");
+  cmd->add_option("--batch-rows", opts->batch_rows,
+                  "With --execute: rows per multi-row statement and conflict check (default 1000; "
+                  "1: one statement per row)");
   cmd->add_flag("--forward", opts->forward,
                 "The changes themselves, oldest first, instead of their undo (audit)");
   cmd->add_option("--max-memory", opts->max_memory,
-                  "Memory for the spool before it spills to a temporary file (default 256M)");
+                  "Memory for the spool before it spills to a temporary file (default 128M)");
   cmd->add_flag("--json", opts->json, "Print the summary as one JSON object on stdout");
   AddConnectionFlags(*cmd, opts->connection);
   cmd->callback([opts, &slot] { slot = [opts] { return RunFlashback(*opts); }; });

@@ -2,8 +2,9 @@
 //  - Oracle: tables holding every column type are checksummed, a random mixed DML workload runs
 //    from several connections (inserts, updates including key changes, deletes, multi-row
 //    statements, multi-statement transactions, rollbacks), and flashback --execute from the
-//    recorded position must bring every checksum back; several seeds, and once with the SQL
-//    script piped through the `mariadb` client instead.
+//    recorded position must bring every checksum back; several seeds, runs of 1000, 2 and 1 rows
+//    per multi-row statement, and once with the SQL script piped through the `mariadb` client
+//    instead.
 //  - Conflict: a row changed again after the range is detected, nothing of its transaction is
 //    applied, and the report names the row.
 //  - Filters: a table filter leaves other tables alone; GTID and time bounds are honoured.
@@ -17,6 +18,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "testkit/testkit.h"
@@ -226,24 +228,29 @@ void RunWorkload(uint32_t seed, const std::string& db) {
   for (auto& t : writers) t.join();
 }
 
-class FlashbackOracleTest : public ::testing::TestWithParam<uint32_t> {};
+// (seed, rows per multi-row statement)
+class FlashbackOracleTest : public ::testing::TestWithParam<std::tuple<uint32_t, int>> {};
 
 TEST_P(FlashbackOracleTest, ExecuteRestoresEveryChecksum) {
   auto c = testkit::ConnectPrimary();
   ASSERT_NE(c, nullptr);
-  const Prepared p = Prepare(*c, GetParam());
-  RunWorkload(GetParam(), p.db);
+  const auto [seed, batch_rows] = GetParam();
+  const Prepared p = Prepare(*c, seed);
+  RunWorkload(seed, p.db);
   ASSERT_NE(Checksums(*c, p.db), p.checksums) << "the workload changed nothing";
-  const auto r =
-      testkit::RunSafeddl({"flashback", "--from-server", Cnf(), "--start-position", p.start,
-                           "--databases", p.db, "--execute", "--json", "--max-memory", "64K"});
+  const auto r = testkit::RunSafeddl(
+      {"flashback", "--from-server", Cnf(), "--start-position", p.start, "--databases", p.db,
+       "--execute", "--json", "--max-memory", "64K", "--batch-rows", std::to_string(batch_rows)});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("\"conflicts\":0"), std::string::npos) << r.out;
   EXPECT_EQ(Checksums(*c, p.db), p.checksums) << r.err;
   MustExecute(*c, "DROP DATABASE `" + p.db + "`");
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, FlashbackOracleTest, ::testing::Values(1u, 2u, 3u));
+INSTANTIATE_TEST_SUITE_P(Seeds, FlashbackOracleTest,
+                         ::testing::Values(std::make_tuple(1u, 1000), std::make_tuple(2u, 1000),
+                                           std::make_tuple(3u, 1000), std::make_tuple(5u, 2),
+                                           std::make_tuple(6u, 1)));
 
 TEST(FlashbackCommandServerTest, SqlScriptThroughTheMariadbClientRestoresEveryChecksum) {
   auto c = testkit::ConnectPrimary();

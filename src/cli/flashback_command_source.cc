@@ -211,6 +211,16 @@ flashback::TableInfoLookup MakeTableInfoLookup(mysql::Connection& conn) {
       }
       info.unique_keys.back().columns.push_back(row.GetString("COLUMN_NAME"));
     }
+    // Triggers, or a foreign key to the table itself: row order within a statement matters.
+    SAFEDDL_ASSIGN_OR_RETURN(
+        std::optional<std::string> order_sensitive,
+        conn.QueryValue(fmt::format(
+            "SELECT (SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = "
+            "{0} AND EVENT_OBJECT_TABLE = {1}) + (SELECT COUNT(*) FROM "
+            "information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = {0} AND "
+            "TABLE_NAME = {1} AND UNIQUE_CONSTRAINT_SCHEMA = {0} AND REFERENCED_TABLE_NAME = {1})",
+            mysql::QuoteString(db), mysql::QuoteString(table))));
+    info.order_sensitive = order_sensitive.value_or("0") != "0";
     return info;
   };
 }

@@ -81,7 +81,11 @@ Status Collector::CloseGroup() {
       group->gtid->seq_no >= options_.filter.stop_after->seq_no) {
     done_ = true;
   }
-  return Write({RecordType::kClose, Comment(*group, true), "", "", ""});
+  const std::string comment = Comment(*group, true);
+  SpoolRecord record;
+  record.type = RecordType::kClose;
+  record.text = comment;
+  return Write(record);
 }
 
 Status Collector::Add(const binlog::Event& event, std::string_view file) {
@@ -145,7 +149,7 @@ Result<Collector::TableState*> Collector::StateFor(
   const bool need_names = !table->has_column_names || !table->has_signedness;
   const bool need_keys = state.naming.primary_key.empty();
   const TableInfo* info = nullptr;
-  if ((need_names || need_keys) && lookup_) {
+  if ((need_names || need_keys || options_.for_execute) && lookup_) {
     const std::string key = table->database + "." + table->table;
     auto it = info_cache_.find(key);
     if (it == info_cache_.end()) {
@@ -158,9 +162,28 @@ Result<Collector::TableState*> Collector::StateFor(
     state.naming = binlog::ResolveColumnNaming(*table, &*info->columns);
   }
   static const std::vector<UniqueKey> kNoKeys;
-  state.target =
+  Result<TableTarget> target =
       MakeTableTarget(*table, state.naming, info != nullptr ? info->unique_keys : kNoKeys);
+  if (!target.ok()) {
+    state.target = target.status();
+    return &state;
+  }
+  target->order_sensitive = info != nullptr && info->order_sensitive;
+  state.target = Intern(*std::move(target));
   return &state;
+}
+
+uint32_t Collector::Intern(TableTarget target) {
+  std::string key = target.quoted;
+  for (size_t i = 0; i < target.columns.size(); ++i) {
+    key += fmt::format("|{}{}", target.comparable[i] ? '=' : '~', target.columns[i]);
+  }
+  key += fmt::format("|{}|{}|{}|", static_cast<int>(target.locator.kind), target.key_index,
+                     target.order_sensitive);
+  for (uint32_t c : target.locator.columns) key += fmt::format("{},", c);
+  const auto [it, inserted] = target_index_.try_emplace(key, targets_.size());
+  if (inserted) targets_.push_back(std::move(target));
+  return it->second;
 }
 
 Status Collector::AddRows(const binlog::RowsEvent& rows, const binlog::Event& event,
@@ -177,28 +200,21 @@ Status Collector::AddRows(const binlog::RowsEvent& rows, const binlog::Event& ev
         rows.table->database, rows.table->table, where));
   }
   if (!state->target.ok()) return state->target.status();
-  const TableTarget& target = *state->target;
+  const uint32_t index = *state->target;
+  const TableTarget& target = targets_[index];
   auto [it, inserted] = tables_.try_emplace({rows.table->database, rows.table->table});
   if (inserted) it->second = DescribeLocator(target.locator, target.quoted, state->naming);
   if (!group_->opened) {
     group_->opened = true;
     if (stats_.first_position.empty()) stats_.first_position = group_->position;
-    SAFEDDL_RETURN_IF_ERROR(Write({RecordType::kOpen, Comment(*group_, false), "", "", ""}));
+    const std::string comment = Comment(*group_, false);
+    SpoolRecord open;
+    open.type = RecordType::kOpen;
+    open.text = comment;
+    SAFEDDL_RETURN_IF_ERROR(Write(open));
   }
   for (const binlog::RowChange& change : rows.rows) {
-    binlog::RowChange copy = change;
-    const RowOp op = MakeRowOp(rows.kind, std::move(copy), options_.direction);
-    SpoolRecord record;
-    record.type = RecordType::kRow;
-    SAFEDDL_ASSIGN_OR_RETURN(record.text, RowOpSql(target, op));
-    if (options_.for_execute) {
-      SAFEDDL_ASSIGN_OR_RETURN(record.guarded, GuardedRowOpSql(target, op));
-      SAFEDDL_ASSIGN_OR_RETURN(record.check, CurrentRowSql(target, op));
-      SAFEDDL_ASSIGN_OR_RETURN(std::string located, LocateCondition(target, op));
-      record.row = fmt::format("{} WHERE {} (the {} at {})", target.quoted, located,
-                               OpKindName(original), where);
-    }
-    SAFEDDL_RETURN_IF_ERROR(Write(record));
+    SAFEDDL_RETURN_IF_ERROR(WriteRow(target, index, rows, state->naming, change, where));
     ++group_->rows;
     ++stats_.rows;
     switch (original) {
@@ -214,6 +230,34 @@ Status Collector::AddRows(const binlog::RowsEvent& rows, const binlog::Event& ev
     }
   }
   return Status::OK();
+}
+
+Status Collector::WriteRow(const TableTarget& target, uint32_t index, const binlog::RowsEvent& rows,
+                           const binlog::ColumnNaming& naming, const binlog::RowChange& change,
+                           const std::string& position) {
+  const RowOp op = MakeRowOp(rows.kind, change, options_.direction);
+  SpoolRecord record;
+  record.op.kind = op.kind;
+  if (op.current != nullptr) {
+    SAFEDDL_RETURN_IF_ERROR(ImageLiterals(naming, *op.current, current_));
+    record.op.current.assign(current_.begin(), current_.end());
+  }
+  if (op.target != nullptr) {
+    SAFEDDL_RETURN_IF_ERROR(ImageLiterals(naming, *op.target, target_));
+    record.op.target.assign(target_.begin(), target_.end());
+  }
+  if (!options_.for_execute) {
+    SAFEDDL_ASSIGN_OR_RETURN(const std::string text, RowOpSql(target, record.op));
+    SpoolRecord statement;
+    statement.type = RecordType::kStatement;
+    statement.text = text;
+    return Write(statement);
+  }
+  record.type = RecordType::kChange;
+  record.table = index;
+  record.original = OriginalKind(rows.kind);
+  record.position = position;
+  return Write(record);
 }
 
 Status Collector::Finish() {

@@ -1,7 +1,8 @@
 // Collector: takes the events of a binlog range in order and writes the flashback of the selected
-// row changes to a ReverseSpool — each selected transaction as a kOpen record, one kRow record
-// per row change (statement, and for --execute the guarded statement and the locking read), and
-// a kClose record. It keeps no events: memory does not grow with a transaction's size.
+// row changes to a ReverseSpool — each selected transaction as a kOpen record, one record per row
+// change (its statement for the SQL script; for --execute the operation with its images as SQL
+// literals, naming its table by an index into targets()), and a kClose record. It keeps no
+// events: memory does not grow with a transaction's size.
 //
 // Event groups are recognised as binlog::TransactionGrouper does (GTID or BEGIN ... XID or
 // COMMIT/ROLLBACK; a standalone GTID with its one statement). It also notes what makes a range
@@ -35,11 +36,13 @@
 namespace safeddl::flashback {
 
 // What the current schema says about a table: its columns (to name them when the binlog does
-// not) and its unique keys (to find rows of tables without a primary key). `columns` is nullopt
-// when the table does not exist.
+// not), its unique keys (to find rows of tables without a primary key) and whether row order
+// within a statement can matter (triggers, a foreign key to itself: see TableTarget). `columns`
+// is nullopt when the table does not exist.
 struct TableInfo {
   std::optional<std::vector<binlog::SchemaColumn>> columns;
   std::vector<UniqueKey> unique_keys;
+  bool order_sensitive = false;
 };
 using TableInfoLookup =
     std::function<Result<TableInfo>(const std::string& database, const std::string& table)>;
@@ -47,7 +50,7 @@ using TableInfoLookup =
 struct CollectorOptions {
   RangeFilter filter;
   Direction direction = Direction::kUndo;
-  bool for_execute = false;  // also render the guarded statements and the locking reads
+  bool for_execute = false;  // row operations as literals (kChange) instead of statements
 };
 
 struct DdlStatement {
@@ -91,6 +94,9 @@ class Collector {
 
   const CollectStats& stats() const { return stats_; }
 
+  // The tables the kChange records name, by index. Grows while events are added.
+  const std::vector<TableTarget>& targets() const { return targets_; }
+
  private:
   struct Group {
     std::optional<binlog::Gtid> gtid;
@@ -106,7 +112,7 @@ class Collector {
   struct TableState {
     std::shared_ptr<const binlog::TableMapEvent> table;
     binlog::ColumnNaming naming;
-    Result<TableTarget> target = InternalError("unresolved");
+    Result<uint32_t> target = InternalError("unresolved");  // index into targets_
     bool selected = false;
   };
 
@@ -118,6 +124,10 @@ class Collector {
   Result<TableState*> StateFor(const std::shared_ptr<const binlog::TableMapEvent>& table);
   std::string Comment(const Group& group, bool with_rows) const;
   Status Write(const SpoolRecord& record);
+  uint32_t Intern(TableTarget target);
+  Status WriteRow(const TableTarget& target, uint32_t index, const binlog::RowsEvent& rows,
+                  const binlog::ColumnNaming& naming, const binlog::RowChange& change,
+                  const std::string& position);
 
   CollectorOptions options_;
   ReverseSpool& spool_;
@@ -129,7 +139,11 @@ class Collector {
   std::map<std::pair<std::string, std::string>, std::string> tables_;
   std::vector<DdlStatement> ddl_;
   CollectStats stats_;
+  std::vector<TableTarget> targets_;
+  std::map<std::string, uint32_t> target_index_;  // by everything that makes a target
   std::string encoded_;
+  std::vector<std::string> current_;  // literals of the row being written
+  std::vector<std::string> target_;
 };
 
 }  // namespace safeddl::flashback

@@ -62,13 +62,14 @@ binlog::RowChange Del(int64_t id) { return {Image(id, "v"), {}}; }
 // Each record as "open"/"close" or its statement.
 std::vector<std::string> Read(ReverseSpool& spool, SpoolOrder order) {
   std::vector<std::string> out;
+  SpoolRecord r;
   EXPECT_TRUE(spool
                   .ForEach(order,
                            [&](std::string_view bytes) -> Status {
-                             SAFEDDL_ASSIGN_OR_RETURN(SpoolRecord r, DecodeRecord(bytes));
+                             SAFEDDL_RETURN_IF_ERROR(DecodeRecord(bytes, r));
                              out.push_back(r.type == RecordType::kOpen    ? "open"
                                            : r.type == RecordType::kClose ? "close"
-                                                                          : r.text);
+                                                                          : std::string(r.text));
                              return Status::OK();
                            })
                   .ok());

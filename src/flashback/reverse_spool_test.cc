@@ -62,20 +62,40 @@ TEST(ReverseSpoolTest, RecordLargerThanABlock) {
 }
 
 TEST(SpoolRecordTest, RoundTrip) {
-  const SpoolRecord in{RecordType::kRow, "DELETE ...;", "DELETE ... AND ...;", "SELECT ...",
-                       std::string("row\0x", 5)};
+  SpoolRecord statement;
+  statement.type = RecordType::kStatement;
+  statement.text = std::string_view("DELETE \0...;", 12);
   std::string bytes;
-  EncodeRecord(in, bytes);
-  Result<SpoolRecord> out = DecodeRecord(bytes);
-  ASSERT_TRUE(out.ok());
-  EXPECT_EQ(out->type, in.type);
-  EXPECT_EQ(out->text, in.text);
-  EXPECT_EQ(out->guarded, in.guarded);
-  EXPECT_EQ(out->check, in.check);
-  EXPECT_EQ(out->row, in.row);
-  EXPECT_EQ(DecodeRecord(bytes.substr(0, bytes.size() - 1)).status().code(),
+  EncodeRecord(statement, bytes);
+  SpoolRecord out;
+  ASSERT_TRUE(DecodeRecord(bytes, out).ok());
+  EXPECT_EQ(out.type, RecordType::kStatement);
+  EXPECT_EQ(out.text, statement.text);
+
+  SpoolRecord change;
+  change.type = RecordType::kChange;
+  change.table = 70000;
+  change.op.kind = OpKind::kUpdate;
+  change.op.current = {"1", "'new'", "NULL"};
+  change.op.target = {"1", "'old'", std::string_view("X'\0'", 4)};
+  change.original = OpKind::kUpdate;
+  change.position = "bin.000001:4";
+  bytes.clear();
+  EncodeRecord(change, bytes);
+  ASSERT_TRUE(DecodeRecord(bytes, out).ok());
+  EXPECT_EQ(out.type, RecordType::kChange);
+  EXPECT_EQ(out.table, 70000u);
+  EXPECT_EQ(out.op.kind, OpKind::kUpdate);
+  EXPECT_EQ(out.op.current, change.op.current);
+  EXPECT_EQ(out.op.target, change.op.target);
+  EXPECT_EQ(out.original, OpKind::kUpdate);
+  EXPECT_EQ(out.position, change.position);
+
+  EXPECT_EQ(DecodeRecord(std::string_view(bytes).substr(0, bytes.size() - 1), out).code(),
             StatusCode::kCorruption);
-  EXPECT_EQ(DecodeRecord("\x09").status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(DecodeRecord("\x09", out).code(), StatusCode::kCorruption);
+  bytes[5] = 9;  // the operation kind
+  EXPECT_EQ(DecodeRecord(bytes, out).code(), StatusCode::kCorruption);
 }
 
 }  // namespace

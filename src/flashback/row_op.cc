@@ -1,7 +1,5 @@
 #include "flashback/row_op.h"
 
-#include <utility>
-
 namespace safeddl::flashback {
 
 std::string_view OpKindName(OpKind kind) {
@@ -28,28 +26,28 @@ OpKind OriginalKind(binlog::RowsKind kind) {
   return OpKind::kInsert;
 }
 
-RowOp MakeRowOp(binlog::RowsKind kind, binlog::RowChange&& change, Direction direction) {
+RowOp MakeRowOp(binlog::RowsKind kind, const binlog::RowChange& change, Direction direction) {
   RowOp op;
   const OpKind original = OriginalKind(kind);
   if (direction == Direction::kForward) {
     op.kind = original;
-    op.current = std::move(change.before);
-    op.target = std::move(change.after);
+    if (original != OpKind::kInsert) op.current = &change.before;
+    if (original != OpKind::kDelete) op.target = &change.after;
     return op;
   }
   switch (original) {
     case OpKind::kInsert:  // the inserted row must go
       op.kind = OpKind::kDelete;
-      op.current = std::move(change.after);
+      op.current = &change.after;
       break;
     case OpKind::kDelete:  // the deleted row comes back, whole
       op.kind = OpKind::kInsert;
-      op.target = std::move(change.before);
+      op.target = &change.before;
       break;
     case OpKind::kUpdate:  // the row holds the after image and gets the before image back
       op.kind = OpKind::kUpdate;
-      op.current = std::move(change.after);
-      op.target = std::move(change.before);
+      op.current = &change.after;
+      op.target = &change.before;
       break;
   }
   return op;

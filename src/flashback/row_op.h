@@ -22,12 +22,13 @@ std::string_view OpKindName(OpKind kind);
 // The kind of the original row change.
 OpKind OriginalKind(binlog::RowsKind kind);
 
+// Views into the RowChange the operation comes from, which must outlive it.
 struct RowOp {
   OpKind kind = OpKind::kInsert;
-  // The row as it must be now (update, delete); empty for inserts.
-  binlog::RowImage current;
-  // The row as it is to become (insert, update); empty for deletes.
-  binlog::RowImage target;
+  // The row as it must be now (update, delete); null for inserts.
+  const binlog::RowImage* current = nullptr;
+  // The row as it is to become (insert, update); null for deletes.
+  const binlog::RowImage* target = nullptr;
 };
 
 enum class Direction : uint8_t {
@@ -35,8 +36,7 @@ enum class Direction : uint8_t {
   kForward,  // the change itself (audit)
 };
 
-// The statement that undoes (kUndo) or repeats (kForward) `change` of a rows event of `kind`.
-// Consumes the images of `change`.
-RowOp MakeRowOp(binlog::RowsKind kind, binlog::RowChange&& change, Direction direction);
+// The operation that undoes (kUndo) or repeats (kForward) `change` of a rows event of `kind`.
+RowOp MakeRowOp(binlog::RowsKind kind, const binlog::RowChange& change, Direction direction);
 
 }  // namespace safeddl::flashback

@@ -23,13 +23,19 @@ Status WriteSqlScript(ReverseSpool& spool, SpoolOrder order, const std::vector<s
   for (const std::string& line : header) buffer += "-- " + line + "\n";
   buffer += SessionPreamble();
   bool in_transaction = false;
+  SpoolRecord record;
   SAFEDDL_RETURN_IF_ERROR(spool.ForEach(order, [&](std::string_view bytes) -> Status {
-    SAFEDDL_ASSIGN_OR_RETURN(SpoolRecord record, DecodeRecord(bytes));
-    if (record.type == RecordType::kRow) {
+    SAFEDDL_RETURN_IF_ERROR(DecodeRecord(bytes, record));
+    if (record.type == RecordType::kChange) {
+      return InternalError("flashback SQL output: the spool holds row changes, not statements");
+    }
+    if (record.type == RecordType::kStatement) {
       buffer += record.text;
       buffer += '\n';
     } else if (!in_transaction) {
-      buffer += "\n-- " + record.text + "\nBEGIN;\n";
+      buffer += "\n-- ";
+      buffer += record.text;
+      buffer += "\nBEGIN;\n";
       in_transaction = true;
     } else {
       buffer += "COMMIT;\n";

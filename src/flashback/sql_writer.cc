@@ -8,26 +8,36 @@
 namespace safeddl::flashback {
 namespace {
 
-bool Usable(const binlog::RowImage& image, uint32_t i) {
-  return i < image.values.size() && !image.values[i].is_absent();
+constexpr std::string_view kLatin1HexPrefix = "_latin1 X'";
+
+// binlog::ToSqlLiteral, but latin1 text that is printable ASCII without quotes or backslashes
+// as plain quoted text: over a utf8mb4 connection it converts to the same latin1 bytes, and its
+// meaning does not depend on sql_mode (no escapes).
+std::string Literal(const binlog::Value& v) {
+  std::string literal = binlog::ToSqlLiteral(v);
+  if (!std::string_view(literal).starts_with(kLatin1HexPrefix)) return literal;
+  const std::string& bytes = v.bytes();
+  for (char ch : bytes) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b < 0x20 || b > 0x7e || ch == '\'' || ch == '\\') return literal;
+  }
+  return "'" + bytes + "'";
 }
 
-Status AppendComparison(std::string& out, const TableTarget& target, const binlog::RowImage& image,
-                        uint32_t i, std::string_view op) {
-  SAFEDDL_ASSIGN_OR_RETURN(std::string name, mysql::QuoteIdentifier(target.naming->names[i]));
+void AppendComparison(std::string& out, const TableTarget& target,
+                      const std::vector<std::string_view>& image, uint32_t i, std::string_view op) {
   if (!out.empty()) out += " AND ";
-  out += name;
+  out += target.columns[i];
   out += op;
-  out += binlog::ToSqlLiteral(binlog::NamedValue(*target.naming, image, i));
-  return Status::OK();
+  out += image[i];
 }
 
-// Every present, comparable column of `image` with `<=>`.
-Result<std::string> AllColumnsCondition(const TableTarget& target, const binlog::RowImage& image) {
+// Every comparable column of `image` with `<=>`.
+Result<std::string> AllColumnsCondition(const TableTarget& target,
+                                        const std::vector<std::string_view>& image) {
   std::string out;
-  for (uint32_t i = 0; i < image.values.size() && i < target.table->columns.size(); ++i) {
-    if (!Usable(image, i) || IsApproximateColumn(target.table->columns[i])) continue;
-    SAFEDDL_RETURN_IF_ERROR(AppendComparison(out, target, image, i, " <=> "));
+  for (uint32_t i = 0; i < image.size() && i < target.columns.size(); ++i) {
+    if (target.comparable[i]) AppendComparison(out, target, image, i, " <=> ");
   }
   if (out.empty()) {
     return UnsupportedError(fmt::format(
@@ -36,29 +46,14 @@ Result<std::string> AllColumnsCondition(const TableTarget& target, const binlog:
   return out;
 }
 
-Result<std::string> Locate(const TableTarget& target, const binlog::RowImage& image) {
-  if (target.locator.kind != LocatorKind::kAllColumns) {
-    bool key_usable = !target.locator.columns.empty();
-    for (uint32_t i : target.locator.columns) {
-      if (!Usable(image, i) || image.values[i].is_null()) key_usable = false;
-    }
-    if (key_usable) {
-      std::string out;
-      for (uint32_t i : target.locator.columns) {
-        SAFEDDL_RETURN_IF_ERROR(AppendComparison(out, target, image, i, "="));
-      }
-      return out;
-    }
-  }
-  return AllColumnsCondition(target, image);
+Result<std::string> Locate(const TableTarget& target, const std::vector<std::string_view>& image) {
+  if (!KeyUsable(target, image)) return AllColumnsCondition(target, image);
+  std::string out;
+  for (uint32_t i : target.locator.columns) AppendComparison(out, target, image, i, "=");
+  return out;
 }
 
-// The image the statement finds: the current row, or for inserts the row to be inserted.
-const binlog::RowImage& LocatedImage(const RowOp& op) {
-  return op.kind == OpKind::kInsert ? op.target : op.current;
-}
-
-Result<std::string> Where(const TableTarget& target, const RowOp& op, bool guarded) {
+Result<std::string> Where(const TableTarget& target, const LiteralOp& op, bool guarded) {
   SAFEDDL_ASSIGN_OR_RETURN(std::string where, Locate(target, LocatedImage(op)));
   if (guarded && target.locator.kind != LocatorKind::kAllColumns) {
     SAFEDDL_ASSIGN_OR_RETURN(std::string all, AllColumnsCondition(target, op.current));
@@ -67,42 +62,42 @@ Result<std::string> Where(const TableTarget& target, const RowOp& op, bool guard
   return where;
 }
 
-Result<std::string> Render(const TableTarget& target, const RowOp& op, bool guarded) {
+Status CheckWidth(const TableTarget& target, const std::vector<std::string_view>& image) {
+  if (image.size() == target.columns.size()) return Status::OK();
+  return InternalError(fmt::format("a row of {} has {} values for {} columns", target.quoted,
+                                   image.size(), target.columns.size()));
+}
+
+Result<std::string> Render(const TableTarget& target, const LiteralOp& op, bool guarded) {
+  if (op.kind != OpKind::kDelete) SAFEDDL_RETURN_IF_ERROR(CheckWidth(target, op.target));
+  if (op.kind != OpKind::kInsert) SAFEDDL_RETURN_IF_ERROR(CheckWidth(target, op.current));
   switch (op.kind) {
     case OpKind::kInsert: {
-      std::string columns;
-      std::string values;
-      for (uint32_t i = 0; i < op.target.values.size(); ++i) {
-        if (!Usable(op.target, i)) continue;
-        SAFEDDL_ASSIGN_OR_RETURN(std::string name, mysql::QuoteIdentifier(target.naming->names[i]));
-        if (!columns.empty()) {
-          columns += ", ";
-          values += ", ";
-        }
-        columns += name;
-        values += binlog::ToSqlLiteral(binlog::NamedValue(*target.naming, op.target, i));
+      std::string out = "INSERT INTO " + target.quoted + " (";
+      for (size_t i = 0; i < target.columns.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += target.columns[i];
       }
-      return fmt::format("INSERT INTO {} ({}) VALUES ({});", target.quoted, columns, values);
+      out += ") VALUES (";
+      for (size_t i = 0; i < op.target.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += op.target[i];
+      }
+      return out + ");";
     }
     case OpKind::kUpdate: {
       std::string set;
-      auto append_set = [&](uint32_t i) -> Status {
-        SAFEDDL_ASSIGN_OR_RETURN(std::string name, mysql::QuoteIdentifier(target.naming->names[i]));
+      auto append_set = [&](size_t i) {
         if (!set.empty()) set += ", ";
-        set += name;
+        set += target.columns[i];
         set += '=';
-        set += binlog::ToSqlLiteral(binlog::NamedValue(*target.naming, op.target, i));
-        return Status::OK();
+        set += op.target[i];
       };
-      for (uint32_t i = 0; i < op.target.values.size(); ++i) {
-        if (!Usable(op.target, i)) continue;
-        if (Usable(op.current, i) && op.current.values[i] == op.target.values[i]) continue;
-        SAFEDDL_RETURN_IF_ERROR(append_set(i));
+      for (size_t i = 0; i < op.target.size(); ++i) {
+        if (op.current[i] != op.target[i]) append_set(i);
       }
       if (set.empty()) {  // no column differs: set them all, so the statement is well-formed
-        for (uint32_t i = 0; i < op.target.values.size(); ++i) {
-          if (Usable(op.target, i)) SAFEDDL_RETURN_IF_ERROR(append_set(i));
-        }
+        for (size_t i = 0; i < op.target.size(); ++i) append_set(i);
       }
       SAFEDDL_ASSIGN_OR_RETURN(std::string where, Where(target, op, guarded));
       return fmt::format("UPDATE {} SET {} WHERE {} LIMIT 1;", target.quoted, set, where);
@@ -128,21 +123,51 @@ Result<TableTarget> MakeTableTarget(const binlog::TableMapEvent& table,
   }
   TableTarget target;
   SAFEDDL_ASSIGN_OR_RETURN(target.quoted, mysql::QuoteQualified(table.database, table.table));
-  target.table = &table;
-  target.naming = &naming;
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    if (i >= naming.names.size()) return InternalError("fewer column names than columns");
+    SAFEDDL_ASSIGN_OR_RETURN(std::string name, mysql::QuoteIdentifier(naming.names[i]));
+    target.columns.push_back(std::move(name));
+    target.comparable.push_back(!IsApproximateColumn(table.columns[i]));
+  }
   target.locator = ChooseLocator(table, naming, unique_keys);
+  if (target.locator.kind == LocatorKind::kPrimaryKey) target.key_index = "PRIMARY";
+  if (target.locator.kind == LocatorKind::kUniqueKey) {
+    SAFEDDL_ASSIGN_OR_RETURN(target.key_index, mysql::QuoteIdentifier(target.locator.key_name));
+  }
   return target;
 }
 
-Result<std::string> RowOpSql(const TableTarget& target, const RowOp& op) {
+Status ImageLiterals(const binlog::ColumnNaming& naming, const binlog::RowImage& image,
+                     std::vector<std::string>& out) {
+  out.clear();
+  for (size_t i = 0; i < image.values.size(); ++i) {
+    if (image.values[i].is_absent()) {
+      return UnsupportedError("a partial row image cannot be written back exactly");
+    }
+    out.push_back(Literal(binlog::NamedValue(naming, image, i)));
+  }
+  return Status::OK();
+}
+
+bool KeyUsable(const TableTarget& target, const std::vector<std::string_view>& image) {
+  if (target.locator.kind == LocatorKind::kAllColumns || target.locator.columns.empty()) {
+    return false;
+  }
+  for (uint32_t i : target.locator.columns) {
+    if (i >= image.size() || IsNullLiteral(image[i])) return false;
+  }
+  return true;
+}
+
+Result<std::string> RowOpSql(const TableTarget& target, const LiteralOp& op) {
   return Render(target, op, /*guarded=*/false);
 }
 
-Result<std::string> GuardedRowOpSql(const TableTarget& target, const RowOp& op) {
+Result<std::string> GuardedRowOpSql(const TableTarget& target, const LiteralOp& op) {
   return Render(target, op, /*guarded=*/true);
 }
 
-Result<std::string> CurrentRowSql(const TableTarget& target, const RowOp& op) {
+Result<std::string> CurrentRowSql(const TableTarget& target, const LiteralOp& op) {
   SAFEDDL_ASSIGN_OR_RETURN(std::string where, Locate(target, LocatedImage(op)));
   std::string matches = "1";
   if (op.kind != OpKind::kInsert) {
@@ -152,7 +177,7 @@ Result<std::string> CurrentRowSql(const TableTarget& target, const RowOp& op) {
                      matches, target.quoted, target.quoted, where);
 }
 
-Result<std::string> LocateCondition(const TableTarget& target, const RowOp& op) {
+Result<std::string> LocateCondition(const TableTarget& target, const LiteralOp& op) {
   return Locate(target, LocatedImage(op));
 }
 
