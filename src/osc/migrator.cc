@@ -614,7 +614,9 @@ Status Migrator::CopyWorker(mysql::Connection& conn, const std::atomic<bool>& st
 }
 
 Status Migrator::WaitForBacklog(std::chrono::milliseconds timeout) {
-  const BinlogPosition target = capture_->read_position();
+  // The server's position, not the reader's: under a heavy write load the reader itself can be
+  // behind, and the checksum and cut-over only hold their locks for the last stretch.
+  SAFEDDL_ASSIGN_OR_RETURN(const BinlogPosition target, CurrentBinlogPosition(*conn_));
   const TimePoint deadline = SystemClock::Get().Now() + timeout;
   while (SystemClock::Get().Now() < deadline) {
     SAFEDDL_RETURN_IF_ERROR(CheckHealth());
@@ -689,6 +691,7 @@ Status Migrator::ChecksumUntilClean() {
     SAFEDDL_RETURN_IF_ERROR(snap);
     if (!synced) {
       SAFEDDL_RETURN_IF_ERROR(CheckHealth());
+      SAFEDDL_RETURN_IF_ERROR(WaitForBacklog(kBacklogTimeout));  // catch up unlocked, then retry
       LogWarning("checksum: the applier did not reach {} in time; trying again",
                  position.ToString());
       continue;
@@ -707,6 +710,12 @@ Status Migrator::ChecksumUntilClean() {
     for (const KeyRangeBounds& range : result.differing)
       SAFEDDL_RETURN_IF_ERROR(RecopyRange(range));
     report_.ranges_recopied += static_cast<int64_t>(result.differing.size());
+  }
+  if (report_.checksum_passes == 0) {
+    return TimeoutError(fmt::format(
+        "the binlog applier could not catch up within the {}s lock window in {} tries (the write "
+        "load outruns it); nothing was swapped",
+        lock_timeout.count(), kMaxChecksumPasses));
   }
   return FailedPreconditionError(fmt::format(
       "the new table still differs from the original after {} checksum passes; not swapping",
