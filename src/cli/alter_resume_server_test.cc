@@ -58,7 +58,7 @@ class AlterResumeTest : public AlterTest {
   std::vector<std::string> Args(bool resume, std::vector<std::string> extra = {}) {
     std::vector<std::string> flags = {
         "--execute",          "--json",       "--chunk-size",         "100",
-        "--threads",          "3",            "--nice-ratio",         "2",
+        "--threads",          "3",            "--nice-ratio",         "6",
         "--checkpoint-seconds", "1",          "--serve-socket-file",  sock_,
         "--initially-drop-socket-file", "--ok-to-drop-table"};
     if (resume) flags.push_back("--resume");
