@@ -15,23 +15,6 @@ namespace {
 constexpr uint32_t kOneByteLengthLimit = 256;
 constexpr size_t kMaxSetMembers = 64;
 
-size_t IntegerBytes(ColumnType type) {
-  switch (type) {
-    case ColumnType::kTiny:
-      return 1;
-    case ColumnType::kShort:
-      return 2;
-    case ColumnType::kInt24:
-      return 3;
-    case ColumnType::kLong:
-      return 4;
-    case ColumnType::kLongLong:
-      return 8;
-    default:
-      return 0;
-  }
-}
-
 Result<Value> DecodeInteger(ByteReader& r, const ColumnDef& col) {
   const size_t n = IntegerBytes(col.type);
   if (col.is_unsigned.value_or(false)) {

@@ -72,6 +72,23 @@ std::string ColumnTypeName(ColumnType type) {
   return fmt::format("TYPE({})", static_cast<unsigned>(type));
 }
 
+size_t IntegerBytes(ColumnType type) {
+  switch (type) {
+    case ColumnType::kTiny:
+      return 1;
+    case ColumnType::kShort:
+      return 2;
+    case ColumnType::kInt24:
+      return 3;
+    case ColumnType::kLong:
+      return 4;
+    case ColumnType::kLongLong:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
 std::optional<int> ColumnMetadataLength(ColumnType type) {
   switch (type) {
     case ColumnType::kTiny:

@@ -4,6 +4,7 @@
 // strings and geometry type. Plain value types: thread-compatible.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -51,6 +52,9 @@ std::string ColumnTypeName(ColumnType type);
 // Bytes of per-column metadata a TABLE_MAP event carries for `type` (0, 1 or 2); nullopt for
 // codes this decoder does not know.
 std::optional<int> ColumnMetadataLength(ColumnType type);
+
+// Bytes of an integer column's value in a row image (1, 2, 3, 4 or 8); 0 for other types.
+size_t IntegerBytes(ColumnType type);
 
 // Collation ids the decoder treats specially.
 inline constexpr uint32_t kBinaryCollation = 63;

@@ -371,23 +371,6 @@ int64_t FracMicros(const char* p, uint8_t fsp, bool is_signed) {
   return v * kScale[n];
 }
 
-size_t IntegerBytes(ColumnType type) {
-  switch (type) {
-    case ColumnType::kTiny:
-      return 1;
-    case ColumnType::kShort:
-      return 2;
-    case ColumnType::kInt24:
-      return 3;
-    case ColumnType::kLong:
-      return 4;
-    case ColumnType::kLongLong:
-      return 8;
-    default:
-      return 0;
-  }
-}
-
 // The string formats of a column whose values carry a `len_bytes` length prefix.
 Column StringColumn(const ColumnDef& col, size_t len_bytes) {
   Column c;
