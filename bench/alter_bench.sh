@@ -82,7 +82,7 @@ fi
 [[ -x "$SAFEDDL" ]] || { echo "alter_bench: no safeddl binary at $SAFEDDL" >&2; exit 1; }
 
 mkdir -p "$WORK" "$LOGS" "$ROOT/bench/results"
-sandbox_down() { "$SAFEDDL" sandbox down --name bench --dir "$WORK" >/dev/null 2>&1 || true; }
+source "$ROOT/bench/bench_sandbox.sh"
 SB_PID=""
 STOP_FILE=$WORK/sysbench.stop
 cleanup() {
@@ -95,20 +95,10 @@ cleanup() {
     cp "$(dirname "$CNF")/error.log" "$LOGS/server-error.log" 2>/dev/null || true
   fi
   log "stopping the sandbox"
-  sandbox_down
+  bench_sandbox_down
 }
-sandbox_down  # a leftover from an interrupted run
 trap cleanup EXIT
-log "starting sandbox 'bench' under $WORK"
-# Another sandbox starting at the same moment can take the port picked: try again.
-for attempt in 1 2 3; do
-  "$SAFEDDL" sandbox up --name bench --dir "$WORK" --json >"$WORK/sandbox.json" && break
-  ((attempt == 3)) && exit 1
-  sandbox_down
-  sleep 2
-done
-CNF=$(sed -n 's/.*"defaults_file" *: *"\([^"]*\)".*/\1/p' "$WORK/sandbox.json" | head -1)
-[[ -r "$CNF" ]] || { echo "alter_bench: no defaults_file in $WORK/sandbox.json" >&2; exit 1; }
+bench_sandbox_up alter_bench
 cnf_get() { sed -n "s/^$1[[:space:]]*=[[:space:]]*//p" "$CNF" | head -1; }
 DB_HOST=$(cnf_get host)
 DB_PORT=$(cnf_get port)

@@ -63,22 +63,13 @@ fi
 [[ -x /usr/bin/time ]] || { echo "flashback_bench: needs /usr/bin/time (Debian package time)" >&2; exit 1; }
 
 mkdir -p "$WORK" "$ROOT/bench/results"
-sandbox_down() { "$SAFEDDL" sandbox down --name bench --dir "$WORK" >/dev/null 2>&1 || true; }
+source "$ROOT/bench/bench_sandbox.sh"
 cleanup() {
   log "stopping the sandbox"
-  sandbox_down
+  bench_sandbox_down
 }
-sandbox_down  # a leftover from an interrupted run
 trap cleanup EXIT
-log "starting sandbox 'bench' under $WORK"
-for attempt in 1 2 3; do
-  "$SAFEDDL" sandbox up --name bench --dir "$WORK" --json >"$WORK/sandbox.json" && break
-  ((attempt == 3)) && exit 1
-  sandbox_down
-  sleep 2
-done
-CNF=$(sed -n 's/.*"defaults_file" *: *"\([^"]*\)".*/\1/p' "$WORK/sandbox.json" | head -1)
-[[ -r "$CNF" ]] || { echo "flashback_bench: no defaults_file in $WORK/sandbox.json" >&2; exit 1; }
+bench_sandbox_up flashback_bench
 DATADIR=$(dirname "$CNF")/data
 SERVER_PID=$(cat "$(dirname "$CNF")/mariadbd.pid")
 SQL=(mariadb --defaults-file="$CNF")
