@@ -26,13 +26,6 @@ using testkit::MustQueryValue;
 
 std::string Cnf() { return "--defaults-file=" + testkit::Primary().client_config; }
 
-std::string MasterPosition(mysql::Connection& conn) {
-  auto rs = conn.Query("SHOW MASTER STATUS");
-  EXPECT_TRUE(rs.ok() && !rs->empty());
-  if (!rs.ok() || rs->empty()) return "";
-  return (*rs)[0].GetString("File") + ":" + (*rs)[0].GetString("Position");
-}
-
 // The table's rows and a checksum over every column (NULL told apart from text).
 std::string Contents(mysql::Connection& c, const std::string& table) {
   return MustQueryValue(c,
@@ -67,7 +60,7 @@ TEST_P(FlashbackBatchTest, SameRowsTouchedSeveralTimesInOneTransactionAreUndoneE
   MustExecute(*c, "UPDATE " + t + " SET u = 'a' WHERE id = 1");
   MustExecute(*c, "UPDATE " + t + " SET u = 'b' WHERE id = 2");
   const std::string before = Contents(*c, t);
-  const std::string start = MasterPosition(*c);
+  const std::string start = testkit::BinlogPositionNow(*c);
   MustExecute(*c, "BEGIN");
   for (const std::string& sql : std::vector<std::string>{
            "UPDATE " + t + " SET v = v + 100 WHERE id <= 10",  // then again:
@@ -133,7 +126,7 @@ TEST(FlashbackBatchServerTest, TransactionLargerThanARunIsOneTransaction) {
   ASSERT_NE(c, nullptr);
   const BigTable b = MakeBigTable(*c, "flashback_big", 3000);
   const std::string before = Contents(*c, b.table);
-  const std::string start = MasterPosition(*c);
+  const std::string start = testkit::BinlogPositionNow(*c);
   MustExecute(*c, "BEGIN");
   MustExecute(*c, "UPDATE " + b.table + " SET v = v + 1, note = 'x' WHERE id <= 2500");
   MustExecute(*c, "DELETE FROM " + b.table + " WHERE id > 1800");
@@ -159,9 +152,9 @@ TEST(FlashbackBatchServerTest, ConflictInTheLastRunRollsBackTheWholeTransaction)
   auto c = testkit::ConnectPrimary();
   ASSERT_NE(c, nullptr);
   const BigTable b = MakeBigTable(*c, "flashback_big_conflict", 2500);
-  const std::string start = MasterPosition(*c);
+  const std::string start = testkit::BinlogPositionNow(*c);
   MustExecute(*c, "UPDATE " + b.table + " SET v = v + 1");
-  const std::string stop = MasterPosition(*c);
+  const std::string stop = testkit::BinlogPositionNow(*c);
   // Undo runs newest first: row 1 is in the last of three runs.
   MustExecute(*c, "UPDATE " + b.table + " SET note = 'later' WHERE id = 1");
   const std::string changed = Contents(*c, b.table);
@@ -182,9 +175,9 @@ TEST(FlashbackBatchServerTest, ReinsertedKeyIsAConflictOfTheMultiRowInsert) {
   auto c = testkit::ConnectPrimary();
   ASSERT_NE(c, nullptr);
   const BigTable b = MakeBigTable(*c, "flashback_reinsert", 50);
-  const std::string start = MasterPosition(*c);
+  const std::string start = testkit::BinlogPositionNow(*c);
   MustExecute(*c, "DELETE FROM " + b.table);
-  const std::string stop = MasterPosition(*c);
+  const std::string stop = testkit::BinlogPositionNow(*c);
   MustExecute(*c, "INSERT INTO " + b.table + " VALUES (30, 'again', 0, NULL)");
 
   const auto r = testkit::RunSafeddl({"flashback", "--from-server", Cnf(), "--start-position",
@@ -205,7 +198,7 @@ TEST(FlashbackBatchServerTest, TableWithAForeignKeyToItselfIsUndoneRowByRow) {
   MustExecute(*c, "CREATE TABLE " + t +
                       " (id INT PRIMARY KEY, parent INT NULL, FOREIGN KEY (parent) REFERENCES " +
                       t + " (id)) ENGINE=InnoDB");
-  const std::string start = MasterPosition(*c);
+  const std::string start = testkit::BinlogPositionNow(*c);
   MustExecute(*c, "INSERT INTO " + t + " VALUES (1, NULL), (2, 1), (3, 2), (4, 3)");
   // Undo deletes 4, 3, 2, 1; one DELETE ... IN (..) would go in key order and hit the key.
   const auto r = testkit::RunSafeddl({"flashback", "--from-server", Cnf(), "--start-position",
@@ -225,7 +218,7 @@ TEST(FlashbackBatchServerTest, TableWithAnInsertTriggerIsUpdatedRowByRow) {
                       " FOR EACH ROW SET NEW.v = UPPER(NEW.v)");
   MustExecute(*c, "INSERT INTO " + t + " VALUES (1, 'a'), (2, 'b')");
   MustExecute(*c, "UPDATE " + t + " SET v = LOWER(v)");
-  const std::string start = MasterPosition(*c);
+  const std::string start = testkit::BinlogPositionNow(*c);
   MustExecute(*c, "UPDATE " + t + " SET v = 'z'");
   // INSERT .. ON DUPLICATE KEY UPDATE would run the trigger and put back 'A', 'B'.
   const auto r = testkit::RunSafeddl({"flashback", "--from-server", Cnf(), "--start-position",
@@ -252,7 +245,7 @@ SmallTransactions MakeSmallTransactions(mysql::Connection& c, const std::string&
   MustExecute(c, "CREATE TABLE " + s.table + " (id INT PRIMARY KEY, v INT) ENGINE=InnoDB");
   MustExecute(c, "INSERT INTO " + s.table + " SELECT seq, seq FROM `" + s.db + "`.seq_1_to_60");
   s.before = MustQueryValue(c, "SELECT GROUP_CONCAT(id, '=', v ORDER BY id) FROM " + s.table);
-  s.start = MasterPosition(c);
+  s.start = testkit::BinlogPositionNow(c);
   for (int id = 1; id <= 60; ++id) {
     const std::string i = std::to_string(id);
     switch (id % 3) {
@@ -266,7 +259,7 @@ SmallTransactions MakeSmallTransactions(mysql::Connection& c, const std::string&
         MustExecute(c, "INSERT INTO " + s.table + " VALUES (" + std::to_string(id + 1000) + ", 0)");
     }
   }
-  s.stop = MasterPosition(c);
+  s.stop = testkit::BinlogPositionNow(c);
   return s;
 }
 

@@ -35,13 +35,6 @@ constexpr int kKeySpace = 60;
 
 std::string Cnf() { return "--defaults-file=" + testkit::Primary().client_config; }
 
-std::string MasterPosition(mysql::Connection& conn) {
-  auto rs = conn.Query("SHOW MASTER STATUS");
-  EXPECT_TRUE(rs.ok() && !rs->empty());
-  if (!rs.ok() || rs->empty()) return "";
-  return (*rs)[0].GetString("File") + ":" + (*rs)[0].GetString("Position");
-}
-
 const std::vector<std::string>& Tables() {
   static const std::vector<std::string> tables = {"t_all", "t_uk", "t_nokey"};
   return tables;
@@ -218,7 +211,7 @@ Prepared Prepare(mysql::Connection& c, uint32_t seed) {
   MustExecute(
       c, "INSERT INTO `" + p.db + "`.t_nokey VALUES (1, 'a', NULL, NULL), (1, 'a', NULL, NULL)");
   p.checksums = Checksums(c, p.db);
-  p.start = MasterPosition(c);
+  p.start = testkit::BinlogPositionNow(c);
   return p;
 }
 
@@ -275,12 +268,12 @@ TEST(FlashbackCommandServerTest, ConflictRollsBackTheTransactionAndNamesTheRow) 
   const std::string t = "`" + db + "`.t";
   MustExecute(*c, "CREATE TABLE " + t + " (id INT PRIMARY KEY, v VARCHAR(10))");
   MustExecute(*c, "INSERT INTO " + t + " VALUES (1, 'a'), (2, 'a')");
-  const std::string start = MasterPosition(*c);
+  const std::string start = testkit::BinlogPositionNow(*c);
   MustExecute(*c, "BEGIN");
   MustExecute(*c, "UPDATE " + t + " SET v = 'b' WHERE id = 2");
   MustExecute(*c, "UPDATE " + t + " SET v = 'b' WHERE id = 1");
   MustExecute(*c, "COMMIT");
-  const std::string stop = MasterPosition(*c);
+  const std::string stop = testkit::BinlogPositionNow(*c);
   MustExecute(*c, "UPDATE " + t + " SET v = 'c' WHERE id = 1");  // after the range
 
   const auto r = testkit::RunSafeddl({"flashback", "--from-server", Cnf(), "--start-position",
@@ -305,7 +298,7 @@ TEST(FlashbackCommandServerTest, TableFilterLeavesOtherTablesAlone) {
   const std::string db = testkit::UniqueDatabase(*c, "flashback_filter");
   MustExecute(*c, "CREATE TABLE `" + db + "`.t1 (id INT PRIMARY KEY, v INT)");
   MustExecute(*c, "CREATE TABLE `" + db + "`.t2 (id INT PRIMARY KEY, v INT)");
-  const std::string start = MasterPosition(*c);
+  const std::string start = testkit::BinlogPositionNow(*c);
   MustExecute(*c, "BEGIN");
   MustExecute(*c, "INSERT INTO `" + db + "`.t1 VALUES (1, 1), (2, 2)");
   MustExecute(*c, "INSERT INTO `" + db + "`.t2 VALUES (1, 1)");
@@ -324,7 +317,7 @@ TEST(FlashbackCommandServerTest, GtidAndTimeBounds) {
   const std::string db = testkit::UniqueDatabase(*c, "flashback_bounds");
   const std::string t = "`" + db + "`.t";
   MustExecute(*c, "CREATE TABLE " + t + " (id INT PRIMARY KEY)");
-  const std::string start = MasterPosition(*c);
+  const std::string start = testkit::BinlogPositionNow(*c);
   std::vector<std::string> gtids;
   for (int i = 1; i <= 3; ++i) {
     MustExecute(*c, "INSERT INTO " + t + " VALUES (" + std::to_string(i) + ")");
@@ -359,7 +352,7 @@ TEST(FlashbackCommandServerTest, DdlInsideTheRangeIsRefused) {
   const std::string db = testkit::UniqueDatabase(*c, "flashback_ddl");
   const std::string t = "`" + db + "`.t";
   MustExecute(*c, "CREATE TABLE " + t + " (id INT PRIMARY KEY)");
-  const std::string start = MasterPosition(*c);
+  const std::string start = testkit::BinlogPositionNow(*c);
   MustExecute(*c, "INSERT INTO " + t + " VALUES (1)");
   MustExecute(*c, "ALTER TABLE " + t + " ADD COLUMN v INT");
   const auto r = testkit::RunSafeddl(

@@ -224,6 +224,13 @@ std::string TestUser::Account() const {
   return fmt::format("{}@{}", mysql::QuoteString(name_), mysql::QuoteString(Primary().host));
 }
 
+std::string BinlogPositionNow(mysql::Connection& conn) {
+  auto rs = conn.Query("SHOW MASTER STATUS");
+  EXPECT_TRUE(rs.ok() && !rs->empty());
+  if (!rs.ok() || rs->empty()) return "";
+  return (*rs)[0].GetString("File") + ":" + (*rs)[0].GetString("Position");
+}
+
 void MustExecute(mysql::Connection& conn, const std::string& sql) {
   Status s = conn.Execute(sql);
   if (!s.ok()) ADD_FAILURE() << "SQL failed: " << sql << "\n  " << s.ToString();

@@ -103,6 +103,10 @@ class TestUser {
   std::string config_;
 };
 
+// The server's current binlog position as "FILE:POS" (SHOW MASTER STATUS); "" and a test
+// failure when there is none.
+std::string BinlogPositionNow(mysql::Connection& conn);
+
 // Runs `sql` and fails the calling test when it errors.
 void MustExecute(mysql::Connection& conn, const std::string& sql);
 // The first column of the first row, or "" (fails the test on error).
