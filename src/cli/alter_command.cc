@@ -1,6 +1,7 @@
 #include "cli/alter_command.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -292,6 +293,10 @@ Status Resolve(AlterOptions& o) {
     return InvalidArgumentError(
         "--resume goes on with the ghost table that --initially-drop-ghost-table would drop: "
         "pass one of them");
+  }
+  if (struct stat st{};
+      !m.hooks_path.empty() && (::stat(m.hooks_path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))) {
+    return InvalidArgumentError("--hooks-path " + m.hooks_path + " is not a directory");
   }
   if (m.include_triggers) {
     return UnsupportedError(

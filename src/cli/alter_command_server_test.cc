@@ -191,9 +191,20 @@ TEST_F(AlterTest, HooksRunAtEachPointAndAFailingHookStopsTheMigration) {
                            event, log));
   }
   write_hook("not-a-hook", "exit 1");
+  // A mistyped directory is an error, not a run without hooks; so is --resume with a flag that
+  // would drop what it resumes.
+  auto bad = testkit::RunSafeddl(
+      AlterArgs("ADD COLUMN c INT", {"--execute", "--hooks-path", dir + "-typo"}));
+  EXPECT_EQ(bad.exit_code, 64) << bad.err;
+  EXPECT_NE(bad.err.find("--hooks-path " + dir + "-typo is not a directory"), std::string::npos)
+      << bad.err;
+  bad = testkit::RunSafeddl(
+      AlterArgs("ADD COLUMN c INT", {"--execute", "--resume", "--initially-drop-ghost-table"}));
+  EXPECT_EQ(bad.exit_code, 64) << bad.err;
+  EXPECT_NE(bad.err.find("--resume goes on with the ghost table"), std::string::npos) << bad.err;
   auto r = testkit::RunSafeddl(AlterArgs(
-      "ADD COLUMN c INT", {"--execute", "--ok-to-drop-table", "--hooks-path", dir, "--hooks-hint",
-                           "ticket-42"}));
+      "ADD COLUMN c INT",
+      {"--execute", "--ok-to-drop-table", "--hooks-path", dir, "--hooks-hint", "ticket-42"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string lines = ReadFileToString(log).value_or("");
   const std::string who = db_ + ".t _t_gho";
@@ -210,18 +221,17 @@ TEST_F(AlterTest, HooksRunAtEachPointAndAFailingHookStopsTheMigration) {
   write_hook("gh-ost-on-before-cut-over-zz-veto", "echo vetoed >&2; exit 3");
   r = testkit::RunSafeddl(AlterArgs("ADD COLUMN d INT", {"--execute", "--hooks-path", dir}));
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.err.find("gh-ost-on-before-cut-over-zz-veto exited with status 3"),
-            std::string::npos)
+  EXPECT_NE(r.err.find("gh-ost-on-before-cut-over-zz-veto exited with status 3"), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("vetoed"), std::string::npos) << r.err;
   lines = ReadFileToString(log).value_or("");
   EXPECT_NE(lines.find("failure " + who), std::string::npos) << lines;
   EXPECT_EQ(lines.find("success"), std::string::npos) << lines;
-  EXPECT_EQ(MustQueryValue(*conn_,
-                           "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
-                               mysql::QuoteString(db_) +
-                               " AND TABLE_NAME = 't' AND COLUMN_NAME = 'd'"),
-            "0");
+  EXPECT_EQ(
+      MustQueryValue(*conn_,
+                     "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+                         mysql::QuoteString(db_) + " AND TABLE_NAME = 't' AND COLUMN_NAME = 'd'"),
+      "0");
   EXPECT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
 }
 
@@ -317,7 +327,8 @@ TEST_F(AlterTest, PostponedCutOverStaysInSyncUntilUnpostponed) {
   const bool postponed =
       WaitFor([&] {
         return finished.load() ||
-               testkit::ControlSocketCommand(sock, "status").find("postponing the cut-over") != std::string::npos;
+               testkit::ControlSocketCommand(sock, "status").find("postponing the cut-over") !=
+                   std::string::npos;
       }) &&
       !finished.load();
   if (postponed) {
@@ -349,7 +360,8 @@ TEST_F(AlterTest, PostponedCutOverStaysInSyncUntilUnpostponed) {
                              "TABLE_SCHEMA = " +
                                  mysql::QuoteString(db_) + " AND TABLE_NAME = '_t_gho'"),
               "1");
-    EXPECT_NE(testkit::ControlSocketCommand(sock, "unpostpone").find("Unpostponed"), std::string::npos);
+    EXPECT_NE(testkit::ControlSocketCommand(sock, "unpostpone").find("Unpostponed"),
+              std::string::npos);
   }
   alter.join();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // writes after the swap, too
