@@ -12,6 +12,7 @@
 #include "common/strings.h"
 #include "osc/load_thresholds.h"
 #include "osc/migrator.h"
+#include "osc/trigger_copy.h"
 
 namespace safeddl::cli {
 namespace {
@@ -55,8 +56,6 @@ constexpr IgnoredFlag kIgnoredFlags[] = {
     {"--skip-port-validation", "not needed", false},
     {"--stack", "errors are one clear line", false},
     {"--dml-batch-size", "changes are batched by key and size automatically", true},
-    {"--trigger-suffix", "triggers are refused, not carried over, for now", true},
-    {"--remove-trigger-suffix-if-exists", "triggers are refused, not carried over, for now", false},
 };
 
 void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
@@ -123,7 +122,13 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
                 "Try ALGORITHM=INSTANT, then NOCOPY, before copying")
       ->group(g);
   cmd->add_flag("--include-triggers", m.include_triggers,
-                "Not supported yet: tables with triggers are refused")
+                "Create the table's triggers on the new table at the cut-over")
+      ->group(g);
+  cmd->add_option("--trigger-suffix", m.trigger_suffix,
+                  "Suffix of the new triggers' names, e.g. _v2 (with --include-triggers)")
+      ->group(g);
+  cmd->add_flag("--remove-trigger-suffix-if-exists", m.remove_trigger_suffix_if_exists,
+                "A trigger whose name ends in --trigger-suffix loses it instead")
       ->group(g);
   cmd->add_flag("--switch-to-rbr", m.switch_to_rbr,
                 "Set binlog_format=ROW globally if needed (then re-run)")
@@ -299,9 +304,18 @@ Status Resolve(AlterOptions& o) {
     return InvalidArgumentError("--hooks-path " + m.hooks_path + " is not a directory");
   }
   if (m.include_triggers) {
-    return UnsupportedError(
-        "--include-triggers is not supported yet: drop the triggers for the "
-        "migration and recreate them after");
+    if (m.trigger_suffix.empty()) {
+      return InvalidArgumentError(
+          "--include-triggers needs --trigger-suffix (e.g. --trigger-suffix=_v2): trigger names "
+          "are unique per schema and the old table keeps its triggers until it is dropped");
+    }
+    SAFEDDL_RETURN_IF_ERROR(osc::CheckTriggerSuffix(m.trigger_suffix));
+  } else if (!m.trigger_suffix.empty() || m.remove_trigger_suffix_if_exists) {
+    return InvalidArgumentError(
+        "--trigger-suffix and --remove-trigger-suffix-if-exists need --include-triggers");
+  }
+  if (m.remove_trigger_suffix_if_exists && m.trigger_suffix.empty()) {
+    return InvalidArgumentError("--remove-trigger-suffix-if-exists needs --trigger-suffix");
   }
   SAFEDDL_ASSIGN_OR_RETURN(m.max_load, osc::ParseLoadThresholds(o.max_load, "--max-load"));
   SAFEDDL_ASSIGN_OR_RETURN(m.critical_load,

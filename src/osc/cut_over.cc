@@ -106,10 +106,15 @@ Result<CutOverAttempt> AttemptCutOver(const mysql::ConnectOptions& connect,
     return attempt;
   }
   const TimePoint locked_at = SystemClock::Get().Now();
+  bool ghost_prepared = false;
+  auto release_applier = [&] {
+    if (ghost_prepared && hooks.undo_prepare_ghost) hooks.undo_prepare_ghost();
+    hooks.release_applier();
+  };
   auto unlock_and_drop = [&] {
     lock_conn->Execute("UNLOCK TABLES").IgnoreError();
     drop_sentry();
-    hooks.release_applier();
+    release_applier();
   };
 
   // 2. Everything committed before the lock reaches the ghost.
@@ -119,6 +124,14 @@ Result<CutOverAttempt> AttemptCutOver(const mysql::ConnectOptions& connect,
     attempt.failure = fmt::format("the applier did not reach {} within {}s", position.ToString(),
                                   lock_timeout.count());
     return attempt;
+  }
+
+  if (hooks.prepare_ghost) {
+    ghost_prepared = true;  // a partial preparation is undone too
+    if (Status prepared = hooks.prepare_ghost(); !prepared.ok()) {
+      unlock_and_drop();
+      return prepared.WithContext("preparing the ghost table for the swap");
+    }
   }
 
   // 3. The rename queues behind our lock.
@@ -159,7 +172,7 @@ Result<CutOverAttempt> AttemptCutOver(const mysql::ConnectOptions& connect,
     rename.join();
     lock_conn->Execute("UNLOCK TABLES").IgnoreError();
     drop_sentry();
-    hooks.release_applier();
+    release_applier();
     if (!dropped.ok()) return dropped.WithContext("dropping the cut-over sentry");
     attempt.failure = "the RENAME did not take the ghost table's lock in time";
     return attempt;
@@ -167,12 +180,13 @@ Result<CutOverAttempt> AttemptCutOver(const mysql::ConnectOptions& connect,
   Status unlocked = lock_conn->Execute("UNLOCK TABLES");
   rename.join();
   attempt.stall_ms = MillisBetween(locked_at, SystemClock::Get().Now());
-  if (!dropped.ok() || !unlocked.ok()) {
-    hooks.release_applier();
-    return Status(dropped.ok() ? unlocked : dropped).WithContext("releasing the cut-over lock");
+  if (!unlocked.ok()) {
+    if (rename_status.ok()) ghost_prepared = false;  // swapped: its triggers are the table's now
+    release_applier();
+    return unlocked.WithContext("releasing the cut-over lock");
   }
   if (!rename_status.ok()) {
-    hooks.release_applier();
+    release_applier();
     attempt.failure =
         "the RENAME failed, the original table is in place: " + rename_status.ToString();
     return attempt;

@@ -1,7 +1,8 @@
 // CutOver: the atomic swap of the original and the ghost table on MariaDB, by the sentry-table
 // method (DESIGN.md), one attempt at a time:
 //   1. lock connection: CREATE TABLE <old> (the sentry); LOCK TABLES <t> WRITE, <old> WRITE
-//   2. read the binlog position P; wait until the applier has applied everything before P
+//   2. read the binlog position P; wait until the applier has applied everything before P; then
+//      the optional prepare_ghost hook (the triggers)
 //   3. rename connection: RENAME TABLE <t> TO <old>, <ghost> TO <t> — it queues behind the lock
 //   4. lock connection: see the rename waiting; DROP TABLE <old>; wait until the rename holds the
 //      ghost's lock (its request for <t> is then queued ahead of every writer); UNLOCK TABLES
@@ -28,6 +29,11 @@ struct CutOverHooks {
       sync_applier_to;
   // Lets the applier continue after a failed attempt.
   std::function<void()> release_applier;
+  // Optional. Runs with writes locked and the applier held, right before the rename (creates the
+  // triggers on the ghost); a failure ends the attempt. `undo_prepare_ghost` reverses it when the
+  // attempt fails after it, before the applier is released.
+  std::function<Status()> prepare_ghost;
+  std::function<void()> undo_prepare_ghost;
 };
 
 struct CutOverAttempt {

@@ -72,6 +72,38 @@ Status ClearLeftover(mysql::Connection& conn, const MigrationPlan& plan, const s
   return conn.Execute("DROP TABLE " + quoted);
 }
 
+// Reads the triggers to carry over and proves they can be created on the new table: on the empty
+// ghost of a new run (a body that names a column the ALTER drops fails here), then drops them.
+// A resumed run's ghost may hold them from a cut-over attempt that was killed: they go.
+Status PlanTriggers(mysql::Connection& conn, const MigrationOptions& options, MigrationPlan& plan,
+                    std::vector<std::string>* notes) {
+  SAFEDDL_ASSIGN_OR_RETURN(plan.triggers,
+                           ReadTriggerCopies(conn, plan.database, plan.names.original,
+                                             options.trigger_suffix,
+                                             options.remove_trigger_suffix_if_exists));
+  SAFEDDL_ASSIGN_OR_RETURN(int leftover, DropTriggersOn(conn, plan.database, plan.names.ghost));
+  if (options.resume && leftover > 0) {
+    notes->push_back(fmt::format(
+        "dropped {} trigger(s) from the ghost table, left by a cut-over attempt that was killed",
+        leftover));
+  }
+  if (plan.triggers.empty() || options.resume) return Status::OK();
+  SAFEDDL_ASSIGN_OR_RETURN(auto trial, mysql::Connection::Open(conn.options()));
+  Status created = CreateTriggerCopies(*trial, plan.triggers, plan.database, plan.q_ghost);
+  SAFEDDL_RETURN_IF_ERROR(DropTriggersOn(conn, plan.database, plan.names.ghost).status());
+  if (!created.ok()) {
+    return Status(created.code(),
+                  "the table's triggers cannot be created on the new table (tried on the empty "
+                  "ghost; nothing else was changed): " + created.message(),
+                  created.server_errno(), created.sqlstate());
+  }
+  for (const TriggerCopy& t : plan.triggers) {
+    notes->push_back(fmt::format("trigger `{}` ({} {}) will be created on the new table as `{}`",
+                                 t.name, t.timing, t.event, t.new_name));
+  }
+  return Status::OK();
+}
+
 Status RefuseUnsafe(const schema::TableSchema& t, const schema::AlterAnalysis& a,
                     const MigrationOptions& options, std::vector<std::string>* notes) {
   const std::string name = fmt::format("`{}`.`{}`", t.db, t.name);
@@ -116,12 +148,12 @@ Status RefuseUnsafe(const schema::TableSchema& t, const schema::AlterAnalysis& a
     notes->push_back("--discard-foreign-keys: the new table has no foreign keys (" +
                      JoinStrings(fks, ", ") + ")");
   }
-  if (!t.triggers.empty()) {
+  if (!t.triggers.empty() && !options.include_triggers) {
     std::vector<std::string> names;
     for (const auto& tr : t.triggers) names.push_back(tr.name);
-    return UnsupportedError(fmt::format(
-        "{} has triggers ({}): safeddl does not carry triggers over yet. Drop them for the "
-        "migration and recreate them after, or use ALTER TABLE directly",
+    return FailedPreconditionError(fmt::format(
+        "{} has triggers ({}): pass --include-triggers --trigger-suffix=<suffix> to create them "
+        "on the new table at the cut-over (under new names: the old table keeps its own)",
         name, JoinStrings(names, ", ")));
   }
   if (t.system_versioned) {
@@ -243,6 +275,7 @@ Result<MigrationPlan> Inspect(mysql::Connection& conn, const MigrationOptions& o
     }
   }
   Status planned = [&]() -> Status {
+    if (options.include_triggers) SAFEDDL_RETURN_IF_ERROR(PlanTriggers(conn, options, plan, notes));
     SAFEDDL_ASSIGN_OR_RETURN(plan.ghost,
                              schema::IntrospectTable(conn, plan.database, plan.names.ghost));
     SAFEDDL_ASSIGN_OR_RETURN(plan.mapping,

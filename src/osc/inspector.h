@@ -2,9 +2,10 @@
 //
 // Refuses, with a message saying what to do, every case safeddl cannot migrate safely: missing
 // table, binlog off / not ROW / not FULL, table renames, unapproved column renames, foreign keys
-// (unless gh-ost's flags allow them), triggers, leftover helper tables, an ALTER the server
-// rejects (tried on the empty ghost first), no shared PRIMARY or NOT NULL UNIQUE key. On success
-// the ghost table exists, empty, with the new schema. Not thread-safe.
+// (unless gh-ost's flags allow them), triggers (unless --include-triggers; then each is tried on
+// the empty ghost, osc/trigger_copy.h), leftover helper tables, an ALTER the server rejects (tried
+// on the empty ghost first), no shared PRIMARY or NOT NULL UNIQUE key. On success the ghost table
+// exists, empty, with the new schema. Not thread-safe.
 #pragma once
 
 #include <string>

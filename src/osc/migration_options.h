@@ -65,7 +65,9 @@ struct MigrationOptions {
   bool skip_foreign_key_checks = false;
   bool allow_nullable_unique_key = false;
   bool attempt_instant_ddl = false;
-  bool include_triggers = false;
+  bool include_triggers = false;  // carry the triggers over (osc/trigger_copy.h)
+  std::string trigger_suffix;
+  bool remove_trigger_suffix_if_exists = false;
 
   // Binlog and topology.
   bool allow_on_master = true;  // safeddl reads the binlog of the server it connects to

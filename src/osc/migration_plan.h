@@ -8,6 +8,7 @@
 
 #include "osc/key_range.h"
 #include "osc/table_names.h"
+#include "osc/trigger_copy.h"
 #include "schema/alter_parser.h"
 #include "schema/column_mapping.h"
 #include "schema/table_schema.h"
@@ -33,6 +34,8 @@ struct MigrationPlan {
   // Shared columns whose type is the same on both sides: the checksum compares these.
   std::vector<schema::SharedColumn> checksum_columns;
   std::vector<std::string> unchecked_columns;  // shared, but their type changes
+  // The original's triggers, to be created on the new table at the cut-over (--include-triggers).
+  std::vector<TriggerCopy> triggers;
 
   // Quoted names, ready for SQL.
   std::string q_original;   // `db`.`t`

@@ -9,6 +9,7 @@ nlohmann::json MigrationReport::ToJson() const {
       {"instant", instant},
       {"swapped", swapped},
       {"shared_key", shared_key},
+      {"triggers", triggers},
       {"ghost_create", ghost_create},
       {"notes", notes},
       {"rows",

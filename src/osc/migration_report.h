@@ -18,6 +18,7 @@ struct MigrationReport {
   bool swapped = false;
   std::string ghost_create;  // the new table's CREATE TABLE
   std::string shared_key;    // "PRIMARY (id)"
+  std::vector<std::string> triggers;  // names of the triggers created on the new table
   std::vector<std::string> notes;
   int64_t rows_estimated = 0;
   int64_t rows_copied = 0;

@@ -214,6 +214,7 @@ Status Migrator::Execute() {
   ghost_created_ = !options_.resume;
   // Said once the table passed validation, so a refusal stays one clear line.
   if (!serving_note_.empty()) LogInfo("{}", serving_note_);
+  for (const TriggerCopy& t : plan_.triggers) report_.triggers.push_back(t.new_name);
   report_.shared_key = fmt::format("{} ({})", plan_.key.original_index,
                                    JoinStrings(plan_.key.original_columns, ", "));
   report_.unchecked_columns = plan_.unchecked_columns;
@@ -747,6 +748,25 @@ Status Migrator::CutOver() {
     return SyncApplierTo(p, t);
   };
   hooks.release_applier = [this] { ReleaseApplier(); };
+  if (!plan_.triggers.empty()) {
+    hooks.prepare_ghost = [this, lock_timeout]() -> Status {
+      SAFEDDL_ASSIGN_OR_RETURN(auto conn, mysql::Connection::Open(connect_));
+      SAFEDDL_RETURN_IF_ERROR(conn->Execute(
+          fmt::format("SET SESSION lock_wait_timeout = {}", lock_timeout.count())));
+      return CreateTriggerCopies(*conn, plan_.triggers, plan_.database, plan_.q_ghost);
+    };
+    hooks.undo_prepare_ghost = [this] {
+      auto conn = mysql::Connection::Open(connect_);
+      Status s = conn.ok() ? DropTriggersOn(**conn, plan_.database, plan_.names.ghost).status()
+                           : conn.status();
+      if (s.ok()) return;
+      // The applier must not go on with the triggers on the ghost (they would fire a second time
+      // for every change): it stops here, still held, and the migration fails.
+      std::lock_guard<std::mutex> lock(apply_mu_);
+      stop_apply_.store(true);
+      apply_status_ = s.WithContext("dropping the triggers from the ghost table");
+    };
+  }
   double backoff_seconds = 1;
   const int attempts = static_cast<int>(std::max<int64_t>(1, options_.default_retries));
   for (int attempt = 1; attempt <= attempts; ++attempt) {
