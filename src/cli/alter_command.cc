@@ -8,6 +8,7 @@
 #include <csignal>
 #include <memory>
 
+#include "common/http_check.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "osc/load_thresholds.h"
@@ -44,10 +45,6 @@ constexpr IgnoredFlag kIgnoredFlags[] = {
     {"--test-on-replica-skip-replica-stop", "not supported yet", false},
     {"--migrate-on-replica", "not supported yet: run on the primary", false},
     {"--replication-lag-query", "deprecated in gh-ost; lag comes from heartbeats", true},
-    {"--throttle-http", "not supported yet", true},
-    {"--throttle-http-interval-millis", "not supported yet", true},
-    {"--throttle-http-timeout-millis", "not supported yet", true},
-    {"--ignore-http-errors", "not supported yet", false},
     {"--critical-load-hibernate-seconds", "critical load always aborts cleanly", true},
     {"--hooks-status-interval", "the gh-ost-on-status hook is not run", true},
     {"--allow-setup-metadata-lock-instruments", "the cut-over checks the waiting RENAME itself",
@@ -233,6 +230,22 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
       ->capture_default_str();
   cmd->add_option("--throttle-query", m.throttle_query, "Throttle while this query returns > 0")
       ->group(t);
+  cmd->add_option("--throttle-http", m.throttle_http,
+                  "Throttle unless a HEAD request to this http:// URL answers 200")
+      ->group(t);
+  cmd->add_option("--throttle-http-interval-millis", m.throttle_http_interval_millis,
+                  "How often to check --throttle-http")
+      ->group(t)
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{10}, int64_t{3600000}));
+  cmd->add_option("--throttle-http-timeout-millis", m.throttle_http_timeout_millis,
+                  "How long one --throttle-http check may take")
+      ->group(t)
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{3600000}));
+  cmd->add_flag("--ignore-http-errors", m.ignore_http_errors,
+                "Do not throttle when --throttle-http cannot be reached")
+      ->group(t);
   cmd->add_option("--throttle-flag-file", m.throttle_flag_file, "Throttle while this file exists")
       ->group(t);
   cmd->add_option("--throttle-additional-flag-file", m.throttle_additional_flag_file,
@@ -317,6 +330,7 @@ Status Resolve(AlterOptions& o) {
   if (m.remove_trigger_suffix_if_exists && m.trigger_suffix.empty()) {
     return InvalidArgumentError("--remove-trigger-suffix-if-exists needs --trigger-suffix");
   }
+  if (!m.throttle_http.empty()) SAFEDDL_RETURN_IF_ERROR(ParseHttpUrl(m.throttle_http).status());
   SAFEDDL_ASSIGN_OR_RETURN(m.max_load, osc::ParseLoadThresholds(o.max_load, "--max-load"));
   SAFEDDL_ASSIGN_OR_RETURN(m.critical_load,
                            osc::ParseLoadThresholds(o.critical_load, "--critical-load"));

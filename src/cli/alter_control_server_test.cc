@@ -1,6 +1,6 @@
 // `safeddl alter` throttling, postponement and the control socket, end to end against the real
 // sandbox through the binary: the throttle flag file, the postpone flag file and `unpostpone`,
-// replica lag on the sandbox's replica, --critical-load, and the socket's throttle/no-throttle/
+// replica lag on the sandbox's replica, --throttle-http, --critical-load, and the socket's throttle/no-throttle/
 // status/panic while a migration runs. Each test talks to the socket as a client would: a plain
 // AF_UNIX connection, one line, read to EOF.
 #include <fmt/format.h>
@@ -19,6 +19,7 @@
 
 #include "mysql/connection.h"
 #include "mysql/quote.h"
+#include "testkit/http_stub.h"
 #include "testkit/testkit.h"
 
 namespace safeddl::cli {
@@ -137,6 +138,49 @@ TEST_F(AlterControlTest, ThrottleFlagFileHoldsTheCopyUntilRemoved) {
   EXPECT_EQ(MustQueryValue(*conn_, "SELECT COUNT(*) FROM " + T("t")), "5000");
   EXPECT_TRUE(HasColumn("c"));
   EXPECT_NE(::access(socket_.c_str(), F_OK), 0) << "the socket file is left behind";
+}
+
+TEST_F(AlterControlTest, ThrottleHttpHoldsTheCopyUntilTheUrlAnswers200) {
+  CreateTable(5000);
+  testkit::HttpStub http(503);
+  StartAlter("ADD COLUMN c INT",
+             {"--throttle-http", http.url("/ok"), "--throttle-http-interval-millis", "50"});
+  ASSERT_TRUE(WaitForStatus("throttled: " + http.url("/ok") + " answered HTTP 503"))
+      << testkit::ControlSocketCommand(socket_, "status") << result_.err;
+  const auto until = std::chrono::steady_clock::now() + seconds(1);
+  while (std::chrono::steady_clock::now() < until) {
+    ASSERT_EQ(MustQueryValue(*conn_, "SELECT COUNT(*) FROM " + T("_t_gho")), "0")
+        << "rows copied while the URL answers 503";
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  // Changed on the socket to a URL nothing answers: that throttles too.
+  testkit::ControlSocketCommand(socket_, "throttle-http=http://127.0.0.1:1/");
+  EXPECT_TRUE(WaitForStatus("throttled: http://127.0.0.1:1/ did not answer: cannot connect"))
+      << testkit::ControlSocketCommand(socket_, "status");
+  EXPECT_EQ(testkit::ControlSocketCommand(socket_, "throttle-http=?"), "http://127.0.0.1:1/\n");
+  EXPECT_NE(testkit::ControlSocketCommand(socket_, "throttle-http=https://lb/").find("https"),
+            std::string::npos);
+  const int before = http.requests();
+  EXPECT_GE(before, 5) << "checked every 50 ms";
+  http.set_status(200);
+  testkit::ControlSocketCommand(socket_, "throttle-http=" + http.url("/ok"));
+  const auto r = FinishAlter();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(report["swapped"].get<bool>());
+  EXPECT_GE(report["throttled_seconds"].get<double>(), 1.0) << r.out;
+  EXPECT_EQ(MustQueryValue(*conn_, "SELECT COUNT(*) FROM " + T("t")), "5000");
+  EXPECT_GT(http.requests(), before);
+  EXPECT_EQ(http.last_request().rfind("HEAD /ok HTTP/1.1\r\n", 0), 0u) << http.last_request();
+
+  // An https:// URL is refused before anything starts.
+  const auto bad = testkit::RunSafeddl({"alter", "--defaults-file=" + testkit::Primary().client_config,
+                                        "--database", db_, "--table", "t", "--alter",
+                                        "ADD COLUMN d INT", "--execute", "--throttle-http",
+                                        "https://lb.internal/ok"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("https:// URLs are not supported"), std::string::npos) << bad.err;
+  EXPECT_FALSE(HasColumn("d"));
 }
 
 TEST_F(AlterControlTest, SocketThrottleNoThrottleStatusAndSettings) {

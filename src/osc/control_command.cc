@@ -26,6 +26,7 @@ constexpr std::array kVerbs = {
     VerbName{"critical-load", ControlVerb::kCriticalLoad},
     VerbName{"nice-ratio", ControlVerb::kNiceRatio},
     VerbName{"throttle-query", ControlVerb::kThrottleQuery},
+    VerbName{"throttle-http", ControlVerb::kThrottleHttp},
     VerbName{"throttle-control-replicas", ControlVerb::kThrottleControlReplicas},
     VerbName{"throttle", ControlVerb::kThrottle},
     VerbName{"pause", ControlVerb::kThrottle},
@@ -83,6 +84,7 @@ max-lag-millis=<millis>              # set a new replica lag threshold
 max-load=<load>                      # set new max-load thresholds (Threads_running=50,...)
 critical-load=<load>                 # set new critical-load thresholds
 throttle-query=<query>               # set a new throttle query (empty: none)
+throttle-http=<url>                  # set a new throttle URL (empty: none)
 throttle-control-replicas=<replicas> # set the replicas to watch (host:port,...)
 throttle                             # force throttling
 no-throttle                          # end forced throttling (other reasons may still apply)

@@ -22,6 +22,7 @@ enum class ControlVerb {
   kCriticalLoad,
   kNiceRatio,
   kThrottleQuery,
+  kThrottleHttp,
   kThrottleControlReplicas,
   kThrottle,
   kNoThrottle,

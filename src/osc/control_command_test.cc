@@ -27,6 +27,11 @@ TEST(ControlCommandTest, NamesArgumentsAndQuestions) {
   EXPECT_EQ(c->verb, ControlVerb::kThrottleQuery);
   EXPECT_EQ(c->argument, R"(SELECT "x" = 1)");
 
+  c = ParseControlCommand("throttle-http=http://lb:8080/ok");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->verb, ControlVerb::kThrottleHttp);
+  EXPECT_EQ(c->argument, "http://lb:8080/ok");
+
   c = ParseControlCommand("cut-over=orders");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->verb, ControlVerb::kUnpostpone);

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "common/clock.h"
+#include "common/http_check.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "mysql/quote.h"
@@ -89,8 +90,8 @@ std::string ControlStatusText(const LiveSettings& live, const ControlContext& co
   out += fmt::format("# max-load: {}; critical-load: {}\n",
                      OrNone(FormatLoadThresholds(live.max_load())),
                      OrNone(FormatLoadThresholds(live.critical_load())));
-  out += fmt::format("# throttle-query: {}; throttle-control-replicas: {}\n",
-                     OrNone(live.throttle_query()),
+  out += fmt::format("# throttle-query: {}; throttle-http: {}; throttle-control-replicas: {}\n",
+                     OrNone(live.throttle_query()), OrNone(live.throttle_http()),
                      OrNone(JoinStrings(live.throttle_control_replicas(), ",")));
   out += fmt::format("# throttle flag file: {}; additional flag file: {}\n",
                      FileState(context.throttle_flag_file),
@@ -162,6 +163,13 @@ std::string HandleControlLine(std::string_view line, LiveSettings& live,
     case ControlVerb::kThrottleQuery:
       if (c.question) return live.throttle_query() + "\n";
       live.set_throttle_query(c.argument);
+      return kThrottleHint + status();
+    case ControlVerb::kThrottleHttp:
+      if (c.question) return live.throttle_http() + "\n";
+      if (!c.argument.empty()) {
+        if (auto url = ParseHttpUrl(c.argument); !url.ok()) return Error(url.status().message());
+      }
+      live.set_throttle_http(c.argument);
       return kThrottleHint + status();
     case ControlVerb::kThrottleControlReplicas: {
       if (c.question) return JoinStrings(live.throttle_control_replicas(), ",") + "\n";

@@ -11,6 +11,7 @@ LiveSettings::LiveSettings(const MigrationOptions& options)
       max_load_(options.max_load),
       critical_load_(options.critical_load),
       throttle_query_(options.throttle_query),
+      throttle_http_(options.throttle_http),
       replicas_(options.throttle_control_replicas) {}
 
 void LiveSettings::RequestChunkSize(int64_t rows) {
@@ -63,6 +64,16 @@ std::string LiveSettings::throttle_query() const {
   return throttle_query_;
 }
 
+void LiveSettings::set_throttle_http(std::string url) {
+  std::lock_guard<std::mutex> lock(mu_);
+  throttle_http_ = std::move(url);
+}
+
+std::string LiveSettings::throttle_http() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return throttle_http_;
+}
+
 void LiveSettings::set_throttle_control_replicas(std::vector<std::string> replicas) {
   std::lock_guard<std::mutex> lock(mu_);
   replicas_ = std::move(replicas);
@@ -87,6 +98,7 @@ void LiveSettings::ApplyTo(MigrationOptions& options) const {
   options.max_load = max_load_;
   options.critical_load = critical_load_;
   options.throttle_query = throttle_query_;
+  options.throttle_http = throttle_http_;
 }
 
 }  // namespace safeddl::osc

@@ -1,5 +1,5 @@
 // LiveSettings: the settings of a running migration that the control socket may change while it
-// runs (chunk size, max lag, loads, nice ratio, throttle query, replicas to watch) and the
+// runs (chunk size, max lag, loads, nice ratio, throttle query and URL, replicas to watch) and the
 // requests it passes on (throttle, unpostpone, panic). The copy loop and the throttler read them
 // on every step; MigrationOptions stays an immutable value.
 //
@@ -46,6 +46,8 @@ class LiveSettings {
   LoadThresholds critical_load() const;
   void set_throttle_query(std::string query);
   std::string throttle_query() const;
+  void set_throttle_http(std::string url);  // empty: no HTTP check
+  std::string throttle_http() const;
   // Replacing the list bumps the generation; the throttler reconnects when it changes.
   void set_throttle_control_replicas(std::vector<std::string> replicas);
   std::vector<std::string> throttle_control_replicas() const;
@@ -84,6 +86,7 @@ class LiveSettings {
   LoadThresholds max_load_;
   LoadThresholds critical_load_;
   std::string throttle_query_;
+  std::string throttle_http_;
   std::vector<std::string> replicas_;
 };
 

@@ -40,6 +40,10 @@ struct MigrationOptions {
   int64_t critical_load_interval_millis = 0;
   int64_t critical_load_hibernate_seconds = 0;
   std::string throttle_query;
+  std::string throttle_http;  // http:// URL: throttle unless a HEAD answers 200
+  int64_t throttle_http_interval_millis = 100;
+  int64_t throttle_http_timeout_millis = 1000;
+  bool ignore_http_errors = false;  // an unreachable URL does not throttle
   std::string throttle_flag_file;
   std::string throttle_additional_flag_file = "/tmp/gh-ost.throttle";
   int64_t heartbeat_interval_millis = 100;

@@ -25,6 +25,14 @@ ThrottleDecision DecideThrottle(const ThrottleInputs& in, const MigrationOptions
   if (in.throttle_query_value && *in.throttle_query_value > 0) {
     set(fmt::format("throttle query returned {}", *in.throttle_query_value));
   }
+  if (!options.throttle_http.empty()) {
+    if (in.http_status && *in.http_status != 200) {
+      set(fmt::format("{} answered HTTP {}", options.throttle_http, *in.http_status));
+    } else if (!in.http_status && !options.ignore_http_errors) {
+      set(fmt::format("{} did not answer: {}", options.throttle_http,
+                      in.http_error.empty() ? "no check yet" : in.http_error));
+    }
+  }
   for (const ReplicaLag& r : in.replica_lags) {
     if (!r.lag_ms) {
       set("replica " + r.replica + " lag unknown (no heartbeat read)");

@@ -1,5 +1,5 @@
 // The throttling rule of an online ALTER, as a pure function of what was observed: flag files,
-// --max-load, --critical-load, --throttle-query, replica lag against --max-lag-millis, and a
+// --max-load, --critical-load, --throttle-query, --throttle-http, replica lag against --max-lag-millis, and a
 // throttle asked for on the control socket. gh-ost's semantics. Pure; thread-safe.
 #pragma once
 
@@ -23,6 +23,9 @@ struct ThrottleInputs {
   std::string max_load_exceeded;              // FirstExceeded() of --max-load
   std::string critical_load_exceeded;         // FirstExceeded() of --critical-load
   std::optional<int64_t> throttle_query_value;
+  // The last answer of --throttle-http's URL: its status code, or why there was none.
+  std::optional<int> http_status;
+  std::string http_error;
   std::vector<ReplicaLag> replica_lags;
   bool requested = false;  // "throttle" on the control socket
 };

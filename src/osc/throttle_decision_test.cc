@@ -23,6 +23,27 @@ TEST(ThrottleDecisionTest, ReplicaLagAgainstMaxLag) {
   EXPECT_TRUE(DecideThrottle(in, o).throttle);
 }
 
+TEST(ThrottleDecisionTest, ThrottleHttpNeedsA200) {
+  MigrationOptions o;
+  ThrottleInputs in;
+  in.http_status = 503;
+  EXPECT_FALSE(DecideThrottle(in, o).throttle) << "no --throttle-http: its answer is ignored";
+  o.throttle_http = "http://lb:8080/ok";
+  EXPECT_EQ(DecideThrottle(in, o).reason, "http://lb:8080/ok answered HTTP 503");
+  in.http_status = 200;
+  EXPECT_FALSE(DecideThrottle(in, o).throttle);
+  in.http_status = 204;  // gh-ost: anything but 200 throttles
+  EXPECT_TRUE(DecideThrottle(in, o).throttle);
+  in.http_status.reset();
+  in.http_error = "cannot connect to lb:8080: Connection refused";
+  EXPECT_EQ(DecideThrottle(in, o).reason,
+            "http://lb:8080/ok did not answer: cannot connect to lb:8080: Connection refused");
+  o.ignore_http_errors = true;
+  EXPECT_FALSE(DecideThrottle(in, o).throttle);
+  in.http_status = 500;  // an answer is not an error: it still throttles
+  EXPECT_TRUE(DecideThrottle(in, o).throttle);
+}
+
 TEST(ThrottleDecisionTest, FlagFilesLoadAndQuery) {
   MigrationOptions o;
   o.throttle_flag_file = "/tmp/x";

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "common/clock.h"
+#include "common/http_check.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "mysql/quote.h"
@@ -56,8 +57,15 @@ Result<std::unique_ptr<Throttler>> Throttler::Start(const mysql::ConnectOptions&
   // The first check before anything may copy: a throttle (or critical load) in force at the
   // start holds from the first chunk on.
   TimePoint first = SystemClock::Get().Now();
+  const std::chrono::milliseconds http_interval(
+      std::max<int64_t>(10, options.throttle_http_interval_millis));
+  const std::chrono::milliseconds http_timeout(
+      std::max<int64_t>(1, options.throttle_http_timeout_millis));
+  t->CheckHttpOnce(http_timeout);
   t->CheckOnce(first);
   t->thread_ = std::thread([p = t.get()] { p->Loop(); });
+  t->http_thread_ = std::thread(
+      [p = t.get(), http_interval, http_timeout] { p->HttpLoop(http_interval, http_timeout); });
   return t;
 }
 
@@ -87,6 +95,37 @@ Status Throttler::ConnectReplicas(const std::vector<std::string>& specs,
 void Throttler::Stop() {
   stop_.store(true);
   if (thread_.joinable()) thread_.join();
+  if (http_thread_.joinable()) http_thread_.join();
+}
+
+void Throttler::CheckHttpOnce(std::chrono::milliseconds timeout) {
+  const std::string url = live_.throttle_http();
+  std::optional<int> status;
+  std::string error;
+  if (!url.empty()) {
+    Result<int> answer = HttpHeadStatus(url, timeout);
+    if (answer.ok()) {
+      status = *answer;
+    } else {
+      error = answer.status().message();
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  http_url_ = url;
+  http_status_ = status;
+  http_error_ = error;
+}
+
+void Throttler::HttpLoop(std::chrono::milliseconds interval, std::chrono::milliseconds timeout) {
+  while (!stop_.load()) {
+    // Sleep in short steps so Stop() need not wait a long interval.
+    const TimePoint until = SystemClock::Get().Now() + interval;
+    while (!stop_.load() && SystemClock::Get().Now() < until) {
+      std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
+          interval, std::chrono::milliseconds(20)));
+    }
+    if (!stop_.load()) CheckHttpOnce(timeout);
+  }
 }
 
 ThrottleInputs Throttler::Observe() {
@@ -120,6 +159,13 @@ ThrottleInputs Throttler::Observe() {
     auto v = primary_->QueryValue(options_.throttle_query);
     if (v.ok() && v->has_value()) in.throttle_query_value = ParseInt64(**v).value_or(1);
     if (!v.ok()) in.throttle_query_value = 1;  // a failing throttle query throttles
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!options_.throttle_http.empty() && http_url_ == options_.throttle_http) {
+      in.http_status = http_status_;
+      in.http_error = http_error_;
+    }
   }
   for (size_t i = 0; i < replicas_.size(); ++i) {
     auto lag = replicas_[i] ? ReadHeartbeatLagMillis(*replicas_[i], plan_)

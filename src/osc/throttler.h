@@ -1,6 +1,7 @@
 // Throttler: watches what should pause the migration — flag files, server load, the throttle
 // query, replica lag read from heartbeats, a throttle asked for by command — every
-// kThrottleCheckInterval on its own thread, and answers "throttled? why?" to the copy and apply
+// kThrottleCheckInterval on its own thread (and --throttle-http's URL every
+// --throttle-http-interval-millis on a second one, as a slow answer must not delay the rest), and answers "throttled? why?" to the copy and apply
 // loops. Critical load (re-checked after --critical-load-interval-millis) makes critical()
 // non-OK: the migration aborts. Thresholds, the throttle query and the replicas to watch are
 // re-read from LiveSettings on every check (the control socket changes them). Thread-safe.
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -52,6 +54,9 @@ class Throttler {
   // lag is unknown, which throttles) when `tolerate_unreachable`, else an error.
   Status ConnectReplicas(const std::vector<std::string>& specs, bool tolerate_unreachable);
   void Loop();
+  void HttpLoop(std::chrono::milliseconds interval, std::chrono::milliseconds timeout);
+  // HEADs the current --throttle-http URL (if any) and records the answer.
+  void CheckHttpOnce(std::chrono::milliseconds timeout);
   // One check: observe, decide, record. `last` is the previous check's time.
   void CheckOnce(TimePoint& last);
   ThrottleInputs Observe();
@@ -66,12 +71,16 @@ class Throttler {
   std::vector<std::string> replica_names_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
+  std::thread http_thread_;
 
   mutable std::mutex mu_;
   ThrottleDecision decision_;
   std::vector<ReplicaLag> lags_;
   Status critical_;
   double throttled_ms_ = 0;
+  std::string http_url_;  // the URL the last HTTP check was of
+  std::optional<int> http_status_;
+  std::string http_error_;
 };
 
 }  // namespace safeddl::osc
