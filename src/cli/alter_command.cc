@@ -41,9 +41,6 @@ constexpr IgnoredFlag kIgnoredFlags[] = {
     {"--gcp", "no cloud-specific behaviour is needed", false},
     {"--azure", "no cloud-specific behaviour is needed", false},
     {"--gtid", "safeddl reads the binlog by file and position", false},
-    {"--test-on-replica", "not supported yet: run on the primary", false},
-    {"--test-on-replica-skip-replica-stop", "not supported yet", false},
-    {"--migrate-on-replica", "not supported yet: run on the primary", false},
     {"--replication-lag-query", "deprecated in gh-ost; lag comes from heartbeats", true},
     {"--critical-load-hibernate-seconds", "critical load always aborts cleanly", true},
     {"--hooks-status-interval", "the gh-ost-on-status hook is not run", true},
@@ -126,6 +123,15 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
       ->group(g);
   cmd->add_flag("--remove-trigger-suffix-if-exists", m.remove_trigger_suffix_if_exists,
                 "A trigger whose name ends in --trigger-suffix loses it instead")
+      ->group(g);
+  cmd->add_flag("--migrate-on-replica", m.migrate_on_replica,
+                "The server connected to is a replica: migrate its table only")
+      ->group(g);
+  cmd->add_flag("--test-on-replica", m.test_on_replica,
+                "On a replica: stop replication, leave the migrated copy beside the original")
+      ->group(g);
+  cmd->add_flag("--test-on-replica-skip-replica-stop", m.test_on_replica_skip_replica_stop,
+                "With --test-on-replica: do not stop replication")
       ->group(g);
   cmd->add_flag("--switch-to-rbr", m.switch_to_rbr,
                 "Set binlog_format=ROW globally if needed (then re-run)")
@@ -329,6 +335,12 @@ Status Resolve(AlterOptions& o) {
   }
   if (m.remove_trigger_suffix_if_exists && m.trigger_suffix.empty()) {
     return InvalidArgumentError("--remove-trigger-suffix-if-exists needs --trigger-suffix");
+  }
+  if (m.migrate_on_replica && m.test_on_replica) {
+    return InvalidArgumentError("--migrate-on-replica and --test-on-replica are mutually exclusive");
+  }
+  if (m.test_on_replica_skip_replica_stop && !m.test_on_replica) {
+    return InvalidArgumentError("--test-on-replica-skip-replica-stop needs --test-on-replica");
   }
   if (!m.throttle_http.empty()) SAFEDDL_RETURN_IF_ERROR(ParseHttpUrl(m.throttle_http).status());
   SAFEDDL_ASSIGN_OR_RETURN(m.max_load, osc::ParseLoadThresholds(o.max_load, "--max-load"));

@@ -433,5 +433,106 @@ TEST_F(AlterTest, ReplicaLagThrottlesUntilTheReplicaCatchesUp) {
   EXPECT_GT(report["throttled_seconds"].get<double>(), 1.0) << r.out;
 }
 
+// On the sandbox's replica: refused without an on-replica flag; --test-on-replica stops
+// replication and leaves the migrated copy beside the untouched original; --migrate-on-replica
+// swaps the replica's table while the primary's writes keep replicating into it.
+TEST_F(AlterTest, OnAReplicaOnlyWithAFlagAndThenTestOrMigrateThere) {
+  MustExecute(*conn_, fmt::format("CREATE TABLE {} (id INT PRIMARY KEY, v INT)", T("t")));
+  MustExecute(*conn_, fmt::format("INSERT INTO {} SELECT seq, seq FROM {}.seq_1_to_3000", T("t"),
+                                  *mysql::QuoteIdentifier(db_)));
+  auto replica = testkit::Connect(testkit::OptionsFor(testkit::Replica(1)));
+  ASSERT_NE(replica, nullptr);
+  const std::string count_sql = "SELECT COUNT(*) FROM " + T("t");
+  std::string last_seen;
+  auto caught_up = [&] {
+    return WaitFor([&] {
+      auto n = replica->QueryValue(count_sql);
+      last_seen = n.ok() ? n->value_or("NULL") : n.status().ToString();
+      return n.ok() && n->value_or("") == MustQueryValue(*conn_, count_sql);
+    });
+  };
+  ASSERT_TRUE(caught_up()) << last_seen;
+  auto alter_on = [&](const sandbox::ServerInstance& server, const std::string& alter,
+                      std::vector<std::string> extra) {
+    std::vector<std::string> args = {"alter",      "--defaults-file=" + server.client_config,
+                                     "--database", db_,
+                                     "--table",    "t",
+                                     "--alter",    alter,
+                                     "--execute",  "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return testkit::RunSafeddl(args);
+  };
+  auto has_column = [&](mysql::Connection& c, const std::string& table, const std::string& col) {
+    auto n = c.QueryValue(fmt::format(
+        "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {} AND "
+        "TABLE_NAME = {} AND COLUMN_NAME = {}",
+        mysql::QuoteString(db_), mysql::QuoteString(table), mysql::QuoteString(col)));
+    return n.ok() && n->value_or("") == "1";
+  };
+
+  auto refused = alter_on(testkit::Replica(1), "ADD COLUMN c INT", {});
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_NE(refused.err.find("this server is a replica of"), std::string::npos) << refused.err;
+  auto not_replica = alter_on(testkit::Primary(), "ADD COLUMN c INT", {"--migrate-on-replica"});
+  EXPECT_EQ(not_replica.exit_code, 1) << not_replica.err;
+  EXPECT_NE(not_replica.err.find("this server is not a replica"), std::string::npos);
+  EXPECT_FALSE(has_column(*replica, "t", "c"));
+  EXPECT_FALSE(has_column(*conn_, "t", "c"));
+
+  // Writes on the primary throughout: they reach the replica's table by replication.
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    auto c = testkit::ConnectPrimary();
+    for (int i = 0; c && !stop.load(); ++i) {
+      (void)c->Execute(fmt::format("UPDATE {} SET v = v + 1 WHERE id = {}", T("t"), 1 + i % 3000));
+      (void)c->Execute(fmt::format("INSERT INTO {} VALUES ({}, 0)", T("t"), 100000 + i));
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+
+  const auto test = alter_on(testkit::Replica(1), "ADD COLUMN c INT", {"--test-on-replica"});
+  ASSERT_EQ(test.exit_code, 0) << test.err;
+  const auto report = nlohmann::json::parse(test.out);
+  EXPECT_FALSE(report["swapped"].get<bool>());
+  EXPECT_EQ(report["test_table"].get<std::string>(), T("_t_gho"));
+  auto sql_running = replica->Query("SHOW REPLICA STATUS");
+  ASSERT_TRUE(sql_running.ok() && !sql_running->empty());
+  EXPECT_EQ((*sql_running)[0].GetString("Slave_SQL_Running"), "No");
+  EXPECT_FALSE(has_column(*replica, "t", "c"));
+  EXPECT_TRUE(has_column(*replica, "_t_gho", "c"));
+  // Replication stopped: the rehearsal's copy equals the original it left in place.
+  auto fingerprint = [&](mysql::Connection& c, const std::string& table) {
+    auto v = c.QueryValue(fmt::format("SELECT CONCAT(COUNT(*), '/', BIT_XOR(CRC32(CONCAT(id, "
+                                      "'-', v)))) FROM {}",
+                                      T(table)));
+    return v.ok() ? v->value_or("") : v.status().ToString();
+  };
+  EXPECT_EQ(fingerprint(*replica, "_t_gho"), fingerprint(*replica, "t"));
+  // Dropped as the report says: in safeddl's GTID domain (in the replicated one, replication
+  // would stop on out-of-order GTIDs).
+  EXPECT_NE(test.out.find("SET SESSION gtid_domain_id = 1; DROP TABLE " + T("_t_gho")),
+            std::string::npos)
+      << test.out;
+  MustExecute(*replica, "SET SESSION gtid_domain_id = 1");
+  MustExecute(*replica, "DROP TABLE " + T("_t_gho"));
+  MustExecute(*replica, "START ALL REPLICAS");
+
+  const auto migrated = alter_on(testkit::Replica(1), "ADD COLUMN c INT", {"--migrate-on-replica"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // writes after the swap, too
+  stop = true;
+  writer.join();
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
+  EXPECT_TRUE(nlohmann::json::parse(migrated.out)["swapped"].get<bool>());
+  EXPECT_TRUE(has_column(*replica, "t", "c"));
+  EXPECT_FALSE(has_column(*conn_, "t", "c")) << "the primary was changed";
+  ASSERT_TRUE(caught_up()) << last_seen;
+  EXPECT_EQ(fingerprint(*replica, "t"), fingerprint(*conn_, "t"));
+  auto status = replica->Query("SHOW REPLICA STATUS");
+  ASSERT_TRUE(status.ok() && !status->empty());
+  EXPECT_EQ((*status)[0].GetString("Slave_SQL_Running"), "Yes")
+      << (*status)[0].GetString("Last_SQL_Error");
+  MustExecute(*replica, "DROP TABLE IF EXISTS " + T("_t_del"));
+}
+
 }  // namespace
 }  // namespace safeddl::cli

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 
@@ -36,6 +37,9 @@ struct ConnectOptions {
   std::chrono::seconds read_timeout{0};  // 0: wait for results as long as the server works
   // Value of the `program_name` connect attribute (shown in performance_schema and by unblock).
   std::string program_name = "safeddl";
+  // Run on every new session right after it connects, in order (e.g. SET SESSION
+  // gtid_domain_id for safeddl's writes on a replica). Built by safeddl, never from user text.
+  std::vector<std::string> session_statements;
 
   // "user@host:port" or "user@localhost via /path/to.sock" — never the password.
   std::string Describe() const;

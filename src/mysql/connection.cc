@@ -115,6 +115,9 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectOptions& optio
   if (info.empty()) return InternalError("SELECT VERSION() returned no row");
   SAFEDDL_ASSIGN_OR_RETURN(conn->server_,
                            ServerInfo::Parse(info[0][0].value_or(""), info[0][1].value_or("")));
+  for (const std::string& sql : options.session_statements) {
+    SAFEDDL_RETURN_IF_ERROR(conn->Execute(sql).WithContext("setting up the session: " + sql));
+  }
   return conn;
 }
 

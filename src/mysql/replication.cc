@@ -1,5 +1,7 @@
 #include "mysql/replication.h"
 
+#include <algorithm>
+
 #include "common/strings.h"
 #include "mysql/connection.h"
 #include "mysql/result_set.h"
@@ -63,6 +65,29 @@ Result<std::optional<ReplicationStatus>> ReadReplicationStatus(Connection& conn)
                            conn.Query(std::string(conn.server().ShowReplicaStatusStatement())));
   if (rs.empty()) return std::optional<ReplicationStatus>();
   return std::optional<ReplicationStatus>(ParseReplicationStatus(rs[0]));
+}
+
+std::vector<uint32_t> GtidDomains(std::string_view gtid_list) {
+  std::vector<uint32_t> out;
+  for (const std::string& entry : SplitString(gtid_list, ',')) {
+    const std::string_view e = TrimWhitespace(entry);
+    const auto domain = ParseInt64(e.substr(0, e.find('-')));
+    if (e.find('-') != std::string_view::npos && domain && *domain >= 0 &&
+        *domain <= static_cast<long long>(UINT32_MAX)) {
+      out.push_back(static_cast<uint32_t>(*domain));
+    }
+  }
+  return out;
+}
+
+uint32_t LocalGtidDomain(uint32_t configured, const std::vector<uint32_t>& replicated) {
+  auto used = [&](uint32_t d) {
+    return std::find(replicated.begin(), replicated.end(), d) != replicated.end();
+  };
+  if (!used(configured)) return configured;
+  uint32_t d = 1;
+  while (used(d)) ++d;
+  return d;
 }
 
 }  // namespace safeddl::mysql

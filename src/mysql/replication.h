@@ -1,11 +1,14 @@
 // Replication as tools see it from outside: the replicas a primary lists (SHOW REPLICA HOSTS),
 // how to reach one with the primary's credentials, and a server's own replica status (SHOW
-// REPLICA STATUS, with MariaDB's Slave_/Master_ and MySQL 8's Replica_/Source_ column names).
+// REPLICA STATUS, with MariaDB's Slave_/Master_ and MySQL 8's Replica_/Source_ column names), and
+// the GTID domain a replica's own writes should use.
 // Stateless functions; each uses only the connection it is given.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -37,5 +40,14 @@ Result<ConnectOptions> ReplicaConnectOptions(const ConnectOptions& primary,
 ReplicationStatus ParseReplicationStatus(const Row& row);
 // nullopt when the server is not a replica.
 Result<std::optional<ReplicationStatus>> ReadReplicationStatus(Connection& conn);
+
+// Pure. The domain ids in a MariaDB GTID list ("0-1-100,2-5-7"), in order; malformed entries are
+// skipped.
+std::vector<uint32_t> GtidDomains(std::string_view gtid_list);
+// Pure. The GTID domain for a replica's own writes: its configured gtid_domain_id when no
+// replicated domain uses it, else the smallest id that none does. Local writes in a replicated
+// domain would run ahead of the primary's sequence numbers there: replication then stops
+// (gtid_strict_mode) or failover positions break.
+uint32_t LocalGtidDomain(uint32_t configured, const std::vector<uint32_t>& replicated);
 
 }  // namespace safeddl::mysql

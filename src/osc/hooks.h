@@ -1,6 +1,7 @@
 // Hooks: gh-ost's --hooks-path interface, so the scripts teams already have keep working. At
 // points of interest ("startup", "validated", "rowcount-complete", "before-row-copy",
-// "row-copy-complete", "begin-postponed", "before-cut-over", "success", "failure") every
+// "row-copy-complete", "begin-postponed", "stop-replication" (--test-on-replica),
+// "before-cut-over", "success", "failure") every
 // executable file in the hooks directory whose name starts with `gh-ost-on-<event>` runs, in name
 // order, one after the other, with gh-ost's GH_OST_* environment variables describing the
 // migration. A hook that exits non-zero fails the migration (except on success and failure,

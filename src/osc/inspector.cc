@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <ctime>
+#include <optional>
 
 #include "common/strings.h"
 #include "mysql/quote.h"
+#include "mysql/replication.h"
 #include "schema/introspect.h"
 
 namespace safeddl::osc {
@@ -48,6 +50,52 @@ Status CheckBinlog(mysql::Connection& conn, const MigrationOptions& options) {
         fmt::format("binlog_row_image is {}: safeddl applies full row images. Run SET GLOBAL "
                     "binlog_row_image = 'FULL' (and in my.cnf)",
                     row.GetString("image")));
+  }
+  return Status::OK();
+}
+
+// Whether the server is a replica, against what was asked: safeddl changes the server it connects
+// to, and a table changed on a replica alone drifts from its primary, so that takes one of the
+// on-replica flags; and replicated changes must reach this server's binlog.
+Status CheckTopology(mysql::Connection& conn, const MigrationOptions& options,
+                     std::vector<std::string>* notes) {
+  SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::ReplicationStatus> replica,
+                           mysql::ReadReplicationStatus(conn));
+  const bool on_replica_flag = options.migrate_on_replica || options.test_on_replica;
+  if (!replica) {
+    if (on_replica_flag) {
+      return FailedPreconditionError(
+          "--migrate-on-replica / --test-on-replica: this server is not a replica (SHOW REPLICA "
+          "STATUS is empty); connect to the replica, or drop the flag to migrate this server");
+    }
+    return Status::OK();
+  }
+  const std::string source = replica->source_host + ":" + replica->source_port;
+  if (!on_replica_flag) {
+    return FailedPreconditionError(fmt::format(
+        "this server is a replica of {}: safeddl changes the server it connects to, and a table "
+        "changed on a replica alone drifts from its primary. Connect to the primary; or pass "
+        "--migrate-on-replica to change this replica's table only, or --test-on-replica to "
+        "rehearse the migration here",
+        source));
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(auto updates, conn.QueryValue("SELECT @@global.log_slave_updates"));
+  if (updates.value_or("0") != "1") {
+    return FailedPreconditionError(
+        "log_slave_updates is OFF on this replica: the changes it receives from its primary are "
+        "not in its own binlog, so safeddl could not carry them over. Set log_slave_updates = ON "
+        "(in my.cnf; it needs a restart) to migrate on this replica");
+  }
+  if (options.migrate_on_replica) {
+    notes->push_back(fmt::format(
+        "--migrate-on-replica: only this replica's table changes; after the swap, row events "
+        "from {} must still apply to the new definition (adding columns at the end or indexes "
+        "is safe; dropping or reordering columns breaks replication)",
+        source));
+  }
+  if (!replica->sql_running) {
+    notes->push_back("replication's SQL thread is not running on this replica: changes from the "
+                     "primary wait until it is started");
   }
   return Status::OK();
 }
@@ -221,6 +269,7 @@ Result<MigrationPlan> Inspect(mysql::Connection& conn, const MigrationOptions& o
     notes->push_back("ignoring '" + c + "' in --alter: safeddl copies online itself");
   }
   SAFEDDL_RETURN_IF_ERROR(CheckBinlog(conn, options));
+  SAFEDDL_RETURN_IF_ERROR(CheckTopology(conn, options, notes));
   SAFEDDL_ASSIGN_OR_RETURN(plan.original,
                            schema::IntrospectTable(conn, options.database, options.table));
   SAFEDDL_RETURN_IF_ERROR(RefuseUnsafe(plan.original, plan.analysis, options, notes));

@@ -75,6 +75,11 @@ struct MigrationOptions {
 
   // Binlog and topology.
   bool allow_on_master = true;  // safeddl reads the binlog of the server it connects to
+  // The server connected to is a replica: change its table only (--migrate-on-replica), or
+  // rehearse there, stopping replication and keeping the original (--test-on-replica).
+  bool migrate_on_replica = false;
+  bool test_on_replica = false;
+  bool test_on_replica_skip_replica_stop = false;
   bool switch_to_rbr = false;
   bool assume_rbr = false;
   uint32_t replica_server_id = 99999;

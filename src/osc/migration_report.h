@@ -19,6 +19,7 @@ struct MigrationReport {
   std::string ghost_create;  // the new table's CREATE TABLE
   std::string shared_key;    // "PRIMARY (id)"
   std::vector<std::string> triggers;  // names of the triggers created on the new table
+  std::string test_table;  // --test-on-replica: the migrated copy left beside the original
   std::vector<std::string> notes;
   int64_t rows_estimated = 0;
   int64_t rows_copied = 0;

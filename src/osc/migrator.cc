@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "mysql/quote.h"
+#include "mysql/replication.h"
 #include "mysql/retry.h"
 #include "osc/checksum.h"
 #include "osc/control_handler.h"
@@ -149,6 +150,9 @@ Result<MigrationReport> Migrator::Run() {
   report_.dry_run = !options_.execute;
   SAFEDDL_ASSIGN_OR_RETURN(conn_, mysql::Connection::Open(connect_, log_));
   SAFEDDL_RETURN_IF_ERROR(PrepareSession(*conn_, options_));
+  if (options_.migrate_on_replica || options_.test_on_replica) {
+    SAFEDDL_RETURN_IF_ERROR(UseLocalGtidDomain());
+  }
   if (options_.execute) SAFEDDL_RETURN_IF_ERROR(LockMigration());
   Status s = Execute();
   if (throttler_) report_.throttled_seconds = throttler_->throttled_seconds();
@@ -236,7 +240,10 @@ Status Migrator::Execute() {
     ghost_created_ = false;
     return Status::OK();
   }
-  if (options_.attempt_instant_ddl && !options_.resume) {
+  if (options_.attempt_instant_ddl && options_.test_on_replica) {
+    report_.notes.push_back(
+        "--attempt-instant-ddl skipped: --test-on-replica leaves the original table as it is");
+  } else if (options_.attempt_instant_ddl && !options_.resume) {
     SAFEDDL_ASSIGN_OR_RETURN(bool instant, TryInstant());
     if (instant) return Status::OK();
   }
@@ -276,22 +283,83 @@ Status Migrator::Execute() {
   SAFEDDL_RETURN_IF_ERROR(Hook("row-copy-complete"));
   SAFEDDL_RETURN_IF_ERROR(WaitForBacklog(kBacklogTimeout));
   SAFEDDL_RETURN_IF_ERROR(Postpone());
+  if (options_.test_on_replica) SAFEDDL_RETURN_IF_ERROR(StopReplicationForTest());
   Phase("checksum");
   SAFEDDL_RETURN_IF_ERROR(ChecksumUntilClean());
   SAFEDDL_RETURN_IF_ERROR(Hook("before-cut-over"));
-  Phase("cut-over");
-  SAFEDDL_RETURN_IF_ERROR(CutOver());
+  if (!options_.test_on_replica) {
+    Phase("cut-over");
+    SAFEDDL_RETURN_IF_ERROR(CutOver());
+  }
   Phase("cleanup");
   StopBackground();
   SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_changelog));
   changelog_created_ = false;
   SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_checkpoint));
   checkpoint_created_ = false;
-  if (options_.ok_to_drop_table) {
+  if (options_.test_on_replica) {
+    // The rehearsal's result: the migrated copy stays beside the untouched original.
+    ghost_created_ = false;
+    report_.test_table = plan_.q_ghost;
+    // Dropped like safeddl wrote it: in the local GTID domain, or replication breaks again.
+    const std::string drop =
+        (local_gtid_domain_.empty() ? "" : local_gtid_domain_ + "; ") + "DROP TABLE " + plan_.q_ghost;
+    report_.notes.push_back(fmt::format(
+        "--test-on-replica: {} is unchanged and {} holds it migrated (checksum clean); {}. "
+        "Compare them, then: {}{}",
+        plan_.q_original, plan_.q_ghost,
+        options_.test_on_replica_skip_replica_stop
+            ? "replication kept running, so the original has moved on since"
+            : "replication is stopped on this replica",
+        drop, options_.test_on_replica_skip_replica_stop ? "" : "; START ALL REPLICAS"));
+  } else if (options_.ok_to_drop_table) {
     SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_old));
   } else {
     report_.old_table = plan_.q_old;
   }
+  return Status::OK();
+}
+
+Status Migrator::UseLocalGtidDomain() {
+  SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::ReplicationStatus> replica,
+                           mysql::ReadReplicationStatus(*conn_));
+  if (!replica) return Status::OK();  // not a replica: the inspector says so
+  SAFEDDL_ASSIGN_OR_RETURN(
+      mysql::ResultSet rs,
+      conn_->Query("SELECT @@global.gtid_domain_id AS domain, @@global.gtid_slave_pos AS pos"));
+  const auto configured = ParseInt64(rs[0].GetString("domain")).value_or(0);
+  const std::vector<uint32_t> replicated = mysql::GtidDomains(rs[0].GetString("pos"));
+  const uint32_t domain = mysql::LocalGtidDomain(static_cast<uint32_t>(configured), replicated);
+  if (domain == configured) return Status::OK();
+  const std::string set = fmt::format("SET SESSION gtid_domain_id = {}", domain);
+  Status s = conn_->Execute(set);
+  if (!s.ok()) {
+    return s.WithContext(fmt::format(
+        "this replica's own writes would share GTID domain {} with replication, which stops it "
+        "(out-of-order GTIDs) or breaks failover: safeddl writes here in domain {}, and setting "
+        "that takes SUPER (or set gtid_domain_id on this replica to a domain of its own)",
+        configured, domain));
+  }
+  connect_.session_statements.push_back(set);
+  local_gtid_domain_ = set;
+  report_.notes.push_back(fmt::format(
+      "writes on this replica use GTID domain {} (replicated: {})", domain,
+      JoinStrings(SplitString(rs[0].GetString("pos"), ','), ", ")));
+  return Status::OK();
+}
+
+Status Migrator::StopReplicationForTest() {
+  if (options_.test_on_replica_skip_replica_stop) {
+    report_.notes.push_back(
+        "--test-on-replica-skip-replica-stop: replication was not stopped for the checksum");
+    return Status::OK();
+  }
+  SAFEDDL_RETURN_IF_ERROR(Hook("stop-replication"));
+  // Every replicated change this server has committed is in its binlog: the checksum then
+  // syncs the applier to the end of it and compares a table that no longer moves.
+  SAFEDDL_RETURN_IF_ERROR(conn_->Execute("STOP ALL REPLICAS")
+                              .WithContext("--test-on-replica: stopping replication"));
+  LogInfo("--test-on-replica: replication stopped (START ALL REPLICAS resumes it)");
   return Status::OK();
 }
 
