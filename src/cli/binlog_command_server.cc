@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -51,7 +52,8 @@ struct StreamState {
 };
 
 Result<StreamEnd> StreamOnce(const BinlogOptions& options, const mysql::ConnectOptions& connect,
-                             const StopAt& stop, RowChangePrinter& printer, StreamState& state) {
+                             const StopAt& stop, RowChangePrinter& printer, StreamState& state,
+                             const SchemaLookup& temporal_schema) {
   binlog::ServerSourceOptions source_options;
   source_options.connect = connect;
   source_options.server_id = options.server_id != 0 ? options.server_id : DefaultServerId();
@@ -69,8 +71,9 @@ Result<StreamEnd> StreamOnce(const BinlogOptions& options, const mysql::ConnectO
     return opened.status();
   }
   std::unique_ptr<binlog::ServerEventSource> source = std::move(*opened);
-  binlog::EventParser parser(
-      {.verify_checksums = options.verify_checksums, .rows = binlog::RowsDecoding::kDeferred});
+  binlog::EventParser parser({.verify_checksums = options.verify_checksums,
+                              .rows = binlog::RowsDecoding::kDeferred,
+                              .temporal_schema = temporal_schema});
   binlog::StreamCursor cursor(state.resume);
   while (true) {
     if (options.stop != nullptr && options.stop->load()) return StreamEnd::kStopped;
@@ -123,7 +126,8 @@ SchemaLookup MakeSchemaLookup(mysql::Connection& conn) {
     SAFEDDL_ASSIGN_OR_RETURN(
         mysql::ResultSet rs,
         conn.Query(
-            fmt::format("SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, COLUMN_KEY FROM "
+            fmt::format("SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, COLUMN_KEY, "
+                        "DATETIME_PRECISION FROM "
                         "information_schema.COLUMNS "
                         "WHERE TABLE_SCHEMA = {} AND TABLE_NAME = {} ORDER BY ORDINAL_POSITION",
                         mysql::QuoteString(db), mysql::QuoteString(table))));
@@ -135,6 +139,8 @@ SchemaLookup MakeSchemaLookup(mysql::Connection& conn) {
       c.data_type = row.GetString("DATA_TYPE");
       c.is_unsigned = row.GetString("COLUMN_TYPE").find("unsigned") != std::string::npos;
       c.primary_key = row.GetString("COLUMN_KEY") == "PRI";
+      c.datetime_precision = static_cast<uint8_t>(
+          std::min<unsigned long long>(row.GetUint("DATETIME_PRECISION").value_or(0), 255));
       columns.push_back(std::move(c));
     }
     return std::optional<std::vector<binlog::SchemaColumn>>(std::move(columns));
@@ -142,7 +148,7 @@ SchemaLookup MakeSchemaLookup(mysql::Connection& conn) {
 }
 
 Status RunBinlogFromServer(const BinlogOptions& options, RowChangePrinter& printer,
-                           mysql::Connection& conn) {
+                           mysql::Connection& conn, const SchemaLookup& temporal_schema) {
   StreamState state;
   if (!options.start_position.empty()) {
     SAFEDDL_ASSIGN_OR_RETURN(state.resume, binlog::ParseBinlogPosition(options.start_position));
@@ -167,8 +173,8 @@ Status RunBinlogFromServer(const BinlogOptions& options, RowChangePrinter& print
   int failures = 0;
   while (true) {
     state.progressed = false;
-    SAFEDDL_ASSIGN_OR_RETURN(StreamEnd end,
-                             StreamOnce(options, conn.options(), stop, printer, state));
+    SAFEDDL_ASSIGN_OR_RETURN(
+        StreamEnd end, StreamOnce(options, conn.options(), stop, printer, state, temporal_schema));
     if (end == StreamEnd::kStopped) return Status::OK();
     failures = state.progressed ? 1 : failures + 1;
     if (failures > kMaxReconnects) {
