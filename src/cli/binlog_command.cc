@@ -12,6 +12,7 @@
 
 #include "binlog/event_parser.h"
 #include "binlog/file_event_stream.h"
+#include "binlog/schema_lookup.h"
 #include "binlog/stream_cursor.h"
 #include "cli/binlog_command_printer.h"
 #include "cli/binlog_command_server.h"
@@ -206,7 +207,8 @@ Status RunBinlog(const BinlogOptions& options) {
     SAFEDDL_ASSIGN_OR_RETURN(session, OpenSession(options.connection));
   }
   // The parser (on a file's reader thread) and the printer share the session's lookups.
-  SchemaLookup lookup = session ? Serialized(MakeSchemaLookup(*session->conn)) : SchemaLookup();
+  SchemaLookup lookup =
+      session ? Serialized(binlog::MakeSchemaLookup(*session->conn)) : SchemaLookup();
   RowChangePrinter printer(printer_options, options.out, lookup);
   Status s = options.from_server ? RunBinlogFromServer(options, printer, *session->conn, lookup)
                                  : RunBinlogFiles(options, lookup, printer);

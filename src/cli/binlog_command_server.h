@@ -10,9 +10,6 @@
 
 namespace safeddl::cli {
 
-// Column lookups through `conn` (which must outlive the returned function).
-SchemaLookup MakeSchemaLookup(mysql::Connection& conn);
-
 // Streams from the server described by options.connection to `printer`. `temporal_schema`
 // (may be empty) gives the parser the fractional digits of old-format temporal columns.
 Status RunBinlogFromServer(const BinlogOptions& options, RowChangePrinter& printer,
