@@ -65,7 +65,7 @@ struct EventParserOptions {
   // columns. Empty: those columns are taken to have no fractional digits.
   using SchemaLookup = std::function<Result<std::optional<std::vector<SchemaColumn>>>(
       const std::string& db, const std::string& table)>;
-  SchemaLookup temporal_schema;
+  SchemaLookup temporal_schema = nullptr;
 };
 
 class EventParser {
