@@ -76,6 +76,17 @@ Result<Value> DecodeBit(ByteReader& r, const ColumnDef& col) {
   return Value::Bit(v, col.bit_length);
 }
 
+Result<Value> DecodeOldTemporal(ByteReader& r, const ColumnDef& col) {
+  Result<Value> v = col.type == ColumnType::kTime       ? DecodeOldTime(r, col.scale)
+                    : col.type == ColumnType::kDatetime ? DecodeOldDatetime(r, col.scale)
+                                                        : DecodeOldTimestamp(r, col.scale);
+  if (v.ok() || col.scale != 0 || v.status().code() != StatusCode::kCorruption) return v;
+  // The likely cause: a MariaDB 5.3 TIME(n)/DATETIME(n)/TIMESTAMP(n), whose n the binlog lacks.
+  return v.status().WithContext(
+      "an old-format temporal column with fractional digits? the binlog does not carry them; "
+      "they are read from the table's schema when a server connection is given");
+}
+
 }  // namespace
 
 Result<Value> DecodeColumnValue(ByteReader& r, const ColumnDef& col) {
@@ -106,11 +117,9 @@ Result<Value> DecodeColumnValue(ByteReader& r, const ColumnDef& col) {
     case ColumnType::kNewDate:
       return DecodeDate(r);
     case ColumnType::kTime:
-      return DecodeOldTime(r);
     case ColumnType::kDatetime:
-      return DecodeOldDatetime(r);
     case ColumnType::kTimestamp:
-      return DecodeOldTimestamp(r);
+      return DecodeOldTemporal(r, col);
     case ColumnType::kTime2:
       return DecodeTime2(r, col.scale);
     case ColumnType::kDatetime2:

@@ -13,6 +13,7 @@ struct TypeFamily {
 };
 
 constexpr ColumnType kNone = ColumnType::kNull;
+constexpr uint8_t kMaxTemporalDigits = 6;
 
 // information_schema DATA_TYPE -> the real types a table map logs for it (ENUM and SET by their
 // real type, see ColumnDef::real_type).
@@ -50,6 +51,10 @@ constexpr std::array<TypeFamily, 28> kFamilies = {{
 bool IsBlobType(ColumnType t) {
   return t == ColumnType::kBlob || t == ColumnType::kTinyBlob || t == ColumnType::kMediumBlob ||
          t == ColumnType::kLongBlob;
+}
+
+bool IsOldTemporal(ColumnType t) {
+  return t == ColumnType::kTime || t == ColumnType::kDatetime || t == ColumnType::kTimestamp;
 }
 
 bool IsBlobOrTextName(std::string_view d) {
@@ -156,6 +161,33 @@ ColumnNaming ResolveColumnNaming(const TableMapEvent& table,
     }
   }
   return naming;
+}
+
+bool HasOldTemporalColumns(const TableMapEvent& table) {
+  for (const ColumnDef& c : table.columns) {
+    if (IsOldTemporal(c.type)) return true;
+  }
+  return false;
+}
+
+std::shared_ptr<const TableMapEvent> WithSchemaTemporalDigits(
+    std::shared_ptr<const TableMapEvent> table, const std::vector<SchemaColumn>* schema) {
+  if (schema == nullptr || !HasOldTemporalColumns(*table) ||
+      !SchemaMismatch(*table, *schema).empty()) {
+    return table;
+  }
+  std::shared_ptr<TableMapEvent> copy;
+  for (size_t i = 0; i < table->columns.size(); ++i) {
+    const uint8_t digits = (*schema)[i].datetime_precision;
+    if (!IsOldTemporal(table->columns[i].type) || table->columns[i].scale == digits ||
+        digits > kMaxTemporalDigits) {
+      continue;
+    }
+    if (copy == nullptr) copy = std::make_shared<TableMapEvent>(*table);
+    copy->columns[i].scale = digits;
+  }
+  if (copy == nullptr) return table;
+  return copy;
 }
 
 }  // namespace safeddl::binlog

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,7 @@ struct SchemaColumn {
   std::string data_type;  // DATA_TYPE, lower case: "int", "varchar", "inet6", ...
   bool is_unsigned = false;
   bool primary_key = false;
+  uint8_t datetime_precision = 0;  // DATETIME_PRECISION: fractional digits of temporal columns
 };
 
 struct ColumnNaming {
@@ -47,5 +49,18 @@ ColumnNaming ResolveColumnNaming(const TableMapEvent& table,
 
 // Whether a column logged as `column` can be the schema's `data_type`. Unknown data types fit.
 bool SchemaTypeFits(const ColumnDef& column, std::string_view data_type);
+
+// Whether `table` has old-format TIME, DATETIME or TIMESTAMP columns (type codes 11, 12, 7).
+// MariaDB logs its pre-5.6 TIME(n)/DATETIME(n)/TIMESTAMP(n) (tables created by MariaDB 5.3-10.0,
+// or with mysql56_temporal_format=OFF) under these codes with no metadata, so the binlog does not
+// say their fractional digits, and with them how many bytes their values take.
+bool HasOldTemporalColumns(const TableMapEvent& table);
+
+// `table` with the fractional digits of its old-format temporal columns (ColumnDef::scale) taken
+// from `schema`, the table's current columns; `table` itself when it has no such column, when
+// `schema` is null or does not fit the table map (see SchemaTypeFits), or when nothing changes.
+// An ALTER that changed only the digits since the event was written cannot be noticed.
+std::shared_ptr<const TableMapEvent> WithSchemaTemporalDigits(
+    std::shared_ptr<const TableMapEvent> table, const std::vector<SchemaColumn>* schema);
 
 }  // namespace safeddl::binlog

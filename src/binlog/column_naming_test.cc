@@ -92,5 +92,36 @@ TEST(ColumnNamingTest, TypeFits) {
   EXPECT_TRUE(SchemaTypeFits(Col(ColumnType::kLong), "some_future_type"));
 }
 
+TEST(ColumnNamingTest, OldTemporalDigitsFromSchema) {
+  auto t = std::make_shared<TableMapEvent>();
+  t->columns = {Col(ColumnType::kLong), Col(ColumnType::kTime), Col(ColumnType::kDatetime),
+                Col(ColumnType::kTimestamp), Col(ColumnType::kDatetime2)};
+  t->columns[4].scale = 2;
+  const std::shared_ptr<const TableMapEvent> table = t;
+  EXPECT_TRUE(HasOldTemporalColumns(*table));
+  const std::vector<SchemaColumn> schema = {{"id", "int"},
+                                            {"a", "time", false, false, 3},
+                                            {"b", "datetime", false, false, 0},
+                                            {"c", "timestamp", false, false, 6},
+                                            {"d", "datetime", false, false, 5}};
+  auto with = WithSchemaTemporalDigits(table, &schema);
+  ASSERT_NE(with, table);
+  EXPECT_EQ(with->columns[1].scale, 3);
+  EXPECT_EQ(with->columns[2].scale, 0);
+  EXPECT_EQ(with->columns[3].scale, 6);
+  EXPECT_EQ(with->columns[4].scale, 2);   // DATETIME2 carries its own digits
+  EXPECT_EQ(table->columns[1].scale, 0);  // the original is not changed
+
+  // Nothing to change, no schema, or a schema that does not fit: the same table map.
+  EXPECT_EQ(WithSchemaTemporalDigits(with, &schema), with);
+  EXPECT_EQ(WithSchemaTemporalDigits(table, nullptr), table);
+  std::vector<SchemaColumn> altered = schema;
+  altered[1].data_type = "varchar";
+  EXPECT_EQ(WithSchemaTemporalDigits(table, &altered), table);
+  altered.pop_back();
+  EXPECT_EQ(WithSchemaTemporalDigits(table, &altered), table);
+  EXPECT_FALSE(HasOldTemporalColumns(BareTable()));
+}
+
 }  // namespace
 }  // namespace safeddl::binlog

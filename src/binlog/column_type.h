@@ -20,12 +20,12 @@ enum class ColumnType : uint8_t {
   kFloat = 4,
   kDouble = 5,
   kNull = 6,
-  kTimestamp = 7,  // old, no fractional seconds
+  kTimestamp = 7,  // old format: MySQL's (fsp 0) or MariaDB 5.3's hires (fsp 1-6)
   kLongLong = 8,
   kInt24 = 9,
   kDate = 10,
-  kTime = 11,      // old, no fractional seconds
-  kDatetime = 12,  // old, no fractional seconds
+  kTime = 11,      // old format, as kTimestamp
+  kDatetime = 12,  // old format, as kTimestamp
   kYear = 13,
   kNewDate = 14,
   kVarchar = 15,
@@ -72,6 +72,8 @@ struct ColumnDef {
   uint32_t max_length = 0;  // CHAR/VARCHAR: bytes; BLOB: length-prefix bytes; ENUM/SET: pack len
   uint8_t precision = 0;    // NEWDECIMAL
   uint8_t scale = 0;        // NEWDECIMAL; fsp for TIME2/DATETIME2/TIMESTAMP2
+                            // and for the old TIME/DATETIME/TIMESTAMP, whose fsp the table map
+                            // does not carry: 0 unless WithSchemaTemporalDigits set it
   uint16_t bit_length = 0;  // BIT(n)
 
   // Optional metadata; nullopt / empty when the server did not log it.

@@ -111,13 +111,27 @@ Result<EventBody> EventParser::ParseBody(const EventHeader& header, std::string_
     case EventType::kTableMap: {
       const uint8_t phl = format_.PostHeaderLength(header.type, kTableMapPostHeaderLength);
       SAFEDDL_ASSIGN_OR_RETURN(TableMapEvent tm, ParseTableMapEvent(body, phl));
-      auto shared = std::make_shared<const TableMapEvent>(std::move(tm));
+      SAFEDDL_ASSIGN_OR_RETURN(
+          std::shared_ptr<const TableMapEvent> shared,
+          WithTemporalDigits(std::make_shared<const TableMapEvent>(std::move(tm))));
       tables_[shared->table_id] = shared;
       return EventBody(std::move(shared));
     }
     default:
       return EventBody(SkippedEvent{fmt::format("{} not decoded", EventTypeName(header.type))});
   }
+}
+
+Result<std::shared_ptr<const TableMapEvent>> EventParser::WithTemporalDigits(
+    std::shared_ptr<const TableMapEvent> table) {
+  if (!options_.temporal_schema || !HasOldTemporalColumns(*table)) return table;
+  const std::pair<std::string, std::string> key(table->database, table->table);
+  auto it = temporal_schemas_.find(key);
+  if (it == temporal_schemas_.end()) {
+    SAFEDDL_ASSIGN_OR_RETURN(auto columns, options_.temporal_schema(table->database, table->table));
+    it = temporal_schemas_.emplace(key, std::move(columns)).first;
+  }
+  return WithSchemaTemporalDigits(std::move(table), it->second ? &*it->second : nullptr);
 }
 
 }  // namespace safeddl::binlog

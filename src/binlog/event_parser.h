@@ -11,11 +11,16 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
+#include "binlog/column_naming.h"
 #include "binlog/event_header.h"
 #include "binlog/format_description.h"
 #include "binlog/gtid_event.h"
@@ -54,6 +59,13 @@ struct EventParserOptions {
   // kDeferred: rows events keep their row images encoded (RowsEvent::encoded) for a caller that
   // renders them directly or decodes them later (DecodeRows); errors in the images surface then.
   RowsDecoding rows = RowsDecoding::kValues;
+  // The current columns of db.table (nullopt when the table is gone), for the fractional digits
+  // of old-format TIME/DATETIME/TIMESTAMP columns, which the binlog does not carry (see
+  // WithSchemaTemporalDigits). Called on the parsing thread, once per table that has such
+  // columns. Empty: those columns are taken to have no fractional digits.
+  using SchemaLookup = std::function<Result<std::optional<std::vector<SchemaColumn>>>(
+      const std::string& db, const std::string& table)>;
+  SchemaLookup temporal_schema = nullptr;
 };
 
 class EventParser {
@@ -69,11 +81,16 @@ class EventParser {
 
  private:
   Result<EventBody> ParseBody(const EventHeader& header, std::string_view event, ByteReader body);
+  // `table` with its old-format temporal digits from options_.temporal_schema, when it has any.
+  Result<std::shared_ptr<const TableMapEvent>> WithTemporalDigits(
+      std::shared_ptr<const TableMapEvent> table);
 
   EventParserOptions options_;
   FormatDescription format_;
   bool seen_format_ = false;  // a FORMAT_DESCRIPTION was parsed (format_ is not the default)
   TableMaps tables_;
+  std::map<std::pair<std::string, std::string>, std::optional<std::vector<SchemaColumn>>>
+      temporal_schemas_;  // by database and table
 };
 
 }  // namespace safeddl::binlog

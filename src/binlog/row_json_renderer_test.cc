@@ -31,6 +31,7 @@ struct Spec {
   std::optional<bool> is_unsigned = std::nullopt;
   std::optional<uint32_t> collation = std::nullopt;
   bool unsigned_from_schema = false;
+  uint8_t fsp = 0;  // old-format TIME/DATETIME/TIMESTAMP (the schema's digits)
 };
 
 // Every column type, with the variants that choose a different formatter.
@@ -86,6 +87,9 @@ std::vector<Spec> Specs() {
       {ColumnType::kTime},
       {ColumnType::kDatetime},
       {ColumnType::kTimestamp},
+      {.type = ColumnType::kTime, .fsp = 3},
+      {.type = ColumnType::kDatetime, .fsp = 6},
+      {.type = ColumnType::kTimestamp, .fsp = 2},
       {ColumnType::kNull},
   };
 }
@@ -101,6 +105,7 @@ std::shared_ptr<const TableMapEvent> MakeTable(const std::vector<Spec>& specs) {
     c.metadata = s.metadata;
     EXPECT_TRUE(DeriveColumnMetadata(c, 0).ok()) << ColumnTypeName(s.type);
     c.is_unsigned = s.is_unsigned;
+    c.scale = s.fsp == 0 ? c.scale : s.fsp;
     c.collation = s.collation;
     if (c.real_type == ColumnType::kEnum) c.enum_values = {"a", "b\"", "ç"};
     if (c.real_type == ColumnType::kSet) c.set_values = {"x", "y", "z\\"};
@@ -164,6 +169,52 @@ class ValueMaker {
       for (char& ch : b) ch = static_cast<char>(~ch);
     }
     b[0] = static_cast<char>(b[0] ^ 0x80);
+    return b;
+  }
+
+  // A valid old-format TIME, DATETIME or TIMESTAMP (see temporal.h).
+  std::string OldTemporal(const ColumnDef& col) {
+    static constexpr uint64_t kPow10[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    static constexpr int kTimeBytes[7] = {3, 4, 4, 5, 5, 5, 6};
+    static constexpr int kDatetimeBytes[7] = {5, 6, 6, 7, 7, 7, 8};
+    static constexpr int kTimestampFracBytes[7] = {0, 1, 1, 2, 2, 3, 3};
+    const uint8_t fsp = col.scale;
+    const uint64_t hour = Below(24), minute = Below(60), second = Below(60);
+    const uint64_t fraction = Below(kPow10[fsp]);
+    std::string b;
+    if (col.type == ColumnType::kTimestamp) {
+      if (fsp == 0) {
+        PutLe(b, Below(uint64_t{1} << 32), 4);
+      } else {
+        PutBe(b, Below(uint64_t{1} << 32), 4);
+        PutBe(b, fraction, kTimestampFracBytes[fsp]);
+      }
+    } else if (col.type == ColumnType::kDatetime) {
+      const uint64_t year = Below(10000), month = Below(13), day = Below(32);
+      if (fsp == 0) {
+        PutLe(b,
+              ((year * 100 + month) * 100 + day) * 1000000 + (hour * 100 + minute) * 100 + second,
+              8);
+      } else {
+        const uint64_t seconds =
+            ((((year * 13 + month) * 32 + day) * 24 + hour) * 60 + minute) * 60 + second;
+        PutBe(b, seconds * kPow10[fsp] + fraction, kDatetimeBytes[fsp]);
+      }
+    } else {
+      const int64_t sign = OneIn(2) ? -1 : 1;
+      const uint64_t hours = Below(839);
+      if (fsp == 0) {
+        PutLe(b,
+              static_cast<uint64_t>(sign *
+                                    static_cast<int64_t>((hours * 100 + minute) * 100 + second)),
+              3);
+      } else {
+        const int64_t zero = 3020400 * static_cast<int64_t>(kPow10[fsp]);
+        const auto scaled =
+            static_cast<int64_t>((hours * 3600 + minute * 60 + second) * kPow10[fsp] + fraction);
+        PutBe(b, static_cast<uint64_t>(zero + sign * scaled), kTimeBytes[fsp]);
+      }
+    }
     return b;
   }
 
@@ -247,6 +298,15 @@ class ValueMaker {
         } else {
           PutBe(b, 0x800000 + Below(0x10000), 3);
           PutBe(b, garbage ? 0xffff : Below(10000), 2);
+        }
+        return b;
+      case ColumnType::kTime:
+      case ColumnType::kDatetime:
+      case ColumnType::kTimestamp:
+        if (garbage) {
+          random_bytes(1);  // cut short
+        } else {
+          b = OldTemporal(col);
         }
         return b;
       default:

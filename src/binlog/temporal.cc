@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+
 namespace safeddl::binlog {
 
 namespace {
@@ -13,6 +15,25 @@ constexpr int kFracShift = 24;                          // packed = int << 24 | 
 constexpr int64_t kFracMask = (int64_t{1} << kFracShift) - 1;
 constexpr int kYearBase = 1900;
 constexpr int64_t kMaxMicros = 999999;
+constexpr uint8_t kMaxFsp = 6;
+constexpr int64_t kMicrosPerSecond = 1000000;
+constexpr int64_t kPow10[kMaxFsp + 1] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+constexpr uint32_t kMaxTimeHours = 838;
+constexpr uint32_t kMaxYear = 9999;
+constexpr uint32_t kMaxMonth = 12;
+constexpr uint32_t kMaxDay = 31;
+constexpr uint32_t kMaxHour = 23;
+constexpr uint32_t kMaxMinuteOrSecond = 59;
+// MariaDB's hires formats (Field_time_hires, Field_datetime_hires, Field_timestamp_hires): bytes
+// per fsp 0..6.
+constexpr size_t kHiresTimeBytes[kMaxFsp + 1] = {3, 4, 4, 5, 5, 5, 6};
+constexpr size_t kHiresDatetimeBytes[kMaxFsp + 1] = {5, 6, 6, 7, 7, 7, 8};
+constexpr size_t kHiresTimestampFracBytes[kMaxFsp + 1] = {0, 1, 1, 2, 2, 3, 3};
+// 838:59:59 plus one second, in microseconds: the bias of hires TIME values.
+constexpr int64_t kTimeMaxMicros = ((838LL * 60 + 59) * 60 + 59 + 1) * kMicrosPerSecond;
+// One past 9999-12-31 23:59:59.999999 as a hires DATETIME packs it (before scaling): < 2^59.
+constexpr uint64_t kDatetimeEndMicros =
+    (((((9999ULL * 13 + 12) * 32 + 31) * 24 + 23) * 60 + 59) * 60 + 59 + 1) * kMicrosPerSecond;
 
 // Bytes of fraction for fsp 0..6.
 size_t FracBytes(uint8_t fsp) { return (fsp + 1) / 2; }
@@ -27,6 +48,11 @@ Result<int64_t> ReadFracMicros(ByteReader& r, uint8_t fsp, bool is_signed) {
   // 1-2 digits are stored in hundredths, 3-4 in ten-thousandths, 5-6 in millionths.
   static constexpr int64_t kScale[4] = {1, 10000, 100, 1};
   return v * kScale[n];
+}
+
+Status BadFsp(std::string_view type, uint8_t fsp, uint64_t at) {
+  return CorruptionError(
+      fmt::format("{}({}) at offset {}: fractional digits above 6", type, fsp, at));
 }
 
 }  // namespace
@@ -102,36 +128,97 @@ Result<Value> DecodeTimestamp2(ByteReader& r, uint8_t fsp) {
   return Value::Timestamp(static_cast<int64_t>(seconds), static_cast<uint32_t>(micros), fsp);
 }
 
-Result<Value> DecodeOldTime(ByteReader& r) {
-  SAFEDDL_ASSIGN_OR_RETURN(int64_t v, r.ReadIntLe(3));
+Result<Value> DecodeOldTime(ByteReader& r, uint8_t fsp) {
+  const uint64_t at = r.offset();
+  if (fsp > kMaxFsp) return BadFsp("TIME", fsp, at);
   Temporal t;
-  if (v < 0) {
-    t.negative = true;
-    v = -v;
+  if (fsp == 0) {
+    SAFEDDL_ASSIGN_OR_RETURN(int64_t v, r.ReadIntLe(3));
+    t.negative = v < 0;
+    const int64_t hhmmss = v < 0 ? -v : v;
+    t.hour = static_cast<uint32_t>(hhmmss / 10000);
+    t.minute = static_cast<uint32_t>(hhmmss / 100 % 100);
+    t.second = static_cast<uint32_t>(hhmmss % 100);
+    if (t.hour > kMaxTimeHours || t.minute > kMaxMinuteOrSecond || t.second > kMaxMinuteOrSecond) {
+      return CorruptionError(fmt::format("TIME at offset {} is out of range: {}", at, v));
+    }
+    return Value::Time(t, 0);
   }
-  t.hour = static_cast<uint32_t>(v / 10000);
-  t.minute = static_cast<uint32_t>(v / 100 % 100);
-  t.second = static_cast<uint32_t>(v % 100);
-  return Value::Time(t, 0);
+  SAFEDDL_ASSIGN_OR_RETURN(uint64_t raw, r.ReadUintBe(kHiresTimeBytes[fsp]));
+  // Biased by one second past the largest value, so that every value is positive.
+  const int64_t scale = kPow10[kMaxFsp - fsp];
+  const int64_t zero = kTimeMaxMicros / scale;
+  const int64_t micros = (static_cast<int64_t>(raw) - zero) * scale;
+  if (micros <= -kTimeMaxMicros || micros >= kTimeMaxMicros) {
+    return CorruptionError(fmt::format("TIME({}) at offset {} is out of range", fsp, at));
+  }
+  t.negative = micros < 0;
+  const int64_t abs_micros = micros < 0 ? -micros : micros;
+  const int64_t seconds = abs_micros / kMicrosPerSecond;
+  t.micros = static_cast<uint32_t>(abs_micros % kMicrosPerSecond);
+  t.hour = static_cast<uint32_t>(seconds / 3600);
+  t.minute = static_cast<uint32_t>(seconds / 60 % 60);
+  t.second = static_cast<uint32_t>(seconds % 60);
+  return Value::Time(t, fsp);
 }
 
-Result<Value> DecodeOldDatetime(ByteReader& r) {
-  SAFEDDL_ASSIGN_OR_RETURN(uint64_t v, r.ReadU64());
+Result<Value> DecodeOldDatetime(ByteReader& r, uint8_t fsp) {
+  const uint64_t at = r.offset();
+  if (fsp > kMaxFsp) return BadFsp("DATETIME", fsp, at);
   Temporal t;
-  const uint64_t date = v / 1000000;
-  const uint64_t time = v % 1000000;
-  t.year = static_cast<uint32_t>(date / 10000 % 10000);
-  t.month = static_cast<uint32_t>(date / 100 % 100);
-  t.day = static_cast<uint32_t>(date % 100);
-  t.hour = static_cast<uint32_t>(time / 10000);
-  t.minute = static_cast<uint32_t>(time / 100 % 100);
-  t.second = static_cast<uint32_t>(time % 100);
-  return Value::Datetime(t, 0);
+  if (fsp == 0) {
+    SAFEDDL_ASSIGN_OR_RETURN(uint64_t v, r.ReadU64());
+    const uint64_t date = v / 1000000;
+    const uint64_t time = v % 1000000;
+    t.year = static_cast<uint32_t>(date / 10000 % 10000);
+    t.month = static_cast<uint32_t>(date / 100 % 100);
+    t.day = static_cast<uint32_t>(date % 100);
+    t.hour = static_cast<uint32_t>(time / 10000);
+    t.minute = static_cast<uint32_t>(time / 100 % 100);
+    t.second = static_cast<uint32_t>(time % 100);
+    if (date / 10000 > kMaxYear || t.month > kMaxMonth || t.day > kMaxDay || t.hour > kMaxHour ||
+        t.minute > kMaxMinuteOrSecond || t.second > kMaxMinuteOrSecond) {
+      return CorruptionError(fmt::format("DATETIME at offset {} is out of range: {}", at, v));
+    }
+    return Value::Datetime(t, 0);
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(uint64_t raw, r.ReadUintBe(kHiresDatetimeBytes[fsp]));
+  const uint64_t scale = static_cast<uint64_t>(kPow10[kMaxFsp - fsp]);
+  if (raw >= kDatetimeEndMicros / scale) {  // also keeps raw * scale from overflowing
+    return CorruptionError(fmt::format("DATETIME({}) at offset {} is out of range", fsp, at));
+  }
+  uint64_t v = raw * scale;
+  t.micros = static_cast<uint32_t>(v % kMicrosPerSecond);
+  v /= kMicrosPerSecond;
+  t.second = static_cast<uint32_t>(v % 60);
+  v /= 60;
+  t.minute = static_cast<uint32_t>(v % 60);
+  v /= 60;
+  t.hour = static_cast<uint32_t>(v % 24);
+  v /= 24;
+  t.day = static_cast<uint32_t>(v % 32);
+  v /= 32;
+  t.month = static_cast<uint32_t>(v % 13);
+  t.year = static_cast<uint32_t>(v / 13);
+  return Value::Datetime(t, fsp);
 }
 
-Result<Value> DecodeOldTimestamp(ByteReader& r) {
-  SAFEDDL_ASSIGN_OR_RETURN(uint32_t seconds, r.ReadU32());
-  return Value::Timestamp(seconds, 0, 0);
+Result<Value> DecodeOldTimestamp(ByteReader& r, uint8_t fsp) {
+  const uint64_t at = r.offset();
+  if (fsp > kMaxFsp) return BadFsp("TIMESTAMP", fsp, at);
+  if (fsp == 0) {
+    SAFEDDL_ASSIGN_OR_RETURN(uint32_t seconds, r.ReadU32());
+    return Value::Timestamp(seconds, 0, 0);
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(uint64_t seconds, r.ReadUintBe(4));
+  SAFEDDL_ASSIGN_OR_RETURN(uint64_t frac, r.ReadUintBe(kHiresTimestampFracBytes[fsp]));
+  const int64_t scale = kPow10[kMaxFsp - fsp];
+  if (frac >= static_cast<uint64_t>(kPow10[fsp])) {
+    return CorruptionError(
+        fmt::format("TIMESTAMP({}) at offset {} has fraction {} out of range", fsp, at, frac));
+  }
+  return Value::Timestamp(static_cast<int64_t>(seconds),
+                          static_cast<uint32_t>(static_cast<int64_t>(frac) * scale), fsp);
 }
 
 Result<Value> DecodeDate(ByteReader& r) {

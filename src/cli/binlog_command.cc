@@ -8,9 +8,11 @@
 #include <ctime>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 
 #include "binlog/event_parser.h"
 #include "binlog/file_event_stream.h"
+#include "binlog/schema_lookup.h"
 #include "binlog/stream_cursor.h"
 #include "cli/binlog_command_printer.h"
 #include "cli/binlog_command_server.h"
@@ -31,6 +33,16 @@ Result<binlog::BinlogPosition> ParseFilePosition(const std::string& text, const 
         fmt::format("'{}' is not a binlog position (POS or FILE:POS)", text));
   }
   return binlog::BinlogPosition{file, offset};
+}
+
+// `lookup`, one call at a time: a file's parser calls it on the file's reader thread, the
+// printer on this one, and both go through the one session.
+SchemaLookup Serialized(SchemaLookup lookup) {
+  auto mu = std::make_shared<std::mutex>();
+  return [mu, lookup = std::move(lookup)](const std::string& db, const std::string& table) {
+    std::lock_guard<std::mutex> lock(*mu);
+    return lookup(db, table);
+  };
 }
 
 bool ConnectionGiven(const ConnectionFlags& c) {
@@ -62,10 +74,11 @@ Status CheckOptions(const BinlogOptions& o) {
 // `start` 0: from the beginning. The file is read and parsed on a second thread while this one
 // prints.
 Status PrintFile(const std::string& path, uint64_t start, const StopAt& stop, bool verify_checksums,
-                 RowChangePrinter& printer, bool& stopped) {
+                 const SchemaLookup& temporal_schema, RowChangePrinter& printer, bool& stopped) {
   binlog::FileEventStream::Options stream_options;
   stream_options.parser = {.verify_checksums = verify_checksums,
-                           .rows = binlog::RowsDecoding::kDeferred};
+                           .rows = binlog::RowsDecoding::kDeferred,
+                           .temporal_schema = temporal_schema};
   stream_options.start = start;
   SAFEDDL_ASSIGN_OR_RETURN(auto events, binlog::FileEventStream::Open(path, stream_options));
   const std::string name = std::filesystem::path(path).filename().string();
@@ -88,7 +101,8 @@ Status PrintFile(const std::string& path, uint64_t start, const StopAt& stop, bo
   }
 }
 
-Status RunBinlogFiles(const BinlogOptions& options, RowChangePrinter& printer) {
+Status RunBinlogFiles(const BinlogOptions& options, const SchemaLookup& temporal_schema,
+                      RowChangePrinter& printer) {
   const std::string first = std::filesystem::path(options.files.front()).filename().string();
   const std::string last = std::filesystem::path(options.files.back()).filename().string();
   std::optional<binlog::BinlogPosition> start;
@@ -109,8 +123,8 @@ Status RunBinlogFiles(const BinlogOptions& options, RowChangePrinter& printer) {
   for (size_t i = 0; i < options.files.size(); ++i) {
     bool stopped = false;
     const uint64_t offset = i == 0 && start ? start->offset : 0;
-    SAFEDDL_RETURN_IF_ERROR(
-        PrintFile(options.files[i], offset, stop, options.verify_checksums, printer, stopped));
+    SAFEDDL_RETURN_IF_ERROR(PrintFile(options.files[i], offset, stop, options.verify_checksums,
+                                      temporal_schema, printer, stopped));
     if (stopped) break;
   }
   return Status::OK();
@@ -192,10 +206,12 @@ Status RunBinlog(const BinlogOptions& options) {
   if (options.from_server || ConnectionGiven(options.connection)) {
     SAFEDDL_ASSIGN_OR_RETURN(session, OpenSession(options.connection));
   }
-  SchemaLookup lookup = session ? MakeSchemaLookup(*session->conn) : SchemaLookup();
-  RowChangePrinter printer(printer_options, options.out, std::move(lookup));
-  Status s = options.from_server ? RunBinlogFromServer(options, printer, *session->conn)
-                                 : RunBinlogFiles(options, printer);
+  // The parser (on a file's reader thread) and the printer share the session's lookups.
+  SchemaLookup lookup =
+      session ? Serialized(binlog::MakeSchemaLookup(*session->conn)) : SchemaLookup();
+  RowChangePrinter printer(printer_options, options.out, lookup);
+  Status s = options.from_server ? RunBinlogFromServer(options, printer, *session->conn, lookup)
+                                 : RunBinlogFiles(options, lookup, printer);
   Status flushed = printer.Flush();
   if (!s.ok()) return s;
   SAFEDDL_RETURN_IF_ERROR(flushed);

@@ -51,7 +51,8 @@ struct StreamState {
 };
 
 Result<StreamEnd> StreamOnce(const BinlogOptions& options, const mysql::ConnectOptions& connect,
-                             const StopAt& stop, RowChangePrinter& printer, StreamState& state) {
+                             const StopAt& stop, RowChangePrinter& printer, StreamState& state,
+                             const SchemaLookup& temporal_schema) {
   binlog::ServerSourceOptions source_options;
   source_options.connect = connect;
   source_options.server_id = options.server_id != 0 ? options.server_id : DefaultServerId();
@@ -69,8 +70,9 @@ Result<StreamEnd> StreamOnce(const BinlogOptions& options, const mysql::ConnectO
     return opened.status();
   }
   std::unique_ptr<binlog::ServerEventSource> source = std::move(*opened);
-  binlog::EventParser parser(
-      {.verify_checksums = options.verify_checksums, .rows = binlog::RowsDecoding::kDeferred});
+  binlog::EventParser parser({.verify_checksums = options.verify_checksums,
+                              .rows = binlog::RowsDecoding::kDeferred,
+                              .temporal_schema = temporal_schema});
   binlog::StreamCursor cursor(state.resume);
   while (true) {
     if (options.stop != nullptr && options.stop->load()) return StreamEnd::kStopped;
@@ -116,33 +118,8 @@ Result<StreamEnd> StreamOnce(const BinlogOptions& options, const mysql::ConnectO
 
 }  // namespace
 
-SchemaLookup MakeSchemaLookup(mysql::Connection& conn) {
-  return [&conn](
-             const std::string& db,
-             const std::string& table) -> Result<std::optional<std::vector<binlog::SchemaColumn>>> {
-    SAFEDDL_ASSIGN_OR_RETURN(
-        mysql::ResultSet rs,
-        conn.Query(
-            fmt::format("SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, COLUMN_KEY FROM "
-                        "information_schema.COLUMNS "
-                        "WHERE TABLE_SCHEMA = {} AND TABLE_NAME = {} ORDER BY ORDINAL_POSITION",
-                        mysql::QuoteString(db), mysql::QuoteString(table))));
-    if (rs.empty()) return std::optional<std::vector<binlog::SchemaColumn>>();
-    std::vector<binlog::SchemaColumn> columns;
-    for (const mysql::Row& row : rs.rows()) {
-      binlog::SchemaColumn c;
-      c.name = row.GetString("COLUMN_NAME");
-      c.data_type = row.GetString("DATA_TYPE");
-      c.is_unsigned = row.GetString("COLUMN_TYPE").find("unsigned") != std::string::npos;
-      c.primary_key = row.GetString("COLUMN_KEY") == "PRI";
-      columns.push_back(std::move(c));
-    }
-    return std::optional<std::vector<binlog::SchemaColumn>>(std::move(columns));
-  };
-}
-
 Status RunBinlogFromServer(const BinlogOptions& options, RowChangePrinter& printer,
-                           mysql::Connection& conn) {
+                           mysql::Connection& conn, const SchemaLookup& temporal_schema) {
   StreamState state;
   if (!options.start_position.empty()) {
     SAFEDDL_ASSIGN_OR_RETURN(state.resume, binlog::ParseBinlogPosition(options.start_position));
@@ -167,8 +144,8 @@ Status RunBinlogFromServer(const BinlogOptions& options, RowChangePrinter& print
   int failures = 0;
   while (true) {
     state.progressed = false;
-    SAFEDDL_ASSIGN_OR_RETURN(StreamEnd end,
-                             StreamOnce(options, conn.options(), stop, printer, state));
+    SAFEDDL_ASSIGN_OR_RETURN(
+        StreamEnd end, StreamOnce(options, conn.options(), stop, printer, state, temporal_schema));
     if (end == StreamEnd::kStopped) return Status::OK();
     failures = state.progressed ? 1 : failures + 1;
     if (failures > kMaxReconnects) {

@@ -10,12 +10,10 @@
 
 namespace safeddl::cli {
 
-// Column lookups through `conn` (which must outlive the returned function).
-SchemaLookup MakeSchemaLookup(mysql::Connection& conn);
-
-// Streams from the server described by options.connection to `printer`.
+// Streams from the server described by options.connection to `printer`. `temporal_schema`
+// (may be empty) gives the parser the fractional digits of old-format temporal columns.
 Status RunBinlogFromServer(const BinlogOptions& options, RowChangePrinter& printer,
-                           mysql::Connection& conn);
+                           mysql::Connection& conn, const SchemaLookup& temporal_schema);
 
 // Where a stop condition says to end, checked before an event (`start`: where it begins) and
 // after it (`end`: the position after it).

@@ -157,6 +157,57 @@ TEST(BinlogCommandServerTest, SchemaNamesWithoutColumnMetadata) {
   MustExecute(*conn, "DROP DATABASE `" + db + "`");
 }
 
+// MariaDB's old TIME(n)/DATETIME(n)/TIMESTAMP(n) (mysql56_temporal_format=OFF) are logged
+// without their digits: with a server connection they come from the schema, for the stream and
+// for files (whose parser runs on the reader thread); without one the rows are reported corrupt.
+TEST(BinlogCommandServerTest, OldTemporalDigitsFromTheSchema) {
+  auto conn = testkit::ConnectPrimary();
+  ASSERT_NE(conn, nullptr);
+  const std::string db = testkit::UniqueDatabase(*conn, "binlog_old_temporal");
+  const std::string format = MustQueryValue(*conn, "SELECT @@global.mysql56_temporal_format");
+  MustExecute(*conn, "SET GLOBAL mysql56_temporal_format = OFF");
+  const Status created = conn->Execute("CREATE TABLE `" + db +
+                                       "`.t (id INT PRIMARY KEY, t TIME(3), d DATETIME(6), "
+                                       "s TIMESTAMP(2) NULL, w DATETIME)");
+  MustExecute(*conn, "SET GLOBAL mysql56_temporal_format = " + format);
+  ASSERT_TRUE(created.ok()) << created.ToString();
+  MustExecute(*conn, "SET SESSION time_zone = '+00:00'");
+  const Position start = MasterStatus(*conn);
+  MustExecute(*conn, "INSERT INTO `" + db +
+                         "`.t VALUES (1, '-838:59:59.999', '2024-02-29 12:34:56.123456', "
+                         "'2024-02-29 12:34:56.5', '9999-12-31 23:59:59')");
+  const Position end = MasterStatus(*conn);
+  const std::string cnf = "--defaults-file=" + testkit::Primary().client_config;
+  const std::string row =
+      "\"after\":{\"id\":1,\"t\":\"-838:59:59.999\",\"d\":\"2024-02-29 12:34:56.123456\","
+      "\"s\":\"2024-02-29T12:34:56.50Z\",\"w\":\"9999-12-31 23:59:59\"}";
+
+  const auto server =
+      testkit::RunSafeddl({"binlog", "--from-server", cnf, "--start-position", start.ToString(),
+                           "--stop-position", end.ToString(), "--databases", db});
+  ASSERT_EQ(server.exit_code, 0) << server.err;
+  EXPECT_NE(server.out.find(row), std::string::npos) << server.out;
+  const auto file =
+      testkit::RunSafeddl({"binlog", cnf, BinlogPath(start), "--start-position", start.offset,
+                           "--stop-position", end.offset, "--databases", db});
+  ASSERT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_EQ(file.out, server.out);
+  const auto sql =
+      testkit::RunSafeddl({"binlog", cnf, BinlogPath(start), "--start-position", start.offset,
+                           "--stop-position", end.offset, "--databases", db, "--sql"});
+  ASSERT_EQ(sql.exit_code, 0) << sql.err;
+  EXPECT_NE(sql.out.find("VALUES (1, '-838:59:59.999', '2024-02-29 12:34:56.123456', "
+                         "FROM_UNIXTIME(1709210096.50), '9999-12-31 23:59:59');"),
+            std::string::npos)
+      << sql.out;
+
+  const auto alone = testkit::RunSafeddl({"binlog", BinlogPath(start), "--start-position",
+                                          start.offset, "--stop-position", end.offset});
+  EXPECT_NE(alone.exit_code, 0);
+  EXPECT_NE(alone.err.find("fractional digits"), std::string::npos) << alone.err;
+  MustExecute(*conn, "DROP DATABASE `" + db + "`");
+}
+
 // Waits until `path` holds at least `lines` lines; returns its content.
 std::string WaitForLines(const std::string& path, size_t lines) {
   const auto deadline = std::chrono::steady_clock::now() + kWaitForLines;

@@ -9,6 +9,7 @@
 #include "binlog/binlog_file_reader.h"
 #include "binlog/binlog_position.h"
 #include "binlog/event_parser.h"
+#include "binlog/schema_lookup.h"
 #include "binlog/server_event_source.h"
 #include "binlog/server_position.h"
 #include "cli/binlog_command.h"
@@ -41,11 +42,13 @@ Status StopTime(const FlashbackOptions& options, StopAt& stop) {
 }
 
 // One file from `start` (0: its beginning) to the first stop condition.
+// `temporal_schema` (may be empty): the digits of old-format temporal columns.
 Status ReadFile(const std::string& path, uint64_t start, const StopAt& stop,
-                flashback::Collector& collector, bool& stopped) {
+                const binlog::SchemaLookup& temporal_schema, flashback::Collector& collector,
+                bool& stopped) {
   SAFEDDL_ASSIGN_OR_RETURN(auto reader, binlog::BinlogFileReader::Open(path));
   const std::string name = std::filesystem::path(path).filename().string();
-  binlog::EventParser parser;
+  binlog::EventParser parser({.temporal_schema = temporal_schema});
   bool seek_pending = start > kFirstEventOffset;
   while (true) {
     SAFEDDL_ASSIGN_OR_RETURN(std::optional<binlog::RawEvent> raw, reader->Next());
@@ -69,7 +72,8 @@ Status ReadFile(const std::string& path, uint64_t start, const StopAt& stop,
   }
 }
 
-Status ReadFiles(const FlashbackOptions& options, flashback::Collector& collector) {
+Status ReadFiles(const FlashbackOptions& options, const binlog::SchemaLookup& temporal_schema,
+                 flashback::Collector& collector) {
   const std::string first = std::filesystem::path(options.files.front()).filename().string();
   const std::string last = std::filesystem::path(options.files.back()).filename().string();
   std::optional<binlog::BinlogPosition> start;
@@ -88,7 +92,8 @@ Status ReadFiles(const FlashbackOptions& options, flashback::Collector& collecto
   for (size_t i = 0; i < options.files.size(); ++i) {
     bool stopped = false;
     const uint64_t offset = i == 0 && start ? start->offset : 0;
-    SAFEDDL_RETURN_IF_ERROR(ReadFile(options.files[i], offset, stop, collector, stopped));
+    SAFEDDL_RETURN_IF_ERROR(
+        ReadFile(options.files[i], offset, stop, temporal_schema, collector, stopped));
     if (stopped) break;
   }
   return Status::OK();
@@ -138,7 +143,7 @@ Status ReadServer(const FlashbackOptions& options, mysql::Connection& conn,
   }
   SAFEDDL_ASSIGN_OR_RETURN(std::unique_ptr<binlog::ServerEventSource> stream,
                            binlog::ServerEventSource::Open(source));
-  binlog::EventParser parser;
+  binlog::EventParser parser({.temporal_schema = binlog::MakeSchemaLookup(conn)});
   std::string file = source.file;
   while (true) {
     SAFEDDL_ASSIGN_OR_RETURN(binlog::RawEvent raw, stream->Next());
@@ -166,7 +171,8 @@ Status ReadFlashbackRange(const FlashbackOptions& options, mysql::Connection* co
     if (conn == nullptr) return InternalError("--from-server without a connection");
     return ReadServer(options, *conn, collector);
   }
-  return ReadFiles(options, collector);
+  return ReadFiles(options, conn ? binlog::MakeSchemaLookup(*conn) : binlog::SchemaLookup(),
+                   collector);
 }
 
 Status CheckBinlogSettings(mysql::Connection& conn) {
@@ -192,7 +198,7 @@ Status CheckBinlogSettings(mysql::Connection& conn) {
 }
 
 flashback::TableInfoLookup MakeTableInfoLookup(mysql::Connection& conn) {
-  SchemaLookup columns = MakeSchemaLookup(conn);
+  SchemaLookup columns = binlog::MakeSchemaLookup(conn);
   return [&conn, columns](const std::string& db,
                           const std::string& table) -> Result<flashback::TableInfo> {
     flashback::TableInfo info;

@@ -37,7 +37,15 @@ void ChangeCapture::ReadLoop() {
 }
 
 Status ChangeCapture::ReadLoopOnce() {
-  binlog::EventParser parser;
+  // Rows are decoded only for the table (below): other tables' images are never looked at.
+  binlog::EventParser parser(
+      {.rows = binlog::RowsDecoding::kDeferred,
+       .temporal_schema = [this](const std::string& db, const std::string& table)
+           -> Result<std::optional<std::vector<binlog::SchemaColumn>>> {
+         if (db != options_.database || table != options_.table)
+           return std::optional<std::vector<binlog::SchemaColumn>>();
+         return options_.columns;
+       }});
   binlog::TransactionGrouper grouper;
   std::string file = options_.source.file;
   grouper.SetFile(file);
@@ -71,6 +79,15 @@ Status ChangeCapture::ReadLoopOnce() {
         if (rows == nullptr || rows->table == nullptr) continue;
         if (rows->table->database != options_.database || rows->table->table != options_.table) {
           continue;
+        }
+        if (rows->encoded) {
+          Result<std::vector<binlog::RowChange>> decoded = binlog::DecodeRows(*rows);
+          if (!decoded.ok()) {
+            return decoded.status().WithContext(fmt::format(
+                "{}: {} at offset {}", file, binlog::EventTypeName(e.header.type), e.offset));
+          }
+          rows->rows = std::move(decoded).value();
+          rows->encoded.reset();
         }
         pending.row_changes += rows->rows.size();
         pending.events.push_back(std::move(*rows));

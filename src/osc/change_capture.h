@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "binlog/column_naming.h"
 #include "binlog/rows_event.h"
 #include "binlog/server_event_source.h"
 #include "common/result.h"
@@ -28,6 +29,9 @@ struct CaptureOptions {
   binlog::ServerSourceOptions source;  // source.file/position: where capture starts
   std::string database;
   std::string table;
+  // The table's columns, for the fractional digits of its old-format temporal columns, which the
+  // binlog does not carry (binlog::WithSchemaTemporalDigits); nullopt: not known.
+  std::optional<std::vector<binlog::SchemaColumn>> columns;
 };
 
 struct Drained {

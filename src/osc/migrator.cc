@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "binlog/schema_lookup.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "mysql/quote.h"
@@ -508,6 +509,8 @@ Status Migrator::StartCapture(const BinlogPosition& start) {
   capture.source.position = start.offset;
   capture.database = plan_.database;
   capture.table = plan_.names.original;
+  SAFEDDL_ASSIGN_OR_RETURN(capture.columns,
+                           binlog::MakeSchemaLookup(*conn_)(capture.database, capture.table));
   SAFEDDL_ASSIGN_OR_RETURN(capture_, ChangeCapture::Start(capture));
   applied_position_ = start;
   SAFEDDL_ASSIGN_OR_RETURN(apply_conn_, mysql::Connection::Open(connect_, log_));
