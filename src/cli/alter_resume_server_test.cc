@@ -53,12 +53,13 @@ class AlterResumeTest : public AlterTest {
     ::unlink(flag_.c_str());
     AlterTest::TearDown();
   }
-  // Slow enough to be killed mid-copy: small chunks, a nice ratio, three workers; checkpoints
-  // every second. A killed run leaves its socket file: the next one removes it.
+  // Slow enough to be killed mid-copy (a copy of ~3 s even in a fast build): small chunks, a high
+  // nice ratio, three workers; checkpoints every second. A killed run leaves its socket file: the
+  // next one removes it.
   std::vector<std::string> Args(bool resume, std::vector<std::string> extra = {}) {
     std::vector<std::string> flags = {
         "--execute",          "--json",       "--chunk-size",         "100",
-        "--threads",          "3",            "--nice-ratio",         "6",
+        "--threads",          "3",            "--nice-ratio",         "20",
         "--checkpoint-seconds", "1",          "--serve-socket-file",  sock_,
         "--initially-drop-socket-file", "--ok-to-drop-table"};
     if (resume) flags.push_back("--resume");
