@@ -43,7 +43,6 @@ constexpr IgnoredFlag kIgnoredFlags[] = {
     {"--gtid", "safeddl reads the binlog by file and position", false},
     {"--replication-lag-query", "deprecated in gh-ost; lag comes from heartbeats", true},
     {"--critical-load-hibernate-seconds", "critical load always aborts cleanly", true},
-    {"--hooks-status-interval", "the gh-ost-on-status hook is not run", true},
     {"--allow-setup-metadata-lock-instruments", "the cut-over checks the waiting RENAME itself",
      false},
     {"--binlogsyncer-max-reconnect-attempts", "not needed", true},
@@ -214,6 +213,11 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
   cmd->add_option("--hooks-hint-token", m.hooks_hint_token,
                   "Passed to hooks as GH_OST_HOOKS_HINT_TOKEN")
       ->group(g);
+  cmd->add_option("--hooks-status-interval", m.hooks_status_interval_seconds,
+                  "Seconds between gh-ost-on-status hooks (0: none)")
+      ->group(g)
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{86400}));
   cmd->add_flag("--check-flag", o.check_flag, "Exit 0 if all given flags are supported")->group(g);
 
   const std::string t = "Throttling (gh-ost flags)";

@@ -232,6 +232,29 @@ TEST_F(AlterTest, HooksRunAtEachPointAndAFailingHookStopsTheMigration) {
                      "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
                          mysql::QuoteString(db_) + " AND TABLE_NAME = 't' AND COLUMN_NAME = 'd'"),
       "0");
+
+  // gh-ost-on-status every --hooks-status-interval (at the default 60 s none ran above), with
+  // the status line; a failing status hook is only reported.
+  std::remove((dir + "/gh-ost-on-before-cut-over-zz-veto").c_str());
+  const std::string status_log = dir + "/status.log";
+  const std::string postpone = dir + "/postpone";
+  write_hook("gh-ost-on-status", "echo \"$GH_OST_STATUS\" >> " + status_log + "; exit 1");
+  std::ofstream(postpone).put('\n');
+  auto running = testkit::StartSafeddl(AlterArgs(
+      "ADD COLUMN e INT", {"--execute", "--ok-to-drop-table", "--hooks-path", dir,
+                          "--hooks-status-interval", "1", "--postpone-cut-over-flag-file",
+                          postpone}));
+  EXPECT_TRUE(WaitFor([&] {
+    const std::string s = ReadFileToString(status_log).value_or("");
+    return std::count(s.begin(), s.end(), '\n') >= 2 || !running->Running();
+  }));
+  std::remove(postpone.c_str());
+  r = running->Wait();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string statuses = ReadFileToString(status_log).value_or("");
+  EXPECT_GE(std::count(statuses.begin(), statuses.end(), '\n'), 2) << statuses;
+  EXPECT_NE(statuses.find("postponed"), std::string::npos) << statuses;
+  EXPECT_NE(r.err.find("gh-ost-on-status exited with status 1"), std::string::npos) << r.err;
   EXPECT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
 }
 

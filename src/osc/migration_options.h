@@ -95,6 +95,7 @@ struct MigrationOptions {
   // Hooks (gh-ost's --hooks-path): see osc/hooks.h.
   std::string hooks_path;
   std::string hooks_hint, hooks_hint_owner, hooks_hint_token;
+  int64_t hooks_status_interval_seconds = 60;  // gh-ost-on-status while the migration runs
 };
 
 }  // namespace safeddl::osc

@@ -125,6 +125,16 @@ void Migrator::Report(bool force) {
     std::lock_guard<std::mutex> lock(snapshot_mu_);
     snapshot_ = p;
   }
+  // gh-ost-on-status every --hooks-status-interval while the migration runs; like gh-ost, a
+  // failing status hook is only reported.
+  const auto status_interval = std::chrono::seconds(options_.hooks_status_interval_seconds);
+  if (hooks_.enabled() && options_.execute && status_interval.count() > 0 &&
+      now - last_status_hook_ >= status_interval) {
+    last_status_hook_ = now;
+    if (Status h = Hook("status", {{"GH_OST_STATUS", p.ToLine()}}); !h.ok()) {
+      LogWarning("{}", h.message());
+    }
+  }
   if (!progress_ || (!force && now - last_report_ < kReportInterval)) return;
   last_report_ = now;
   progress_(p);
@@ -146,7 +156,7 @@ Status Migrator::CheckHealth() {
 }
 
 Result<MigrationReport> Migrator::Run() {
-  started_ = phase_started_ = last_report_ = SystemClock::Get().Now();
+  started_ = phase_started_ = last_report_ = last_status_hook_ = SystemClock::Get().Now();
   SAFEDDL_ASSIGN_OR_RETURN(report_.table, mysql::QuoteQualified(options_.database, options_.table));
   report_.dry_run = !options_.execute;
   SAFEDDL_ASSIGN_OR_RETURN(conn_, mysql::Connection::Open(connect_, log_));
@@ -173,20 +183,22 @@ Result<MigrationReport> Migrator::Run() {
   return report_;
 }
 
-Status Migrator::Hook(std::string_view event) {
+Status Migrator::Hook(std::string_view event, const std::map<std::string, std::string>& extra) {
   if (!hooks_.enabled()) return Status::OK();
-  Report(/*force=*/false);
+  if (event != "status") Report(/*force=*/false);  // the status hook is run from Report
   const ProgressSnapshot p = Snapshot();
   const TimePoint now = SystemClock::Get().Now();
   const bool copying = copy_started_ != TimePoint{};
-  return hooks_.Run(
-      event, {{"GH_OST_ELAPSED_SECONDS", fmt::format("{:.6f}", MillisBetween(started_, now) / 1000)},
-              {"GH_OST_ELAPSED_COPY_SECONDS",
-               fmt::format("{:.6f}", copying ? MillisBetween(copy_started_, now) / 1000 : 0.0)},
-              {"GH_OST_ESTIMATED_ROWS", std::to_string(report_.rows_estimated)},
-              {"GH_OST_COPIED_ROWS", std::to_string(rows_copied_.load())},
-              {"GH_OST_PROGRESS", fmt::format("{:.6f}", p.CopyPercent())},
-              {"GH_OST_INSPECTED_LAG", "0"}});
+  std::map<std::string, std::string> context = {
+      {"GH_OST_ELAPSED_SECONDS", fmt::format("{:.6f}", MillisBetween(started_, now) / 1000)},
+      {"GH_OST_ELAPSED_COPY_SECONDS",
+       fmt::format("{:.6f}", copying ? MillisBetween(copy_started_, now) / 1000 : 0.0)},
+      {"GH_OST_ESTIMATED_ROWS", std::to_string(report_.rows_estimated)},
+      {"GH_OST_COPIED_ROWS", std::to_string(rows_copied_.load())},
+      {"GH_OST_PROGRESS", fmt::format("{:.6f}", p.CopyPercent())},
+      {"GH_OST_INSPECTED_LAG", "0"}};
+  for (const auto& [name, value] : extra) context[name] = value;
+  return hooks_.Run(event, context);
 }
 
 Status Migrator::LockMigration() {

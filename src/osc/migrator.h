@@ -13,6 +13,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -56,7 +57,8 @@ class Migrator {
  private:
   Status LockMigration();
   // Runs the hooks of `event` (osc/hooks.h) with the migration's progress in their environment.
-  Status Hook(std::string_view event);
+  // Runs the hooks of `event` with the progress variables and `extra` in their environment.
+  Status Hook(std::string_view event, const std::map<std::string, std::string>& extra = {});
   Status Execute();
   Result<bool> TryInstant();
   // A column of the original's information_schema.TABLES row (`column` is a constant name).
@@ -124,6 +126,7 @@ class Migrator {
   TimePoint phase_started_;
   TimePoint copy_started_;
   TimePoint last_report_;
+  TimePoint last_status_hook_;
   std::unique_ptr<ControlServer> control_;
   std::string serving_note_;  // where the control socket is, logged after validation
   mutable std::mutex snapshot_mu_;
