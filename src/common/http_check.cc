@@ -11,24 +11,10 @@
 
 #include "common/clock.h"
 #include "common/strings.h"
+#include "common/unique_fd.h"
 
 namespace safeddl {
 namespace {
-
-// Closes the socket when it goes out of scope.
-class Socket {
- public:
-  explicit Socket(int fd) : fd_(fd) {}
-  ~Socket() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  int fd() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 int MillisLeft(TimePoint deadline) {
   const double left = MillisBetween(SystemClock::Get().Now(), deadline);
@@ -151,7 +137,7 @@ Result<int> HttpHeadStatus(const std::string& url, std::chrono::milliseconds tim
   SAFEDDL_ASSIGN_OR_RETURN(HttpUrl u, ParseHttpUrl(url));
   const TimePoint deadline = SystemClock::Get().Now() + timeout;
   SAFEDDL_ASSIGN_OR_RETURN(int fd, Connect(u, deadline));
-  Socket socket(fd);
+  UniqueFd socket(fd);
   const bool v6 = u.host.find(':') != std::string::npos;
   const std::string host = (v6 ? "[" + u.host + "]" : u.host) + (u.port == "80" ? "" : ":" + u.port);
   const std::string request = "HEAD " + u.target + " HTTP/1.1\r\nHost: " + host +

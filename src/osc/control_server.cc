@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/unique_fd.h"
 
 namespace safeddl::osc {
 namespace {
@@ -26,21 +27,6 @@ constexpr int kClientTimeoutMillis = 2000;  // a client that sends no line in ti
 constexpr size_t kMaxLineBytes = 64 * 1024;
 
 std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 Result<sockaddr_un> UnixAddress(const std::string& path) {
   sockaddr_un addr{};
@@ -120,7 +106,7 @@ Result<int> ListenUnix(const ControlServerOptions& o) {
     }
     LogInfo("removed the stale socket file {} (--initially-drop-socket-file)", o.socket_path);
   }
-  Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) return IoError(Errno("creating the control socket"));
   if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {
     return IoError(Errno("binding the control socket " + o.socket_path));
@@ -134,7 +120,7 @@ Result<int> ListenUnix(const ControlServerOptions& o) {
 }
 
 Result<int> ListenTcp(int port, int* bound_port) {
-  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) return IoError(Errno("creating the control TCP socket"));
   const int one = 1;
   ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -223,7 +209,7 @@ void ControlServer::Serve(int client) {
 
 Result<std::string> SendControlCommand(const std::string& socket_path, std::string_view line) {
   SAFEDDL_ASSIGN_OR_RETURN(sockaddr_un addr, UnixAddress(socket_path));
-  Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) return IoError(Errno("creating a socket"));
   if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {
     return IoError(Errno("connecting to " + socket_path));
