@@ -163,6 +163,9 @@ Result<MigrationReport> Migrator::Run() {
   SAFEDDL_RETURN_IF_ERROR(PrepareSession(*conn_, options_));
   if (options_.migrate_on_replica || options_.test_on_replica) {
     SAFEDDL_RETURN_IF_ERROR(UseLocalGtidDomain());
+    // Reopened with the domain in its options, so sessions opened from it write there too.
+    SAFEDDL_ASSIGN_OR_RETURN(conn_, mysql::Connection::Open(connect_, log_));
+    SAFEDDL_RETURN_IF_ERROR(PrepareSession(*conn_, options_));
   }
   if (options_.execute) SAFEDDL_RETURN_IF_ERROR(LockMigration());
   Status s = Execute();
