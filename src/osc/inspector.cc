@@ -126,8 +126,7 @@ Status ClearLeftover(mysql::Connection& conn, const MigrationPlan& plan, const s
 Status PlanTriggers(mysql::Connection& conn, const MigrationOptions& options, MigrationPlan& plan,
                     std::vector<std::string>* notes) {
   SAFEDDL_ASSIGN_OR_RETURN(plan.triggers,
-                           ReadTriggerCopies(conn, plan.database, plan.names.original,
-                                             options.trigger_suffix,
+                           PlanTriggerCopies(conn, plan.original, options.trigger_suffix,
                                              options.remove_trigger_suffix_if_exists));
   SAFEDDL_ASSIGN_OR_RETURN(int leftover, DropTriggersOn(conn, plan.database, plan.names.ghost));
   if (options.resume && leftover > 0) {
@@ -147,7 +146,8 @@ Status PlanTriggers(mysql::Connection& conn, const MigrationOptions& options, Mi
   }
   for (const TriggerCopy& t : plan.triggers) {
     notes->push_back(fmt::format("trigger `{}` ({} {}) will be created on the new table as `{}`",
-                                 t.name, t.timing, t.event, t.new_name));
+                                 t.original.name, schema::TriggerTimingName(t.original.timing),
+                                 schema::TriggerEventName(t.original.event), t.new_name));
   }
   return Status::OK();
 }

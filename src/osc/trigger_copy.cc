@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/strings.h"
 #include "mysql/quote.h"
 
@@ -47,58 +49,45 @@ std::string NewTriggerName(std::string_view name, std::string_view suffix,
 Result<std::string> CreateTriggerSql(const TriggerCopy& t, std::string_view db,
                                      std::string_view q_table) {
   SAFEDDL_ASSIGN_OR_RETURN(std::string q_name, mysql::QuoteQualified(db, t.new_name));
-  SAFEDDL_ASSIGN_OR_RETURN(std::string definer, QuoteDefiner(t.definer));
-  const bool timing_ok = t.timing == "BEFORE" || t.timing == "AFTER";
-  const bool event_ok = t.event == "INSERT" || t.event == "UPDATE" || t.event == "DELETE";
-  if (!timing_ok || !event_ok) {
-    return UnsupportedError(fmt::format("trigger `{}` has an unknown timing or event: {} {}",
-                                        t.name, t.timing, t.event));
-  }
+  SAFEDDL_ASSIGN_OR_RETURN(std::string definer, QuoteDefiner(t.original.definer));
   return fmt::format("CREATE DEFINER={} TRIGGER {} {} {} ON {} FOR EACH ROW {}", definer, q_name,
-                     t.timing, t.event, q_table, t.body);
+                     schema::TriggerTimingName(t.original.timing),
+                     schema::TriggerEventName(t.original.event), q_table, t.original.body);
 }
 
-Result<std::vector<TriggerCopy>> ReadTriggerCopies(mysql::Connection& conn, std::string_view db,
-                                                   std::string_view table,
+Result<std::vector<TriggerCopy>> PlanTriggerCopies(mysql::Connection& conn,
+                                                   const schema::TableSchema& table,
                                                    std::string_view suffix,
                                                    bool remove_suffix_if_exists) {
-  SAFEDDL_ASSIGN_OR_RETURN(
-      mysql::ResultSet rs,
-      conn.Query(fmt::format(
-          "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT, DEFINER, "
-          "SQL_MODE, COLLATION_CONNECTION FROM information_schema.TRIGGERS "
-          "WHERE EVENT_OBJECT_SCHEMA = {} AND EVENT_OBJECT_TABLE = {} "
-          "ORDER BY EVENT_MANIPULATION, ACTION_TIMING, ACTION_ORDER",
-          mysql::QuoteString(db), mysql::QuoteString(table))));
   std::vector<TriggerCopy> out;
-  for (const mysql::Row& row : rs.rows()) {
-    TriggerCopy t;
-    t.name = row.GetString("TRIGGER_NAME");
-    t.new_name = NewTriggerName(t.name, suffix, remove_suffix_if_exists);
-    t.timing = row.GetString("ACTION_TIMING");
-    t.event = row.GetString("EVENT_MANIPULATION");
-    t.body = row.GetString("ACTION_STATEMENT");
-    t.definer = row.GetString("DEFINER");
-    t.sql_mode = row.GetString("SQL_MODE");
-    t.collation_connection = row.GetString("COLLATION_CONNECTION");
+  std::vector<std::string> quoted_names;
+  for (const schema::Trigger& trigger : table.triggers) {
+    TriggerCopy t{trigger, NewTriggerName(trigger.name, suffix, remove_suffix_if_exists)};
     if (t.new_name.size() > kMaxTriggerName) {
       return InvalidArgumentError(fmt::format(
           "the new name of trigger `{}`, `{}`, is longer than {} characters: choose a shorter "
           "--trigger-suffix",
-          t.name, t.new_name, kMaxTriggerName));
+          trigger.name, t.new_name, kMaxTriggerName));
     }
-    SAFEDDL_ASSIGN_OR_RETURN(
-        mysql::ResultSet taken,
-        conn.Query(fmt::format("SELECT EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS "
-                               "WHERE TRIGGER_SCHEMA = {} AND TRIGGER_NAME = {}",
-                               mysql::QuoteString(db), mysql::QuoteString(t.new_name))));
-    if (!taken.empty()) {
-      return AlreadyExistsError(fmt::format(
-          "trigger `{}` of `{}` would be created as `{}`, but a trigger of that name exists on "
-          "`{}`: choose another --trigger-suffix (or drop the leftover trigger)",
-          t.name, table, t.new_name, taken[0].GetString("EVENT_OBJECT_TABLE")));
-    }
+    quoted_names.push_back(mysql::QuoteString(t.new_name));
     out.push_back(std::move(t));
+  }
+  if (out.empty()) return out;
+  SAFEDDL_ASSIGN_OR_RETURN(
+      mysql::ResultSet taken,
+      conn.Query(fmt::format("SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM "
+                             "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = {} AND "
+                             "TRIGGER_NAME IN ({})",
+                             mysql::QuoteString(table.db), JoinStrings(quoted_names, ", "))));
+  if (!taken.empty()) {
+    const std::string name = taken[0].GetString("TRIGGER_NAME");
+    const auto it = std::find_if(out.begin(), out.end(),
+                                 [&](const TriggerCopy& t) { return t.new_name == name; });
+    return AlreadyExistsError(fmt::format(
+        "trigger `{}` of `{}` would be created as `{}`, but a trigger of that name exists on "
+        "`{}`: choose another --trigger-suffix (or drop the leftover trigger)",
+        it != out.end() ? it->original.name : name, table.name, name,
+        taken[0].GetString("EVENT_OBJECT_TABLE")));
   }
   return out;
 }
@@ -107,12 +96,12 @@ Status CreateTriggerCopies(mysql::Connection& conn, const std::vector<TriggerCop
                            std::string_view db, std::string_view q_table) {
   for (const TriggerCopy& t : triggers) {
     SAFEDDL_ASSIGN_OR_RETURN(std::string sql, CreateTriggerSql(t, db, q_table));
-    SAFEDDL_RETURN_IF_ERROR(conn.Execute(
-        fmt::format("SET SESSION sql_mode = {}, collation_connection = {}",
-                    mysql::QuoteString(t.sql_mode), mysql::QuoteString(t.collation_connection))));
+    SAFEDDL_RETURN_IF_ERROR(conn.Execute(fmt::format(
+        "SET SESSION sql_mode = {}, collation_connection = {}",
+        mysql::QuoteString(t.original.sql_mode), mysql::QuoteString(t.original.collation_connection))));
     SAFEDDL_RETURN_IF_ERROR(
         conn.Execute(sql).WithContext(fmt::format("creating trigger `{}` (a copy of `{}`) on {}",
-                                                  t.new_name, t.name, q_table)));
+                                                  t.new_name, t.original.name, q_table)));
   }
   return Status::OK();
 }

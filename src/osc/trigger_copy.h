@@ -10,8 +10,8 @@
 // `--trigger-suffix` (or lose it, with `--remove-trigger-suffix-if-exists`, when the original's
 // name ends with it: migrations then alternate between the two names).
 //
-// Each trigger is recreated from information_schema.TRIGGERS with its definer, body, sql_mode and
-// connection collation, in its ACTION_ORDER. The one difference: the statement is sent as
+// Each trigger is recreated as the inspector read it (schema::Trigger: definer, body, sql_mode and
+// connection collation), in its ACTION_ORDER. The one difference: the statement is sent as
 // utf8mb4, so the new trigger records character_set_client utf8mb4.
 #pragma once
 
@@ -21,18 +21,13 @@
 
 #include "common/result.h"
 #include "mysql/connection.h"
+#include "schema/table_schema.h"
 
 namespace safeddl::osc {
 
 struct TriggerCopy {
-  std::string name;      // on the original
+  schema::Trigger original;
   std::string new_name;  // on the new table
-  std::string timing;    // "BEFORE" / "AFTER"
-  std::string event;     // "INSERT" / "UPDATE" / "DELETE"
-  std::string body;      // ACTION_STATEMENT
-  std::string definer;   // "user@host" (or a role)
-  std::string sql_mode;
-  std::string collation_connection;
 };
 
 // Pure. A suffix of letters, digits and underscores (gh-ost's rule).
@@ -45,10 +40,10 @@ std::string NewTriggerName(std::string_view name, std::string_view suffix,
 Result<std::string> CreateTriggerSql(const TriggerCopy& t, std::string_view db,
                                      std::string_view q_table);
 
-// The triggers of `db`.`table`, in creation order, with their new names. Refuses a new name that
-// is too long or already taken in the schema.
-Result<std::vector<TriggerCopy>> ReadTriggerCopies(mysql::Connection& conn, std::string_view db,
-                                                   std::string_view table,
+// `table`'s triggers (as introspected, in creation order) with their new names. Refuses a new
+// name that is too long or already taken in the schema.
+Result<std::vector<TriggerCopy>> PlanTriggerCopies(mysql::Connection& conn,
+                                                   const schema::TableSchema& table,
                                                    std::string_view suffix,
                                                    bool remove_suffix_if_exists);
 

@@ -177,7 +177,8 @@ Status ReadForeignKeys(mysql::Connection& conn, std::string_view db, std::string
 Status ReadTriggers(mysql::Connection& conn, std::string_view db, std::string_view table,
                     TableSchema* out) {
   const std::string sql =
-      "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION FROM information_schema.TRIGGERS "
+      "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT, DEFINER, SQL_MODE, "
+      "COLLATION_CONNECTION FROM information_schema.TRIGGERS "
       "WHERE EVENT_OBJECT_SCHEMA = " +
       mysql::QuoteString(db) + " AND EVENT_OBJECT_TABLE = " + mysql::QuoteString(table) +
       " ORDER BY ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER";
@@ -203,6 +204,10 @@ Status ReadTriggers(mysql::Connection& conn, std::string_view db, std::string_vi
     } else {
       return UnsupportedError("trigger `" + t.name + "` has unknown event '" + event + "'");
     }
+    t.body = row.GetString("ACTION_STATEMENT");
+    t.definer = row.GetString("DEFINER");
+    t.sql_mode = row.GetString("SQL_MODE");
+    t.collation_connection = row.GetString("COLLATION_CONNECTION");
     out->triggers.push_back(std::move(t));
   }
   return Status::OK();

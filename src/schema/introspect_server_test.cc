@@ -200,6 +200,11 @@ TEST_F(IntrospectServerTest, ForeignKeysBothSidesAndTrigger) {
   EXPECT_EQ(c.triggers[1].name, "trg_c");
   EXPECT_EQ(c.triggers[1].timing, TriggerTiming::kBefore);
   EXPECT_EQ(c.triggers[1].event, TriggerEvent::kUpdate);
+  // What recreating it takes (alter --include-triggers).
+  EXPECT_EQ(c.triggers[1].body, "SET NEW.pid = NEW.pid");
+  EXPECT_NE(c.triggers[1].definer.find('@'), std::string::npos) << c.triggers[1].definer;
+  EXPECT_FALSE(c.triggers[1].sql_mode.empty());
+  EXPECT_FALSE(c.triggers[1].collation_connection.empty());
 
   TableSchema p = MustIntrospect("p");
   EXPECT_TRUE(p.foreign_keys.empty());

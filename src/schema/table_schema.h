@@ -77,6 +77,11 @@ struct Trigger {
   std::string name;
   TriggerTiming timing = TriggerTiming::kBefore;
   TriggerEvent event = TriggerEvent::kInsert;
+  // What recreating it takes (information_schema.TRIGGERS).
+  std::string body;     // ACTION_STATEMENT
+  std::string definer;  // "user@host" (or a role)
+  std::string sql_mode;
+  std::string collation_connection;
 };
 
 struct TableSchema {
