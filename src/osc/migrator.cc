@@ -163,9 +163,6 @@ Result<MigrationReport> Migrator::Run() {
   SAFEDDL_RETURN_IF_ERROR(PrepareSession(*conn_, options_));
   if (options_.migrate_on_replica || options_.test_on_replica) {
     SAFEDDL_RETURN_IF_ERROR(UseLocalGtidDomain());
-    // Reopened with the domain in its options, so sessions opened from it write there too.
-    SAFEDDL_ASSIGN_OR_RETURN(conn_, mysql::Connection::Open(connect_, log_));
-    SAFEDDL_RETURN_IF_ERROR(PrepareSession(*conn_, options_));
   }
   if (options_.execute) SAFEDDL_RETURN_IF_ERROR(LockMigration());
   Status s = Execute();
@@ -318,8 +315,8 @@ Status Migrator::Execute() {
     ghost_created_ = false;
     report_.test_table = plan_.q_ghost;
     // Dropped like safeddl wrote it: in the local GTID domain, or replication breaks again.
-    const std::string drop =
-        (local_gtid_domain_.empty() ? "" : local_gtid_domain_ + "; ") + "DROP TABLE " + plan_.q_ghost;
+    std::vector<std::string> drop = connect_.session_statements;
+    drop.push_back("DROP TABLE " + plan_.q_ghost);
     report_.notes.push_back(fmt::format(
         "--test-on-replica: {} is unchanged and {} holds it migrated (checksum clean); {}. "
         "Compare them, then: {}{}",
@@ -327,7 +324,8 @@ Status Migrator::Execute() {
         options_.test_on_replica_skip_replica_stop
             ? "replication kept running, so the original has moved on since"
             : "replication is stopped on this replica",
-        drop, options_.test_on_replica_skip_replica_stop ? "" : "; START ALL REPLICAS"));
+        JoinStrings(drop, "; "),
+        options_.test_on_replica_skip_replica_stop ? "" : "; START ALL REPLICAS"));
   } else if (options_.ok_to_drop_table) {
     SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_old));
   } else {
@@ -347,17 +345,19 @@ Status Migrator::UseLocalGtidDomain() {
   const std::vector<uint32_t> replicated = mysql::GtidDomains(rs[0].GetString("pos"));
   const uint32_t domain = mysql::LocalGtidDomain(static_cast<uint32_t>(configured), replicated);
   if (domain == configured) return Status::OK();
-  const std::string set = fmt::format("SET SESSION gtid_domain_id = {}", domain);
-  Status s = conn_->Execute(set);
-  if (!s.ok()) {
-    return s.WithContext(fmt::format(
+  // Every session opens with the domain set, this one reopened too, so that sessions opened from
+  // its options (the trigger trial) write there as well.
+  connect_.session_statements.push_back(fmt::format("SET SESSION gtid_domain_id = {}", domain));
+  auto reopened = mysql::Connection::Open(connect_, log_);
+  if (!reopened.ok()) {
+    return reopened.status().WithContext(fmt::format(
         "this replica's own writes would share GTID domain {} with replication, which stops it "
         "(out-of-order GTIDs) or breaks failover: safeddl writes here in domain {}, and setting "
         "that takes SUPER (or set gtid_domain_id on this replica to a domain of its own)",
         configured, domain));
   }
-  connect_.session_statements.push_back(set);
-  local_gtid_domain_ = set;
+  conn_ = std::move(*reopened);
+  SAFEDDL_RETURN_IF_ERROR(PrepareSession(*conn_, options_));
   report_.notes.push_back(fmt::format(
       "writes on this replica use GTID domain {} (replicated: {})", domain,
       JoinStrings(SplitString(rs[0].GetString("pos"), ','), ", ")));

@@ -79,7 +79,8 @@ class Migrator {
   void Cleanup();
   Status CheckHealth();
   // On a replica (--migrate-on-replica, --test-on-replica): safeddl's own binlogged writes go to
-  // a GTID domain replication does not use (mysql::LocalGtidDomain), on every session.
+  // a GTID domain replication does not use (mysql::LocalGtidDomain), on every session; reopens
+  // conn_.
   Status UseLocalGtidDomain();
   // --test-on-replica: stops this replica's replication before the checksum (unless
   // --test-on-replica-skip-replica-stop), after the stop-replication hook.
@@ -95,7 +96,6 @@ class Migrator {
   void ReleaseApplier();
 
   mysql::ConnectOptions connect_;
-  std::string local_gtid_domain_;  // "SET SESSION gtid_domain_id = N" on a replica, or empty
   MigrationOptions options_;
   mysql::SessionLog* log_;
   ProgressFn progress_;
