@@ -71,18 +71,10 @@ log() { printf '[alter_bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # ---- 1. tools, build, sandbox -------------------------------------------------------------------
 scripts/deps.sh --bench
-if [[ -z "$SAFEDDL" ]]; then
-  SAFEDDL=$ROOT/build-bench/src/cli/safeddl
-  if [[ "$SKIP_BUILD" != 1 || ! -x "$SAFEDDL" ]]; then
-    log "building safeddl (Release) in build-bench/"
-    cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSAFEDDL_BUILD_TESTS=OFF >/dev/null
-    cmake --build build-bench --target safeddl >/dev/null
-  fi
-fi
-[[ -x "$SAFEDDL" ]] || { echo "alter_bench: no safeddl binary at $SAFEDDL" >&2; exit 1; }
+source "$ROOT/bench/bench_sandbox.sh"
+bench_build_safeddl alter_bench
 
 mkdir -p "$WORK" "$LOGS" "$ROOT/bench/results"
-source "$ROOT/bench/bench_sandbox.sh"
 SB_PID=""
 STOP_FILE=$WORK/sysbench.stop
 cleanup() {

@@ -51,19 +51,11 @@ RESULT_FILE=$ROOT/bench/results/flashback-$DATE.md
 log() { printf '[flashback_bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # ---- build, sandbox -----------------------------------------------------------------------------
-if [[ -z "$SAFEDDL" ]]; then
-  SAFEDDL=$ROOT/build-bench/src/cli/safeddl
-  if [[ "$SKIP_BUILD" != 1 || ! -x "$SAFEDDL" ]]; then
-    log "building safeddl (Release) in build-bench/"
-    cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSAFEDDL_BUILD_TESTS=OFF >/dev/null
-    cmake --build build-bench --target safeddl >/dev/null
-  fi
-fi
-[[ -x "$SAFEDDL" ]] || { echo "flashback_bench: no safeddl binary at $SAFEDDL" >&2; exit 1; }
+source "$ROOT/bench/bench_sandbox.sh"
+bench_build_safeddl flashback_bench
 [[ -x /usr/bin/time ]] || { echo "flashback_bench: needs /usr/bin/time (Debian package time)" >&2; exit 1; }
 
 mkdir -p "$WORK" "$ROOT/bench/results"
-source "$ROOT/bench/bench_sandbox.sh"
 cleanup() {
   log "stopping the sandbox"
   bench_sandbox_down
