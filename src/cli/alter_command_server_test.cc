@@ -258,6 +258,81 @@ TEST_F(AlterTest, HooksRunAtEachPointAndAFailingHookStopsTheMigration) {
   EXPECT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
 }
 
+// gh-ost-on-interactive-command runs before each socket command with its name, and a failing
+// one refuses the command; gh-ost-on-batch-copy-retry runs before a chunk is retried. The retry
+// here is forced by killing the copy's connection while it waits for a row the test holds: the
+// copy opens a new connection, copies the chunk once the row is free, and the data is whole.
+TEST_F(AlterTest, InteractiveCommandAndBatchCopyRetryHooks) {
+  MustExecute(*conn_, fmt::format("CREATE TABLE {} (id INT PRIMARY KEY, v INT)", T("t")));
+  MustExecute(*conn_, fmt::format("INSERT INTO {} SELECT seq, seq FROM {}.seq_1_to_3000", T("t"),
+                                  *mysql::QuoteIdentifier(db_)));
+  const std::string dir = "/tmp/safeddl-test-hooks2-" + db_;
+  const std::string log = dir + "/log";
+  const std::string sock = dir + "/sock";
+  const std::string postpone = dir + "/postpone";
+  ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
+  auto write_hook = [&](const std::string& name, const std::string& body) {
+    const std::string path = dir + "/" + name;
+    std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+    ::chmod(path.c_str(), 0700);
+  };
+  write_hook("gh-ost-on-interactive-command",
+             "echo \"command $GH_OST_COMMAND\" >> " + log + "; [ \"$GH_OST_COMMAND\" != panic ]");
+  write_hook("gh-ost-on-batch-copy-retry",
+             "echo \"retry $GH_OST_LAST_BATCH_COPY_ERROR\" >> " + log);
+  std::ofstream(postpone).put('\n');
+  auto holder = testkit::ConnectPrimary();
+  MustExecute(*holder, "BEGIN");
+  MustExecute(*holder, fmt::format("SELECT * FROM {} WHERE id = 1500 FOR UPDATE", T("t")));
+  auto running = testkit::StartSafeddl(AlterArgs(
+      "ADD COLUMN c INT", {"--execute", "--json", "--ok-to-drop-table", "--chunk-size", "100",
+                           "--hooks-path", dir, "--serve-socket-file", sock,
+                           "--postpone-cut-over-flag-file", postpone}));
+  // The copy's waiting attempt at the held row (its NOWAIT attempts come first).
+  std::string copier;
+  EXPECT_TRUE(WaitFor([&] {
+    auto id = conn_->QueryValue(
+        "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT IGNORE INTO%' "
+        "AND INFO LIKE '%_t_gho%' AND INFO NOT LIKE '%NOWAIT' LIMIT 1");
+    if (id.ok() && id->has_value()) copier = **id;
+    return !copier.empty() || !running->Running();
+  }));
+  ASSERT_FALSE(copier.empty()) << running->StderrSoFar();
+  MustExecute(*conn_, "KILL CONNECTION " + copier);
+  EXPECT_TRUE(WaitFor([&] {
+    return ReadFileToString(log).value_or("").find("retry ") != std::string::npos ||
+           !running->Running();
+  }));
+  MustExecute(*holder, "COMMIT");
+  EXPECT_TRUE(WaitFor([&] {
+    return testkit::ControlSocketCommand(sock, "status").find("postponing the cut-over") !=
+               std::string::npos ||
+           !running->Running();
+  }));
+  EXPECT_NE(testkit::ControlSocketCommand(sock, "throttle").find("throttled"), std::string::npos);
+  EXPECT_NE(testkit::ControlSocketCommand(sock, "no-throttle"), "");
+  const std::string refused = testkit::ControlSocketCommand(sock, "panic");
+  EXPECT_NE(refused.find("gh-ost-on-interactive-command exited with status 1"), std::string::npos)
+      << refused;
+  EXPECT_NE(refused.find("the command was not carried out"), std::string::npos) << refused;
+  std::remove(postpone.c_str());
+  const auto r = running->Wait();
+  ASSERT_EQ(r.exit_code, 0) << r.err;  // the refused panic did not stop it
+  const std::string lines = ReadFileToString(log).value_or("");
+  EXPECT_NE(lines.find("retry "), std::string::npos) << lines;
+  EXPECT_NE(lines.find("command status\ncommand throttle\ncommand no-throttle\ncommand panic\n"),
+            std::string::npos)
+      << lines;
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_NE(report.dump().find("the server closed a copy connection 1 times"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(report["rows"]["copied"].get<int64_t>(), 3000) << r.out;
+  EXPECT_EQ(MustQueryValue(*conn_, fmt::format("SELECT COUNT(*) FROM {} WHERE c IS NULL AND v = id",
+                                               T("t"))),
+            "3000");
+  EXPECT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+}
+
 // Rows deleted from the end leave the counter above the largest id: the new table must not hand
 // those ids out again.
 TEST_F(AlterTest, TheNewTableKeepsTheAutoIncrementCounter) {

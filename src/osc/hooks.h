@@ -1,11 +1,13 @@
 // Hooks: gh-ost's --hooks-path interface, so the scripts teams already have keep working. At
 // points of interest ("startup", "validated", "rowcount-complete", "before-row-copy",
 // "row-copy-complete", "begin-postponed", "stop-replication" (--test-on-replica),
-// "before-cut-over", "success", "failure") every
+// "before-cut-over", "success", "failure", "status" (every --hooks-status-interval),
+// "interactive-command" (GH_OST_COMMAND), "batch-copy-retry" (GH_OST_LAST_BATCH_COPY_ERROR)) every
 // executable file in the hooks directory whose name starts with `gh-ost-on-<event>` runs, in name
 // order, one after the other, with gh-ost's GH_OST_* environment variables describing the
-// migration. A hook that exits non-zero fails the migration (except on success and failure,
-// where it is only reported). Hooks' output goes to stderr. Thread-compatible.
+// migration. A hook that exits non-zero fails the migration, or refuses the interactive command
+// (on success, failure, status and batch-copy-retry it is only reported). Hooks' output goes to
+// stderr. Run() may be called from several threads at once.
 #pragma once
 
 #include <map>

@@ -110,7 +110,7 @@ void Migrator::Report(bool force) {
   p.elapsed_seconds = MillisBetween(started_, now) / 1000;
   if (phase_ == "copy") {
     p.eta_seconds = EstimateRemainingSeconds(p.rows_copied, report_.rows_estimated,
-                                             MillisBetween(copy_started_, now) / 1000);
+                                             MillisBetween(copy_started_.load(), now) / 1000);
   }
   if (throttler_) {
     p.throttled = throttler_->throttled();
@@ -186,14 +186,21 @@ Result<MigrationReport> Migrator::Run() {
 Status Migrator::Hook(std::string_view event, const std::map<std::string, std::string>& extra) {
   if (!hooks_.enabled()) return Status::OK();
   if (event != "status") Report(/*force=*/false);  // the status hook is run from Report
+  return OffThreadHook(event, extra);
+}
+
+Status Migrator::OffThreadHook(std::string_view event,
+                               const std::map<std::string, std::string>& extra) const {
+  if (!hooks_.enabled()) return Status::OK();
   const ProgressSnapshot p = Snapshot();
   const TimePoint now = SystemClock::Get().Now();
-  const bool copying = copy_started_ != TimePoint{};
+  const TimePoint copy_started = copy_started_.load();
+  const bool copying = copy_started != TimePoint{};
   std::map<std::string, std::string> context = {
       {"GH_OST_ELAPSED_SECONDS", fmt::format("{:.6f}", MillisBetween(started_, now) / 1000)},
       {"GH_OST_ELAPSED_COPY_SECONDS",
-       fmt::format("{:.6f}", copying ? MillisBetween(copy_started_, now) / 1000 : 0.0)},
-      {"GH_OST_ESTIMATED_ROWS", std::to_string(report_.rows_estimated)},
+       fmt::format("{:.6f}", copying ? MillisBetween(copy_started, now) / 1000 : 0.0)},
+      {"GH_OST_ESTIMATED_ROWS", std::to_string(p.rows_estimated)},
       {"GH_OST_COPIED_ROWS", std::to_string(rows_copied_.load())},
       {"GH_OST_PROGRESS", fmt::format("{:.6f}", p.CopyPercent())},
       {"GH_OST_INSPECTED_LAG", "0"}};
@@ -402,6 +409,15 @@ Status Migrator::StartControl() {
   }
   Result<std::unique_ptr<ControlServer>> server =
       ControlServer::Start(o, [this, context = std::move(context)](std::string_view line) {
+        // gh-ost-on-interactive-command first, with the command's name; as in gh-ost, a hook
+        // that fails refuses the command.
+        const std::string_view name = TrimWhitespace(line.substr(0, line.find('=')));
+        if (!name.empty()) {
+          if (Status h = OffThreadHook("interactive-command", {{"GH_OST_COMMAND", std::string(name)}});
+              !h.ok()) {
+            return fmt::format("error: {}; the command was not carried out\n", h.message());
+          }
+        }
         return HandleControlLine(line, live_, context);
       });
   if (!server.ok()) {
@@ -586,7 +602,7 @@ void Migrator::ReleaseApplier() {
 }
 
 Status Migrator::CopyAll(const std::vector<std::string>& start_after) {
-  copy_started_ = SystemClock::Get().Now();
+  copy_started_.store(SystemClock::Get().Now());
   if (resumed_) rows_copied_.store(resumed_->rows_copied);
   SAFEDDL_ASSIGN_OR_RETURN(copy_conn_, mysql::Connection::Open(connect_, log_));
   SAFEDDL_RETURN_IF_ERROR(PrepareSession(*copy_conn_, options_));
@@ -608,8 +624,8 @@ Status Migrator::CopyAll(const std::vector<std::string>& start_after) {
   Status first_error;
   std::vector<std::thread> threads;
   for (int i = 0; i < workers; ++i) {
-    threads.emplace_back([&, conn = conns[i].get()] {
-      Status s = CopyWorker(*conn, stop);
+    threads.emplace_back([&, i] {
+      Status s = CopyWorker(conns[i], stop);
       if (!s.ok()) {
         std::lock_guard<std::mutex> lock(error_mu);
         if (first_error.ok()) first_error = s;
@@ -638,6 +654,11 @@ Status Migrator::CopyAll(const std::vector<std::string>& start_after) {
   SAFEDDL_RETURN_IF_ERROR(first_error);
   copy_done_.store(true);
   report_.rows_copied = rows_copied_.load();
+  if (reconnects_.load() > 0) {
+    report_.notes.push_back(fmt::format(
+        "the server closed a copy connection {} times; each time a new one copied the chunk again",
+        reconnects_.load()));
+  }
   if (lock_conflicts_.load() > 0) {
     report_.notes.push_back(fmt::format(
         "the copy met rows locked by the application {} times and retried them a moment later "
@@ -670,8 +691,30 @@ Result<int> Migrator::CopyWorkers() {
   return 1;
 }
 
-Status Migrator::CopyWorker(mysql::Connection& conn, const std::atomic<bool>& stop) {
+Status Migrator::CopyWorker(std::unique_ptr<mysql::Connection>& conn,
+                            const std::atomic<bool>& stop) {
   const mysql::RetryPolicy retry = RetriesFrom(options_);
+  // One attempt at a chunk: on a fresh connection if the last one was lost.
+  Status last = Status::OK();
+  auto copy = [&](const KeyChunk& chunk) -> Result<ChunkResult> {
+    if (last.code() == StatusCode::kConnectionLost) {
+      SAFEDDL_ASSIGN_OR_RETURN(auto fresh, mysql::Connection::Open(connect_, log_));
+      SAFEDDL_RETURN_IF_ERROR(PrepareSession(*fresh, options_));
+      conn = std::move(fresh);
+      reconnects_.fetch_add(1);
+    }
+    Result<ChunkResult> done = CopyChunkRows(*conn, plan_, chunk, options_.panic_on_warnings);
+    last = done.status();
+    if (!last.ok() && last.IsRetryable()) {
+      // As in gh-ost, the hook's own failure does not stop the retry.
+      if (Status h = OffThreadHook("batch-copy-retry",
+                                   {{"GH_OST_LAST_BATCH_COPY_ERROR", last.message()}});
+          !h.ok()) {
+        LogWarning("{}", h.message());
+      }
+    }
+    return done;
+  };
   while (!stop.load()) {
     if (throttler_->throttled()) {
       std::this_thread::sleep_for(kPollInterval);
@@ -684,9 +727,8 @@ Status Migrator::CopyWorker(mysql::Connection& conn, const std::atomic<bool>& st
     if (!chunk) return Status::OK();
     SAFEDDL_ASSIGN_OR_RETURN(
         ChunkResult done,
-        mysql::RetryWithBackoff(retry, SystemClock::Get(), "copy chunk", [&] {
-          return CopyChunkRows(conn, plan_, *chunk, options_.panic_on_warnings);
-        }));
+        mysql::RetryWithBackoff(retry, SystemClock::Get(), "copy chunk",
+                                [&] { return copy(*chunk); }));
     rows_copied_.fetch_add(done.rows);
     lock_conflicts_.fetch_add(done.lock_conflicts);
     watermark_->Finished(chunk->seq, chunk->upper);

@@ -56,9 +56,12 @@ class Migrator {
 
  private:
   Status LockMigration();
-  // Runs the hooks of `event` (osc/hooks.h) with the migration's progress in their environment.
-  // Runs the hooks of `event` with the progress variables and `extra` in their environment.
+  // Runs the hooks of `event` (osc/hooks.h) with the migration's progress and `extra` in their
+  // environment, after bringing the progress up to date. Main thread only.
   Status Hook(std::string_view event, const std::map<std::string, std::string>& extra = {});
+  // The same with the progress as last reported: for the copy workers and the control thread.
+  Status OffThreadHook(std::string_view event,
+                       const std::map<std::string, std::string>& extra) const;
   Status Execute();
   Result<bool> TryInstant();
   // A column of the original's information_schema.TABLES row (`column` is a constant name).
@@ -69,7 +72,9 @@ class Migrator {
   Status StartCapture(const BinlogPosition& start);
   Status CopyAll(const std::vector<std::string>& start_after);
   Result<int> CopyWorkers();
-  Status CopyWorker(mysql::Connection& conn, const std::atomic<bool>& stop);
+  // Copies chunks until the range is handed out or `stop`; reopens `conn` when the server drops
+  // it, and runs gh-ost-on-batch-copy-retry before each retry of a chunk.
+  Status CopyWorker(std::unique_ptr<mysql::Connection>& conn, const std::atomic<bool>& stop);
   Status WaitForBacklog(std::chrono::milliseconds timeout);
   Status Postpone();
   Status ChecksumUntilClean();
@@ -120,11 +125,12 @@ class Migrator {
   std::unique_ptr<CopyWatermark> watermark_;
   std::atomic<int64_t> rows_copied_{0};
   std::atomic<int64_t> lock_conflicts_{0};
+  std::atomic<int64_t> reconnects_{0};  // copy connections reopened after the server closed them
   std::atomic<bool> copy_done_{false};
   std::string phase_ = "inspect";
   TimePoint started_;
   TimePoint phase_started_;
-  TimePoint copy_started_;
+  std::atomic<TimePoint> copy_started_{};  // read by the hooks of other threads
   TimePoint last_report_;
   TimePoint last_status_hook_;
   std::unique_ptr<ControlServer> control_;
