@@ -36,6 +36,9 @@ Status CheckOptions(const FlashbackOptions& o) {
     return InvalidArgumentError("give --execute or --output, not both");
   }
   if (o.batch_rows < 1) return InvalidArgumentError("--batch-rows must be at least 1");
+  if (o.group_transactions < 1) {
+    return InvalidArgumentError("--group-transactions must be at least 1");
+  }
   if ((o.skip_conflicts || o.force) && !o.execute) {
     return InvalidArgumentError("--skip-conflicts and --force need --execute");
   }
@@ -104,11 +107,11 @@ std::string SummaryJson(const Summary& s) {
   if (s.report != nullptr) {
     out += fmt::format(
         ",\"transactions_applied\":{},\"transactions_skipped\":{},\"rows_applied\":{},"
-        "\"rows_forced\":{},\"statements\":{},\"runs_replayed\":{},\"conflicts\":{},"
-        "\"conflict_rows\":[",
+        "\"rows_forced\":{},\"statements\":{},\"runs_replayed\":{},\"groups\":{},"
+        "\"groups_split\":{},\"conflicts\":{},\"conflict_rows\":[",
         s.report->transactions_applied, s.report->transactions_skipped, s.report->rows_applied,
-        s.report->rows_forced, s.report->statements, s.report->runs_replayed,
-        s.report->conflicts.size());
+        s.report->rows_forced, s.report->statements, s.report->runs_replayed, s.report->groups,
+        s.report->groups_split, s.report->conflicts.size());
     for (size_t i = 0; i < s.report->conflicts.size() && i < kMaxReportedConflicts; ++i) {
       const flashback::Conflict& c = s.report->conflicts[i];
       out += fmt::format("{}{{\"transaction\":{},\"row\":{},\"found\":{}}}", i == 0 ? "" : ",",
@@ -136,10 +139,10 @@ void LogSummary(const Summary& s) {
   if (s.report != nullptr) {
     LogInfo(
         "applied {} transactions ({} rows, {} forced) in {} statements ({} runs replayed row by "
-        "row), skipped {}, conflicts {}",
+        "row; {} groups of small transactions, {} of them split), skipped {}, conflicts {}",
         s.report->transactions_applied, s.report->rows_applied, s.report->rows_forced,
-        s.report->statements, s.report->runs_replayed, s.report->transactions_skipped,
-        s.report->conflicts.size());
+        s.report->statements, s.report->runs_replayed, s.report->groups, s.report->groups_split,
+        s.report->transactions_skipped, s.report->conflicts.size());
     for (size_t i = 0; i < s.report->conflicts.size() && i < kMaxReportedConflicts; ++i) {
       const flashback::Conflict& c = s.report->conflicts[i];
       LogWarning("conflict in transaction {}: {}: {}", c.transaction, c.row, c.found);
@@ -219,6 +222,7 @@ Status RunRange(const FlashbackOptions& options, Summary& summary,
                      : options.skip_conflicts ? flashback::ConflictPolicy::kSkipTransaction
                                               : flashback::ConflictPolicy::kStop;
     execute.run_rows = static_cast<size_t>(options.batch_rows);
+    execute.group_transactions = static_cast<size_t>(options.group_transactions);
     return flashback::ExecuteFlashback(*spool_out, collector_out->targets(), *conn, execute,
                                        report);
   }
@@ -309,6 +313,10 @@ void SetupFlashback(CLI::App& parent, CommandSlot& slot) {
   cmd->add_option("--batch-rows", opts->batch_rows,
                   "With --execute: rows per multi-row statement and conflict check (default 1000; "
                   "1: one statement per row)");
+  cmd->add_option("--group-transactions", opts->group_transactions,
+                  "With --execute: undo up to this many small transactions (at most --batch-rows "
+                  "rows together) in one server transaction; a conflict in one of them applies "
+                  "them one by one instead (default 100; 1: each its own)");
   cmd->add_flag("--forward", opts->forward,
                 "The changes themselves, oldest first, instead of their undo (audit)");
   cmd->add_option("--max-memory", opts->max_memory,

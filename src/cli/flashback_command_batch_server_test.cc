@@ -278,7 +278,28 @@ TEST(FlashbackBatchServerTest, SmallTransactionsShareBlocks) {
             s.before);
   EXPECT_EQ(JsonNumber(r.out, "transactions_applied"), 60) << r.out;
   EXPECT_EQ(JsonNumber(r.out, "statements"), 1) << r.out;  // all 60 in one block
+  EXPECT_EQ(JsonNumber(r.out, "groups"), 1) << r.out;      // and one server transaction
+  EXPECT_EQ(JsonNumber(r.out, "groups_split"), 0) << r.out;
   MustExecute(*c, "DROP DATABASE `" + s.db + "`");
+}
+
+// Without groups (--group-transactions 1) every transaction commits on its own, still sharing
+// blocks; with groups of 7, eight groups of 7 and one of the last 4.
+TEST(FlashbackBatchServerTest, GroupSizeIsTheUsersToChoose) {
+  auto c = testkit::ConnectPrimary();
+  ASSERT_NE(c, nullptr);
+  for (const char* size : {"1", "7"}) {
+    const SmallTransactions s = MakeSmallTransactions(*c, "flashback_group");
+    std::vector<std::string> args = FlashbackArgs(s);
+    args.insert(args.end(), {"--group-transactions", size});
+    const auto r = testkit::RunSafeddl(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_EQ(MustQueryValue(*c, "SELECT GROUP_CONCAT(id, '=', v ORDER BY id) FROM " + s.table),
+              s.before);
+    EXPECT_EQ(JsonNumber(r.out, "transactions_applied"), 60) << r.out;
+    EXPECT_EQ(JsonNumber(r.out, "groups"), std::string(size) == "1" ? 0 : 9) << r.out;
+    MustExecute(*c, "DROP DATABASE `" + s.db + "`");
+  }
 }
 
 // A conflict in transaction 20 (an update) and a reinserted key in transaction 10 (a delete):
@@ -320,6 +341,9 @@ TEST_P(FlashbackSharedBlockTest, ConflictStopsSkipsOrForcesExactlyThatTransactio
     }
     return out;
   };
+  // The group of all 60 met the conflicts, and they went one by one.
+  EXPECT_EQ(JsonNumber(r.out, "groups"), 0) << r.out;
+  EXPECT_EQ(JsonNumber(r.out, "groups_split"), 1) << r.out;
   if (GetParam().empty()) {  // stop at transaction 20: 60..21 applied
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find("`id`=20 "), std::string::npos) << r.err;
