@@ -108,10 +108,10 @@ std::string SummaryJson(const Summary& s) {
     out += fmt::format(
         ",\"transactions_applied\":{},\"transactions_skipped\":{},\"rows_applied\":{},"
         "\"rows_forced\":{},\"statements\":{},\"runs_replayed\":{},\"groups\":{},"
-        "\"groups_split\":{},\"conflicts\":{},\"conflict_rows\":[",
+        "\"groups_split\":{},\"runs_loaded\":{},\"conflicts\":{},\"conflict_rows\":[",
         s.report->transactions_applied, s.report->transactions_skipped, s.report->rows_applied,
         s.report->rows_forced, s.report->statements, s.report->runs_replayed, s.report->groups,
-        s.report->groups_split, s.report->conflicts.size());
+        s.report->groups_split, s.report->runs_loaded, s.report->conflicts.size());
     for (size_t i = 0; i < s.report->conflicts.size() && i < kMaxReportedConflicts; ++i) {
       const flashback::Conflict& c = s.report->conflicts[i];
       out += fmt::format("{}{{\"transaction\":{},\"row\":{},\"found\":{}}}", i == 0 ? "" : ",",
@@ -139,9 +139,11 @@ void LogSummary(const Summary& s) {
   if (s.report != nullptr) {
     LogInfo(
         "applied {} transactions ({} rows, {} forced) in {} statements ({} runs replayed row by "
-        "row; {} groups of small transactions, {} of them split), skipped {}, conflicts {}",
+        "row; {} groups of small transactions, {} of them split; {} runs loaded), skipped {}, "
+        "conflicts {}",
         s.report->transactions_applied, s.report->rows_applied, s.report->rows_forced,
         s.report->statements, s.report->runs_replayed, s.report->groups, s.report->groups_split,
+        s.report->runs_loaded,
         s.report->transactions_skipped, s.report->conflicts.size());
     for (size_t i = 0; i < s.report->conflicts.size() && i < kMaxReportedConflicts; ++i) {
       const flashback::Conflict& c = s.report->conflicts[i];
@@ -223,6 +225,7 @@ Status RunRange(const FlashbackOptions& options, Summary& summary,
                                               : flashback::ConflictPolicy::kStop;
     execute.run_rows = static_cast<size_t>(options.batch_rows);
     execute.group_transactions = static_cast<size_t>(options.group_transactions);
+    execute.load_data = !options.no_load_data;
     return flashback::ExecuteFlashback(*spool_out, collector_out->targets(), *conn, execute,
                                        report);
   }
@@ -317,6 +320,9 @@ void SetupFlashback(CLI::App& parent, CommandSlot& slot) {
                   "With --execute: undo up to this many small transactions (at most --batch-rows "
                   "rows together) in one server transaction; a conflict in one of them applies "
                   "them one by one instead (default 100; 1: each its own)");
+  cmd->add_flag("--no-load-data", opts->no_load_data,
+                "With --execute: send updated rows as SQL literals only, never as LOAD DATA LOCAL "
+                "into a temporary table");
   cmd->add_flag("--forward", opts->forward,
                 "The changes themselves, oldest first, instead of their undo (audit)");
   cmd->add_option("--max-memory", opts->max_memory,

@@ -53,6 +53,7 @@ struct FlashbackOptions {
   bool force = false;
   int64_t batch_rows = 1000;  // rows per multi-row statement with --execute
   int64_t group_transactions = 100;  // small transactions per server transaction with --execute
+  bool no_load_data = false;         // --execute: updates as SQL literals only
   // Spool bytes kept in memory before spilling to a temporary file: peak RSS stays below 200 MB
   // whatever the range's size.
   std::string max_memory = "128M";

@@ -14,6 +14,21 @@ namespace {
 // Statements are kept to this share of the server's max_allowed_packet.
 constexpr uint64_t kPacketShare = 4;
 
+// Whether runs of updates may load (load_data.h): asked for, MariaDB with compound statements,
+// LOAD DATA LOCAL allowed, and the binlog (if any) in ROW format — the temporary table's rows
+// are then not logged, and the UPDATE is logged as the rows it changed.
+Result<bool> SessionLoads(mysql::Connection& conn, const ExecuteOptions& options) {
+  if (!options.load_data || options.run_rows <= 1 || !conn.server().IsMariaDB() ||
+      !conn.server().AtLeast(10, 1, 1)) {
+    return false;
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet rs,
+                           conn.Query("SELECT @@local_infile, @@log_bin, @@binlog_format"));
+  if (rs.empty() || rs[0].size() < 3) return false;
+  return rs[0][0].value_or("0") == "1" &&
+         (rs[0][1].value_or("0") == "0" || rs[0][2].value_or("") == "ROW");
+}
+
 bool IsChange(std::string_view record) {
   return !record.empty() && record.front() == static_cast<char>(RecordType::kChange);
 }
@@ -23,13 +38,15 @@ bool IsChange(std::string_view record) {
 class Grouper {
  public:
   Grouper(const std::vector<TableTarget>& targets, mysql::Connection& conn,
-          const ExecuteOptions& options, uint64_t run_bytes, ExecuteReport& report)
+          const ExecuteOptions& options, uint64_t run_bytes, ExecuteReport& report,
+          LoadState& load)
       : targets_(targets),
         conn_(conn),
         options_(options),
         run_bytes_(run_bytes),
         report_(report),
-        one_by_one_(targets, conn, options, run_bytes, report, /*grouped=*/false) {}
+        load_(load),
+        one_by_one_(targets, conn, options, run_bytes, report, /*grouped=*/false, &load) {}
 
   Status Record(std::string_view bytes) {
     const bool change = IsChange(bytes);
@@ -86,6 +103,7 @@ class Grouper {
       ExecuteReport group_report;
       Status s = ApplyGroup(records, group_report);
       report_.statements += group_report.statements;
+      report_.runs_loaded += group_report.runs_loaded;
       if (s.ok()) {
         ++report_.groups;
         report_.transactions_applied += transactions;
@@ -105,7 +123,7 @@ class Grouper {
   Status ApplyGroup(const std::vector<std::string>& records, ExecuteReport& group_report) {
     SAFEDDL_RETURN_IF_ERROR(conn_.Execute("START TRANSACTION"));
     TransactionApplier group(targets_, conn_, options_, run_bytes_, group_report,
-                             /*grouped=*/true);
+                             /*grouped=*/true, &load_);
     for (const std::string& record : records) SAFEDDL_RETURN_IF_ERROR(group.Record(record));
     SAFEDDL_RETURN_IF_ERROR(group.Finish());
     return conn_.Execute("COMMIT");
@@ -116,6 +134,7 @@ class Grouper {
   const ExecuteOptions& options_;
   const uint64_t run_bytes_;
   ExecuteReport& report_;
+  LoadState& load_;
   TransactionApplier one_by_one_;
   std::vector<std::string> records_;  // whole transactions, then the start of an open one
   size_t complete_ = 0;               // records_ up to here are whole transactions
@@ -141,7 +160,11 @@ Status ExecuteFlashback(ReverseSpool& spool, const std::vector<TableTarget>& tar
                     std::errc()) {
     run_bytes = std::min(run_bytes, packet_bytes / kPacketShare);
   }
-  Grouper run(targets, conn, options, run_bytes, report);
+  LoadState load;
+  SAFEDDL_ASSIGN_OR_RETURN(load.enabled, SessionLoads(conn, options));
+  load.created.assign(targets.size(), 0);
+  load.dirty.assign(targets.size(), 0);
+  Grouper run(targets, conn, options, run_bytes, report, load);
   Status s =
       spool.ForEach(options.order, [&](std::string_view bytes) { return run.Record(bytes); });
   if (s.ok()) s = run.Finish();

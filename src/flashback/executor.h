@@ -39,6 +39,9 @@ struct ExecuteOptions {
   // Whole transactions undone in one server transaction, at most (1: each its own); a group
   // holds at most run_rows rows and run_bytes bytes, or the transactions it started with.
   size_t group_transactions = kDefaultGroupTransactions;
+  // Runs of updates go as LOAD DATA LOCAL into a temporary table plus one UPDATE (load_data.h)
+  // where the table and the server allow; false: always as SQL literals.
+  bool load_data = true;
 };
 
 struct Conflict {
@@ -56,6 +59,7 @@ struct ExecuteReport {
   uint64_t runs_replayed = 0;  // runs that went one row at a time after their check
   uint64_t groups = 0;         // groups of transactions applied as one server transaction
   uint64_t groups_split = 0;   // groups that met a row not as recorded and went one by one
+  uint64_t runs_loaded = 0;    // runs of updates sent as LOAD DATA LOCAL (load_data.h)
   std::vector<Conflict> conflicts;
 };
 

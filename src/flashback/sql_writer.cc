@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "binlog/row_change_json.h"
+#include "flashback/load_data.h"
 #include "mysql/quote.h"
 
 namespace safeddl::flashback {
@@ -128,6 +129,7 @@ Result<TableTarget> MakeTableTarget(const binlog::TableMapEvent& table,
     SAFEDDL_ASSIGN_OR_RETURN(std::string name, mysql::QuoteIdentifier(naming.names[i]));
     target.columns.push_back(std::move(name));
     target.comparable.push_back(!IsApproximateColumn(table.columns[i]));
+    target.load_forms.push_back(LoadFormOf(table.columns[i]));
   }
   target.locator = ChooseLocator(table, naming, unique_keys);
   if (target.locator.kind == LocatorKind::kPrimaryKey) target.key_index = "PRIMARY";

@@ -18,6 +18,7 @@
 // Pure functions: thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,9 @@
 
 namespace safeddl::flashback {
 
+// How a column's literals become LOAD DATA fields (load_data.h); kNone: they do not.
+enum class LoadForm : uint8_t { kNone, kNumber, kBytes, kEpoch };
+
 // One table as the writer needs it: self-contained, so it outlives the table map it came from.
 struct TableTarget {
   std::string quoted;                // `d`.`t`
@@ -43,6 +47,8 @@ struct TableTarget {
   // Row order inside one statement could matter (the table has triggers, or a foreign key to
   // itself): its updates and deletes are never merged into multi-row statements.
   bool order_sensitive = false;
+  // Per column: how its literals load as LOAD DATA fields (load_data.h).
+  std::vector<LoadForm> load_forms;
 };
 
 // Resolves the quoted names and the locator. FailedPrecondition when the columns have no names

@@ -5,7 +5,9 @@
 
 #include <charconv>
 
+#include "common/log.h"
 #include "flashback/batch_sql.h"
+#include "flashback/load_data.h"
 #include "flashback/pending_run.h"
 #include "flashback/row_applier.h"
 #include "flashback/spool_record.h"
@@ -57,7 +59,8 @@ bool IsGroupDiffers(const Status& s) {
 class TransactionApplier::Impl {
  public:
   Impl(const std::vector<TableTarget>& targets, mysql::Connection& conn,
-       const ExecuteOptions& options, uint64_t run_bytes, ExecuteReport& report, bool grouped)
+       const ExecuteOptions& options, uint64_t run_bytes, ExecuteReport& report, bool grouped,
+       LoadState* load)
       : targets_(targets),
         conn_(conn),
         options_(options),
@@ -68,7 +71,8 @@ class TransactionApplier::Impl {
         // them every row goes on its own.
         runs_(options.run_rows > 1 && conn.server().IsMariaDB() &&
               conn.server().AtLeast(10, 1, 1)),
-        grouped_(grouped) {
+        grouped_(grouped),
+        load_(load != nullptr && load->enabled && runs_ ? load : nullptr) {
     txn_.begun = grouped;  // the caller has opened the server transaction
   }
 
@@ -156,6 +160,14 @@ class TransactionApplier::Impl {
     SAFEDDL_RETURN_IF_ERROR(SendDeferred());
     const TableTarget& target = targets_[pending_.table()];
     SAFEDDL_RETURN_IF_ERROR(pending_.DecodeOps(ops_));
+    if (load_ != nullptr && pending_.kind() == MultiRowKind::kUpsert &&
+        ops_.size() >= kMinLoadRows && TableLoads(target)) {
+      SAFEDDL_ASSIGN_OR_RETURN(const bool loaded, SendLoadedRun(target, commit));
+      if (loaded) {
+        pending_.Clear();
+        return Status::OK();
+      }
+    }
     if (grouped_) {
       group_block_ += RunStatements(target, pending_.kind(), ops_, false, false);
       pending_.Clear();
@@ -175,6 +187,66 @@ class TransactionApplier::Impl {
     }
     pending_.Clear();
     return Status::OK();
+  }
+
+  // The pending run of updates loaded (load_data.h) and applied; false when it did not load (a
+  // literal without a field form, the server refusing LOAD DATA LOCAL or warning about a value)
+  // and must go as SQL, with nothing changed.
+  Result<bool> SendLoadedRun(const TableTarget& target, bool commit) {
+    load_buffer_.clear();
+    for (const LiteralOp& op : ops_) {
+      if (!AppendLoadLine(target, op, load_buffer_)) return false;
+    }
+    if (grouped_) SAFEDDL_RETURN_IF_ERROR(SendGroupBlock());  // the runs before it go first
+    const uint32_t index = pending_.table();
+    const std::string table = LoadTableName(target, index);
+    if (!load_->created[index]) {
+      ++report_.statements;
+      if (Status s = conn_.Execute(CreateLoadTableSql(target, table)); !s.ok()) {
+        return StopLoading(fmt::format("cannot create a temporary table to load rows into ({})",
+                                       s.message()));
+      }
+      load_->created[index] = 1;
+    }
+    if (load_->dirty[index]) {
+      ++report_.statements;
+      SAFEDDL_RETURN_IF_ERROR(conn_.Execute("DELETE FROM " + table));
+      load_->dirty[index] = 0;
+    }
+    ++report_.statements;
+    load_->dirty[index] = 1;
+    if (Status s = conn_.LoadDataLocal(LoadDataSql(target, table), load_buffer_); !s.ok()) {
+      return StopLoading(fmt::format("LOAD DATA LOCAL failed ({})", s.message()));
+    }
+    if (conn_.affected_rows() != static_cast<int64_t>(ops_.size()) || conn_.warnings() > 0) {
+      return StopLoading(fmt::format("LOAD DATA LOCAL loaded {} rows of {} with {} warnings",
+                                     conn_.affected_rows(), ops_.size(), conn_.warnings()));
+    }
+    const bool start = !txn_.begun;
+    txn_.begun = true;
+    ++report_.statements;
+    ++report_.runs_loaded;
+    const Status s = conn_.Execute(
+        BlockSql(LoadedRunStatements(target, table, ops_.size(), start, commit && !grouped_)));
+    if (s.ok()) {
+      load_->dirty[index] = 0;  // the block emptied it
+      txn_.rows += ops_.size();
+      txn_.committed = commit && !grouped_;
+      return true;
+    }
+    if (!IsSignal(s, kRunRowsDiffer)) return RunFailure(s, target);
+    load_->dirty[index] = 0;  // emptied before the signal
+    if (grouped_) return GroupDiffers();
+    SAFEDDL_RETURN_IF_ERROR(Replay(target, pending_.records()));
+    return true;
+  }
+
+  // Loading is off for the rest of the run (said once); the run goes as SQL.
+  Result<bool> StopLoading(const std::string& why) {
+    LogWarning("flashback: {}; rows go as SQL statements from here on", why);
+    load_->enabled = false;
+    load_ = nullptr;
+    return false;
   }
 
   // A group's runs, gathered into one compound statement: any failure of a run rolls the whole
@@ -338,6 +410,8 @@ class TransactionApplier::Impl {
   PendingRun pending_;
   const bool runs_;
   const bool grouped_;
+  LoadState* load_;          // null: runs go as SQL
+  std::string load_buffer_;  // the lines of the run being loaded
   std::string group_block_;  // grouped: the statements of the runs not sent yet
   SpoolRecord record_;
   std::vector<LiteralOp> ops_;
@@ -349,8 +423,9 @@ class TransactionApplier::Impl {
 
 TransactionApplier::TransactionApplier(const std::vector<TableTarget>& targets,
                                        mysql::Connection& conn, const ExecuteOptions& options,
-                                       uint64_t run_bytes, ExecuteReport& report, bool grouped)
-    : impl_(std::make_unique<Impl>(targets, conn, options, run_bytes, report, grouped)) {}
+                                       uint64_t run_bytes, ExecuteReport& report, bool grouped,
+                                       LoadState* load)
+    : impl_(std::make_unique<Impl>(targets, conn, options, run_bytes, report, grouped, load)) {}
 
 TransactionApplier::~TransactionApplier() = default;
 

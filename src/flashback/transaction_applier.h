@@ -9,8 +9,10 @@
 // transaction's first run also starts the server transaction, the block of its last run commits
 // it; a transaction that is a single run shares its block with the next such ones (up to 100,
 // each between its START TRANSACTION and COMMIT), so small transactions cost a fraction of a
-// round trip each. Statements stay under a quarter of max_allowed_packet. A run is checked just
-// before it changes
+// round trip each. A run of at least kMinLoadRows updates of a table that loads goes instead as
+// LOAD DATA LOCAL into a temporary table and one checking UPDATE (load_data.h): the same check,
+// the same rows set, without the server parsing the values. Statements stay under a quarter of
+// max_allowed_packet. A run is checked just before it changes
 // anything. A row that an earlier statement of the same transaction changed holds by then exactly
 // the image the binlog recorded for this step (the statements replay the binlog's own order
 // backwards), and a row no statement of the transaction touched yet is read under lock as it is
@@ -57,13 +59,21 @@ inline constexpr std::string_view kGroupDiffers =
     "safeddl: a row of the group is not as recorded";
 bool IsGroupDiffers(const Status& s);
 
+// What the appliers of one execution share about loading runs of updates (load_data.h).
+struct LoadState {
+  bool enabled = false;          // the session loads; turned off for good at the first refusal
+  std::vector<uint8_t> created;  // per target: its temporary table exists
+  std::vector<uint8_t> dirty;    // per target: its temporary table may hold rows
+};
+
 class TransactionApplier {
  public:
   // `run_bytes`: the byte limit of one multi-row statement (already fitted to the server's
-  // max_allowed_packet). `report` is filled as records are applied.
+  // max_allowed_packet). `report` is filled as records are applied. `load`: null, or how runs
+  // of updates load (shared by the appliers of one execution, outliving them).
   TransactionApplier(const std::vector<TableTarget>& targets, mysql::Connection& conn,
                      const ExecuteOptions& options, uint64_t run_bytes, ExecuteReport& report,
-                     bool grouped);
+                     bool grouped, LoadState* load);
   ~TransactionApplier();
 
   // One spool record, in spool order.

@@ -1,8 +1,12 @@
 #include "mysql/connection.h"
 
 #include <fmt/format.h>
+#include <errmsg.h>
 #include <mysql.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <mutex>
 
 #include "common/strings.h"
@@ -42,6 +46,9 @@ Status ApplyOptions(MYSQL* h, const ConnectOptions& o) {
   // Reads [client] (and [safeddl]) from the defaults file or the usual my.cnf locations.
   SAFEDDL_RETURN_IF_ERROR(SetOption(h, MYSQL_READ_DEFAULT_GROUP, "safeddl"));
   SAFEDDL_RETURN_IF_ERROR(SetOption(h, MYSQL_SET_CHARSET_NAME, "utf8mb4"));
+  // LOAD DATA LOCAL, served only from memory by the session's own handler (LoadDataLocal).
+  const unsigned local_infile = 1;
+  SAFEDDL_RETURN_IF_ERROR(SetOption(h, MYSQL_OPT_LOCAL_INFILE, &local_infile));
   if (mysql_optionsv(h, MYSQL_OPT_CONNECT_ATTR_ADD, "program_name", o.program_name.c_str()) != 0) {
     return InternalError("the client library rejected the program_name connect attribute");
   }
@@ -124,6 +131,37 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectOptions& optio
 Connection::Connection(MysqlHandle handle, ConnectOptions options, SessionLog* log)
     : handle_(std::move(handle)), options_(std::move(options)), log_(log) {
   id_ = mysql_thread_id(handle_.get());
+  mysql_set_local_infile_handler(handle_.get(), &InfileInit, &InfileRead, &InfileEnd,
+                                 &InfileError, this);
+}
+
+int Connection::InfileInit(void** state, const char* /*name*/, void* self) {
+  *state = self;
+  LocalInfile& f = static_cast<Connection*>(self)->infile_;
+  f.sent = 0;
+  return f.armed ? 0 : 1;
+}
+
+int Connection::InfileRead(void* state, char* buf, unsigned int len) {
+  LocalInfile& f = static_cast<Connection*>(state)->infile_;
+  const size_t n = std::min<size_t>(len, f.data.size() - f.sent);
+  std::memcpy(buf, f.data.data() + f.sent, n);
+  f.sent += n;
+  return static_cast<int>(n);
+}
+
+void Connection::InfileEnd(void* /*state*/) {}
+
+int Connection::InfileError(void* /*state*/, char* message, unsigned int len) {
+  std::snprintf(message, len, "%s", "safeddl sends no local file unless it runs LOAD DATA itself");
+  return CR_UNKNOWN_ERROR;
+}
+
+Status Connection::LoadDataLocal(std::string_view sql, std::string_view data) {
+  infile_ = LocalInfile{.armed = true, .data = data, .sent = 0};
+  Status s = Run(sql, nullptr);
+  infile_ = LocalInfile{};
+  return s;
 }
 
 Connection::~Connection() = default;

@@ -56,12 +56,29 @@ class Connection {
   // Attaches (or with nullptr detaches) the session log for subsequent statements.
   void set_session_log(SessionLog* log) { log_ = log; }
 
+  // Runs `sql`, a LOAD DATA LOCAL INFILE statement, with `data` as the file's contents. A session
+  // answers the server's request for a local file with these bytes, and only while this runs:
+  // any other request (a server asking for a file of its own accord) is refused. safeddl never
+  // sends a file from disk.
+  Status LoadDataLocal(std::string_view sql, std::string_view data);
+
   // The raw connector handle, for the binlog transport only. Remains owned by this Connection.
   st_mysql* handle() { return handle_.get(); }
 
  private:
   Connection(MysqlHandle handle, ConnectOptions options, SessionLog* log);
   Status Run(std::string_view sql, ResultSet* out);
+
+  // What the local-infile handler serves (LoadDataLocal).
+  struct LocalInfile {
+    bool armed = false;
+    std::string_view data;
+    size_t sent = 0;
+  };
+  static int InfileInit(void** state, const char* name, void* self);
+  static int InfileRead(void* state, char* buf, unsigned int len);
+  static void InfileEnd(void* state);
+  static int InfileError(void* state, char* message, unsigned int len);
 
   MysqlHandle handle_;
   ConnectOptions options_;
@@ -70,6 +87,7 @@ class Connection {
   uint64_t id_ = 0;
   int64_t affected_rows_ = 0;
   unsigned warnings_ = 0;
+  LocalInfile infile_;
 };
 
 }  // namespace safeddl::mysql

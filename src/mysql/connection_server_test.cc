@@ -153,6 +153,31 @@ TEST(ConnectionServerTest, LockWaitTimeoutIsClassifiedAndRetriedUntilFree) {
   MustExecute(*setup, "DROP DATABASE `" + db + "`");
 }
 
+// LOAD DATA LOCAL is served from memory, byte for byte; a file the server asks for on its own
+// (a LOAD DATA LOCAL not run through LoadDataLocal) is refused and nothing is loaded.
+TEST(ConnectionServerTest, LoadDataLocalSendsOnlyTheGivenBytes) {
+  auto conn = testkit::ConnectPrimary();
+  ASSERT_NE(conn, nullptr);
+  MustExecute(*conn, "CREATE TEMPORARY TABLE test.safeddl_infile (id INT, v VARBINARY(20))");
+  const std::string data = std::string("1\tab\\\\c\n2\t\\N\n3\tx\\0y\n");
+  const Status s = conn->LoadDataLocal(
+      "LOAD DATA LOCAL INFILE 'anything' INTO TABLE test.safeddl_infile CHARACTER SET binary",
+      data);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(conn->affected_rows(), 3);
+  EXPECT_EQ(MustQueryValue(*conn, "SELECT GROUP_CONCAT(id, ':', IFNULL(HEX(v), 'null') ORDER BY id) "
+                                  "FROM test.safeddl_infile"),
+            "1:61625C63,2:null,3:780079");
+  const Status refused = conn->Execute(
+      "LOAD DATA LOCAL INFILE '/etc/hostname' INTO TABLE test.safeddl_infile");
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("safeddl sends no local file"), std::string::npos)
+      << refused.ToString();
+  EXPECT_EQ(MustQueryValue(*conn, "SELECT COUNT(*) FROM test.safeddl_infile"), "3");
+  // The session is still usable.
+  EXPECT_EQ(MustQueryValue(*conn, "SELECT 1"), "1");
+}
+
 TEST(ConnectionServerTest, HostileIdentifiersRoundTrip) {
   auto conn = testkit::ConnectPrimary();
   ASSERT_NE(conn, nullptr);
