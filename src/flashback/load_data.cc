@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "flashback/batch_sql.h"
 
@@ -30,72 +31,85 @@ int HexDigit(char c) {
   return -1;
 }
 
-// Appends `b` escaped for a field (ESCAPED BY '\\', fields by tab, lines by newline).
-void AppendEscaped(std::string& out, char b) {
+// The field escape of `b` (ESCAPED BY '\\', fields by tab, lines by newline); null when `b`
+// stands for itself.
+const char* FieldEscape(char b) {
   switch (b) {
     case '\\':
-      out += "\\\\";
-      break;
+      return "\\\\";
     case '\t':
-      out += "\\t";
-      break;
+      return "\\t";
     case '\n':
-      out += "\\n";
-      break;
+      return "\\n";
     case '\r':
-      out += "\\r";
-      break;
+      return "\\r";
     case '\0':
-      out += "\\0";
-      break;
+      return "\\0";
     default:
-      out.push_back(b);
+      return nullptr;
   }
+}
+
+// Appends `bytes` escaped for a field, the stretches that need no escape in one go.
+void AppendEscaped(std::string& out, std::string_view bytes) {
+  size_t from = 0;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const char* escape = FieldEscape(bytes[i]);
+    if (escape == nullptr) continue;
+    out.append(bytes.data() + from, i - from);
+    out += escape;
+    from = i + 1;
+  }
+  out.append(bytes.data() + from, bytes.size() - from);
 }
 
 // X'..' with an even number of hex digits.
 bool AppendHexBytes(std::string_view hex, std::string& out) {
   if (hex.size() % 2 != 0) return false;
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = HexDigit(hex[i]), lo = HexDigit(hex[i + 1]);
+  std::string bytes(hex.size() / 2, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const int hi = HexDigit(hex[2 * i]), lo = HexDigit(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return false;
-    AppendEscaped(out, static_cast<char>(hi * 16 + lo));
+    bytes[i] = static_cast<char>(hi * 16 + lo);
   }
+  AppendEscaped(out, bytes);
   return true;
 }
 
-// '...' as binlog::ToSqlLiteral quotes (escapes \0 \' \\ \n \r \Z).
-bool AppendQuotedBytes(std::string_view body, std::string& out) {
-  for (size_t i = 0; i < body.size(); ++i) {
-    char c = body[i];
-    if (c == '\'') return false;  // an unescaped quote: not a literal of ours
-    if (c == '\\') {
-      if (++i == body.size()) return false;
-      switch (body[i]) {
-        case '0':
-          c = '\0';
-          break;
-        case '\'':
-          c = '\'';
-          break;
-        case '\\':
-          c = '\\';
-          break;
-        case 'n':
-          c = '\n';
-          break;
-        case 'r':
-          c = '\r';
-          break;
-        case 'Z':
-          c = '\x1a';
-          break;
-        default:
-          return false;
-      }
-    }
-    AppendEscaped(out, c);
+// The byte a literal's escape sequence (binlog::ToSqlLiteral: \0 \' \\ \n \r \Z) stands for.
+std::optional<char> Unescaped(char c) {
+  switch (c) {
+    case '0':
+      return '\0';
+    case '\'':
+      return '\'';
+    case '\\':
+      return '\\';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 'Z':
+      return '\x1a';
+    default:
+      return std::nullopt;
   }
+}
+
+// The body of a '...' literal as binlog::ToSqlLiteral quotes.
+bool AppendQuotedBytes(std::string_view body, std::string& out) {
+  size_t from = 0;
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] == '\'') return false;  // an unescaped quote: not a literal of ours
+    if (body[i] != '\\') continue;
+    AppendEscaped(out, body.substr(from, i - from));
+    if (++i == body.size()) return false;
+    const std::optional<char> c = Unescaped(body[i]);
+    if (!c) return false;
+    AppendEscaped(out, std::string_view(&*c, 1));
+    from = i + 1;
+  }
+  AppendEscaped(out, body.substr(from));
   return true;
 }
 

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "binlog/charset.h"
 #include "binlog/row_change_json.h"
 #include "flashback/load_data.h"
 #include "mysql/quote.h"
@@ -9,20 +12,20 @@
 namespace safeddl::flashback {
 namespace {
 
-constexpr std::string_view kLatin1HexPrefix = "_latin1 X'";
-
 // binlog::ToSqlLiteral, but latin1 text that is printable ASCII without quotes or backslashes
 // as plain quoted text: over a utf8mb4 connection it converts to the same latin1 bytes, and its
 // meaning does not depend on sql_mode (no escapes).
 std::string Literal(const binlog::Value& v) {
-  std::string literal = binlog::ToSqlLiteral(v);
-  if (!std::string_view(literal).starts_with(kLatin1HexPrefix)) return literal;
-  const std::string& bytes = v.bytes();
-  for (char ch : bytes) {
-    const auto b = static_cast<unsigned char>(ch);
-    if (b < 0x20 || b > 0x7e || ch == '\'' || ch == '\\') return literal;
+  if (v.kind() == binlog::ValueKind::kString && v.collation() &&
+      binlog::CharsetOf(*v.collation()) == binlog::Charset::kLatin1) {
+    const std::string& bytes = v.bytes();
+    const bool plain = std::all_of(bytes.begin(), bytes.end(), [](char ch) {
+      const auto b = static_cast<unsigned char>(ch);
+      return b >= 0x20 && b <= 0x7e && ch != '\'' && ch != '\\';
+    });
+    if (plain) return "'" + bytes + "'";
   }
-  return "'" + bytes + "'";
+  return binlog::ToSqlLiteral(v);
 }
 
 void AppendComparison(std::string& out, const TableTarget& target,
