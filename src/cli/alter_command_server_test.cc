@@ -168,6 +168,13 @@ TEST_F(AlterTest, PanicOnWarningsStopsALossyChange) {
             "1");
 }
 
+// An executable shell script `dir`/`name` running `body`.
+void WriteHook(const std::string& dir, const std::string& name, const std::string& body) {
+  const std::string path = dir + "/" + name;
+  std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+  ::chmod(path.c_str(), 0700);
+}
+
 // gh-ost's hooks: each event's scripts run in order with the GH_OST_* variables; a hook that
 // fails before the cut-over stops the migration with the table untouched, and on-failure runs.
 TEST_F(AlterTest, HooksRunAtEachPointAndAFailingHookStopsTheMigration) {
@@ -178,9 +185,7 @@ TEST_F(AlterTest, HooksRunAtEachPointAndAFailingHookStopsTheMigration) {
   const std::string log = dir + "/log";
   ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
   auto write_hook = [&](const std::string& name, const std::string& body) {
-    const std::string path = dir + "/" + name;
-    std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
-    ::chmod(path.c_str(), 0700);
+    WriteHook(dir, name, body);
   };
   for (const char* event : {"startup", "validated", "rowcount-complete", "before-row-copy",
                             "row-copy-complete", "before-cut-over", "success", "failure"}) {
@@ -272,9 +277,7 @@ TEST_F(AlterTest, InteractiveCommandAndBatchCopyRetryHooks) {
   const std::string postpone = dir + "/postpone";
   ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
   auto write_hook = [&](const std::string& name, const std::string& body) {
-    const std::string path = dir + "/" + name;
-    std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
-    ::chmod(path.c_str(), 0700);
+    WriteHook(dir, name, body);
   };
   write_hook("gh-ost-on-interactive-command",
              "echo \"command $GH_OST_COMMAND\" >> " + log + "; [ \"$GH_OST_COMMAND\" != panic ]");

@@ -72,7 +72,7 @@ class TransactionApplier::Impl {
         runs_(options.run_rows > 1 && conn.server().IsMariaDB() &&
               conn.server().AtLeast(10, 1, 1)),
         grouped_(grouped),
-        load_(load != nullptr && load->enabled && runs_ ? load : nullptr) {
+        load_(runs_ ? load : nullptr) {
     txn_.begun = grouped;  // the caller has opened the server transaction
   }
 
@@ -160,7 +160,7 @@ class TransactionApplier::Impl {
     SAFEDDL_RETURN_IF_ERROR(SendDeferred());
     const TableTarget& target = targets_[pending_.table()];
     SAFEDDL_RETURN_IF_ERROR(pending_.DecodeOps(ops_));
-    if (load_ != nullptr && pending_.kind() == MultiRowKind::kUpsert &&
+    if (load_ != nullptr && load_->enabled && pending_.kind() == MultiRowKind::kUpsert &&
         ops_.size() >= kMinLoadRows && TableLoads(target)) {
       SAFEDDL_ASSIGN_OR_RETURN(const bool loaded, SendLoadedRun(target, commit));
       if (loaded) {
@@ -241,11 +241,11 @@ class TransactionApplier::Impl {
     return true;
   }
 
-  // Loading is off for the rest of the run (said once); the run goes as SQL.
+  // Loading is off for the rest of the execution, in every applier (said once); the run goes
+  // as SQL.
   Result<bool> StopLoading(const std::string& why) {
     LogWarning("flashback: {}; rows go as SQL statements from here on", why);
     load_->enabled = false;
-    load_ = nullptr;
     return false;
   }
 
@@ -410,7 +410,7 @@ class TransactionApplier::Impl {
   PendingRun pending_;
   const bool runs_;
   const bool grouped_;
-  LoadState* load_;          // null: runs go as SQL
+  LoadState* load_;          // null or not enabled: runs go as SQL
   std::string load_buffer_;  // the lines of the run being loaded
   std::string group_block_;  // grouped: the statements of the runs not sent yet
   SpoolRecord record_;
