@@ -173,6 +173,33 @@ TEST(FlashbackBatchServerTest, ConflictInTheLastRunRollsBackTheWholeTransaction)
   MustExecute(*c, "DROP DATABASE `" + b.db + "`");
 }
 
+// Row 2500 is in the first of three loaded runs, whose block the server runs while the next run
+// is gathered: the conflict still stops or skips the whole transaction, nothing of it applied.
+TEST(FlashbackBatchServerTest, ConflictInARunInFlightRollsBackOrSkipsTheTransaction) {
+  auto c = testkit::ConnectPrimary();
+  ASSERT_NE(c, nullptr);
+  for (const char* policy : {"", "--skip-conflicts"}) {
+    const BigTable b = MakeBigTable(*c, "flashback_inflight", 2500);
+    const std::string start = testkit::BinlogPositionNow(*c);
+    MustExecute(*c, "UPDATE " + b.table + " SET v = v + 1");
+    const std::string stop = testkit::BinlogPositionNow(*c);
+    MustExecute(*c, "UPDATE " + b.table + " SET note = 'later' WHERE id = 2500");
+    const std::string changed = Contents(*c, b.table);
+    std::vector<std::string> args = {"flashback", "--from-server", Cnf(), "--start-position",
+                                     start, "--stop-position", stop, "--execute", "--json"};
+    if (*policy != '\0') args.push_back(policy);
+    const auto r = testkit::RunSafeddl(args);
+    EXPECT_EQ(r.exit_code, *policy != '\0' ? 0 : 1) << r.err;
+    EXPECT_NE(r.err.find("`id`=2500 "), std::string::npos) << r.err;
+    EXPECT_EQ(JsonNumber(r.out, "conflicts"), 1) << r.out;
+    EXPECT_EQ(JsonNumber(r.out, "runs_replayed"), 1) << r.out;
+    EXPECT_EQ(JsonNumber(r.out, "transactions_applied"), 0) << r.out;
+    EXPECT_EQ(JsonNumber(r.out, "transactions_skipped"), *policy != '\0' ? 1 : 0) << r.out;
+    EXPECT_EQ(Contents(*c, b.table), changed) << "part of the transaction was applied";
+    MustExecute(*c, "DROP DATABASE `" + b.db + "`");
+  }
+}
+
 TEST(FlashbackBatchServerTest, ReinsertedKeyIsAConflictOfTheMultiRowInsert) {
   auto c = testkit::ConnectPrimary();
   ASSERT_NE(c, nullptr);

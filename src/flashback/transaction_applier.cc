@@ -4,6 +4,8 @@
 #include <mysqld_error.h>
 
 #include <charconv>
+#include <future>
+#include <optional>
 
 #include "common/log.h"
 #include "flashback/batch_sql.h"
@@ -100,13 +102,18 @@ class TransactionApplier::Impl {
 
   // Sends what is still waiting: the pending run of a group, the deferred transactions.
   Status Finish() {
+    SAFEDDL_RETURN_IF_ERROR(Sync());
     if (!grouped_) return SendDeferred();
     SAFEDDL_RETURN_IF_ERROR(SendRun(/*commit=*/false));
     return SendGroupBlock();
   }
 
   // Rolls back a transaction left open by an error.
-  void Abandon() { conn_.Execute("ROLLBACK").IgnoreError(); }
+  void Abandon() {
+    if (in_flight_) in_flight_->result.wait();  // its outcome no longer matters
+    in_flight_.reset();
+    conn_.Execute("ROLLBACK").IgnoreError();
+  }
 
  private:
   Result<const TableTarget*> TargetOf(uint32_t table) const {
@@ -122,6 +129,7 @@ class TransactionApplier::Impl {
   // its end waits to share a block with the next small ones.
   Status Boundary(const SpoolRecord& record) {
     if (grouped_) return Status::OK();  // one server transaction for all, runs go on across
+    SAFEDDL_RETURN_IF_ERROR(Sync());
     if (!in_transaction_) {
       txn_ = Txn{std::string(record.text)};
       in_transaction_ = true;
@@ -147,6 +155,7 @@ class TransactionApplier::Impl {
   }
 
   Status Begin() {
+    SAFEDDL_RETURN_IF_ERROR(Sync());
     if (txn_.begun) return Status::OK();
     SAFEDDL_RETURN_IF_ERROR(SendDeferred());
     txn_.begun = true;
@@ -156,6 +165,8 @@ class TransactionApplier::Impl {
   // Sends the pending run as one compound statement (that also commits when `commit`), or row
   // by row when it finds a row not as recorded.
   Status SendRun(bool commit) {
+    SAFEDDL_RETURN_IF_ERROR(Sync());
+    if (txn_.skipping) pending_.Clear();  // the run in flight met a conflict: skipped with it
     if (pending_.empty()) return Status::OK();
     SAFEDDL_RETURN_IF_ERROR(SendDeferred());
     const TableTarget& target = targets_[pending_.table()];
@@ -226,19 +237,48 @@ class TransactionApplier::Impl {
     txn_.begun = true;
     ++report_.statements;
     ++report_.runs_loaded;
-    const Status s = conn_.Execute(
-        BlockSql(LoadedRunStatements(target, table, ops_.size(), start, commit && !grouped_)));
-    if (s.ok()) {
-      load_->dirty[index] = 0;  // the block emptied it
-      txn_.rows += ops_.size();
-      txn_.committed = commit && !grouped_;
+    commit = commit && !grouped_;
+    InFlight run;
+    run.table = index;
+    run.rows = ops_.size();
+    run.commit = commit;
+    run.records = pending_.TakeRecords();
+    std::string block = BlockSql(LoadedRunStatements(target, table, run.rows, start, commit));
+    if (commit) {  // the transaction's end waits for it anyway: run it here, in Sync()
+      run.result = std::async(std::launch::deferred, [this, block = std::move(block)] {
+        return conn_.Execute(block);
+      });
+      in_flight_ = std::move(run);
+      SAFEDDL_RETURN_IF_ERROR(Sync());
       return true;
     }
-    if (!IsSignal(s, kRunRowsDiffer)) return RunFailure(s, target);
-    load_->dirty[index] = 0;  // emptied before the signal
-    if (grouped_) return GroupDiffers();
-    SAFEDDL_RETURN_IF_ERROR(Replay(target, pending_.records()));
+    // The server applies this run while the next one is gathered; Sync() takes the outcome
+    // before the connection is used again.
+    run.result = std::async(std::launch::async, [this, block = std::move(block)] {
+      return conn_.Execute(block);
+    });
+    in_flight_ = std::move(run);
     return true;
+  }
+
+  // Takes the outcome of the loaded run in flight, if any: counts it, or replays it row by row
+  // when a row was not as recorded (nothing of it changed).
+  Status Sync() {
+    if (!in_flight_) return Status::OK();
+    InFlight run = std::move(*in_flight_);
+    in_flight_.reset();
+    const Status s = run.result.get();
+    const TableTarget& target = targets_[run.table];
+    if (s.ok()) {
+      load_->dirty[run.table] = 0;  // the block emptied it
+      txn_.rows += run.rows;
+      txn_.committed = run.commit;
+      return Status::OK();
+    }
+    if (!IsSignal(s, kRunRowsDiffer)) return RunFailure(s, target);
+    load_->dirty[run.table] = 0;  // emptied before the signal
+    if (grouped_) return GroupDiffers();
+    return Replay(target, run.records);
   }
 
   // Loading is off for the rest of the execution, in every applier (said once); the run goes
@@ -254,6 +294,7 @@ class TransactionApplier::Impl {
   // one would find (a row not as recorded, a duplicate key, another row count) ends the group,
   // and the one-by-one applier then finds and reports it exactly.
   Status SendGroupBlock() {
+    SAFEDDL_RETURN_IF_ERROR(Sync());
     if (group_block_.empty()) return Status::OK();
     ++report_.statements;
     const Status s = conn_.Execute(BlockSql(group_block_));
@@ -309,6 +350,7 @@ class TransactionApplier::Impl {
   // When a run differs, the transactions before it are committed, its own is open with nothing
   // changed: it is replayed row by row, and the ones after it go again.
   Status SendDeferred() {
+    SAFEDDL_RETURN_IF_ERROR(Sync());
     while (!deferred_.empty()) {
       std::vector<Deferred> batch = std::move(deferred_);
       deferred_.clear();
@@ -363,6 +405,8 @@ class TransactionApplier::Impl {
 
   // One row on its own, with the conflict policy.
   Status ApplyOne(const TableTarget& target, const SpoolRecord& record) {
+    SAFEDDL_RETURN_IF_ERROR(Sync());
+    if (txn_.skipping) return Status::OK();
     if (grouped_) SAFEDDL_RETURN_IF_ERROR(SendGroupBlock());  // the runs before it go first
     SAFEDDL_RETURN_IF_ERROR(Begin());
     SAFEDDL_ASSIGN_OR_RETURN(GuardedRowResult result,
@@ -410,7 +454,17 @@ class TransactionApplier::Impl {
   PendingRun pending_;
   const bool runs_;
   const bool grouped_;
+  // A loaded run whose block the server is running.
+  struct InFlight {
+    uint32_t table = 0;
+    size_t rows = 0;
+    bool commit = false;
+    std::vector<std::string> records;
+    std::future<Status> result;
+  };
+
   LoadState* load_;          // null or not enabled: runs go as SQL
+  std::optional<InFlight> in_flight_;
   std::string load_buffer_;  // the lines of the run being loaded
   std::string group_block_;  // grouped: the statements of the runs not sent yet
   SpoolRecord record_;

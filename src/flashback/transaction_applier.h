@@ -11,8 +11,10 @@
 // each between its START TRANSACTION and COMMIT), so small transactions cost a fraction of a
 // round trip each. A run of at least kMinLoadRows updates of a table that loads goes instead as
 // LOAD DATA LOCAL into a temporary table and one checking UPDATE (load_data.h): the same check,
-// the same rows set, without the server parsing the values. Statements stay under a quarter of
-// max_allowed_packet. A run is checked just before it changes
+// the same rows set, without the server parsing the values; the server runs such a run's UPDATE
+// while the applier gathers the next one (on a second thread, which alone uses the connection
+// until the outcome is taken; no other statement goes before it). Statements stay under a
+// quarter of max_allowed_packet. A run is checked just before it changes
 // anything. A row that an earlier statement of the same transaction changed holds by then exactly
 // the image the binlog recorded for this step (the statements replay the binlog's own order
 // backwards), and a row no statement of the transaction touched yet is read under lock as it is
@@ -39,7 +41,8 @@
 // statements of up to run_bytes. The first thing that one by one would have to look into (a
 // row not as recorded, a duplicate key, a row count) stops it with a status IsGroupDiffers()
 // knows; the caller rolls the group back and applies it transaction by transaction.
-// The connection and the targets must outlive the applier. Not thread-safe.
+// The connection and the targets must outlive the applier. Not thread-safe (it may use the
+// connection from a thread of its own while a call of it has returned; see above).
 #pragma once
 
 #include <cstdint>

@@ -61,6 +61,9 @@ std::map<std::string, std::string> HookVariables(const MigrationOptions& o,
   };
 }
 
+// How long a migration waits for another one's lock on the same table before it refuses.
+constexpr int kMigrationLockWaitSeconds = 5;
+
 mysql::RetryPolicy RetriesFrom(const MigrationOptions& o) {
   return mysql::RetryPolicy{
       .max_attempts = static_cast<int>(std::max<int64_t>(1, o.default_retries)),
@@ -215,7 +218,11 @@ Status Migrator::LockMigration() {
   const std::string name = fmt::format(
       "CONCAT('safeddl:', SHA1(CONCAT({}, '.', {})))", mysql::QuoteString(options_.database),
       mysql::QuoteString(options_.table));
-  SAFEDDL_ASSIGN_OR_RETURN(auto got, conn_->QueryValue(fmt::format("SELECT GET_LOCK({}, 0)", name)));
+  // A few seconds of patience: the session of a run that was just killed (kill -9, then
+  // --resume) holds the lock until the server notices that its client is gone.
+  SAFEDDL_ASSIGN_OR_RETURN(
+      auto got, conn_->QueryValue(fmt::format("SELECT GET_LOCK({}, {})", name,
+                                              kMigrationLockWaitSeconds)));
   if (got.value_or("0") == "1") return Status::OK();
   SAFEDDL_ASSIGN_OR_RETURN(auto holder,
                            conn_->QueryValue(fmt::format("SELECT IS_USED_LOCK({})", name)));
