@@ -54,9 +54,13 @@ std::string Unquote(std::string_view s) {
 
 }  // namespace
 
+std::string_view ControlCommandName(std::string_view line) {
+  return TrimWhitespace(line.substr(0, line.find('=')));
+}
+
 Result<ControlCommand> ParseControlCommand(std::string_view line) {
   const size_t eq = line.find('=');
-  const std::string_view name = TrimWhitespace(line.substr(0, eq));
+  const std::string_view name = ControlCommandName(line);
   if (name.empty()) return InvalidArgumentError("empty command (try: help)");
   ControlCommand command;
   command.name = std::string(name);

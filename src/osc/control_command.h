@@ -37,6 +37,9 @@ struct ControlCommand {
   bool question = false;  // "name=?"
 };
 
+// The command's name as typed: what comes before '=', trimmed (empty for an empty line).
+std::string_view ControlCommandName(std::string_view line);
+
 // InvalidArgument for an empty line or an unknown command ("unknown command: frobnicate").
 Result<ControlCommand> ParseControlCommand(std::string_view line);
 

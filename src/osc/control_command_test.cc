@@ -38,6 +38,14 @@ TEST(ControlCommandTest, NamesArgumentsAndQuestions) {
   EXPECT_EQ(c->argument, "orders");
 }
 
+// The name alone, for the interactive-command hook: unknown names too.
+TEST(ControlCommandTest, NameIsWhatComesBeforeTheEqualsSign) {
+  EXPECT_EQ(ControlCommandName("  chunk-size = 500 "), "chunk-size");
+  EXPECT_EQ(ControlCommandName("panic\n"), "panic");
+  EXPECT_EQ(ControlCommandName("frobnicate=x=y"), "frobnicate");
+  EXPECT_EQ(ControlCommandName("  "), "");
+}
+
 TEST(ControlCommandTest, GhOstAliases) {
   const std::pair<const char*, ControlVerb> cases[] = {
       {"?", ControlVerb::kHelp},

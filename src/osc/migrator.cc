@@ -13,6 +13,7 @@
 #include "mysql/replication.h"
 #include "mysql/retry.h"
 #include "osc/checksum.h"
+#include "osc/control_command.h"
 #include "osc/control_handler.h"
 #include "osc/copier.h"
 #include "osc/cut_over.h"
@@ -418,7 +419,7 @@ Status Migrator::StartControl() {
       ControlServer::Start(o, [this, context = std::move(context)](std::string_view line) {
         // gh-ost-on-interactive-command first, with the command's name; as in gh-ost, a hook
         // that fails refuses the command.
-        const std::string_view name = TrimWhitespace(line.substr(0, line.find('=')));
+        const std::string_view name = ControlCommandName(line);
         if (!name.empty()) {
           if (Status h = OffThreadHook("interactive-command", {{"GH_OST_COMMAND", std::string(name)}});
               !h.ok()) {
