@@ -8,11 +8,6 @@
 namespace safeddl::flashback {
 namespace {
 
-bool IsKeyColumn(const TableTarget& target, uint32_t i) {
-  const std::vector<uint32_t>& key = target.locator.columns;
-  return std::find(key.begin(), key.end(), i) != key.end();
-}
-
 // "(a, b)" for the given column indexes; just "a" for one.
 void AppendColumnList(std::string& out, const TableTarget& target,
                       const std::vector<uint32_t>& columns) {

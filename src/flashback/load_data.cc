@@ -12,18 +12,6 @@ namespace {
 
 using binlog::ColumnType;
 
-// The database part of "`d`.`t`".
-std::string_view QuotedDatabase(const TableTarget& target) {
-  // Quoted identifiers double their backquotes, so "`.`" only ever separates the two parts.
-  const size_t dot = target.quoted.find("`.`");
-  return std::string_view(target.quoted).substr(0, dot + 1);
-}
-
-bool IsKeyColumn(const TableTarget& target, uint32_t i) {
-  const std::vector<uint32_t>& key = target.locator.columns;
-  return std::find(key.begin(), key.end(), i) != key.end();
-}
-
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -227,7 +215,7 @@ bool AppendLoadLine(const TableTarget& target, const LiteralOp& op, std::string&
 }
 
 std::string LoadTableName(const TableTarget& target, uint32_t index) {
-  return fmt::format("{}.`safeddl_flashback_load_{}`", QuotedDatabase(target), index);
+  return fmt::format("{}.`safeddl_flashback_load_{}`", target.quoted_database, index);
 }
 
 std::string CreateLoadTableSql(const TableTarget& target, const std::string& table) {

@@ -13,6 +13,7 @@ namespace {
 TableTarget Target() {
   TableTarget t;
   t.quoted = "`d`.`t`";
+  t.quoted_database = "`d`";
   t.columns = {"`id`", "`n`", "`s`", "`ts`"};
   t.comparable = {true, true, true, true};
   t.locator.kind = LocatorKind::kPrimaryKey;
@@ -97,6 +98,10 @@ TEST(LoadDataTest, StatementsLoadCheckAndSetTheRun) {
   const TableTarget t = Target();
   const std::string table = LoadTableName(t, 3);
   EXPECT_EQ(table, "`d`.`safeddl_flashback_load_3`");
+  TableTarget odd = t;
+  odd.quoted = "`a``.``b`.`t`";
+  odd.quoted_database = "`a``.``b`";
+  EXPECT_EQ(LoadTableName(odd, 0), "`a``.``b`.`safeddl_flashback_load_0`");
   EXPECT_EQ(CreateLoadTableSql(t, table),
             "CREATE TEMPORARY TABLE IF NOT EXISTS `d`.`safeddl_flashback_load_3` ENGINE=Aria AS "
             "SELECT `id` AS `c0`, `n` AS `c1`, `s` AS `c2`, `ts` AS `c3`, `id` AS `t0`, `n` AS "

@@ -127,6 +127,7 @@ Result<TableTarget> MakeTableTarget(const binlog::TableMapEvent& table,
   }
   TableTarget target;
   SAFEDDL_ASSIGN_OR_RETURN(target.quoted, mysql::QuoteQualified(table.database, table.table));
+  SAFEDDL_ASSIGN_OR_RETURN(target.quoted_database, mysql::QuoteIdentifier(table.database));
   for (size_t i = 0; i < table.columns.size(); ++i) {
     if (i >= naming.names.size()) return InternalError("fewer column names than columns");
     SAFEDDL_ASSIGN_OR_RETURN(std::string name, mysql::QuoteIdentifier(naming.names[i]));
@@ -152,6 +153,11 @@ Status ImageLiterals(const binlog::ColumnNaming& naming, const binlog::RowImage&
     out.push_back(Literal(binlog::NamedValue(naming, image, i)));
   }
   return Status::OK();
+}
+
+bool IsKeyColumn(const TableTarget& target, uint32_t i) {
+  const std::vector<uint32_t>& key = target.locator.columns;
+  return std::find(key.begin(), key.end(), i) != key.end();
 }
 
 bool KeyUsable(const TableTarget& target, const std::vector<std::string_view>& image) {

@@ -38,6 +38,7 @@ enum class LoadForm : uint8_t { kNone, kNumber, kBytes, kEpoch };
 // One table as the writer needs it: self-contained, so it outlives the table map it came from.
 struct TableTarget {
   std::string quoted;                // `d`.`t`
+  std::string quoted_database;       // `d`
   std::vector<std::string> columns;  // quoted column names, in table-map order
   std::vector<bool> comparable;      // per column: compared for equality (not FLOAT or DOUBLE)
   RowLocator locator;
@@ -83,6 +84,9 @@ inline const std::vector<std::string_view>& LocatedImage(const LiteralOp& op) {
 // True when `image` can be found by the locator's key: the table has a primary or unique key
 // and none of its columns is NULL in `image`.
 bool KeyUsable(const TableTarget& target, const std::vector<std::string_view>& image);
+
+// True when column `i` is part of the locator's key.
+bool IsKeyColumn(const TableTarget& target, uint32_t i);
 
 // The statement (with ';') that performs `op`.
 Result<std::string> RowOpSql(const TableTarget& target, const LiteralOp& op);

@@ -109,6 +109,18 @@ TEST(SqlWriterTest, PartialImagesAreRefused) {
   EXPECT_EQ(ImageLiterals(f.naming, image, out).code(), StatusCode::kUnsupported);
 }
 
+// The database is quoted on its own, not cut out of `d`.`t` again: a name holding "`.`" stays
+// whole.
+TEST(SqlWriterTest, TargetQuotesItsDatabaseOnItsOwn) {
+  auto table = std::make_shared<binlog::TableMapEvent>(*Table(true));
+  table->database = "a`.`b";
+  const binlog::ColumnNaming naming = binlog::ResolveColumnNaming(*table, nullptr);
+  const Result<TableTarget> t = MakeTableTarget(*table, naming, {});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->quoted_database, "`a``.``b`");
+  EXPECT_EQ(t->quoted.substr(0, t->quoted_database.size() + 1), "`a``.``b`.");
+}
+
 TEST(SqlWriterTest, PositionalNamesAreRefused) {
   auto table = std::make_shared<binlog::TableMapEvent>(*Table(true));
   for (auto& c : table->columns) c.name.reset();
