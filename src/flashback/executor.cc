@@ -163,7 +163,6 @@ Status ExecuteFlashback(ReverseSpool& spool, const std::vector<TableTarget>& tar
   LoadState load;
   SAFEDDL_ASSIGN_OR_RETURN(load.enabled, SessionLoads(conn, options));
   load.created.assign(targets.size(), 0);
-  load.dirty.assign(targets.size(), 0);
   Grouper run(targets, conn, options, run_bytes, report, load);
   Status s =
       spool.ForEach(options.order, [&](std::string_view bytes) { return run.Record(bytes); });

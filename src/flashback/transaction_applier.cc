@@ -219,13 +219,7 @@ class TransactionApplier::Impl {
       }
       load_->created[index] = 1;
     }
-    if (load_->dirty[index]) {
-      ++report_.statements;
-      SAFEDDL_RETURN_IF_ERROR(conn_.Execute("DELETE FROM " + table));
-      load_->dirty[index] = 0;
-    }
     ++report_.statements;
-    load_->dirty[index] = 1;
     if (Status s = conn_.LoadDataLocal(LoadDataSql(target, table), load_buffer_); !s.ok()) {
       return StopLoading(fmt::format("LOAD DATA LOCAL failed ({})", s.message()));
     }
@@ -237,27 +231,19 @@ class TransactionApplier::Impl {
     txn_.begun = true;
     ++report_.statements;
     ++report_.runs_loaded;
-    commit = commit && !grouped_;
     InFlight run;
     run.table = index;
     run.rows = ops_.size();
     run.commit = commit;
     run.records = pending_.TakeRecords();
+    // The server applies this run while the next one is gathered, and Sync() takes the outcome
+    // before the connection is used again. A run that commits ends its transaction, which waits
+    // for it anyway: it runs right here, in Sync().
     std::string block = BlockSql(LoadedRunStatements(target, table, run.rows, start, commit));
-    if (commit) {  // the transaction's end waits for it anyway: run it here, in Sync()
-      run.result = std::async(std::launch::deferred, [this, block = std::move(block)] {
-        return conn_.Execute(block);
-      });
-      in_flight_ = std::move(run);
-      SAFEDDL_RETURN_IF_ERROR(Sync());
-      return true;
-    }
-    // The server applies this run while the next one is gathered; Sync() takes the outcome
-    // before the connection is used again.
-    run.result = std::async(std::launch::async, [this, block = std::move(block)] {
-      return conn_.Execute(block);
-    });
+    run.result = std::async(commit ? std::launch::deferred : std::launch::async,
+                            [this, block = std::move(block)] { return conn_.Execute(block); });
     in_flight_ = std::move(run);
+    if (commit) SAFEDDL_RETURN_IF_ERROR(Sync());
     return true;
   }
 
@@ -270,13 +256,11 @@ class TransactionApplier::Impl {
     const Status s = run.result.get();
     const TableTarget& target = targets_[run.table];
     if (s.ok()) {
-      load_->dirty[run.table] = 0;  // the block emptied it
       txn_.rows += run.rows;
       txn_.committed = run.commit;
       return Status::OK();
     }
     if (!IsSignal(s, kRunRowsDiffer)) return RunFailure(s, target);
-    load_->dirty[run.table] = 0;  // emptied before the signal
     if (grouped_) return GroupDiffers();
     return Replay(target, run.records);
   }

@@ -63,10 +63,11 @@ inline constexpr std::string_view kGroupDiffers =
 bool IsGroupDiffers(const Status& s);
 
 // What the appliers of one execution share about loading runs of updates (load_data.h).
+// A temporary table is empty between runs: the block of a loaded run empties it whether it
+// applies the run or signals a row not as recorded, and any other failure ends the execution.
 struct LoadState {
   bool enabled = false;          // the session loads; turned off for good at the first refusal
   std::vector<uint8_t> created;  // per target: its temporary table exists
-  std::vector<uint8_t> dirty;    // per target: its temporary table may hold rows
 };
 
 class TransactionApplier {
