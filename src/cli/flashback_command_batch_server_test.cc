@@ -325,6 +325,17 @@ TEST(FlashbackBatchServerTest, LoadedRunsRestoreEveryTypeExactly) {
   MustExecute(*c, "DROP DATABASE `" + db + "`");
 }
 
+// The batching flags refuse what makes no sense, in one line, before anything is read.
+TEST(FlashbackBatchServerTest, BatchingFlagsRefuseZero) {
+  for (const char* flag : {"--batch-rows", "--group-transactions"}) {
+    const auto r = testkit::RunSafeddl(
+        {"flashback", "--from-server", Cnf(), "--start-position", "mariadb-bin.000001:4",
+         "--execute", flag, "0"});
+    EXPECT_EQ(r.exit_code, 64) << r.err;
+    EXPECT_NE(r.err.find(std::string(flag) + " must be at least 1"), std::string::npos) << r.err;
+  }
+}
+
 // 60 one-row transactions on `db`.t (id, v): an update (id % 3 == 2), a delete (id % 3 == 1,
 // undone by an insert) or an insert of id + 1000 (id % 3 == 0), for id 1..60.
 struct SmallTransactions {
