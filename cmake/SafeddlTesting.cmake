@@ -2,10 +2,28 @@
 #
 # safeddl_unit_test(NAME SOURCES... LIBS ...)
 #   Pure-logic tests: no server needed.
-# safeddl_server_test(NAME SOURCES... LIBS ...)
-#   Integration tests against the sandbox MariaDB server that the `sandbox_up` fixture
-#   starts (see tests/CMakeLists.txt). They find it through SAFEDDL_TEST_SANDBOX, the
-#   JSON file that `safeddl sandbox up --json` wrote.
+# safeddl_server_test(NAME [FULL_ONLY] SOURCES... LIBS ...)
+#   Integration tests against a sandbox MariaDB server started by a ctest fixture (see
+#   tests/CMakeLists.txt). Each is registered twice:
+#     <name>        on the `sandbox` fixture: the friendly sandbox (FULL binlog row metadata,
+#                   strict GTID, performance_schema on);
+#     <name>_stock  on the `sandbox_stock` fixture: a server with stock settings
+#                   (`safeddl sandbox up --stock`: binlog_row_metadata=NO_LOG, performance_schema
+#                   off, latin1, ...), as users run it. SAFEDDL_TEST_STOCK=1 is set for it
+#                   (testkit::StockServer()).
+#   Tests find their server through SAFEDDL_TEST_SANDBOX, the JSON `safeddl sandbox up --json`
+#   wrote. Each sandbox runs one test at a time (RESOURCE_LOCK), so one test on each may run in
+#   parallel. FULL_ONLY registers only <name>: for a test that cannot run on a stock server by
+#   its nature — say why where it is declared, and use it sparingly: every capability must be
+#   tested on stock settings too.
+#   SAFEDDL_TEST_STOCK_VARIANTS=OFF (cmake) leaves all <name>_stock tests out.
+
+option(SAFEDDL_TEST_STOCK_VARIANTS
+       "Also run every server test against a sandbox with stock server settings" ON)
+
+# Where the stock fixture's sandbox lives and describes itself (beside SAFEDDL_TEST_SANDBOX_DIR).
+set(SAFEDDL_TEST_STOCK_SANDBOX_DIR ${CMAKE_BINARY_DIR}/test-sandbox-stock)
+set(SAFEDDL_TEST_STOCK_SANDBOX_FILE ${SAFEDDL_TEST_STOCK_SANDBOX_DIR}/ctest-stock.json)
 
 function(safeddl_unit_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
@@ -19,7 +37,7 @@ function(safeddl_unit_test name)
 endfunction()
 
 function(safeddl_server_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "FULL_ONLY" "" "SOURCES;LIBS" ${ARGN})
   if(NOT SAFEDDL_BUILD_TESTS)
     return()
   endif()
@@ -28,9 +46,20 @@ function(safeddl_server_test name)
                                         safeddl_flags)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES
-    LABELS server
+    LABELS "server;full"
     TIMEOUT 900
     FIXTURES_REQUIRED sandbox
     RESOURCE_LOCK sandbox_server
     ENVIRONMENT "SAFEDDL_TEST_SANDBOX=${SAFEDDL_TEST_SANDBOX_FILE};SAFEDDL_BIN=$<TARGET_FILE:safeddl>")
+  if(ARG_FULL_ONLY OR NOT SAFEDDL_TEST_STOCK_VARIANTS)
+    return()
+  endif()
+  add_test(NAME ${name}_stock COMMAND ${name})
+  set_tests_properties(${name}_stock PROPERTIES
+    LABELS "server;stock"
+    TIMEOUT 900
+    FIXTURES_REQUIRED sandbox_stock
+    RESOURCE_LOCK sandbox_stock_server
+    ENVIRONMENT
+      "SAFEDDL_TEST_SANDBOX=${SAFEDDL_TEST_STOCK_SANDBOX_FILE};SAFEDDL_TEST_STOCK=1;SAFEDDL_BIN=$<TARGET_FILE:safeddl>")
 endfunction()

@@ -224,7 +224,7 @@ void ForEachRowsEvent(const std::string& file, const std::string& db,
 std::vector<OurChange> ReadOurs(const std::string& file, const std::string& db,
                                 const SchemaLookup& schema = {}) {
   std::vector<OurChange> out;
-  ForEachRowsEvent(file, db, {.temporal_schema = schema}, [&](const Event&, const RowsEvent& rows) {
+  ForEachRowsEvent(file, db, {.schema = schema}, [&](const Event&, const RowsEvent& rows) {
     for (const RowChange& c : rows.rows) out.push_back({rows.kind, rows.table, c});
   });
   return out;
@@ -259,7 +259,7 @@ std::vector<std::string> JsonLines(const std::string& file, const std::string& d
       lines.push_back(text.substr(start, nl - start));
     }
   };
-  ForEachRowsEvent(file, db, {.rows = decoding, .temporal_schema = schema}, render);
+  ForEachRowsEvent(file, db, {.rows = decoding, .schema = schema}, render);
   return lines;
 }
 

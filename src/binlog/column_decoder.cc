@@ -7,6 +7,7 @@
 
 #include "binlog/decimal.h"
 #include "binlog/temporal.h"
+#include "binlog/type_plugin_text.h"
 
 namespace safeddl::binlog {
 
@@ -25,12 +26,37 @@ Result<Value> DecodeInteger(ByteReader& r, const ColumnDef& col) {
   return Value::Int(col.type, v);
 }
 
+// A UUID, INET6 or INET4: logged as BINARY(16)/BINARY(4), trailing 0x00 bytes stripped.
+Result<Value> DecodePluginValue(std::string value, const ColumnDef& col, uint64_t at) {
+  const size_t size = col.plugin == TypePlugin::kInet4 ? kInet4Bytes : kUuidBytes;
+  if (value.size() > size) {
+    return CorruptionError(
+        fmt::format("{} bytes for a {}-byte UUID/INET value at offset {}", value.size(), size, at));
+  }
+  value.resize(size, '\0');
+  switch (col.plugin) {
+    case TypePlugin::kUuid:
+      return Value::Uuid(std::move(value));
+    case TypePlugin::kInet6:
+      return Value::Inet6(std::move(value));
+    case TypePlugin::kInet4:
+      return Value::Inet4(std::move(value));
+    case TypePlugin::kNone:
+      break;
+  }
+  return InternalError("DecodePluginValue for a column without a type plugin");
+}
+
 Result<Value> DecodeString(ByteReader& r, const ColumnDef& col, size_t len_bytes) {
+  const uint64_t at = r.offset();
   SAFEDDL_ASSIGN_OR_RETURN(std::string_view bytes, r.ReadLengthPrefixed(len_bytes));
   std::string value(bytes);
+  if (col.plugin != TypePlugin::kNone && col.type == ColumnType::kString) {
+    return DecodePluginValue(std::move(value), col, at);
+  }
   // The server strips the pad character from CHAR/BINARY values in row images. Text columns read
-  // back without trailing spaces anyway, but BINARY(n) (and INET6/UUID, logged as BINARY(16))
-  // always holds n bytes: restore the 0x00 padding. Needs the charset metadata to know.
+  // back without trailing spaces anyway, but BINARY(n) always holds n bytes: restore the 0x00
+  // padding. Needs the charset (metadata, or the schema) to know.
   if (col.type == ColumnType::kString && col.real_type == ColumnType::kString &&
       col.collation == kBinaryCollation && value.size() < col.max_length) {
     value.resize(col.max_length, '\0');

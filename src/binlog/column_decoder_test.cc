@@ -103,6 +103,52 @@ TEST(ColumnDecoderTest, BinaryIsZeroPaddedAndHex) {
   EXPECT_EQ(ToSqlLiteral(v), "X'123e0000000000000000000000000000'");
 }
 
+// UUID/INET6/INET4 are logged as BINARY(16)/BINARY(4) with their trailing 0x00 bytes stripped
+// (MariaDB 10.11.19 logged '123e4567-e89b-12d3-a456-426655440000' as 14 bytes and the zero UUID
+// as none); ColumnDef::plugin, from the schema, says what they are.
+TEST(ColumnDecoderTest, TypePluginsArePaddedAndShownAsText) {
+  ColumnDef uuid = Col(ColumnType::kString, 0x10fe);  // BINARY(16)
+  uuid.collation = kBinaryCollation;
+  uuid.plugin = TypePlugin::kUuid;
+  const Value u = Decode(Bytes({14, 0x12, 0x3e, 0x45, 0x67, 0xe8, 0x9b, 0x12, 0xd3, 0xa4, 0x56,
+                                0x42, 0x66, 0x55, 0x44}),
+                         uuid);
+  EXPECT_EQ(u.kind(), ValueKind::kUuid);
+  EXPECT_EQ(u.bytes().size(), 16u);
+  EXPECT_EQ(ToJson(u), "\"123e4567-e89b-12d3-a456-426655440000\"");
+  EXPECT_EQ(ToSqlLiteral(u), "'123e4567-e89b-12d3-a456-426655440000'");
+  EXPECT_EQ(ToJson(Decode(Bytes({0}), uuid)), "\"00000000-0000-0000-0000-000000000000\"");
+
+  ColumnDef inet6 = uuid;
+  inet6.plugin = TypePlugin::kInet6;
+  inet6.collation = std::nullopt;  // the plugin alone decides
+  const Value v6 = Decode(Bytes({1, 0x20}), inet6);
+  EXPECT_EQ(v6.kind(), ValueKind::kInet6);
+  EXPECT_EQ(ToJson(v6), "\"2000::\"");
+  EXPECT_EQ(ToJson(Decode(Bytes({0}), inet6)), "\"::\"");
+  std::string mapped = Bytes({12});
+  mapped += std::string(10, '\0') + "\xff\xff";
+  EXPECT_EQ(ToSqlLiteral(Decode(mapped, inet6)), "'::ffff:0.0.0.0'");
+
+  ColumnDef inet4 = Col(ColumnType::kString, 0x04fe);  // BINARY(4)
+  inet4.plugin = TypePlugin::kInet4;
+  const Value v4 = Decode(Bytes({2, 10, 1}), inet4);
+  EXPECT_EQ(v4.kind(), ValueKind::kInet4);
+  EXPECT_EQ(ToJson(v4), "\"10.1.0.0\"");
+  EXPECT_EQ(ToSqlLiteral(v4), "'10.1.0.0'");
+  EXPECT_EQ(v4.ToText(), "10.1.0.0");
+}
+
+TEST(ColumnDecoderTest, TypePluginValueTooLongIsCorruption) {
+  ColumnDef inet4 = Col(ColumnType::kString, 0x08fe);  // a table map at odds with the schema
+  inet4.plugin = TypePlugin::kInet4;
+  const std::string bytes = Bytes({5, 1, 2, 3, 4, 5});
+  ByteReader r(bytes, 100);
+  const Status s = DecodeColumnValue(r, inet4).status();
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_NE(s.message().find("offset 100"), std::string::npos) << s.message();
+}
+
 TEST(ColumnDecoderTest, BlobsAndLatin1Text) {
   ColumnDef blob = Col(ColumnType::kBlob, 2);
   blob.collation = kBinaryCollation;
@@ -192,6 +238,57 @@ TEST(ColumnDecoderTest, BadMetadataIsCorruption) {
   c.type = ColumnType::kDatetime2;
   c.metadata = 9;
   EXPECT_EQ(DeriveColumnMetadata(c, 0).code(), StatusCode::kCorruption);
+}
+
+// Text of every charset: JSON converts it to UTF-8 (expected strings from the server's
+// CONVERT(... USING utf8mb4), see charset_test.cc); a SQL literal names the charset so that the
+// server converts it into whatever column it goes to.
+TEST(ValueRenderTest, TextOfOtherCharsets) {
+  const Value cp1251 = Value::String(ColumnType::kVarchar, "\xcf\xf0\xe8\xe2\xe5\xf2", 51);
+  EXPECT_EQ(ToJson(cp1251), "\"\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82\"");  // Привет
+  EXPECT_EQ(ToSqlLiteral(cp1251), "_cp1251 X'cff0e8e2e5f2'");
+  std::string json;
+  AppendJson(json, cp1251);
+  EXPECT_EQ(json, ToJson(cp1251));
+
+  const Value nopad = Value::String(ColumnType::kVarchar, "\xcf", 1074);  // cp1251 NO PAD
+  EXPECT_EQ(ToJson(nopad), "\"\xd0\x9f\"");
+  EXPECT_EQ(ToSqlLiteral(nopad), "_cp1251 X'cf'");
+
+  const Value ucs2 = Value::String(ColumnType::kString, std::string("\0a\0\xe9", 4), 35);
+  EXPECT_EQ(ToJson(ucs2), "\"a\xc3\xa9\"");
+  EXPECT_EQ(ToSqlLiteral(ucs2), "_ucs2 X'006100e9'");
+  const Value ucs2_ascii = Value::String(ColumnType::kString, std::string("\0a", 2), 35);
+  json.clear();
+  AppendJson(json, ucs2_ascii);  // ASCII bytes, but not ASCII text
+  EXPECT_EQ(json, "\"a\"");
+
+  const Value sjis = Value::String(ColumnType::kVarchar, "\x93\xfa\\~", 13);
+  EXPECT_EQ(ToJson(sjis), "\"\xe6\x97\xa5\\\\~\"");  // 日\~ (glibc alone: ¥‾)
+
+  const Value latin1 = Value::String(ColumnType::kVarchar, "caf\xe9", 8);
+  EXPECT_EQ(ToSqlLiteral(latin1), "_latin1 X'636166e9'");
+
+  const Value utf8 = Value::String(ColumnType::kVarchar, "caf\xc3\xa9", 224);  // utf8mb4_unicode_ci
+  EXPECT_EQ(ToSqlLiteral(utf8), "'caf\xc3\xa9'");
+  EXPECT_EQ(ToJson(utf8), "\"caf\xc3\xa9\"");
+}
+
+TEST(ValueRenderTest, TextInvalidInItsCharsetIsHex) {
+  const Value cp1251 = Value::String(ColumnType::kVarchar, "a\x98", 51);  // 0x98: no character
+  EXPECT_EQ(ToJson(cp1251), "{\"hex\":\"6198\"}");
+  EXPECT_EQ(ToSqlLiteral(cp1251), "_cp1251 X'6198'");  // the same bytes, whatever they are
+  const Value utf16 = Value::String(ColumnType::kVarchar, std::string("\xd8\x00", 2), 54);
+  EXPECT_EQ(ToJson(utf16), "{\"hex\":\"d800\"}");
+}
+
+TEST(ValueRenderTest, UnknownCollationKeepsTheOldRules) {
+  const Value none = Value::String(ColumnType::kVarchar, "caf\xc3\xa9", std::nullopt);
+  EXPECT_EQ(ToJson(none), "\"caf\xc3\xa9\"");
+  EXPECT_EQ(ToSqlLiteral(none), "X'636166c3a9'");
+  const Value unknown = Value::String(ColumnType::kVarchar, "caf\xe9", 17);  // no such id
+  EXPECT_EQ(ToJson(unknown), "{\"hex\":\"636166e9\"}");
+  EXPECT_EQ(ToSqlLiteral(unknown), "X'636166e9'");
 }
 
 TEST(ValueRenderTest, EscapingAndInvalidUtf8) {

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "binlog/schema_fill.h"
 #include "binlog/table_map_event.h"
 
 namespace safeddl::binlog {
@@ -22,15 +23,6 @@ enum class NameSource { kMetadata, kSchema, kPosition };
 
 // "metadata", "schema", "position".
 std::string_view NameSourceName(NameSource source);
-
-// One column of the current schema, in ordinal order (information_schema.COLUMNS).
-struct SchemaColumn {
-  std::string name;
-  std::string data_type;  // DATA_TYPE, lower case: "int", "varchar", "inet6", ...
-  bool is_unsigned = false;
-  bool primary_key = false;
-  uint8_t datetime_precision = 0;  // DATETIME_PRECISION: fractional digits of temporal columns
-};
 
 struct ColumnNaming {
   NameSource source = NameSource::kPosition;
@@ -46,21 +38,5 @@ struct ColumnNaming {
 // `schema` is null when no schema is available (no server, or the table is gone).
 ColumnNaming ResolveColumnNaming(const TableMapEvent& table,
                                  const std::vector<SchemaColumn>* schema);
-
-// Whether a column logged as `column` can be the schema's `data_type`. Unknown data types fit.
-bool SchemaTypeFits(const ColumnDef& column, std::string_view data_type);
-
-// Whether `table` has old-format TIME, DATETIME or TIMESTAMP columns (type codes 11, 12, 7).
-// MariaDB logs its pre-5.6 TIME(n)/DATETIME(n)/TIMESTAMP(n) (tables created by MariaDB 5.3-10.0,
-// or with mysql56_temporal_format=OFF) under these codes with no metadata, so the binlog does not
-// say their fractional digits, and with them how many bytes their values take.
-bool HasOldTemporalColumns(const TableMapEvent& table);
-
-// `table` with the fractional digits of its old-format temporal columns (ColumnDef::scale) taken
-// from `schema`, the table's current columns; `table` itself when it has no such column, when
-// `schema` is null or does not fit the table map (see SchemaTypeFits), or when nothing changes.
-// An ALTER that changed only the digits since the event was written cannot be noticed.
-std::shared_ptr<const TableMapEvent> WithSchemaTemporalDigits(
-    std::shared_ptr<const TableMapEvent> table, const std::vector<SchemaColumn>* schema);
 
 }  // namespace safeddl::binlog

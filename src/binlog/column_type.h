@@ -56,6 +56,15 @@ std::optional<int> ColumnMetadataLength(ColumnType type);
 // Bytes of an integer column's value in a row image (1, 2, 3, 4 or 8); 0 for other types.
 size_t IntegerBytes(ColumnType type);
 
+// MariaDB's data-type plugins, logged as BINARY(n) with nothing in the binlog to tell them from
+// it: their type comes from the table's definition (see WithSchema in column_naming.h).
+enum class TypePlugin : uint8_t {
+  kNone,
+  kInet4,  // INET4: 4 bytes, network order
+  kInet6,  // INET6: 16 bytes, network order
+  kUuid,   // UUID: 16 bytes
+};
+
 // Collation ids the decoder treats specially.
 inline constexpr uint32_t kBinaryCollation = 63;
 
@@ -83,6 +92,8 @@ struct ColumnDef {
   std::vector<std::string> enum_values;  // ENUM: index 1 is enum_values[0]
   std::vector<std::string> set_values;   // SET: bit i is set_values[i]
   std::optional<uint32_t> geometry_type;
+  // The data-type plugin behind a kString column; from the schema, never from the binlog.
+  TypePlugin plugin = TypePlugin::kNone;
 
   // True for the types the SIGNEDNESS metadata covers (integers, FLOAT, DOUBLE, DECIMAL).
   bool IsNumeric() const;

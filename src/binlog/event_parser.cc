@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "binlog/ddl_check.h"
+
 namespace safeddl::binlog {
 
 namespace {
@@ -15,6 +17,39 @@ constexpr uint8_t kRowsV2PostHeaderLength = 10;
 bool HasValidCrc32(std::string_view event) {
   if (event.size() < kEventHeaderLength + kChecksumLength) return false;
   return VerifyEventCrc32(event, 0).ok();
+}
+
+// Same table id and columns as logged: the same table map again.
+bool SameLayout(const TableMapEvent& a, const TableMapEvent& b) {
+  if (a.table_id != b.table_id || a.columns.size() != b.columns.size() ||
+      a.has_signedness != b.has_signedness || a.has_charsets != b.has_charsets) {
+    return false;
+  }
+  for (size_t i = 0; i < a.columns.size(); ++i) {
+    const ColumnDef& x = a.columns[i];
+    const ColumnDef& y = b.columns[i];
+    if (x.type != y.type || x.metadata != y.metadata || x.nullable != y.nullable ||
+        x.is_unsigned != y.is_unsigned || x.collation != y.collation) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string JoinInexact(const std::vector<std::string>& columns) {
+  std::string out;
+  for (const std::string& c : columns) {
+    if (!out.empty()) out += "; ";
+    out += c;
+  }
+  return out;
+}
+
+// The binlog_row_metadata the table map was written with, as far as it shows.
+std::string_view MetadataLevel(const TableMapEvent& table) {
+  if (table.has_column_names) return "FULL";
+  if (table.has_signedness || table.has_charsets) return "MINIMAL";
+  return "NO_LOG";
 }
 
 }  // namespace
@@ -79,6 +114,8 @@ Result<EventBody> EventParser::ParseBody(const EventHeader& header, std::string_
       const uint8_t phl = format_.PostHeaderLength(header.type, kQueryPostHeaderLength);
       SAFEDDL_ASSIGN_OR_RETURN(
           QueryEvent ev, ParseQueryEvent(body, phl, header.type == EventType::kQueryCompressed));
+      // A table's definition read before a DDL may not be the one after it: read it again.
+      if (IsDdlStatement(ev.query)) schemas_.clear();
       return EventBody(std::move(ev));
     }
     case EventType::kRotate: {
@@ -111,9 +148,8 @@ Result<EventBody> EventParser::ParseBody(const EventHeader& header, std::string_
     case EventType::kTableMap: {
       const uint8_t phl = format_.PostHeaderLength(header.type, kTableMapPostHeaderLength);
       SAFEDDL_ASSIGN_OR_RETURN(TableMapEvent tm, ParseTableMapEvent(body, phl));
-      SAFEDDL_ASSIGN_OR_RETURN(
-          std::shared_ptr<const TableMapEvent> shared,
-          WithTemporalDigits(std::make_shared<const TableMapEvent>(std::move(tm))));
+      SAFEDDL_ASSIGN_OR_RETURN(std::shared_ptr<const TableMapEvent> shared,
+                               Complete(std::make_shared<const TableMapEvent>(std::move(tm))));
       tables_[shared->table_id] = shared;
       return EventBody(std::move(shared));
     }
@@ -122,16 +158,58 @@ Result<EventBody> EventParser::ParseBody(const EventHeader& header, std::string_
   }
 }
 
-Result<std::shared_ptr<const TableMapEvent>> EventParser::WithTemporalDigits(
+Result<std::shared_ptr<const TableMapEvent>> EventParser::Complete(
     std::shared_ptr<const TableMapEvent> table) {
-  if (!options_.temporal_schema || !HasOldTemporalColumns(*table)) return table;
-  const std::pair<std::string, std::string> key(table->database, table->table);
-  auto it = temporal_schemas_.find(key);
-  if (it == temporal_schemas_.end()) {
-    SAFEDDL_ASSIGN_OR_RETURN(auto columns, options_.temporal_schema(table->database, table->table));
-    it = temporal_schemas_.emplace(key, std::move(columns)).first;
+  if (options_.wanted && !options_.wanted(*table)) return table;
+  if (!options_.schema) {
+    WarnInexact(*table, "no server connection to read its definition from");
+    return table;
   }
-  return WithSchemaTemporalDigits(std::move(table), it->second ? &*it->second : nullptr);
+  const std::pair<std::string, std::string> key(table->database, table->table);
+  auto it = schemas_.find(key);
+  if (it == schemas_.end()) {
+    SAFEDDL_ASSIGN_OR_RETURN(auto columns, options_.schema(table->database, table->table));
+    it = schemas_.emplace(key, TableSchema{std::move(columns), nullptr, nullptr}).first;
+  }
+  TableSchema& known = it->second;
+  if (known.last_raw != nullptr && SameLayout(*known.last_raw, *table)) {
+    return known.last_completed;
+  }
+  if (!known.columns) {
+    WarnInexact(*table, "the table no longer exists, so its definition cannot be read");
+    return table;
+  }
+  SchemaFill fill = FillFromSchema(table, &*known.columns);
+  if (!fill.mismatch.empty()) {
+    const std::vector<std::string> inexact = InexactColumns(*table);
+    if (!inexact.empty()) {
+      return FailedPreconditionError(fmt::format(
+          "`{}`.`{}`: its row images here were written with another definition than the "
+          "table's current one ({}), and the binlog does not carry what its values need ({}; "
+          "binlog_row_metadata={}): read this part of the binlog while the table has the "
+          "definition it was written with, or set binlog_row_metadata=FULL on the server for "
+          "future events",
+          table->database, table->table, fill.mismatch, JoinInexact(inexact),
+          MetadataLevel(*table)));
+    }
+  }
+  known.last_raw = std::move(table);
+  known.last_completed = fill.table;
+  return fill.table;
+}
+
+void EventParser::WarnInexact(const TableMapEvent& table, std::string_view why) {
+  if (!options_.warn) return;
+  const std::pair<std::string, std::string> key(table.database, table.table);
+  if (warned_.count(key) != 0) return;
+  const std::vector<std::string> inexact = InexactColumns(table);
+  if (inexact.empty()) return;
+  warned_.insert(key);
+  options_.warn(fmt::format(
+      "`{}`.`{}`: values of {} may not be exact: the binlog does not carry it "
+      "(binlog_row_metadata={}) and {}; give a connection to a server that has the table, or set "
+      "binlog_row_metadata=FULL on the server for future events",
+      table.database, table.table, JoinInexact(inexact), MetadataLevel(table), why));
 }
 
 }  // namespace safeddl::binlog

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -59,13 +60,20 @@ struct EventParserOptions {
   // kDeferred: rows events keep their row images encoded (RowsEvent::encoded) for a caller that
   // renders them directly or decodes them later (DecodeRows); errors in the images surface then.
   RowsDecoding rows = RowsDecoding::kValues;
-  // The current columns of db.table (nullopt when the table is gone), for the fractional digits
-  // of old-format TIME/DATETIME/TIMESTAMP columns, which the binlog does not carry (see
-  // WithSchemaTemporalDigits). Called on the parsing thread, once per table that has such
-  // columns. Empty: those columns are taken to have no fractional digits.
+  // The definition of db.table (nullopt when the table is gone), to complete its table maps
+  // with what the binlog does not carry (FillFromSchema): signedness, charsets, ENUM/SET labels,
+  // UUID/INET6, old-format temporal digits. Called on the parsing thread, once per table and
+  // again after a DDL in the stream. A table map the definition does not fit is refused (the
+  // row images were written with another definition) unless the binlog itself carries all the
+  // table's values need (InexactColumns). Empty: table maps are used as logged.
   using SchemaLookup = std::function<Result<std::optional<std::vector<SchemaColumn>>>(
       const std::string& db, const std::string& table)>;
-  SchemaLookup temporal_schema = nullptr;
+  SchemaLookup schema = nullptr;
+  // The tables whose rows the caller reads; only these are completed (and refused). Empty: all.
+  std::function<bool(const TableMapEvent& table)> wanted = nullptr;
+  // Told once per table whose values cannot be rendered exactly (no definition to complete its
+  // table map): what is missing and how to get it. May be empty.
+  std::function<void(const std::string& message)> warn = nullptr;
 };
 
 class EventParser {
@@ -81,16 +89,22 @@ class EventParser {
 
  private:
   Result<EventBody> ParseBody(const EventHeader& header, std::string_view event, ByteReader body);
-  // `table` with its old-format temporal digits from options_.temporal_schema, when it has any.
-  Result<std::shared_ptr<const TableMapEvent>> WithTemporalDigits(
-      std::shared_ptr<const TableMapEvent> table);
+  // `table` completed from options_.schema (see EventParserOptions::schema).
+  Result<std::shared_ptr<const TableMapEvent>> Complete(std::shared_ptr<const TableMapEvent> table);
+  void WarnInexact(const TableMapEvent& table, std::string_view why);
 
   EventParserOptions options_;
   FormatDescription format_;
   bool seen_format_ = false;  // a FORMAT_DESCRIPTION was parsed (format_ is not the default)
   TableMaps tables_;
-  std::map<std::pair<std::string, std::string>, std::optional<std::vector<SchemaColumn>>>
-      temporal_schemas_;  // by database and table
+  struct TableSchema {
+    std::optional<std::vector<SchemaColumn>> columns;  // nullopt: the table is gone
+    // The last table map completed with it, raw and completed, reused while the next ones are
+    // the same (table maps repeat in every transaction).
+    std::shared_ptr<const TableMapEvent> last_raw, last_completed;
+  };
+  std::map<std::pair<std::string, std::string>, TableSchema> schemas_;  // by database and table
+  std::set<std::pair<std::string, std::string>> warned_;
 };
 
 }  // namespace safeddl::binlog

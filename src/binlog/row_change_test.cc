@@ -108,6 +108,15 @@ TEST(RowChangeJsonTest, AppendJsonEqualsToJson) {
       Value::String(ColumnType::kVarchar, "ascii", 8),            // latin1, ASCII only
       Value::String(ColumnType::kVarchar, "\xff\xfe", kUtf8mb4),  // not UTF-8
       Value::String(ColumnType::kBlob, std::string("\0\1", 2), kBinaryCollation),
+      Value::String(ColumnType::kVarchar, "\xcf\xf0", 51),               // cp1251
+      Value::String(ColumnType::kVarchar, "ascii", 51),                  // cp1251, ASCII only
+      Value::String(ColumnType::kVarchar, "\x98", 51),                   // not cp1251
+      Value::String(ColumnType::kString, std::string("\0a", 2), 35),     // ucs2
+      Value::String(ColumnType::kVarchar, "a\\", 10),                    // swe7: Ö
+      Value::String(ColumnType::kVarchar, "caf\xc3\xa9", std::nullopt),  // no charset known
+      Value::Uuid(std::string(16, '\x11')),
+      Value::Inet6(std::string(16, '\0')),
+      Value::Inet4(std::string("\x7f\0\0\1", 4)),
       Value::Datetime(t, 6),
       Value::Datetime(t, 2),
       Value::Datetime(t, 0),

@@ -376,15 +376,29 @@ Column StringColumn(const ColumnDef& col, size_t len_bytes) {
   Column c;
   if (len_bytes < 1 || len_bytes > kMaxLengthPrefix) return c;
   c.width = static_cast<uint8_t>(len_bytes);
-  const Charset cs = col.collation ? CharsetOf(*col.collation) : Charset::kOther;
-  if (cs == Charset::kBinary) {
-    c.format = Format::kHex;
-    // BINARY(n) values lose their trailing 0x00 in the row image (as DecodeColumnValue).
-    if (col.type == ColumnType::kString && col.real_type == ColumnType::kString) {
-      c.pad_to = col.max_length;
-    }
-  } else {
-    c.format = cs == Charset::kLatin1 ? Format::kLatin1 : Format::kText;
+  // UUID/INET6/INET4: their text form (the generic path).
+  if (col.plugin != TypePlugin::kNone) return Column{};
+  const Charset cs = col.collation ? CharsetOf(*col.collation) : Charset::kUnknown;
+  switch (cs) {
+    case Charset::kBinary:
+      c.format = Format::kHex;
+      // BINARY(n) values lose their trailing 0x00 in the row image (as DecodeColumnValue).
+      if (col.type == ColumnType::kString && col.real_type == ColumnType::kString) {
+        c.pad_to = col.max_length;
+      }
+      break;
+    case Charset::kLatin1:
+      c.format = Format::kLatin1;
+      break;
+    case Charset::kUtf8:
+    case Charset::kAscii:
+    case Charset::kUnknown:
+      c.format = Format::kText;
+      break;
+    case Charset::kOther:
+      if (!AsciiCompatible(*col.collation)) return Column{};  // ucs2, utf16, utf32, swe7
+      c.format = Format::kConverted;
+      break;
   }
   return c;
 }
@@ -482,11 +496,13 @@ bool AppendValue(OutputBuffer& out, const Column& c, std::string_view key, std::
     }
     case Format::kText:
     case Format::kLatin1:
+    case Format::kConverted:
     case Format::kHex: {
       if (avail < c.width) return false;
       const uint64_t n = LoadLe(in, c.width);
       if (avail - c.width < n) return false;
       const char* s = in + c.width;
+      if (c.format == Format::kConverted && HasHighBit(s, n)) return false;  // needs converting
       const size_t pad = c.pad_to > n ? c.pad_to - n : 0;
       char* p = out.Reserve(key.size() + kMaxEscapedPerByte * (n + pad) + kStringOverhead);
       p = PutShort(p, key);

@@ -4,9 +4,10 @@
 //
 // The work per table is done once, when the renderer is made for a table map and its naming:
 // each column gets a formatter (integers, DECIMAL, text, binary, DATETIME, TIMESTAMP, DATE) and
-// its JSON key, escaped. Column types without a formatter of their own, and values a formatter
-// declines (a year past 9999, a byte sequence that is not a valid value), go through
-// DecodeColumnValue + AppendJson, so both paths agree on them by construction; the test
+// its JSON key, escaped. Text that needs converting (charsets other than UTF-8, ASCII and
+// latin1), UUID, INET6 and INET4 go the generic way. Column types without a formatter of their own,
+// and values a formatter declines (a year past 9999, a byte sequence that is not a valid value), go
+// through DecodeColumnValue + AppendJson, so both paths agree on them by construction; the test
 // row_json_renderer_test compares the two over every column type.
 //
 // A renderer keeps the table map alive and scratch space: one per table map, one thread.
@@ -47,9 +48,10 @@ class RowsJsonRenderer {
     kUnsigned,        // likewise, unsigned
     kUnsignedQuoted,  // BIGINT UNSIGNED: a string (JSON numbers lose precision past 2^53)
     kDecimal,
-    kText,    // UTF-8, ASCII or unknown charset: valid UTF-8 as a string, else {"hex":..}
-    kLatin1,  // converted to UTF-8
-    kHex,     // binary strings and GEOMETRY: {"hex":..}, BINARY(n) padded to n bytes
+    kText,       // UTF-8, ASCII or unknown charset: valid UTF-8 as a string, else {"hex":..}
+    kLatin1,     // converted to UTF-8
+    kConverted,  // another ASCII-compatible charset: ASCII as it is, the rest as kGeneric
+    kHex,        // binary strings and GEOMETRY: {"hex":..}, BINARY(n) padded to n bytes
     kDatetime2,
     kTimestamp2,
     kDate,

@@ -24,6 +24,11 @@ using testing::PutLe;
 constexpr uint32_t kLatin1 = 8;
 constexpr uint32_t kAscii = 11;
 constexpr uint32_t kUtf8mb4 = 45;
+constexpr uint32_t kCp1251 = 51;
+constexpr uint32_t kSjis = 13;
+constexpr uint32_t kUcs2 = 35;
+constexpr uint32_t kSwe7 = 10;
+constexpr uint32_t kUnknownCollation = 17;
 
 struct Spec {
   ColumnType type;
@@ -32,6 +37,7 @@ struct Spec {
   std::optional<uint32_t> collation = std::nullopt;
   bool unsigned_from_schema = false;
   uint8_t fsp = 0;  // old-format TIME/DATETIME/TIMESTAMP (the schema's digits)
+  TypePlugin plugin = TypePlugin::kNone;
 };
 
 // Every column type, with the variants that choose a different formatter.
@@ -65,6 +71,25 @@ std::vector<Spec> Specs() {
       {ColumnType::kString, static_cast<uint16_t>(kStringReal | (4 << 8)), std::nullopt,
        kBinaryCollation},  // BINARY(4)
       {ColumnType::kString, static_cast<uint16_t>(kStringReal | (40 << 8)), std::nullopt, kUtf8mb4},
+      // Charsets converted on the generic path: ASCII-compatible ones (their ASCII stays fast)
+      // and ones that are not (ucs2, swe7).
+      {ColumnType::kVarchar, 40, std::nullopt, kCp1251},
+      {ColumnType::kVarchar, 40, std::nullopt, kSjis},
+      {ColumnType::kString, static_cast<uint16_t>(kStringReal | (20 << 8)), std::nullopt, kUcs2},
+      {ColumnType::kVarchar, 20, std::nullopt, kSwe7},
+      {ColumnType::kVarchar, 20, std::nullopt, kUnknownCollation},
+      // UUID, INET6 (no charset known) and INET4: BINARY(16)/BINARY(4) with a type plugin.
+      {.type = ColumnType::kString,
+       .metadata = static_cast<uint16_t>(kStringReal | (16 << 8)),
+       .collation = kBinaryCollation,
+       .plugin = TypePlugin::kUuid},
+      {.type = ColumnType::kString,
+       .metadata = static_cast<uint16_t>(kStringReal | (16 << 8)),
+       .plugin = TypePlugin::kInet6},
+      {.type = ColumnType::kString,
+       .metadata = static_cast<uint16_t>(kStringReal | (4 << 8)),
+       .collation = kBinaryCollation,
+       .plugin = TypePlugin::kInet4},
       {ColumnType::kString, static_cast<uint16_t>(kEnumReal | (1 << 8)), std::nullopt, kUtf8mb4},
       {ColumnType::kString, static_cast<uint16_t>(kSetReal | (1 << 8)), std::nullopt, kUtf8mb4},
       {ColumnType::kBlob, 2, std::nullopt, kBinaryCollation},
@@ -107,6 +132,7 @@ std::shared_ptr<const TableMapEvent> MakeTable(const std::vector<Spec>& specs) {
     c.is_unsigned = s.is_unsigned;
     c.scale = s.fsp == 0 ? c.scale : s.fsp;
     c.collation = s.collation;
+    c.plugin = s.plugin;
     if (c.real_type == ColumnType::kEnum) c.enum_values = {"a", "b\"", "ç"};
     if (c.real_type == ColumnType::kSet) c.set_values = {"x", "y", "z\\"};
     t->columns.push_back(c);

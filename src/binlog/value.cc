@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "binlog/temporal.h"
+#include "binlog/type_plugin_text.h"
 
 namespace safeddl::binlog {
 
@@ -151,6 +152,20 @@ Value Value::Geometry(std::string bytes) {
   return v;
 }
 
+Value Value::Uuid(std::string bytes) { return PluginValue(ValueKind::kUuid, std::move(bytes)); }
+
+Value Value::Inet6(std::string bytes) { return PluginValue(ValueKind::kInet6, std::move(bytes)); }
+
+Value Value::Inet4(std::string bytes) { return PluginValue(ValueKind::kInet4, std::move(bytes)); }
+
+Value Value::PluginValue(ValueKind kind, std::string bytes) {
+  Value v;
+  v.kind_ = kind;
+  v.type_ = ColumnType::kString;  // logged as BINARY(n)
+  v.s_ = std::move(bytes);
+  return v;
+}
+
 namespace {
 
 std::string Fraction(uint32_t micros, uint8_t fsp) {
@@ -192,6 +207,12 @@ std::string Value::ToText() const {
     case ValueKind::kEnum:
     case ValueKind::kSet:
       return has_label_ ? s_ : fmt::format("{}", u_);
+    case ValueKind::kUuid:
+      return UuidText(s_);
+    case ValueKind::kInet6:
+      return Inet6Text(s_);
+    case ValueKind::kInet4:
+      return Inet4Text(s_);
     case ValueKind::kDate:
       return DateText(t_);
     case ValueKind::kTime:

@@ -32,6 +32,10 @@ enum class ValueKind : uint8_t {
   kEnum,       // 1-based index (0 = the '' error value), label when the table map has it
   kSet,        // bitmask, labels when the table map has them
   kGeometry,   // MariaDB's internal format: 4-byte SRID + WKB
+  // MariaDB's data-type plugins (ColumnDef::plugin), their binary form in bytes():
+  kUuid,   // 16 bytes in text order
+  kInet6,  // 16 bytes, network order
+  kInet4,  // 4 bytes, network order
 };
 
 // Broken-down date and time. TIME values use `negative` and hours up to 838.
@@ -65,6 +69,10 @@ class Value {
   static Value Enum(uint64_t index, std::optional<std::string> label);
   static Value Set(uint64_t bits, std::optional<std::string> labels);  // labels: "a,c"
   static Value Geometry(std::string bytes);
+  // REQUIRES: bytes.size() is the type's size (type_plugin_text.h).
+  static Value Uuid(std::string bytes);
+  static Value Inet6(std::string bytes);
+  static Value Inet4(std::string bytes);
 
   ValueKind kind() const { return kind_; }
   ColumnType type() const { return type_; }
@@ -75,7 +83,7 @@ class Value {
   uint64_t uint_value() const { return u_; }  // kUint, kBit, kYear, kEnum, kSet
   double double_value() const { return d_; }  // kDouble, kFloat (widened exactly)
   float float_value() const { return static_cast<float>(d_); }
-  // kDecimal text, kString/kGeometry bytes, kEnum/kSet labels.
+  // kDecimal text, kString/kGeometry/kUuid/kInet6/kInet4 bytes, kEnum/kSet labels.
   const std::string& bytes() const { return s_; }
   bool has_label() const { return has_label_; }    // kEnum, kSet
   const Temporal& temporal() const { return t_; }  // kDate, kTime, kDatetime, kTimestamp micros
@@ -84,12 +92,15 @@ class Value {
   const std::optional<uint32_t>& collation() const { return collation_; }
 
   // Text form as the server prints it: "2024-01-02 03:04:05.120", "-838:59:59", "12.50".
-  // For kTimestamp: the UTC date and time. Strings: the raw bytes.
+  // For kTimestamp: the UTC date and time. Strings: the raw bytes. UUID, INET6, INET4:
+  // "123e4567-e89b-12d3-a456-426655440000", "::ffff:1.2.3.4", "10.0.0.1".
   std::string ToText() const;
 
   friend bool operator==(const Value&, const Value&) = default;
 
  private:
+  static Value PluginValue(ValueKind kind, std::string bytes);
+
   ValueKind kind_ = ValueKind::kAbsent;
   ColumnType type_ = ColumnType::kNull;
   bool has_label_ = false;
@@ -104,8 +115,10 @@ class Value {
 };
 
 // JSON rendering: integers as numbers except BIGINT UNSIGNED and BIT wider than 53 bits (strings);
-// DECIMAL as a string; text as a JSON string (latin1 converted to UTF-8); binary strings,
-// geometry and text that is not valid in its charset as {"hex":"..."}; temporal values as
+// DECIMAL as a string; text as a JSON string (converted to UTF-8 from its charset; with no
+// collation, or one MariaDB 10.11 lacks, shown when it is valid UTF-8); binary strings, geometry
+// and text that is not valid in its charset as {"hex":"..."}; UUID/INET6/INET4 as the text the
+// server prints; temporal values as
 // strings with exactly their fractional digits; TIMESTAMP as UTC "YYYY-MM-DDTHH:MM:SS[.f]Z";
 // ENUM/SET as labels when known, else their number; NULL and absent as null.
 std::string ToJson(const Value& v);
@@ -113,9 +126,11 @@ std::string ToJson(const Value& v);
 // hot path).
 void AppendJson(std::string& out, const Value& v);
 
-// SQL literal for use in statements over a utf8mb4 connection: strings escaped in quotes,
-// binary as X'hex', non-UTF-8 text as _<charset> X'hex', TIMESTAMP as FROM_UNIXTIME(...),
-// temporal values quoted, numbers bare, NULL as NULL.
+// SQL literal for use in statements over a utf8mb4 connection: valid UTF-8/ASCII text escaped in
+// quotes; text of any other charset as _<charset> X'hex' (the server converts it into whatever
+// column it goes to); binary strings, and strings of unknown collation, as X'hex';
+// UUID/INET6/INET4 as their quoted text; TIMESTAMP as FROM_UNIXTIME(...), temporal values
+// quoted, numbers bare, NULL as NULL.
 std::string ToSqlLiteral(const Value& v);
 
 // Appends `s` as a quoted JSON string (s must be valid UTF-8).

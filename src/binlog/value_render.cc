@@ -13,28 +13,6 @@ namespace {
 
 constexpr uint16_t kMaxExactJsonBits = 53;
 
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-std::string Latin1ToUtf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() * 2);
-  for (char ch : s) {
-    AppendUtf8(out, Latin1CodePoint(static_cast<uint8_t>(ch)));
-  }
-  return out;
-}
-
 std::string HexJson(std::string_view bytes) { return "{\"hex\":\"" + HexEncode(bytes) + "\"}"; }
 
 std::string QuotedJson(std::string_view s) {
@@ -43,21 +21,19 @@ std::string QuotedJson(std::string_view s) {
   return out;
 }
 
+// True when text of `v`'s charset is shown as it is when it is valid UTF-8: UTF-8 and ASCII
+// columns, and strings whose charset is not known (no metadata, or an id MariaDB lacks).
+bool ShownAsUtf8(const Value& v) {
+  if (!v.collation()) return true;
+  const Charset cs = CharsetOf(*v.collation());
+  return cs == Charset::kUtf8 || cs == Charset::kAscii || cs == Charset::kUnknown;
+}
+
 std::string StringJson(const Value& v) {
   const std::string& s = v.bytes();
-  const Charset cs = v.collation() ? CharsetOf(*v.collation()) : Charset::kOther;
-  switch (cs) {
-    case Charset::kBinary:
-      return HexJson(s);
-    case Charset::kLatin1:
-      return QuotedJson(Latin1ToUtf8(s));
-    case Charset::kUtf8:
-    case Charset::kAscii:
-    case Charset::kOther:
-      // Unknown charsets (no optional metadata) are shown as text when the bytes are valid UTF-8.
-      return IsValidUtf8(s) ? QuotedJson(s) : HexJson(s);
-  }
-  return HexJson(s);
+  if (ShownAsUtf8(v)) return IsValidUtf8(s) ? QuotedJson(s) : HexJson(s);
+  const std::optional<std::string> text = ConvertToUtf8(s, *v.collation());
+  return text ? QuotedJson(*text) : HexJson(s);  // binary, or not valid in its charset
 }
 
 std::string JsonNumber(double d) {
@@ -101,19 +77,22 @@ std::string SqlHex(std::string_view bytes) { return "X'" + HexEncode(bytes) + "'
 
 std::string StringSql(const Value& v) {
   const std::string& s = v.bytes();
-  const Charset cs = v.collation() ? CharsetOf(*v.collation()) : Charset::kOther;
+  // A hex literal stores the same bytes into any column, but only when the column is known to
+  // be text of this charset is it more than a binary string.
+  if (!v.collation()) return SqlHex(s);
+  const Charset cs = CharsetOf(*v.collation());
   switch (cs) {
     case Charset::kBinary:
+    case Charset::kUnknown:
       return SqlHex(s);
-    case Charset::kLatin1:
-      return "_latin1 " + SqlHex(s);
     case Charset::kUtf8:
     case Charset::kAscii:
+      // Quoted text only when it is UTF-8, the connection's charset.
+      return IsValidUtf8(s) ? SqlQuoted(s) : SqlHex(s);
+    case Charset::kLatin1:
     case Charset::kOther:
-      // A hex literal stores the same bytes into any column; quoted text only when it is UTF-8
-      // (the connection charset) and the column is known to be text.
-      if (cs != Charset::kOther && IsValidUtf8(s)) return SqlQuoted(s);
-      return SqlHex(s);
+      // The introducer makes the server convert it into whatever column it goes to.
+      return fmt::format("_{} {}", CharsetName(*v.collation()), SqlHex(s));
   }
   return SqlHex(s);
 }
@@ -276,12 +255,13 @@ void AppendJson(std::string& out, const Value& v) {
       return;
     case ValueKind::kString: {
       const std::string& bytes = v.bytes();
-      const Charset cs = v.collation() ? CharsetOf(*v.collation()) : Charset::kOther;
-      if (cs == Charset::kBinary) break;
       bool ascii = true;
       for (char ch : bytes) ascii = ascii && static_cast<uint8_t>(ch) < 0x80;
-      // ASCII reads the same in latin1 and UTF-8; other latin1 bytes need converting.
-      if (!ascii && (cs == Charset::kLatin1 || !IsValidUtf8(bytes))) break;
+      // ASCII reads the same in UTF-8 and every ASCII-compatible charset; other text may need
+      // converting (ToJson).
+      const bool as_is =
+          ShownAsUtf8(v) ? ascii || IsValidUtf8(bytes) : ascii && AsciiCompatible(*v.collation());
+      if (!as_is) break;
       AppendJsonString(out, bytes);
       return;
     }
@@ -323,6 +303,10 @@ std::string ToJson(const Value& v) {
       return StringJson(v);
     case ValueKind::kGeometry:
       return HexJson(v.bytes());
+    case ValueKind::kUuid:
+    case ValueKind::kInet6:
+    case ValueKind::kInet4:
+      return QuotedJson(v.ToText());
     case ValueKind::kEnum:
       if (v.has_label()) return QuotedJson(v.bytes());
       return fmt::format("{}", v.uint_value());
@@ -375,6 +359,10 @@ std::string ToSqlLiteral(const Value& v) {
       return StringSql(v);
     case ValueKind::kGeometry:
       return SqlHex(v.bytes());
+    case ValueKind::kUuid:
+    case ValueKind::kInet6:
+    case ValueKind::kInet4:
+      return SqlQuoted(v.ToText());  // the server parses it back into the same bytes
     case ValueKind::kEnum:
     case ValueKind::kSet:
       return v.has_label() ? SqlQuoted(v.bytes()) : v.ToText();

@@ -168,6 +168,9 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
                   "Longest wait between attempts (s)")
       ->group(g)
       ->capture_default_str();
+  cmd->add_flag("--analyze-ghost-table-before-cutover", m.analyze_ghost_table_before_cutover,
+                "ANALYZE TABLE the new table just before the cut-over (fresh index statistics)")
+      ->group(g);
   cmd->add_flag("--force-named-cut-over", m.force_named_cut_over,
                 "The socket's cut-over/unpostpone must name the table (cut-over=<table>)")
       ->group(g);
@@ -185,7 +188,8 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
                   "/tmp/gh-ost.<db>.<table>.sock)")
       ->group(g);
   cmd->add_flag("--initially-drop-socket-file", m.initially_drop_socket_file,
-                "Remove a leftover socket file first (never one a live migration answers on)")
+                "Accepted: a leftover socket file (nobody listens on it) is always taken over; "
+                "one a live process serves on never is")
       ->group(g);
   cmd->add_option("--serve-tcp-port", m.serve_tcp_port,
                   "Also serve the interactive commands on this TCP port (127.0.0.1 only)")

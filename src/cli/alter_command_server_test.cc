@@ -635,5 +635,80 @@ TEST_F(AlterTest, OnAReplicaOnlyWithAFlagAndThenTestOrMigrateThere) {
   MustExecute(*replica, "DROP TABLE IF EXISTS " + T("_t_del"));
 }
 
+// gh-ost's scenario "drop primary key, add primary key (id, i)": the new key holds the old one,
+// so it is unique in the old table too and copy, apply and checksum go by (id, i) — under
+// writes that change both id and i (a key change: delete the old key, write the new one).
+TEST_F(AlterTest, PrimaryKeyWidenedToTwoColumnsUnderLoad) {
+  CreateTypesTables(kInitialRows);
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> commits{0};
+  std::vector<std::thread> writers;
+  Writers(4, stop, commits, writers);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const std::string alter = "DROP PRIMARY KEY, ADD PRIMARY KEY (id, i)";
+  const auto r = testkit::RunSafeddl(
+      AlterArgs(alter, {"--execute", "--json", "--chunk-size", "500", "--ok-to-drop-table"}));
+  KeepLog(r);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // writes after the swap, too
+  stop.store(true);
+  for (auto& t : writers) t.join();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(commits.load(), 100) << "the load did not run";
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(report["swapped"].get<bool>());
+  EXPECT_EQ(report["shared_key"].get<std::string>(), "PRIMARY (id, i)") << r.out;
+  EXPECT_EQ(report["checksum"]["ranges_recopied"].get<int64_t>(), 0) << r.out;
+  EXPECT_GT(report["checksum"]["rows"].get<int64_t>(), 0);
+  auto create = conn_->Query("SHOW CREATE TABLE " + T("t"));
+  ASSERT_TRUE(create.ok());
+  EXPECT_NE((*create)[0][1].value_or("").find("PRIMARY KEY (`id`,`i`)"), std::string::npos)
+      << (*create)[0][1].value_or("");
+  ExpectEqualsReference(alter);
+}
+
+// --analyze-ghost-table-before-cutover (gh-ost's single-dash spelling): one ANALYZE TABLE of the
+// ghost, after the checksum and before the cut-over; none without the flag. Every statement sent
+// is in the --session-log file.
+TEST_F(AlterTest, AnalyzesTheGhostBeforeTheCutOverOnlyWhenAsked) {
+  CreateTypesTables(500);
+  for (const bool analyze : {true, false}) {
+    SCOPED_TRACE(analyze ? "with the flag" : "without it");
+    const std::string log = fmt::format("/tmp/safeddl-test-{}-{}.jsonl", db_, analyze);
+    std::vector<std::string> flags = {"--execute", "--ok-to-drop-table", "--session-log", log};
+    if (analyze) flags.push_back("-analyze-ghost-table-before-cutover");
+    const auto r = testkit::RunSafeddl(
+        AlterArgs(analyze ? "ADD COLUMN extra INT" : "DROP COLUMN extra", flags));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(log);
+    std::vector<nlohmann::json> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    ::unlink(log.c_str());
+    ASSERT_GT(lines.size(), 10u);
+    std::vector<size_t> analyzes;
+    size_t last_checksum = 0, first_cut_over = lines.size();
+    for (size_t i = 0; i < lines.size(); ++i) {
+      const std::string sql = lines[i]["sql"].get<std::string>();
+      const std::string phase = lines[i]["phase"].get<std::string>();
+      if (AsciiLower(sql).find("analyze table") != std::string::npos) analyzes.push_back(i);
+      if (phase == "checksum") last_checksum = i;
+      if (phase == "cut-over" && first_cut_over == lines.size()) first_cut_over = i;
+    }
+    if (!analyze) {
+      EXPECT_TRUE(analyzes.empty()) << lines[analyzes[0]].dump();
+      continue;
+    }
+    ASSERT_EQ(analyzes.size(), 1u);
+    const nlohmann::json& a = lines[analyzes[0]];
+    EXPECT_NE(a["sql"].get<std::string>().find("ANALYZE TABLE " + T("_t_gho")), std::string::npos)
+        << a.dump();
+    EXPECT_EQ(a["phase"], "analyze") << a.dump();
+    EXPECT_FALSE(a.contains("error")) << a.dump();
+    EXPECT_GT(analyzes[0], last_checksum) << "ANALYZE before the checksum was done";
+    EXPECT_LT(analyzes[0], first_cut_over) << "ANALYZE after the cut-over began";
+    EXPECT_NE(r.err.find("analyzing " + T("_t_gho") + " before the cut-over"), std::string::npos)
+        << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace safeddl::cli

@@ -55,13 +55,13 @@ class AlterResumeTest : public AlterTest {
   }
   // Slow enough to be killed mid-copy (a copy of ~3 s even in a fast build): small chunks, a high
   // nice ratio, three workers; checkpoints every second. A killed run leaves its socket file: the
-  // next one removes it.
+  // next one takes it over (nobody listens on it any more), without --initially-drop-socket-file.
   std::vector<std::string> Args(bool resume, std::vector<std::string> extra = {}) {
     std::vector<std::string> flags = {
         "--execute",          "--json",       "--chunk-size",         "100",
         "--threads",          "3",            "--nice-ratio",         "20",
         "--checkpoint-seconds", "1",          "--serve-socket-file",  sock_,
-        "--initially-drop-socket-file", "--ok-to-drop-table"};
+        "--ok-to-drop-table"};
     if (resume) flags.push_back("--resume");
     flags.insert(flags.end(), extra.begin(), extra.end());
     return AlterArgs(kAlter, flags);
@@ -187,6 +187,29 @@ TEST_F(AlterResumeTest, KilledWhilePostponedResumesAndCutsOver) {
   const auto report = nlohmann::json::parse(r.out);
   EXPECT_TRUE(report["swapped"].get<bool>());
   EXPECT_EQ(report["checksum"]["ranges_recopied"].get<int64_t>(), 0) << r.out;
+  ExpectEqualsReference(kAlter);
+}
+
+TEST_F(AlterResumeTest, ResumeTakesOverTheKilledRunsSocket) {
+  CreateTypesTables(kInitialRows / 4);
+  ASSERT_TRUE(RunAndKill(false, [](const std::string& s) { return RowsCopied(s) > 200; }));
+  // SIGKILL left the socket file; nobody listens on it.
+  ASSERT_EQ(::access(sock_.c_str(), F_OK), 0) << "the killed run removed its socket file";
+  EXPECT_EQ(ControlSocketCommand(sock_, "status"), "");
+  // The resumed run serves on the same path (answers `status` there) and finishes.
+  auto p = testkit::StartSafeddl(Args(true));
+  const bool serving = WaitFor([&] {
+    return !p->Running() || ControlSocketCommand(sock_, "status").find("copy") != std::string::npos;
+  });
+  EXPECT_TRUE(serving && p->Running()) << p->StderrSoFar();
+  const auto r = p->Wait();
+  KeepLog(r);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("took over the socket file " + sock_ + ": nobody listened on it"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("resuming: "), std::string::npos) << r.err;
+  EXPECT_NE(::access(sock_.c_str(), F_OK), 0) << "the finished run left its socket file";
   ExpectEqualsReference(kAlter);
 }
 

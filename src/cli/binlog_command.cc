@@ -74,11 +74,15 @@ Status CheckOptions(const BinlogOptions& o) {
 // `start` 0: from the beginning. The file is read and parsed on a second thread while this one
 // prints.
 Status PrintFile(const std::string& path, uint64_t start, const StopAt& stop, bool verify_checksums,
-                 const SchemaLookup& temporal_schema, RowChangePrinter& printer, bool& stopped) {
+                 const SchemaLookup& schema, RowChangePrinter& printer, bool& stopped) {
   binlog::FileEventStream::Options stream_options;
   stream_options.parser = {.verify_checksums = verify_checksums,
                            .rows = binlog::RowsDecoding::kDeferred,
-                           .temporal_schema = temporal_schema};
+                           .schema = schema,
+                           .wanted = [&printer](const binlog::TableMapEvent& t) {
+                             return printer.Selected(t);
+                           },
+                           .warn = [](const std::string& m) { LogWarning("{}", m); }};
   stream_options.start = start;
   SAFEDDL_ASSIGN_OR_RETURN(auto events, binlog::FileEventStream::Open(path, stream_options));
   const std::string name = std::filesystem::path(path).filename().string();
@@ -101,7 +105,7 @@ Status PrintFile(const std::string& path, uint64_t start, const StopAt& stop, bo
   }
 }
 
-Status RunBinlogFiles(const BinlogOptions& options, const SchemaLookup& temporal_schema,
+Status RunBinlogFiles(const BinlogOptions& options, const SchemaLookup& schema,
                       RowChangePrinter& printer) {
   const std::string first = std::filesystem::path(options.files.front()).filename().string();
   const std::string last = std::filesystem::path(options.files.back()).filename().string();
@@ -124,7 +128,7 @@ Status RunBinlogFiles(const BinlogOptions& options, const SchemaLookup& temporal
     bool stopped = false;
     const uint64_t offset = i == 0 && start ? start->offset : 0;
     SAFEDDL_RETURN_IF_ERROR(PrintFile(options.files[i], offset, stop, options.verify_checksums,
-                                      temporal_schema, printer, stopped));
+                                      schema, printer, stopped));
     if (stopped) break;
   }
   return Status::OK();

@@ -60,6 +60,9 @@ class RowChangePrinter {
   // Writes buffered output.
   Status Flush();
 
+  // Whether the filters select `table`. Thread-safe (reads the options only).
+  bool Selected(const binlog::TableMapEvent& table) const;
+
   uint64_t printed() const { return printed_; }
   // Row changes that could not be written as SQL (no column names).
   uint64_t unprintable() const { return unprintable_; }
@@ -71,7 +74,6 @@ class RowChangePrinter {
     std::unique_ptr<binlog::RowsJsonRenderer> json;  // made at the first encoded rows event
   };
 
-  bool Selected(const binlog::TableMapEvent& table) const;
   Result<CachedNaming*> NamingFor(const std::shared_ptr<const binlog::TableMapEvent>& table);
   // JSON lines straight from the encoded row images.
   Status PrintEncoded(const binlog::RowsEvent& rows, const binlog::ChangeContext& context,

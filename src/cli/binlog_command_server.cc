@@ -52,7 +52,7 @@ struct StreamState {
 
 Result<StreamEnd> StreamOnce(const BinlogOptions& options, const mysql::ConnectOptions& connect,
                              const StopAt& stop, RowChangePrinter& printer, StreamState& state,
-                             const SchemaLookup& temporal_schema) {
+                             const SchemaLookup& schema) {
   binlog::ServerSourceOptions source_options;
   source_options.connect = connect;
   source_options.server_id = options.server_id != 0 ? options.server_id : DefaultServerId();
@@ -72,7 +72,11 @@ Result<StreamEnd> StreamOnce(const BinlogOptions& options, const mysql::ConnectO
   std::unique_ptr<binlog::ServerEventSource> source = std::move(*opened);
   binlog::EventParser parser({.verify_checksums = options.verify_checksums,
                               .rows = binlog::RowsDecoding::kDeferred,
-                              .temporal_schema = temporal_schema});
+                              .schema = schema,
+                              .wanted = [&printer](const binlog::TableMapEvent& t) {
+                                return printer.Selected(t);
+                              },
+                              .warn = [](const std::string& m) { LogWarning("{}", m); }});
   binlog::StreamCursor cursor(state.resume);
   while (true) {
     if (options.stop != nullptr && options.stop->load()) return StreamEnd::kStopped;
@@ -119,7 +123,7 @@ Result<StreamEnd> StreamOnce(const BinlogOptions& options, const mysql::ConnectO
 }  // namespace
 
 Status RunBinlogFromServer(const BinlogOptions& options, RowChangePrinter& printer,
-                           mysql::Connection& conn, const SchemaLookup& temporal_schema) {
+                           mysql::Connection& conn, const SchemaLookup& schema) {
   StreamState state;
   if (!options.start_position.empty()) {
     SAFEDDL_ASSIGN_OR_RETURN(state.resume, binlog::ParseBinlogPosition(options.start_position));
@@ -145,7 +149,7 @@ Status RunBinlogFromServer(const BinlogOptions& options, RowChangePrinter& print
   while (true) {
     state.progressed = false;
     SAFEDDL_ASSIGN_OR_RETURN(
-        StreamEnd end, StreamOnce(options, conn.options(), stop, printer, state, temporal_schema));
+        StreamEnd end, StreamOnce(options, conn.options(), stop, printer, state, schema));
     if (end == StreamEnd::kStopped) return Status::OK();
     failures = state.progressed ? 1 : failures + 1;
     if (failures > kMaxReconnects) {

@@ -10,10 +10,10 @@
 
 namespace safeddl::cli {
 
-// Streams from the server described by options.connection to `printer`. `temporal_schema`
-// (may be empty) gives the parser the fractional digits of old-format temporal columns.
+// Streams from the server described by options.connection to `printer`. `schema`
+// (may be empty) completes table maps from the tables' definitions (EventParserOptions::schema).
 Status RunBinlogFromServer(const BinlogOptions& options, RowChangePrinter& printer,
-                           mysql::Connection& conn, const SchemaLookup& temporal_schema);
+                           mysql::Connection& conn, const SchemaLookup& schema);
 
 // Where a stop condition says to end, checked before an event (`start`: where it begins) and
 // after it (`end`: the position after it).

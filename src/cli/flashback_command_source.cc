@@ -14,6 +14,7 @@
 #include "binlog/server_position.h"
 #include "cli/binlog_command.h"
 #include "cli/binlog_command_server.h"
+#include "common/log.h"
 #include "mysql/quote.h"
 
 namespace safeddl::cli {
@@ -41,14 +42,25 @@ Status StopTime(const FlashbackOptions& options, StopAt& stop) {
   return Status::OK();
 }
 
+// The parser's options: table maps of the tables the range selects completed from `schema` (may
+// be empty: no server), and a warning for those whose values the binlog alone does not say.
+binlog::EventParserOptions ParserOptions(const binlog::SchemaLookup& schema,
+                                         const flashback::Collector& collector) {
+  return {.schema = schema,
+          .wanted =
+              [&collector](const binlog::TableMapEvent& t) {
+                return collector.filter().TableSelected(t.database, t.table);
+              },
+          .warn = [](const std::string& m) { LogWarning("{}", m); }};
+}
+
 // One file from `start` (0: its beginning) to the first stop condition.
-// `temporal_schema` (may be empty): the digits of old-format temporal columns.
 Status ReadFile(const std::string& path, uint64_t start, const StopAt& stop,
-                const binlog::SchemaLookup& temporal_schema, flashback::Collector& collector,
+                const binlog::SchemaLookup& schema, flashback::Collector& collector,
                 bool& stopped) {
   SAFEDDL_ASSIGN_OR_RETURN(auto reader, binlog::BinlogFileReader::Open(path));
   const std::string name = std::filesystem::path(path).filename().string();
-  binlog::EventParser parser({.temporal_schema = temporal_schema});
+  binlog::EventParser parser(ParserOptions(schema, collector));
   bool seek_pending = start > kFirstEventOffset;
   while (true) {
     SAFEDDL_ASSIGN_OR_RETURN(std::optional<binlog::RawEvent> raw, reader->Next());
@@ -72,7 +84,7 @@ Status ReadFile(const std::string& path, uint64_t start, const StopAt& stop,
   }
 }
 
-Status ReadFiles(const FlashbackOptions& options, const binlog::SchemaLookup& temporal_schema,
+Status ReadFiles(const FlashbackOptions& options, const binlog::SchemaLookup& schema,
                  flashback::Collector& collector) {
   const std::string first = std::filesystem::path(options.files.front()).filename().string();
   const std::string last = std::filesystem::path(options.files.back()).filename().string();
@@ -93,7 +105,7 @@ Status ReadFiles(const FlashbackOptions& options, const binlog::SchemaLookup& te
     bool stopped = false;
     const uint64_t offset = i == 0 && start ? start->offset : 0;
     SAFEDDL_RETURN_IF_ERROR(
-        ReadFile(options.files[i], offset, stop, temporal_schema, collector, stopped));
+        ReadFile(options.files[i], offset, stop, schema, collector, stopped));
     if (stopped) break;
   }
   return Status::OK();
@@ -143,7 +155,7 @@ Status ReadServer(const FlashbackOptions& options, mysql::Connection& conn,
   }
   SAFEDDL_ASSIGN_OR_RETURN(std::unique_ptr<binlog::ServerEventSource> stream,
                            binlog::ServerEventSource::Open(source));
-  binlog::EventParser parser({.temporal_schema = binlog::MakeSchemaLookup(conn)});
+  binlog::EventParser parser(ParserOptions(binlog::MakeSchemaLookup(conn), collector));
   std::string file = source.file;
   while (true) {
     SAFEDDL_ASSIGN_OR_RETURN(binlog::RawEvent raw, stream->Next());

@@ -12,8 +12,9 @@ namespace safeddl::cli {
 namespace {
 
 void PrintHuman(const sandbox::SandboxInfo& info) {
-  fmt::print("sandbox '{}' {} ({})\n", info.name,
-             info.already_running ? "is already running" : "is running", info.version);
+  fmt::print("sandbox '{}' {} ({}{})\n", info.name,
+             info.already_running ? "is already running" : "is running", info.version,
+             info.stock ? ", stock settings" : "");
   for (const sandbox::ServerInstance& s : info.servers) {
     fmt::print("  {:<9} {}:{:<5}  server_id {}  pid {}{}\n", s.role, s.host, s.port, s.server_id,
                s.pid, s.role == "primary" ? "" : "  (GTID replica of primary)");
@@ -49,6 +50,11 @@ void SetupSandbox(CLI::App& parent, CommandSlot& slot) {
   up->add_option("--replicas", opts->replicas, "Start this many GTID replicas of the primary")
       ->check(CLI::Range(0, 8));
   up->add_flag("--performance-schema", opts->performance_schema, "Turn performance_schema on");
+  up->add_flag("--stock", opts->stock,
+               "Server defaults, as users run them: only port, datadir, log-bin, server-id and "
+               "binlog-format=ROW set (binlog_row_metadata=NO_LOG, performance_schema off, "
+               "latin1, no strict GTID)")
+      ->excludes("--performance-schema");
   up->add_flag("--json", opts->json, "Print the sandbox description as JSON");
   up->callback([opts, &slot] { slot = [opts] { return RunSandboxUp(*opts); }; });
 
@@ -70,6 +76,7 @@ Status RunSandboxUp(const SandboxOptions& o) {
   spec.port = o.port;
   spec.replicas = o.replicas;
   spec.performance_schema = o.performance_schema;
+  spec.stock = o.stock;
   SAFEDDL_ASSIGN_OR_RETURN(sandbox::SandboxInfo info, sandbox::Up(spec));
   if (o.json) {
     fmt::print("{}\n", sandbox::ToJson(info).dump(2));

@@ -14,6 +14,7 @@ struct SandboxOptions {
   unsigned port = 0;
   int replicas = 0;
   bool performance_schema = false;
+  bool stock = false;
   bool keep = false;
   bool json = false;
 };

@@ -99,6 +99,76 @@ TEST_F(SandboxCommandTest, UpIsIdempotentListShowsItDownRemovesIt) {
   EXPECT_NE(down_again.err.find("no sandbox named 't'"), std::string::npos) << down_again.err;
 }
 
+// --stock: a server as users run one. Its variables are the server's defaults, replicas too,
+// and what the config file sets is only what a bare server needs here.
+TEST_F(SandboxCommandTest, StockSandboxKeepsTheServersDefaults) {
+  const nlohmann::json info = Up({"--stock", "--replicas", "1"});
+  ASSERT_TRUE(info.is_object());
+  EXPECT_TRUE(info["stock"].get<bool>());
+  ASSERT_EQ(info["servers"].size(), 2u);
+  for (const auto& server : info["servers"]) {
+    SCOPED_TRACE(server["role"].get<std::string>());
+    mysql::ConnectOptions o;
+    o.defaults_file = server["defaults_file"];
+    auto conn = testkit::Connect(o);
+    ASSERT_NE(conn, nullptr);
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {"@@binlog_format", "ROW"},
+        {"@@binlog_row_image", "FULL"},
+        {"@@binlog_row_metadata", "NO_LOG"},
+        {"@@performance_schema", "0"},
+        {"@@innodb_autoinc_lock_mode", "1"},
+        {"@@gtid_strict_mode", "0"},
+        {"@@log_slave_updates", "0"},
+        {"@@character_set_server", "latin1"},
+        {"@@report_host IS NULL", "1"},
+        {"@@skip_name_resolve", "0"},
+        {"@@innodb_flush_log_at_trx_commit", "1"},
+        {"@@server_id", std::to_string(server["port"].get<unsigned>())},
+    };
+    for (const auto& [expr, value] : expected) {
+      EXPECT_EQ(testkit::MustQueryValue(*conn, "SELECT " + expr), value) << expr;
+    }
+    const std::string config = ReadFileToString(server["config"]).value_or("");
+    for (const char* friendly : {"binlog-row-metadata", "gtid-strict-mode", "performance-schema",
+                                 "log-slave-updates", "innodb", "skip-name-resolve"}) {
+      EXPECT_EQ(config.find(friendly), std::string::npos) << friendly << " in\n" << config;
+    }
+  }
+  // The replica replicates (GTID, not strict).
+  mysql::ConnectOptions po;
+  po.defaults_file = info["servers"][0]["defaults_file"];
+  auto primary = testkit::Connect(po);
+  ASSERT_NE(primary, nullptr);
+  testkit::MustExecute(*primary, "CREATE DATABASE stock_probe");
+  mysql::ConnectOptions ro;
+  ro.defaults_file = info["servers"][1]["defaults_file"];
+  auto replica = testkit::Connect(ro);
+  ASSERT_NE(replica, nullptr);
+  EXPECT_TRUE(testkit::WaitFor([&] {
+    return testkit::MustQueryValue(*replica,
+                                   "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE "
+                                   "SCHEMA_NAME = 'stock_probe'") == "1";
+  }));
+
+  // The same name without --stock is another sandbox: refused, not silently reused.
+  const auto mixed = RunSafeddl({"sandbox", "up", "--name", "t", "--dir", root_});
+  EXPECT_EQ(mixed.exit_code, 1);
+  EXPECT_NE(mixed.err.find("exists with --stock"), std::string::npos) << mixed.err;
+  const auto again = RunSafeddl({"sandbox", "up", "--name", "t", "--dir", root_, "--stock"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("is already running"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("stock settings"), std::string::npos) << again.out;
+}
+
+TEST_F(SandboxCommandTest, StockExcludesPerformanceSchema) {
+  const auto r = RunSafeddl(
+      {"sandbox", "up", "--name", "t", "--dir", root_, "--stock", "--performance-schema"});
+  EXPECT_EQ(r.exit_code, 64) << r.err;
+  EXPECT_NE(r.err.find("excludes"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(root_ + "/t"));
+}
+
 TEST_F(SandboxCommandTest, PortInUseIsAClearError) {
   // The fixture's primary holds its port.
   const std::string port = std::to_string(testkit::Primary().port);

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "binlog/row_change_json.h"
-#include "flashback/ddl_check.h"
+#include "binlog/ddl_check.h"
 #include "flashback/spool_record.h"
 
 namespace safeddl::flashback {
@@ -275,7 +275,7 @@ std::vector<DdlStatement> Collector::ConflictingDdl() const {
   std::vector<DdlStatement> out;
   for (const DdlStatement& ddl : ddl_) {
     for (const auto& [name, description] : tables_) {
-      if (StatementTouchesTable(ddl.statement, ddl.database, name.first, name.second)) {
+      if (binlog::StatementTouchesTable(ddl.statement, ddl.database, name.first, name.second)) {
         out.push_back(ddl);
         break;
       }

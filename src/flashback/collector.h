@@ -75,6 +75,8 @@ class Collector {
   // `lookup` may be empty (no server): names from the table map's metadata only.
   Collector(CollectorOptions options, ReverseSpool& spool, TableInfoLookup lookup);
 
+  const RangeFilter& filter() const { return options_.filter; }
+
   // Takes the next event of the range, from binlog file `file`.
   Status Add(const binlog::Event& event, std::string_view file);
 

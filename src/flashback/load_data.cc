@@ -137,8 +137,12 @@ bool AppendField(std::string_view literal, LoadForm form, std::string& out) {
       return true;
     }
     case LoadForm::kBytes: {
-      constexpr std::string_view kLatin1 = "_latin1 ";
-      if (literal.starts_with(kLatin1)) literal.remove_prefix(kLatin1.size());
+      // _<charset> X'..': the bytes, in the column's own charset (loaded unconverted).
+      if (literal.starts_with("_")) {
+        const size_t space = literal.find(' ');
+        if (space == std::string_view::npos) return false;
+        literal.remove_prefix(space + 1);
+      }
       if (literal.size() >= 3 && literal.starts_with("X'") && literal.ends_with("'")) {
         return AppendHexBytes(literal.substr(2, literal.size() - 3), out);
       }
@@ -165,6 +169,8 @@ bool AppendImage(const TableTarget& target, const std::vector<std::string_view>&
 }  // namespace
 
 LoadForm LoadFormOf(const binlog::ColumnDef& column) {
+  // UUID/INET6/INET4 literals are their text, which a binary load would not parse.
+  if (column.plugin != binlog::TypePlugin::kNone) return LoadForm::kNone;
   switch (column.real_type) {
     case ColumnType::kTiny:
     case ColumnType::kShort:

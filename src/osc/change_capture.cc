@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "binlog/ddl_check.h"
 #include "binlog/event_parser.h"
 #include "binlog/transaction.h"
 #include "common/log.h"
@@ -37,15 +38,19 @@ void ChangeCapture::ReadLoop() {
 }
 
 Status ChangeCapture::ReadLoopOnce() {
-  // Rows are decoded only for the table (below): other tables' images are never looked at.
+  // Rows are decoded only for the table (below): other tables' images are never looked at. Its
+  // table maps are completed from its definition (signedness, charsets, ENUM labels, ...: what
+  // binlog_row_metadata=NO_LOG leaves out), and refused when they do not fit it.
+  const auto is_table = [this](const binlog::TableMapEvent& t) {
+    return t.database == options_.database && t.table == options_.table;
+  };
   binlog::EventParser parser(
       {.rows = binlog::RowsDecoding::kDeferred,
-       .temporal_schema = [this](const std::string& db, const std::string& table)
+       .schema = [this](const std::string&, const std::string&)
            -> Result<std::optional<std::vector<binlog::SchemaColumn>>> {
-         if (db != options_.database || table != options_.table)
-           return std::optional<std::vector<binlog::SchemaColumn>>();
          return options_.columns;
-       }});
+       },
+       .wanted = is_table});
   binlog::TransactionGrouper grouper;
   std::string file = options_.source.file;
   grouper.SetFile(file);
@@ -62,6 +67,14 @@ Status ChangeCapture::ReadLoopOnce() {
       continue;
     }
     if (event.header.type == binlog::EventType::kHeartbeat) continue;
+    if (const auto* query = event.As<binlog::QueryEvent>();
+        query != nullptr && binlog::StatementAltersTable(query->query, query->database, options_.database,
+                                      options_.table)) {
+      return FailedPreconditionError(fmt::format(
+          "a DDL statement changed `{}`.`{}` during the migration ({} at offset {}: {}): the "
+          "captured changes no longer fit the ghost table; drop the ghost and start again",
+          options_.database, options_.table, file, raw.offset, query->query.substr(0, 200)));
+    }
     const uint64_t event_end = raw.offset + raw.bytes.size();
     std::optional<binlog::Transaction> txn = grouper.Add(std::move(event));
     if (!txn) {

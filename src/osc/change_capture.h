@@ -29,8 +29,8 @@ struct CaptureOptions {
   binlog::ServerSourceOptions source;  // source.file/position: where capture starts
   std::string database;
   std::string table;
-  // The table's columns, for the fractional digits of its old-format temporal columns, which the
-  // binlog does not carry (binlog::WithSchemaTemporalDigits); nullopt: not known.
+  // The table's definition, to complete its table maps with what the binlog does not carry
+  // (binlog::FillFromSchema); a table map it does not fit stops the capture.
   std::optional<std::vector<binlog::SchemaColumn>> columns;
 };
 

@@ -12,12 +12,11 @@
 namespace safeddl::osc {
 namespace {
 
-// The compared columns by name on one side. Both sides have the same type and collation for each
-// (MigrationPlan::checksum_columns), so their bytes compare as they are: no conversion needed.
+// The compared columns' expressions on one side (MigrationPlan::checksum_columns: a converted
+// column through its conversion into the ghost's type).
 std::vector<std::string> ColumnExpressions(const MigrationPlan& plan, bool ghost) {
   std::vector<std::string> exprs;
-  for (const auto& c : plan.checksum_columns)
-    exprs.push_back(*mysql::QuoteIdentifier(ghost ? c.target : c.source));
+  for (const auto& c : plan.checksum_columns) exprs.push_back(ghost ? c.ghost : c.original);
   return exprs;
 }
 

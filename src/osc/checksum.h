@@ -4,8 +4,8 @@
 // applier had applied every change up to the same binlog point (see
 // Migrator::ChecksumUntilClean), on several connections that all opened it in that moment. The
 // original's key space is cut into ranges (ChunkPlanner); per range, COUNT(*) and
-// BIT_XOR of a per-row hash over the shared columns whose type did not change are compared, ranges
-// spread over the connections. Ranges that differ are reported for re-copy.
+// BIT_XOR of a per-row hash over the shared columns (a converted column through its conversion,
+// checksum_columns.h) are compared, ranges spread over the connections. Ranges that differ are reported for re-copy.
 #pragma once
 
 #include <cstdint>

@@ -123,5 +123,80 @@ TEST_F(ChecksumTest, MissingAndExtraRowsAreFound) {
   EXPECT_TRUE(r.differing[0].upper.empty());
 }
 
+// Converted columns are compared through the server's own conversion: a ghost filled by
+// INSERT ... SELECT compares clean, and each value the applier could have rendered wrongly (the
+// ENUM's index instead of its label, latin1 bytes taken for UTF-8, a BINARY's lost pad, a
+// negative number for an unsigned one) makes its range differ.
+TEST_F(ChecksumTest, ConvertedColumnsAreCompared) {
+  MustExecute(*conn_,
+              fmt::format("CREATE TABLE {} (id INT NOT NULL PRIMARY KEY, "
+                          "e ENUM('red','green','blue') NOT NULL, "
+                          "vl VARCHAR(20) CHARACTER SET latin1, "
+                          "cw VARCHAR(20) CHARACTER SET cp1251, "
+                          "u INT UNSIGNED, b BINARY(4), d DECIMAL(10,2), dt DATETIME(6), "
+                          "f FLOAT, n INT) DEFAULT CHARSET=latin1",
+                          T("c")));
+  MustExecute(*conn_,
+              fmt::format("INSERT INTO {} SELECT seq, 1 + seq % 3, CONCAT(_latin1 X'e1', seq), "
+                          "CONCAT(_cp1251 X'c0c1', seq), 4294967295 - seq, UNHEX(CONCAT('AB', "
+                          "IF(seq % 2, '00', '01'))), seq / 7, '2026-01-01 00:00:00.123456' + "
+                          "INTERVAL seq SECOND, seq / 3, seq FROM {}.seq_1_to_2000",
+                          T("c"), *mysql::QuoteIdentifier(db_)));
+  MigrationOptions o;
+  o.database = db_;
+  o.table = "c";
+  o.alter =
+      "CONVERT TO CHARACTER SET utf8mb4, MODIFY e VARCHAR(32) NOT NULL DEFAULT '', "
+      "MODIFY u BIGINT UNSIGNED, MODIFY b VARBINARY(4), MODIFY d DECIMAL(12,3), "
+      "MODIFY dt DATETIME(3), MODIFY f DOUBLE, MODIFY n VARCHAR(10)";
+  std::vector<std::string> notes;
+  auto plan = Inspect(*conn_, o, &notes);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  plan_ = *plan;
+  EXPECT_TRUE(plan_.unchecked_columns.empty())
+      << ::testing::PrintToString(plan_.unchecked_columns);
+  EXPECT_EQ(plan_.checksum_columns.size(), 10u);
+  MustExecute(*conn_, fmt::format("INSERT INTO {} SELECT * FROM {}", plan_.q_ghost, T("c")));
+  EXPECT_TRUE(Compare().clean());
+
+  const std::vector<std::pair<std::string, std::string>> wrong = {
+      {"e = '2'", "the ENUM's index instead of its label"},
+      {"vl = CONCAT('Ã¡', id)", "latin1 bytes taken for UTF-8"},
+      {"cw = CONCAT('Ð°', id)", "cp1251 bytes rendered as another charset"},
+      {"b = UNHEX('AB')", "BINARY's trailing zero bytes lost"},
+      {"u = 1", "an unsigned value wrapped"},
+      {"d = d + 0.001", "a decimal's new digit"},
+      {"dt = dt + INTERVAL 1000 MICROSECOND", "a millisecond"},
+      {"f = f + 0.000001", "a widened float"},
+      {"n = CONCAT(n, ' ')", "an integer's text"},
+  };
+  for (const auto& [set, what] : wrong) {
+    SCOPED_TRACE(what);
+    MustExecute(*conn_, fmt::format("UPDATE {} SET {} WHERE id = 1000", plan_.q_ghost, set));
+    const ChecksumResult r = Compare();
+    EXPECT_EQ(r.differing.size(), 1u);
+    MustExecute(*conn_, fmt::format("REPLACE INTO {} SELECT * FROM {} WHERE id = 1000",
+                                    plan_.q_ghost, T("c")));
+    EXPECT_TRUE(Compare().clean());
+  }
+}
+
+// A conversion SQL cannot reproduce exactly is named, with why, rather than compared wrongly.
+TEST_F(ChecksumTest, UncomparableConversionsAreNamed) {
+  MustExecute(*conn_, fmt::format("CREATE TABLE {} (id INT PRIMARY KEY, f DOUBLE, y YEAR)",
+                                  T("u")));
+  MigrationOptions o;
+  o.database = db_;
+  o.table = "u";
+  o.alter = "MODIFY f VARCHAR(40), MODIFY y INT";
+  std::vector<std::string> notes;
+  auto plan = Inspect(*conn_, o, &notes);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->unchecked_columns.size(), 2u);
+  EXPECT_EQ(plan->unchecked_columns[0],
+            "`f` (double to varchar(40) has no exact conversion in SQL to compare by)");
+  EXPECT_EQ(plan->checksum_columns.size(), 1u);  // id
+}
+
 }  // namespace
 }  // namespace safeddl::osc

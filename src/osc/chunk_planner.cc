@@ -16,6 +16,14 @@ std::string KeyList(const std::vector<KeyColumn>& key) {
   return JoinStrings(cols, ", ");
 }
 
+// The key columns the original is read in the order of: a widened key's leading ones (see
+// schema::SharedKey::ordering_columns), which order it the same way through the index.
+std::vector<KeyColumn> OrderingKey(const MigrationPlan& plan) {
+  const size_t n = plan.key.ordering_columns;
+  if (n == 0 || n >= plan.original_key.size()) return plan.original_key;
+  return {plan.original_key.begin(), plan.original_key.begin() + static_cast<ptrdiff_t>(n)};
+}
+
 std::string SelectList(const std::vector<KeyColumn>& key) {
   std::vector<std::string> exprs;
   for (const KeyColumn& k : key) exprs.push_back(SelectExpression(k));
@@ -69,7 +77,7 @@ Status ChunkPlanner::Prepare() {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string index = *mysql::QuoteIdentifier(plan_.key.original_index);
   std::vector<std::string> desc;
-  for (const KeyColumn& k : plan_.original_key)
+  for (const KeyColumn& k : OrderingKey(plan_))
     desc.push_back(*mysql::QuoteIdentifier(k.name) + " DESC");
   SAFEDDL_ASSIGN_OR_RETURN(
       auto max, ReadKey(fmt::format("SELECT {} FROM {} FORCE INDEX ({}) ORDER BY {} LIMIT 1",
@@ -104,7 +112,7 @@ Result<std::optional<KeyChunk>> ChunkPlanner::Next() {
       auto end, ReadKey(fmt::format("SELECT {} FROM {} FORCE INDEX ({}) WHERE {} ORDER BY {} "
                                     "LIMIT 1 OFFSET {}",
                                     SelectList(plan_.original_key), plan_.q_original, index, range,
-                                    KeyList(plan_.original_key), chunk_size_ - 1)));
+                                    KeyList(OrderingKey(plan_)), chunk_size_ - 1)));
   KeyChunk chunk;
   chunk.seq = seq_++;
   chunk.lower = last_text_;

@@ -80,6 +80,30 @@ bool IsSocket(const std::string& path, bool* exists) {
   return *exists && S_ISSOCK(st.st_mode);
 }
 
+// Whether a process listens on the socket file at `path`: connect() reaches a listener (true), or
+// the kernel refuses it (false: whoever bound the file is gone — a run that was killed leaves
+// its file behind). Anything else (no permission to connect, say) cannot tell a live owner from
+// a dead one: an error, so that the file is left alone.
+Result<bool> HasListener(const sockaddr_un& addr, const std::string& path) {
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) return IoError(Errno("creating a socket"));
+  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0) {
+    return true;
+  }
+  switch (errno) {
+    case ECONNREFUSED:
+    case ENOENT:  // removed meanwhile: nobody's
+      return false;
+    case EAGAIN:  // a full backlog: someone listens
+      return true;
+    default:
+      return FailedPreconditionError(fmt::format(
+          "--serve-socket-file {} exists and it cannot be told whether a live process serves on "
+          "it ({}): not touching it; remove it if it is a leftover",
+          path, std::strerror(errno)));
+  }
+}
+
 Result<int> ListenUnix(const ControlServerOptions& o) {
   SAFEDDL_ASSIGN_OR_RETURN(sockaddr_un addr, UnixAddress(o.socket_path));
   bool exists = false;
@@ -89,22 +113,28 @@ Result<int> ListenUnix(const ControlServerOptions& o) {
       return FailedPreconditionError(fmt::format(
           "--serve-socket-file {} exists and is not a socket: not touching it", o.socket_path));
     }
-    if (SendControlCommand(o.socket_path, "sup").ok()) {
+    SAFEDDL_ASSIGN_OR_RETURN(bool live, HasListener(addr, o.socket_path));
+    if (live) {
+      // Refused whatever the options say: removing it would leave that migration without its
+      // interactive commands. Its answer, when it gives one, says whose socket it is.
+      if (SendControlCommand(o.socket_path, "sup").ok()) {
+        return FailedPreconditionError(fmt::format(
+            "another migration is serving on {} (it answers there): refusing to start; check it "
+            "with `echo status | nc -U {}`",
+            o.socket_path, o.socket_path));
+      }
       return FailedPreconditionError(fmt::format(
-          "another migration is serving on {} (it answers there): refusing to start; check it "
-          "with `echo status | nc -U {}`",
-          o.socket_path, o.socket_path));
-    }
-    if (!o.drop_stale_socket) {
-      return FailedPreconditionError(fmt::format(
-          "the socket file {} exists (nobody answers on it: a leftover); remove it or pass "
-          "--initially-drop-socket-file",
+          "a live process listens on {} (it accepts connections but did not answer): refusing "
+          "to take the socket over; name another with --serve-socket-file",
           o.socket_path));
     }
+    // Nobody listens: the file of a run that died (kill -9 leaves it). A run of its own table is
+    // already kept out by the migration's server lock; this one takes the file over.
     if (::unlink(o.socket_path.c_str()) != 0 && errno != ENOENT) {
       return IoError(Errno("removing the stale socket file " + o.socket_path));
     }
-    LogInfo("removed the stale socket file {} (--initially-drop-socket-file)", o.socket_path);
+    LogInfo("took over the socket file {}: nobody listened on it (left by a run that died){}",
+            o.socket_path, o.drop_stale_socket ? " (--initially-drop-socket-file)" : "");
   }
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) return IoError(Errno("creating the control socket"));

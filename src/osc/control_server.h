@@ -23,18 +23,21 @@ namespace safeddl::osc {
 std::string DefaultControlSocketPath(const std::string& database, const std::string& table);
 
 struct ControlServerOptions {
-  std::string socket_path;         // required
-  bool drop_stale_socket = false;  // --initially-drop-socket-file
-  int tcp_port = 0;                // --serve-tcp-port; 0: none
+  std::string socket_path;  // required
+  // --initially-drop-socket-file. A stale file is taken over with or without it; it only shows in
+  // the note that says so.
+  bool drop_stale_socket = false;
+  int tcp_port = 0;  // --serve-tcp-port; 0: none
 };
 
 class ControlServer {
  public:
   using Handler = std::function<std::string(std::string_view line)>;
 
-  // Binds and starts serving. Refuses (FailedPrecondition) when a live server already answers
-  // on the socket file — another migration of this table — whatever the options say; a stale
-  // file (nobody answers) is removed only with drop_stale_socket, as in gh-ost.
+  // Binds and starts serving. Refuses (FailedPrecondition) when a live process listens on the
+  // socket file — another migration — whatever the options say, and a path that is not a
+  // socket. A stale socket file (nobody listens on it: left by a run that died, e.g. kill -9) is
+  // taken over: removed and bound again, with a note in the log.
   static Result<std::unique_ptr<ControlServer>> Start(const ControlServerOptions& options,
                                                       Handler handler);
   ~ControlServer();

@@ -48,30 +48,69 @@ TEST(ControlServerTest, AnswersOneLinePerConnectionAndRemovesTheFile) {
   EXPECT_NE(::access(path.c_str(), F_OK), 0) << "socket file left behind";
 }
 
-TEST(ControlServerTest, RefusesALiveServerAndDropsAStaleFileOnlyWhenAsked) {
-  const std::string path = TempSocketPath("live");
-  auto first = ControlServer::Start({.socket_path = path}, Echo());
-  ASSERT_TRUE(first.ok());
-  auto second = ControlServer::Start({.socket_path = path, .drop_stale_socket = true}, Echo());
-  ASSERT_FALSE(second.ok());
-  EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(second.status().message().find("another migration is serving"), std::string::npos);
-  EXPECT_TRUE(SendControlCommand(path, "sup").ok()) << "the refused start broke the first";
-  (*first)->Stop();
-
-  // A stale socket file: bound, never served.
+// A socket bound at `path` through a descriptor of its own (not a ControlServer).
+int BindAt(const std::string& path) {
   const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, path.data(), path.size());
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0) << path;
+  return fd;
+}
+
+TEST(ControlServerTest, RefusesALiveServerWhateverTheOptions) {
+  const std::string path = TempSocketPath("live");
+  auto first = ControlServer::Start({.socket_path = path}, Echo());
+  ASSERT_TRUE(first.ok());
+  for (bool drop : {false, true}) {
+    auto second = ControlServer::Start({.socket_path = path, .drop_stale_socket = drop}, Echo());
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(second.status().message().find("another migration is serving on " + path +
+                                             " (it answers there): refusing to start"),
+              std::string::npos)
+        << second.status().message();
+    EXPECT_TRUE(SendControlCommand(path, "sup").ok()) << "the refused start broke the first";
+  }
+  (*first)->Stop();
+}
+
+TEST(ControlServerTest, RefusesAListenerThatDoesNotAnswer) {
+  // Alive but silent (busy, or not a migration): still not ours to take.
+  const std::string path = TempSocketPath("mute");
+  const int fd = BindAt(path);
+  ASSERT_EQ(::listen(fd, 4), 0);
+  auto s = ControlServer::Start({.socket_path = path}, Echo());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.status().message().find("a live process listens on " + path), std::string::npos)
+      << s.status().message();
+  EXPECT_EQ(::access(path.c_str(), F_OK), 0) << "a live listener's socket file was removed";
   ::close(fd);
-  auto stale = ControlServer::Start({.socket_path = path}, Echo());
-  ASSERT_FALSE(stale.ok());
-  EXPECT_NE(stale.status().message().find("--initially-drop-socket-file"), std::string::npos);
+  ::unlink(path.c_str());
+}
+
+TEST(ControlServerTest, TakesAStaleSocketFileOver) {
+  // A socket file whose process died without removing it (kill -9): it listened, then its
+  // descriptor was closed by the kernel. And one that was bound and never listened on.
+  const std::string path = TempSocketPath("stale");
+  for (bool listened : {true, false}) {
+    SCOPED_TRACE(listened ? "listened, then died" : "bound, never served");
+    const int fd = BindAt(path);
+    if (listened) ASSERT_EQ(::listen(fd, 4), 0);
+    ::close(fd);
+    ASSERT_EQ(::access(path.c_str(), F_OK), 0);
+    auto server = ControlServer::Start({.socket_path = path}, Echo());
+    ASSERT_TRUE(server.ok()) << server.status().message();
+    EXPECT_EQ(*SendControlCommand(path, "x"), "got <x>\n");
+    (*server)->Stop();
+    EXPECT_NE(::access(path.c_str(), F_OK), 0);
+  }
+  // --initially-drop-socket-file changes nothing about that.
+  ::close(BindAt(path));
   auto dropped = ControlServer::Start({.socket_path = path, .drop_stale_socket = true}, Echo());
   ASSERT_TRUE(dropped.ok()) << dropped.status().message();
-  EXPECT_EQ(*SendControlCommand(path, "x"), "got <x>\n");
+  EXPECT_EQ(*SendControlCommand(path, "y"), "got <y>\n");
 }
 
 // A port nobody listens on now (the kernel's pick for a throwaway socket).

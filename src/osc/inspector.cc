@@ -242,17 +242,16 @@ Status FillKeyAndColumns(MigrationPlan& plan, std::vector<std::string>* notes) {
     const schema::Column* gc = plan.ghost.FindColumn(shared.target);
     if (oc == nullptr || gc == nullptr) return InternalError("shared column not found");
     plan.shared_positions.push_back(static_cast<size_t>(oc->ordinal - 1));
-    if (oc->column_type == gc->column_type && oc->collation == gc->collation) {
-      plan.checksum_columns.push_back(shared);
+    std::string why;
+    if (std::optional<ChecksumColumn> c = CompareExpressions(*oc, *gc, &why)) {
+      plan.checksum_columns.push_back(std::move(*c));
     } else {
-      plan.unchecked_columns.push_back(shared.source);
+      plan.unchecked_columns.push_back(fmt::format("`{}` ({})", oc->name, why));
     }
   }
   if (!plan.unchecked_columns.empty()) {
-    notes->push_back(
-        "the checksum compares row counts and every column except those whose type "
-        "changes: " +
-        Names(plan.unchecked_columns));
+    notes->push_back("the checksum compares row counts and every column but: " +
+                     JoinStrings(plan.unchecked_columns, "; "));
   }
   return Status::OK();
 }

@@ -58,6 +58,9 @@ struct MigrationOptions {
   bool force_named_panic = false;
   bool timestamp_old_table = false;
   std::string force_table_names;  // prefix instead of the table name for _x_gho/_x_ghc/_x_del
+  // ANALYZE TABLE the ghost after the checksum, just before the cut-over's sentry lock: the new
+  // table's index statistics are fresh from the first query after the swap.
+  bool analyze_ghost_table_before_cutover = false;
 
   // Table handling.
   bool initially_drop_ghost_table = false;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "osc/checksum_columns.h"
 #include "osc/key_range.h"
 #include "osc/table_names.h"
 #include "osc/trigger_copy.h"
@@ -31,9 +32,10 @@ struct MigrationPlan {
   // 0-based positions in the original's row images (binlog) of the key and shared columns.
   std::vector<size_t> key_positions;
   std::vector<size_t> shared_positions;
-  // Shared columns whose type is the same on both sides: the checksum compares these.
-  std::vector<schema::SharedColumn> checksum_columns;
-  std::vector<std::string> unchecked_columns;  // shared, but their type changes
+  // How the checksum compares each shared column (converted where its type changes).
+  std::vector<ChecksumColumn> checksum_columns;
+  // Shared columns it cannot compare: "`c` (why)".
+  std::vector<std::string> unchecked_columns;
   // The original's triggers, to be created on the new table at the cut-over (--include-triggers).
   std::vector<TriggerCopy> triggers;
 

@@ -316,6 +316,29 @@ Status Migrator::Execute() {
   SAFEDDL_RETURN_IF_ERROR(ChecksumUntilClean());
   SAFEDDL_RETURN_IF_ERROR(Hook("before-cut-over"));
   if (!options_.test_on_replica) {
+    if (options_.analyze_ghost_table_before_cutover) {
+      // gh-ost's --analyze-ghost-table-before-cutover: fresh index statistics for the new table
+      // before it takes the old one's place (the ghost was filled row by row). Not a condition
+      // of the swap: a failure is reported and the cut-over goes on. The lock wait is bounded.
+      constexpr int kAnalyzeLockWaitSeconds = 10;
+      Phase("analyze");
+      LogInfo("analyzing {} before the cut-over (--analyze-ghost-table-before-cutover)",
+              plan_.q_ghost);
+      Result<mysql::ResultSet> analyzed = conn_->Query(fmt::format(
+          "SET STATEMENT lock_wait_timeout = {} FOR ANALYZE TABLE {}", kAnalyzeLockWaitSeconds,
+          plan_.q_ghost));
+      std::string problem = analyzed.ok() ? "" : analyzed.status().message();
+      for (size_t i = 0; analyzed.ok() && i < analyzed->size(); ++i) {
+        if (EqualsIgnoreCase((*analyzed)[i].GetString("Msg_type"), "error")) {
+          problem = (*analyzed)[i].GetString("Msg_text");
+        }
+      }
+      if (!problem.empty()) {
+        LogWarning("ANALYZE TABLE {} failed: {}; cutting over without it", plan_.q_ghost, problem);
+        report_.notes.push_back("--analyze-ghost-table-before-cutover: ANALYZE TABLE failed (" +
+                                problem + "); run it on the table after the migration");
+      }
+    }
     Phase("cut-over");
     SAFEDDL_RETURN_IF_ERROR(CutOver());
   }
@@ -549,7 +572,10 @@ Status Migrator::StartCapture(const BinlogPosition& start) {
   capture.database = plan_.database;
   capture.table = plan_.names.original;
   SAFEDDL_ASSIGN_OR_RETURN(capture.columns,
-                           binlog::MakeSchemaLookup(*conn_)(capture.database, capture.table));
+                           binlog::ReadTableDefinition(*conn_, capture.database, capture.table));
+  if (!capture.columns) {
+    return NotFoundError(fmt::format("{} no longer exists: nothing to capture", plan_.q_original));
+  }
   SAFEDDL_ASSIGN_OR_RETURN(capture_, ChangeCapture::Start(capture));
   applied_position_ = start;
   SAFEDDL_ASSIGN_OR_RETURN(apply_conn_, mysql::Connection::Open(connect_, log_));

@@ -85,8 +85,10 @@ Status WriteFile(const std::string& path, const std::string& content) {
   return Status::OK();
 }
 
-std::string ServerConfig(const ServerInstance& s, bool performance_schema) {
-  std::string cfg = fmt::format(
+// The friendly sandbox: everything the binlog can carry (FULL row metadata), strict GTID,
+// performance_schema on request, and settings that make throwaway servers fast.
+std::string FriendlyServerConfig(const ServerInstance& s, bool performance_schema) {
+  return fmt::format(
       "# safeddl sandbox server '{}': throwaway, loopback only. Generated; edits are lost.\n"
       "[mariadbd]\n"
       "datadir={}/data\n"
@@ -115,6 +117,35 @@ std::string ServerConfig(const ServerInstance& s, bool performance_schema) {
       "performance-schema={}\n",
       s.role, s.dir, s.socket, s.port, s.port, s.dir, s.error_log, s.server_id,
       performance_schema ? "ON" : "OFF");
+}
+
+// The stock sandbox (SandboxSpec::stock): a server as users run one. Only what a bare server
+// needs to run beside others on this host, plus a ROW binlog (which safeddl requires); every
+// other setting is the server's default: binlog_row_metadata=NO_LOG, performance_schema off,
+// innodb_autoinc_lock_mode=1, gtid_strict_mode=OFF, latin1, no report-host, no
+// log-slave-updates, default buffer pool, durable commits. Add a line here only with the reason
+// a loopback test cannot do without it.
+std::string StockServerConfig(const ServerInstance& s) {
+  return fmt::format(
+      "# safeddl stock sandbox server '{}': server defaults, throwaway, loopback only.\n"
+      "# Generated; edits are lost.\n"
+      "[mariadbd]\n"
+      "datadir={}/data\n"
+      "socket={}\n"
+      "port={}\n"
+      "bind-address=127.0.0.1\n"
+      "pid-file={}/mariadbd.pid\n"
+      "log-error={}\n"
+      "server-id={}\n"
+      "log-bin=mariadb-bin\n"
+      "binlog-format=ROW\n",
+      s.role, s.dir, s.socket, s.port, s.dir, s.error_log, s.server_id);
+}
+
+std::string ServerConfig(const ServerInstance& s, const SandboxSpec& spec) {
+  std::string cfg =
+      spec.stock ? StockServerConfig(s) : FriendlyServerConfig(s, spec.performance_schema);
+  // mariadbd refuses to run as root unless told to; the datadir is root's then.
   if (::geteuid() == 0) cfg += "user=root\n";
   return cfg;
 }
@@ -268,6 +299,7 @@ Result<SandboxInfo> CreateNew(const SandboxSpec& spec, const std::string& dir,
   SandboxInfo info;
   info.name = spec.name;
   info.dir = dir;
+  info.stock = spec.stock;
   for (size_t i = 0; i < ports.size(); ++i) {
     info.servers.push_back(
         DescribeServer(dir, i == 0 ? "primary" : fmt::format("replica{}", i), ports[i]));
@@ -278,7 +310,7 @@ Result<SandboxInfo> CreateNew(const SandboxSpec& spec, const std::string& dir,
     // A port found free can be taken by another process before mariadbd binds it (two sandboxes
     // starting at once): when safeddl chose the port, it moves on to the next free one.
     for (int attempt = 1;; ++attempt) {
-      SAFEDDL_RETURN_IF_ERROR(WriteFile(s.config, ServerConfig(s, spec.performance_schema)));
+      SAFEDDL_RETURN_IF_ERROR(WriteFile(s.config, ServerConfig(s, spec)));
       SAFEDDL_ASSIGN_OR_RETURN(s.pid, StartServer(server_binary, s.config, s.error_log));
       Status started = WaitForSocket(s.pid, s.socket, s.error_log, kStartTimeout);
       if (started.ok()) break;
@@ -330,12 +362,23 @@ Result<SandboxInfo> Up(const SandboxSpec& spec) {
   if (spec.replicas < 0 || spec.replicas > 8) {
     return InvalidArgumentError("--replicas must be between 0 and 8");
   }
+  if (spec.stock && spec.performance_schema) {
+    return InvalidArgumentError(
+        "--stock keeps the server's defaults, performance_schema off among them: leave out "
+        "--performance-schema");
+  }
   SAFEDDL_ASSIGN_OR_RETURN(std::string server_binary, FindServerBinary());
   const std::string root = spec.root.empty() ? DefaultRoot() : spec.root;
   const std::string dir = root + "/" + spec.name;
 
   if (fs::exists(dir + "/" + kStateFile)) {
     SAFEDDL_ASSIGN_OR_RETURN(SandboxInfo info, Load(dir));
+    if (info.stock != spec.stock) {
+      return FailedPreconditionError(fmt::format(
+          "sandbox '{}' exists {} --stock: take it down first (safeddl sandbox down --name {}) "
+          "or choose another --name",
+          spec.name, info.stock ? "with" : "without", spec.name));
+    }
     RefreshRunning(info);
     bool all_running = true;
     for (const ServerInstance& s : info.servers) all_running = all_running && s.running;

@@ -20,6 +20,11 @@ struct SandboxSpec {
   unsigned port = 0;  // primary's port; 0: the first free one from kDefaultFirstPort
   int replicas = 0;   // GTID replicas of the primary, on the following free ports
   bool performance_schema = false;
+  // A server as users run one: only what a bare server needs to run here (datadir, socket,
+  // port, loopback, pid and error files, server id, binlog in ROW format); everything else at
+  // the server's defaults (binlog_row_metadata=NO_LOG, performance_schema off, latin1, ...).
+  // Replicas stay stock too. Excludes performance_schema.
+  bool stock = false;
 };
 
 inline constexpr unsigned kDefaultFirstPort = 3310;
@@ -45,6 +50,7 @@ struct SandboxInfo {
   std::string user = kSandboxUser;
   std::string version;                  // mariadbd's version string
   std::vector<ServerInstance> servers;  // primary first
+  bool stock = false;                   // made with SandboxSpec::stock
   bool already_running = false;         // Up() found it running and did not restart it
 };
 

@@ -19,7 +19,8 @@ nlohmann::json ToJson(const SandboxInfo& info) {
   }
   return {{"name", info.name},  {"dir", info.dir},
           {"user", info.user},  {"version", info.version},
-          {"servers", servers}, {"already_running", info.already_running}};
+          {"servers", servers}, {"already_running", info.already_running},
+          {"stock", info.stock}};
 }
 
 Result<SandboxInfo> FromJson(const nlohmann::json& j) {
@@ -31,6 +32,7 @@ Result<SandboxInfo> FromJson(const nlohmann::json& j) {
   info.dir = j.value("dir", "");
   info.user = j.value("user", kSandboxUser);
   info.version = j.value("version", "");
+  info.stock = j.value("stock", false);
   for (const auto& s : j["servers"]) {
     ServerInstance server;
     server.role = s.value("role", "");

@@ -10,6 +10,7 @@ TEST(SandboxStateTest, RoundTripsThroughJson) {
   info.name = "demo";
   info.dir = "/tmp/x/demo";
   info.version = "10.11.19-MariaDB";
+  info.stock = true;
   ServerInstance primary;
   primary.role = "primary";
   primary.port = 3310;
@@ -26,11 +27,20 @@ TEST(SandboxStateTest, RoundTripsThroughJson) {
   Result<SandboxInfo> back = FromJson(ToJson(info));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->name, "demo");
+  EXPECT_TRUE(back->stock);
   ASSERT_EQ(back->servers.size(), 2u);
   EXPECT_EQ(back->servers[0].pid, 42);
   EXPECT_EQ(back->servers[0].client_config, "/tmp/x/demo/primary/client.cnf");
   EXPECT_EQ(back->servers[1].role, "replica1");
   EXPECT_EQ(back->servers[1].port, 3311u);
+}
+
+TEST(SandboxStateTest, OlderJsonWithoutStockIsNotStock) {
+  nlohmann::json j = ToJson(SandboxInfo{.servers = {ServerInstance{}}});
+  j.erase("stock");
+  Result<SandboxInfo> back = FromJson(j);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_FALSE(back->stock);
 }
 
 TEST(SandboxStateTest, JsonNeverHoldsAPassword) {

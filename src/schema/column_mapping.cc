@@ -68,8 +68,9 @@ bool SameType(const Column& a, const Column& b) {
   return EqualsIgnoreCase(a.column_type, b.column_type) && a.collation == b.collation;
 }
 
-// Lower rank is better.
-using KeyRank = std::tuple<int, int, size_t, size_t, uint64_t>;
+// Lower rank is better: the original's PRIMARY KEY, a key the new table has as it is (not
+// widened), unchanged types, fewer columns, fewer non-integers, fewer bytes.
+using KeyRank = std::tuple<int, int, int, size_t, size_t, uint64_t>;
 
 struct Candidate {
   SharedKey key;
@@ -102,6 +103,54 @@ const Index* FindGhostIndex(const TableSchema& ghost, const std::vector<std::str
     if (best == nullptr || index.primary) best = &index;
   }
   return best;
+}
+
+// A usable ghost index that begins with exactly `columns` (any order among them) and goes on
+// with more columns: a key the ALTER widened (DROP PRIMARY KEY, ADD PRIMARY KEY (id, i) over a
+// PRIMARY KEY (id)). Prefers PRIMARY, then fewer columns; nullptr when there is none.
+const Index* FindWiderGhostIndex(const TableSchema& ghost,
+                                 const std::vector<std::string>& columns) {
+  const Index* best = nullptr;
+  for (const Index& index : ghost.indexes) {
+    if (index.columns.size() <= columns.size()) continue;
+    const bool leads = std::all_of(index.columns.begin(), index.columns.begin() + columns.size(),
+                                   [&](const std::string& c) { return ContainsName(columns, c); });
+    if (!leads || !UnusableReason(ghost, index).empty()) continue;
+    if (best == nullptr || (index.primary && !best->primary) ||
+        (index.primary == best->primary && index.columns.size() < best->columns.size())) {
+      best = &index;
+    }
+  }
+  return best;
+}
+
+// The columns a widened ghost key adds to the original key, by their original names; "" in
+// `reason` when each is copied from an original column that is NOT NULL and not generated —
+// then the widened key is unique and NOT NULL in the original as well (its original part
+// already is), and both tables can be read and written by it.
+std::vector<std::string> WideningSources(const TableSchema& original, const ColumnMapping& mapping,
+                                         const Index& wider, size_t original_width,
+                                         std::string* reason) {
+  std::vector<std::string> sources;
+  for (size_t i = original_width; i < wider.columns.size(); ++i) {
+    const std::string& target = wider.columns[i];
+    const std::string* source = mapping.SourceOf(target);
+    const Column* c = source ? original.FindColumn(*source) : nullptr;
+    if (c == nullptr) {
+      *reason = "column " + Quoted(target) + " is not copied from the old table";
+    } else if (c->IsGenerated()) {
+      *reason = "column " + Quoted(*source) + " is generated in the old table";
+    } else if (c->nullable) {
+      *reason = "column " + Quoted(*source) + " is nullable in the old table";
+    }
+    if (!reason->empty()) {
+      *reason =
+          "the new table's key " + Quoted(wider.name) + " adds a column to it, but " + *reason;
+      return {};
+    }
+    sources.push_back(*source);
+  }
+  return sources;
 }
 
 std::string ColumnList(const std::vector<std::string>& names) {
@@ -180,11 +229,30 @@ Result<SharedKey> ChooseSharedKey(const TableSchema& original, const TableSchema
       }
     }
     const Index* ghost_index = nullptr;
-    if (reason.empty()) {
-      ghost_index = FindGhostIndex(ghost, ghost_columns);
-      if (ghost_index == nullptr) {
-        reason =
-            "the new table has no PRIMARY or NOT NULL UNIQUE key on " + ColumnList(ghost_columns);
+    std::vector<std::string> original_columns = index.columns;
+    bool widened = false;
+    if (reason.empty()) ghost_index = FindGhostIndex(ghost, ghost_columns);
+    if (reason.empty() && ghost_index == nullptr) {
+      reason =
+          "the new table has no PRIMARY or NOT NULL UNIQUE key on " + ColumnList(ghost_columns);
+      // A new key that holds this key's columns first, then more, is unique in the old table
+      // too. The shared key is then the new one, with this key's columns first in this key's
+      // order, so the old table is still read in this index's order (the added columns never
+      // reorder rows whose leading values are unique).
+      if (const Index* wider = FindWiderGhostIndex(ghost, ghost_columns)) {
+        std::string why;
+        std::vector<std::string> added =
+            WideningSources(original, mapping, *wider, ghost_columns.size(), &why);
+        if (why.empty()) {
+          reason.clear();
+          widened = true;
+          ghost_index = wider;
+          original_columns.insert(original_columns.end(), added.begin(), added.end());
+          ghost_columns.insert(ghost_columns.end(), wider->columns.begin() + index.columns.size(),
+                               wider->columns.end());
+        } else {
+          reason += "; " + why;
+        }
       }
     }
     if (!reason.empty()) {
@@ -194,8 +262,8 @@ Result<SharedKey> ChooseSharedKey(const TableSchema& original, const TableSchema
     size_t changed_types = 0;
     size_t non_integers = 0;
     uint64_t width = 0;
-    for (size_t i = 0; i < index.columns.size(); ++i) {
-      const Column* o = original.FindColumn(index.columns[i]);
+    for (size_t i = 0; i < original_columns.size(); ++i) {
+      const Column* o = original.FindColumn(original_columns[i]);
       const Column* g = ghost.FindColumn(ghost_columns[i]);
       if (!SameType(*o, *g)) ++changed_types;
       if (!o->IsInteger()) ++non_integers;
@@ -204,11 +272,13 @@ Result<SharedKey> ChooseSharedKey(const TableSchema& original, const TableSchema
     Candidate c;
     c.key.original_index = index.name;
     c.key.ghost_index = ghost_index->name;
-    c.key.original_columns = index.columns;
+    c.key.original_columns = std::move(original_columns);
     c.key.ghost_columns = std::move(ghost_columns);
     c.key.primary = index.primary;
-    c.rank = KeyRank(index.primary ? 0 : 1, changed_types == 0 ? 0 : 1, index.columns.size(),
-                     non_integers, width);
+    c.key.widened = widened;
+    c.key.ordering_columns = index.columns.size();
+    c.rank = KeyRank(index.primary ? 0 : 1, widened ? 1 : 0, changed_types == 0 ? 0 : 1,
+                     c.key.original_columns.size(), non_integers, width);
     if (!best || c.rank < best->rank) best = std::move(c);
   }
   if (best) return std::move(best->key);

@@ -45,18 +45,31 @@ Result<ColumnMapping> MapColumns(const TableSchema& original, const TableSchema&
                                  const AlterAnalysis& alter);
 
 struct SharedKey {
-  std::string original_index;                 // the index's name in the original table
-  std::string ghost_index;                    // the matching index in the ghost table
-  std::vector<std::string> original_columns;  // in the original index's order
-  std::vector<std::string> ghost_columns;     // the same columns by their ghost names, same order
-  bool primary = false;                       // the original's PRIMARY KEY
+  std::string original_index;  // the index's name in the original table (read in its order)
+  std::string ghost_index;     // the matching index in the ghost table
+  // The key's columns: the original index's, in its order, then (when widened) the columns the
+  // ghost's key adds, in the ghost index's order.
+  std::vector<std::string> original_columns;
+  std::vector<std::string> ghost_columns;  // the same columns by their ghost names, same order
+  bool primary = false;                    // original_index is the original's PRIMARY KEY
+  // The ghost's key has more columns than original_index: the ALTER widened the key (DROP
+  // PRIMARY KEY, ADD PRIMARY KEY (id, i) over PRIMARY KEY (id)).
+  bool widened = false;
+  // How many leading key columns order the original table: the original index's. Ordering by
+  // them is ordering by the whole key (they are unique), and only that order has an index (with
+  // more columns, the server sorts every range it reads).
+  size_t ordering_columns = 0;
 };
 
-// The best unique key for chunking and applying: in both tables over the same (mapped) columns,
-// unique, every column NOT NULL on both sides (or a PRIMARY KEY), no generated columns, no prefix
-// parts. Prefers PRIMARY, then keys whose columns keep their types, then fewer columns, integers,
-// narrower types. Error (kFailedPrecondition): none exists — the message lists why each candidate
-// was refused.
+// The best unique key for chunking, applying and checksumming: unique and usable as a row's
+// identity in both tables — no generated columns, no prefix parts, every column NOT NULL on both
+// sides (or a PRIMARY KEY's). Either the same (mapped) columns in both tables, or a ghost key
+// that begins with the columns of a unique key of the original and adds copied columns that are
+// NOT NULL in the original: unique there too, since its leading part is (the key is then the
+// ghost's, its leading columns in the original index's order). Prefers the original's PRIMARY,
+// then a key the ghost has as it is over a widened one, then keys whose columns keep their types,
+// fewer columns, integers, narrower types. Error (kFailedPrecondition): none exists — the
+// message lists why each candidate was refused.
 Result<SharedKey> ChooseSharedKey(const TableSchema& original, const TableSchema& ghost,
                                   const ColumnMapping& mapping);
 

@@ -197,6 +197,8 @@ TEST(ChooseSharedKeyTest, CompoundPrimaryWithRenamedColumn) {
   ASSERT_TRUE(k.ok()) << k.status().ToString();
   EXPECT_EQ(k->original_columns, (Names{"a", "b"}));
   EXPECT_EQ(k->ghost_columns, (Names{"a", "bb"}));
+  EXPECT_EQ(k->ordering_columns, 2u);
+  EXPECT_FALSE(k->widened);
 }
 
 TEST(ChooseSharedKeyTest, NotNullUniqueWhenNoPrimary) {
@@ -280,6 +282,93 @@ TEST(ChooseSharedKeyTest, PrefersKeyWhoseTypesDoNotChange) {
   auto k = Choose(o, g, "MODIFY a BIGINT NOT NULL");
   ASSERT_TRUE(k.ok());
   EXPECT_EQ(k->original_index, "ub");
+}
+
+TEST(ChooseSharedKeyTest, PrimaryKeyWidenedByAColumnIsShared) {
+  // gh-ost's "drop primary key, add primary key (id, i)": (id, i) is unique in the old table
+  // too, because id is; the new key drives copy, apply and checksum.
+  TableSchema o = Table({Col("id", "bigint(20)"), Col("i", "int(11)"), Col("v", "text", true)},
+                        {Pk({"id"}), Key("k_i", {"i"})});
+  TableSchema g = Table({Col("id", "bigint(20)"), Col("i", "int(11)"), Col("v", "text", true)},
+                        {Pk({"id", "i"}), Key("k_i", {"i"})});
+  auto k = Choose(o, g, "DROP PRIMARY KEY, ADD PRIMARY KEY (id, i)");
+  ASSERT_TRUE(k.ok()) << k.status().ToString();
+  EXPECT_EQ(k->original_index, "PRIMARY");
+  EXPECT_EQ(k->ghost_index, "PRIMARY");
+  EXPECT_EQ(k->original_columns, (Names{"id", "i"}));
+  EXPECT_EQ(k->ghost_columns, (Names{"id", "i"}));
+  EXPECT_TRUE(k->primary);
+  EXPECT_TRUE(k->widened);
+  EXPECT_EQ(k->ordering_columns, 1u);
+}
+
+TEST(ChooseSharedKeyTest, WidenedKeyKeepsTheOldKeysOrderAndRenames) {
+  // UNIQUE (a, b) becomes UNIQUE (b, a, cc) with c renamed to cc: the key is read in the old
+  // index's order (a, b), then the added column.
+  TableSchema o =
+      Table({Col("a", "int(11)"), Col("b", "int(11)"), Col("c", "int(11)")}, {Uk("u", {"a", "b"})});
+  TableSchema g = Table({Col("a", "int(11)"), Col("b", "int(11)"), Col("cc", "int(11)")},
+                        {Uk("u2", {"b", "a", "cc"})});
+  auto k = Choose(o, g, "DROP KEY u, CHANGE c cc INT NOT NULL, ADD UNIQUE u2 (b, a, cc)");
+  ASSERT_TRUE(k.ok()) << k.status().ToString();
+  EXPECT_EQ(k->original_index, "u");
+  EXPECT_EQ(k->ghost_index, "u2");
+  EXPECT_EQ(k->original_columns, (Names{"a", "b", "c"}));
+  EXPECT_EQ(k->ghost_columns, (Names{"a", "b", "cc"}));
+  EXPECT_FALSE(k->primary);
+  EXPECT_TRUE(k->widened);
+  EXPECT_EQ(k->ordering_columns, 2u);
+}
+
+TEST(ChooseSharedKeyTest, AKeyTheNewTableKeepsWinsOverAWidenedOne) {
+  TableSchema o = Table({Col("id", "int(11)"), Col("i", "int(11)")}, {Pk({"id"})});
+  TableSchema g =
+      Table({Col("id", "int(11)"), Col("i", "int(11)")}, {Pk({"id", "i"}), Uk("u_id", {"id"})});
+  auto k = Choose(o, g, "DROP PRIMARY KEY, ADD PRIMARY KEY (id, i), ADD UNIQUE u_id (id)");
+  ASSERT_TRUE(k.ok()) << k.status().ToString();
+  EXPECT_EQ(k->ghost_index, "u_id");
+  EXPECT_EQ(k->original_columns, Names{"id"});
+  EXPECT_FALSE(k->widened);
+  // The old PRIMARY, widened, still wins over a secondary unique key kept as it is (clustered
+  // reads on both sides).
+  TableSchema o2 = Table({Col("id", "int(11)"), Col("i", "int(11)"), Col("e", "varchar(64)")},
+                         {Pk({"id"}), Uk("u_e", {"e"})});
+  TableSchema g2 = Table({Col("id", "int(11)"), Col("i", "int(11)"), Col("e", "varchar(64)")},
+                         {Pk({"id", "i"}), Uk("u_e", {"e"})});
+  auto k2 = Choose(o2, g2, "DROP PRIMARY KEY, ADD PRIMARY KEY (id, i)");
+  ASSERT_TRUE(k2.ok()) << k2.status().ToString();
+  EXPECT_EQ(k2->ghost_index, "PRIMARY");
+  EXPECT_TRUE(k2->widened);
+}
+
+TEST(ChooseSharedKeyTest, WideningByAColumnThatCannotIdentifyOldRowsIsRefused) {
+  // Nullable in the old table (the new PRIMARY KEY makes it NOT NULL).
+  TableSchema o = Table({Col("id", "int(11)"), Col("i", "int(11)", true)}, {Pk({"id"})});
+  TableSchema g = Table({Col("id", "int(11)"), Col("i", "int(11)")}, {Pk({"id", "i"})});
+  ExpectNoKey(Choose(o, g, "DROP PRIMARY KEY, ADD PRIMARY KEY (id, i)"),
+              "PRIMARY KEY: the new table has no PRIMARY or NOT NULL UNIQUE key on (`id`); the "
+              "new table's key `PRIMARY` adds a column to it, but column `i` is nullable in the "
+              "old table");
+  // A column the ALTER adds: the old table has no value for it.
+  TableSchema o2 = Table({Col("id", "int(11)")}, {Pk({"id"})});
+  TableSchema g2 = Table({Col("id", "int(11)"), Col("z", "int(11)")}, {Pk({"id", "z"})});
+  ExpectNoKey(
+      Choose(o2, g2, "ADD COLUMN z INT NOT NULL, DROP PRIMARY KEY, ADD PRIMARY KEY (id, z)"),
+      "column `z` is not copied from the old table");
+  // Generated in the old table, stored in the new one: not copied either.
+  TableSchema o3 = Table({Col("id", "int(11)"), Col("s", "int(11)", false, GeneratedKind::kStored)},
+                         {Pk({"id"})});
+  TableSchema g3 = Table({Col("id", "int(11)"), Col("s", "int(11)")}, {Pk({"id", "s"})});
+  ExpectNoKey(Choose(o3, g3, "MODIFY s INT NOT NULL, DROP PRIMARY KEY, ADD PRIMARY KEY (id, s)"),
+              "column `s` is not copied from the old table");
+}
+
+TEST(ChooseSharedKeyTest, ASupersetThatDoesNotBeginWithTheOldKeyIsRefused) {
+  // (i, id) holds id, but the old table could not be read in its order through any index.
+  TableSchema o = Table({Col("id", "int(11)"), Col("i", "int(11)")}, {Pk({"id"})});
+  TableSchema g = Table({Col("id", "int(11)"), Col("i", "int(11)")}, {Pk({"i", "id"})});
+  ExpectNoKey(Choose(o, g, "DROP PRIMARY KEY, ADD PRIMARY KEY (i, id)"),
+              "PRIMARY KEY: the new table has no PRIMARY or NOT NULL UNIQUE key on (`id`)");
 }
 
 }  // namespace

@@ -54,6 +54,11 @@ const sandbox::SandboxInfo& Sandbox() {
 
 const sandbox::ServerInstance& Primary() { return Sandbox().servers.at(0); }
 
+bool StockServer() {
+  const char* env = std::getenv("SAFEDDL_TEST_STOCK");
+  return env != nullptr && std::string(env) == "1";
+}
+
 const sandbox::ServerInstance& Replica(int index) {
   if (index < 1 || static_cast<size_t>(index) >= Sandbox().servers.size()) {
     Die(fmt::format("the test sandbox has no replica {}", index));

@@ -23,6 +23,13 @@ const sandbox::SandboxInfo& Sandbox();
 const sandbox::ServerInstance& Primary();
 const sandbox::ServerInstance& Replica(int index);  // index from 1
 
+// True when the test runs against the stock sandbox (`safeddl sandbox up --stock`: the server's
+// default settings, binlog_row_metadata=NO_LOG, performance_schema off, ...): ctest sets
+// SAFEDDL_TEST_STOCK=1 for the `<name>_stock` run of every server test. Only for expectations
+// that legitimately differ between the two servers (say, what `safeddl check` reports); the
+// capability itself must hold on both.
+bool StockServer();
+
 // Options that reach `server` through its client.cnf (user, password, host, port).
 mysql::ConnectOptions OptionsFor(const sandbox::ServerInstance& server);
 // Connects or fails the calling test (ADD_FAILURE) and returns null.

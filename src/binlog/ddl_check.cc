@@ -1,10 +1,10 @@
-#include "flashback/ddl_check.h"
+#include "binlog/ddl_check.h"
 
 #include <cctype>
 #include <string>
 #include <vector>
 
-namespace safeddl::flashback {
+namespace safeddl::binlog {
 namespace {
 
 struct Token {
@@ -77,6 +77,58 @@ bool IsKeyword(const Token& t, std::string_view word) {
 
 }  // namespace
 
+bool IsDdlStatement(std::string_view query) {
+  size_t i = 0;
+  while (i < query.size()) {
+    if (std::isspace(static_cast<unsigned char>(query[i]))) {
+      ++i;
+    } else if (query.substr(i, 2) == "/*") {
+      const size_t end = query.find("*/", i + 2);
+      if (end == std::string_view::npos) return false;
+      i = end + 2;
+    } else {
+      break;
+    }
+  }
+  size_t j = i;
+  while (j < query.size() && std::isalpha(static_cast<unsigned char>(query[j]))) ++j;
+  std::string word(query.substr(i, j - i));
+  for (char& ch : word) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return word == "CREATE" || word == "ALTER" || word == "DROP" || word == "RENAME" ||
+         word == "TRUNCATE";
+}
+
+bool StatementAltersTable(std::string_view statement, std::string_view default_database,
+                          std::string_view database, std::string_view table) {
+  std::vector<Token> tokens;
+  for (Token& t : Tokenize(statement)) {
+    if (!t.text.empty()) tokens.push_back(std::move(t));  // drop punctuation and literals
+  }
+  size_t i = 0;
+  const auto keyword = [&](std::string_view word) {
+    if (i < tokens.size() && IsKeyword(tokens[i], word)) {
+      ++i;
+      return true;
+    }
+    return false;
+  };
+  if (keyword("ALTER")) {
+    keyword("ONLINE");
+    keyword("IGNORE");
+    if (!keyword("TABLE")) return false;
+  } else if (keyword("TRUNCATE")) {
+    keyword("TABLE");
+  } else {
+    return false;
+  }
+  if (keyword("IF")) keyword("EXISTS");
+  if (i >= tokens.size()) return false;
+  if (i + 2 < tokens.size() && tokens[i + 1].dot) {
+    return SameName(tokens[i].text, database) && SameName(tokens[i + 2].text, table);
+  }
+  return SameName(default_database, database) && SameName(tokens[i].text, table);
+}
+
 bool StatementTouchesTable(std::string_view statement, std::string_view default_database,
                            std::string_view database, std::string_view table) {
   const std::vector<Token> tokens = Tokenize(statement);
@@ -103,4 +155,4 @@ bool StatementTouchesTable(std::string_view statement, std::string_view default_
   return false;
 }
 
-}  // namespace safeddl::flashback
+}  // namespace safeddl::binlog
