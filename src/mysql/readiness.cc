@@ -296,7 +296,13 @@ void AddBinlogFindings(const ReadinessSnapshot& s, std::vector<Finding>& out) {
     meta.fix = "upgrade to MariaDB 10.5+ or MySQL 8.0+";
   } else if (!EqualsIgnoreCase(*metadata, "FULL")) {
     meta.level = FindingLevel::kWarn;
-    meta.found += " (FULL recommended: column names in the binlog)";
+    // Exact either way over a connection: what the binlog leaves out is read from the tables'
+    // definitions. Only a binlog read without a server, or across an ALTER of its table, needs it
+    // in the binlog itself.
+    meta.found +=
+        " (exact over a connection: signedness, charsets and ENUM labels are read from the "
+        "tables' definitions; FULL also makes binlog files readable exactly without a server and "
+        "across an ALTER)";
     meta.fix = SetGlobalFix(kBinlogRowMetadata, "FULL");
   }
   out.push_back(std::move(meta));
