@@ -162,7 +162,7 @@ Result<std::shared_ptr<const TableMapEvent>> EventParser::Complete(
     std::shared_ptr<const TableMapEvent> table) {
   if (options_.wanted && !options_.wanted(*table)) return table;
   if (!options_.schema) {
-    WarnInexact(*table, "no server connection to read its definition from");
+    WarnInexact(*table, "there is no server connection to read the table's definition from");
     return table;
   }
   const std::pair<std::string, std::string> key(table->database, table->table);
@@ -185,7 +185,7 @@ Result<std::shared_ptr<const TableMapEvent>> EventParser::Complete(
     if (!inexact.empty()) {
       return FailedPreconditionError(fmt::format(
           "`{}`.`{}`: its row images here were written with another definition than the "
-          "table's current one ({}), and the binlog does not carry what its values need ({}; "
+          "table's current one (a DDL since: {}), and the binlog does not carry what its values need ({}; "
           "binlog_row_metadata={}): read this part of the binlog while the table has the "
           "definition it was written with, or set binlog_row_metadata=FULL on the server for "
           "future events",
@@ -206,9 +206,9 @@ void EventParser::WarnInexact(const TableMapEvent& table, std::string_view why) 
   if (inexact.empty()) return;
   warned_.insert(key);
   options_.warn(fmt::format(
-      "`{}`.`{}`: values of {} may not be exact: the binlog does not carry it "
-      "(binlog_row_metadata={}) and {}; give a connection to a server that has the table, or set "
-      "binlog_row_metadata=FULL on the server for future events",
+      "`{}`.`{}`: some values may not be exact ({}): the binlog does not carry that "
+      "(binlog_row_metadata={}) and {}; pass connection flags for a server that has the table, "
+      "or set binlog_row_metadata=FULL on the server for future events",
       table.database, table.table, JoinInexact(inexact), MetadataLevel(table), why));
 }
 

@@ -359,7 +359,14 @@ TEST(FlashbackCommandServerTest, DdlInsideTheRangeIsRefused) {
       {"flashback", "--from-server", Cnf(), "--start-position", start, "--databases", db});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("DDL"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("ADD COLUMN v INT"), std::string::npos) << r.err;
+  if (testkit::StockServer()) {
+    // Without column metadata in the binlog, the insert's table map no longer fits the table's
+    // definition: refused there, before the DDL is reached.
+    EXPECT_NE(r.err.find("the binlog has 1 columns, the definition 2"), std::string::npos)
+        << r.err;
+  } else {
+    EXPECT_NE(r.err.find("ADD COLUMN v INT"), std::string::npos) << r.err;
+  }
   EXPECT_EQ(MustQueryValue(*c, "SELECT COUNT(*) FROM " + t), "1");
   MustExecute(*c, "DROP DATABASE `" + db + "`");
 }
