@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds safeddl and runs every unit and integration test through ctest, twice: a normal build,
 # then an AddressSanitizer + UndefinedBehaviorSanitizer build. Installs missing Debian packages
-# first; the integration tests start their own sandbox MariaDB servers on loopback.
+# first; the integration tests start their own sandbox MariaDB servers on loopback: every server
+# test runs twice, on the friendly sandbox and (`<name>_stock`) on one with stock server settings,
+# one of each at a time in parallel (cmake/SafeddlTesting.cmake). To leave the stock runs out of a
+# pass, configure it with -DSAFEDDL_TEST_STOCK_VARIANTS=OFF.
 # Usage: scripts/test.sh [--fast]   (--fast skips the sanitizer pass)
 set -euo pipefail
 cd "$(dirname "$0")/.."

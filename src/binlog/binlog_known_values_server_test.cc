@@ -304,9 +304,10 @@ TEST_P(BinlogKnownValuesTest, EveryColumnTypePrintsItsKnownValue) {
 
   // The server itself agrees with the values the test expects (a check of the test).
   EXPECT_EQ(
-      MustQueryValue(*admin, fmt::format("SELECT CONCAT_WS(',', iu, bu, en, st, uu, i6, "
-                                         "CONVERT(cw USING utf8mb4), HEX(bn)) FROM {} WHERE id = {}",
-                                         t, kIdA)),
+      MustQueryValue(*admin,
+                     fmt::format("SELECT CONCAT_WS(',', iu, bu, en, st, uu, i6, "
+                                 "CONVERT(cw USING utf8mb4), HEX(bn)) FROM {} WHERE id = {}",
+                                 t, kIdA)),
       "2147483648,9223372036854775808,blue,write,ffffffff-ffff-ffff-ffff-ffffffffffff,2001:db8::1,"
       "€,01020304")
       << "row A after the update";

@@ -44,4 +44,7 @@ std::optional<std::string> ConvertToUtf8(std::string_view bytes, uint32_t collat
 // 1252 leaves undefined map to C1 controls.
 uint32_t Latin1CodePoint(uint8_t b);
 
+// Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8.
+void AppendUtf8(std::string& out, uint32_t cp);
+
 }  // namespace safeddl::binlog

@@ -6,6 +6,8 @@
 #include <array>
 #include <span>
 
+#include "binlog/charset.h"
+
 namespace safeddl::binlog {
 
 namespace {
@@ -129,19 +131,6 @@ bool AppendConverted(iconv_t cd, std::string_view bytes, std::string& out) {
                   iconv(cd, nullptr, nullptr, &to, &to_left) != static_cast<size_t>(-1);
   out.resize(out.size() - to_left);
   return ok;
-}
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // Bytes of the character that starts with `lead`.

@@ -42,7 +42,7 @@ using alter_test::AlterTest;
 using testkit::MustExecute;
 using testkit::MustQueryValue;
 
-constexpr int kRows = 2000;         // copied rows (ids 1..kRows)
+constexpr int kRows = 2000;  // copied rows (ids 1..kRows)
 constexpr int kWriters = 3;
 constexpr char kChunkSize[] = "100";  // several chunks, so writes interleave with the copy
 constexpr auto kWritesWhilePostponed = std::chrono::milliseconds(1500);
@@ -62,7 +62,7 @@ struct StockCase {
   // expected.
   std::vector<std::string> probe_exprs = {};
   std::vector<std::vector<Text>> expected = {};  // expected[tuple][probe_expr]
-  uint64_t probe_base = 800000000;          // probe ids: base + tuple (+100 updated, +200 deleted)
+  uint64_t probe_base = 800000000;  // probe ids: base + tuple (+100 updated, +200 deleted)
 };
 
 // gtest prints a case by its name, not its bytes.
@@ -107,14 +107,12 @@ std::vector<StockCase> Cases() {
       "c VARCHAR(40) CHARACTER SET cp1251, k VARCHAR(20) CHARACTER SET latin1) "
       "ENGINE=InnoDB DEFAULT CHARSET=latin1";
   const std::vector<std::vector<std::string>> kCharsetRows = {
-      {"'átesting'", "'Привет'", "'ÿ'"},
-      {"'€'", "'Ёлка €'", "'plain'"},
-      {"'ÿ'", "'щ'", "'€uro'"},
-      {"NULL", "NULL", "''"},
+      {"'átesting'", "'Привет'", "'ÿ'"}, {"'€'", "'Ёлка €'", "'plain'"},
+      {"'ÿ'", "'щ'", "'€uro'"},          {"NULL", "NULL", "''"},
       {"'ascii'", "'ascii'", "NULL"},
   };
   const std::vector<std::vector<Text>> kCharsetExpected = {
-      {"átesting", "Привет", "ÿ"}, {"€", "Ёлка €", "plain"}, {"ÿ", "щ", "€uro"},
+      {"átesting", "Привет", "ÿ"},      {"€", "Ёлка €", "plain"},         {"ÿ", "щ", "€uro"},
       {std::nullopt, std::nullopt, ""}, {"ascii", "ascii", std::nullopt},
   };
 
@@ -152,7 +150,8 @@ std::vector<StockCase> Cases() {
       .probe_exprs = {"v", "c", "tx"},
       .expected = {{"átesting", "€", "ÿ"},
                    {"€uro", "ÿes", "plain"},
-                   {"ÿ", "á", [] {
+                   {"ÿ", "á",
+                    [] {
                       std::string s;
                       for (int i = 0; i < 300; ++i) s += "é";
                       return s;
@@ -344,8 +343,8 @@ TEST_P(AlterStockTest, ValuesStayExactUnderConcurrentWrites) {
   for (int done = 0; done < kRows;) {
     std::vector<std::string> values;
     for (int j = 0; j < 500 && done < kRows; ++j, ++done) {
-      values.push_back(fmt::format("({}, {})", done + 1,
-                                   JoinStrings(tc.rows[done % tc.rows.size()], ", ")));
+      values.push_back(
+          fmt::format("({}, {})", done + 1, JoinStrings(tc.rows[done % tc.rows.size()], ", ")));
     }
     MustExecute(*conn_, fmt::format("INSERT INTO {} (id, {}) VALUES {}", table_, Columns(),
                                     JoinStrings(values, ",")));
@@ -426,12 +425,13 @@ TEST_P(AlterStockTest, ValuesStayExactUnderConcurrentWrites) {
                                 new_expr, qn, qo));
   }
   const std::string differ =
-      fmt::format("FROM {} n LEFT JOIN {} o ON n.id = o.id WHERE o.id IS NULL OR NOT ({})",
-                  table_, old_table, JoinStrings(same, " AND "));
+      fmt::format("FROM {} n LEFT JOIN {} o ON n.id = o.id WHERE o.id IS NULL OR NOT ({})", table_,
+                  old_table, JoinStrings(same, " AND "));
   const std::string mismatches = MustQueryValue(*conn_, "SELECT COUNT(*) " + differ);
   if (mismatches != "0") {
-    auto sample = conn_->Query(fmt::format("SELECT n.id, CONCAT_WS('; ', {}) {} ORDER BY n.id LIMIT 5",
-                                           JoinStrings(shown, ", "), differ));
+    auto sample =
+        conn_->Query(fmt::format("SELECT n.id, CONCAT_WS('; ', {}) {} ORDER BY n.id LIMIT 5",
+                                 JoinStrings(shown, ", "), differ));
     std::string rows;
     if (sample.ok()) {
       for (const auto& row : sample->rows())

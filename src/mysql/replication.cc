@@ -44,6 +44,10 @@ Result<ConnectOptions> ReplicaConnectOptions(const ConnectOptions& primary,
     }
     o.port = static_cast<unsigned>(*port);
   }
+  // Connector/C takes "localhost" for its Unix socket and ignores the port, which would reach
+  // whatever server listens there; a replica named by host and port is reached over TCP. (A
+  // replica on this machine without report_host shows in SHOW SLAVE HOSTS as localhost.)
+  if (o.host == "localhost") o.host = "127.0.0.1";
   return o;
 }
 

@@ -32,7 +32,8 @@ struct ReplicationStatus {
 // "host:port" of every replica `primary` lists (those started with report_host).
 Result<std::vector<std::string>> ListReplicaAddresses(Connection& primary);
 
-// `primary`'s options (user, password, TLS) pointed at "host[:port]" (port 3306 if absent).
+// `primary`'s options (user, password, TLS) pointed at "host[:port]" (port 3306 if absent), over
+// TCP: "localhost" becomes 127.0.0.1, which the connector would otherwise take for its socket.
 Result<ConnectOptions> ReplicaConnectOptions(const ConnectOptions& primary,
                                              const std::string& address);
 

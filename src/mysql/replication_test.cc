@@ -5,6 +5,27 @@
 namespace safeddl::mysql {
 namespace {
 
+// A replica address is reached over TCP: "localhost" would make the connector use its Unix
+// socket and ignore the port.
+TEST(ReplicaConnectOptionsTest, HostAndPortOverTcp) {
+  ConnectOptions primary;
+  primary.host = "db1";
+  primary.socket = "/run/mysqld/mysqld.sock";
+  primary.user = "u";
+  auto o = ReplicaConnectOptions(primary, "localhost:3313");
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->host, "127.0.0.1");
+  EXPECT_EQ(o->port, 3313u);
+  EXPECT_EQ(o->socket, "");
+  EXPECT_EQ(o->user, "u");
+  o = ReplicaConnectOptions(primary, "replica-2");
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->host, "replica-2");
+  EXPECT_EQ(o->port, 3306u);
+  EXPECT_FALSE(ReplicaConnectOptions(primary, "r:0").ok());
+  EXPECT_FALSE(ReplicaConnectOptions(primary, "r:70000").ok());
+}
+
 TEST(GtidDomainsTest, ReadsEachEntrysDomain) {
   EXPECT_EQ(GtidDomains("0-3311-23"), std::vector<uint32_t>({0}));
   EXPECT_EQ(GtidDomains("0-1-100, 2-5-7,17-1-1"), std::vector<uint32_t>({0, 2, 17}));
