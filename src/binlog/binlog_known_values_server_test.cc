@@ -256,18 +256,6 @@ void ExpectImage(const json& got, const json& want, const std::string& where) {
   EXPECT_EQ(got.size(), want.size()) << where << ": " << got.dump();
 }
 
-// Runs `undo` when it goes out of scope.
-class ScopeGuard {
- public:
-  explicit ScopeGuard(std::function<void()> undo) : undo_(std::move(undo)) {}
-  ScopeGuard(const ScopeGuard&) = delete;
-  ScopeGuard& operator=(const ScopeGuard&) = delete;
-  ~ScopeGuard() { undo_(); }
-
- private:
-  std::function<void()> undo_;
-};
-
 class BinlogKnownValuesTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(BinlogKnownValuesTest, EveryColumnTypePrintsItsKnownValue) {
@@ -277,7 +265,8 @@ TEST_P(BinlogKnownValuesTest, EveryColumnTypePrintsItsKnownValue) {
   // A GLOBAL variable only: sessions opened after the SET log at the new level.
   const std::string original = MustQueryValue(*admin, "SELECT @@global.binlog_row_metadata");
   MustExecute(*admin, "SET GLOBAL binlog_row_metadata = " + level);
-  ScopeGuard restore([&] { MustExecute(*admin, "SET GLOBAL binlog_row_metadata = " + original); });
+  testkit::ScopeGuard restore(
+      [&] { MustExecute(*admin, "SET GLOBAL binlog_row_metadata = " + original); });
   const std::vector<KnownColumn> cols = Columns();
   const std::string db = testkit::UniqueDatabase(*admin, "binlog_known");
   const std::string t = *mysql::QuoteQualified(db, "t");

@@ -10,16 +10,12 @@
 
 #include "binlog/value.h"
 
+#include "binlog/test_util.h"
+
 namespace safeddl::binlog {
 namespace {
 
-std::string Unhex(std::string_view hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
+using testing::Unhex;
 
 TEST(CharsetTest, CollationIdsFromTheServersTable) {
   EXPECT_EQ(CharsetOf(8), Charset::kLatin1);     // latin1_swedish_ci

@@ -18,6 +18,15 @@ inline std::string Bytes(std::initializer_list<int> bytes) {
   return out;
 }
 
+// The bytes of hex digits ("e1ff" -> "\xe1\xff").
+inline std::string Unhex(std::string_view hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  }
+  return out;
+}
+
 inline void PutLe(std::string& out, uint64_t v, int n) {
   for (int i = 0; i < n; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }

@@ -6,16 +6,12 @@
 
 #include <utility>
 
+#include "binlog/test_util.h"
+
 namespace safeddl::binlog {
 namespace {
 
-std::string Unhex(std::string_view hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
+using testing::Unhex;
 
 TEST(TypePluginTextTest, Uuid) {
   // The binlog's bytes are in text order for every version and variant (the server swaps the

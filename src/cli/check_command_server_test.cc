@@ -23,18 +23,6 @@ constexpr int kExitReady = 0;
 constexpr int kExitNotReady = 1;
 constexpr int kExitCannotConnect = 2;
 
-// Runs `undo` when it goes out of scope.
-class ScopeGuard {
- public:
-  explicit ScopeGuard(std::function<void()> undo) : undo_(std::move(undo)) {}
-  ScopeGuard(const ScopeGuard&) = delete;
-  ScopeGuard& operator=(const ScopeGuard&) = delete;
-  ~ScopeGuard() { undo_(); }
-
- private:
-  std::function<void()> undo_;
-};
-
 // Parses stdout as JSON or fails the test.
 nlohmann::json ParseReport(const testkit::CommandResult& r) {
   auto j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
@@ -110,7 +98,8 @@ TEST(CheckCommandServerTest, StatementBinlogIsNotReadyAndNamesTheFix) {
   auto admin = testkit::ConnectPrimary();
   ASSERT_NE(admin, nullptr);
   testkit::MustExecute(*admin, "SET GLOBAL binlog_format = 'STATEMENT'");
-  ScopeGuard restore([&] { testkit::MustExecute(*admin, "SET GLOBAL binlog_format = 'ROW'"); });
+  testkit::ScopeGuard restore(
+      [&] { testkit::MustExecute(*admin, "SET GLOBAL binlog_format = 'ROW'"); });
 
   const auto r = testkit::RunSafeddl(CheckArgs(testkit::Primary().client_config));
   EXPECT_EQ(r.exit_code, kExitNotReady) << r.out << r.err;
@@ -160,7 +149,8 @@ TEST(CheckCommandServerTest, SchemaGrantsAreEnoughWithDatabase) {
   auto admin = testkit::ConnectPrimary();
   ASSERT_NE(admin, nullptr);
   const std::string db = testkit::UniqueDatabase(*admin, "chk_db");
-  ScopeGuard drop_db([&] { testkit::MustExecute(*admin, fmt::format("DROP DATABASE `{}`", db)); });
+  testkit::ScopeGuard drop_db(
+      [&] { testkit::MustExecute(*admin, fmt::format("DROP DATABASE `{}`", db)); });
   testkit::TestUser user(*admin, "chk_schema");
   testkit::MustExecute(
       *admin, fmt::format("GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO {}", user.Account()));

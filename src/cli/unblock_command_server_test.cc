@@ -39,17 +39,6 @@ constexpr int kWriters = 20;
 constexpr int kSeedRows = 100;
 constexpr auto kPileupTimeout = std::chrono::seconds(15);
 
-class ScopeGuard {
- public:
-  explicit ScopeGuard(std::function<void()> undo) : undo_(std::move(undo)) {}
-  ScopeGuard(const ScopeGuard&) = delete;
-  ScopeGuard& operator=(const ScopeGuard&) = delete;
-  ~ScopeGuard() { undo_(); }
-
- private:
-  std::function<void()> undo_;
-};
-
 // A statement run on its own connection in a background thread; the connection is opened in the
 // caller's thread so its id is known at once.
 class Background {
@@ -179,7 +168,7 @@ TEST_F(UnblockTest, IdleTransactionBlockingAlterIsKilledAndEverythingCommits) {
   // With the plugin: known, with the lock mode MariaDB shows.
   testkit::MustExecute(*admin_, "INSTALL SONAME 'metadata_lock_info'");
   {
-    ScopeGuard uninstall(
+    testkit::ScopeGuard uninstall(
         [&] { testkit::MustExecute(*admin_, "UNINSTALL SONAME 'metadata_lock_info'"); });
     r = testkit::RunSafeddl(Args({"unblock", "--json"}, Filter()));
     j = ParseJson(r);
@@ -292,7 +281,7 @@ TEST_F(UnblockTest, LockTablesHolderIsReportedNotKilled) {
 
   testkit::MustExecute(*admin_, "INSTALL SONAME 'metadata_lock_info'");
   {
-    ScopeGuard uninstall(
+    testkit::ScopeGuard uninstall(
         [&] { testkit::MustExecute(*admin_, "UNINSTALL SONAME 'metadata_lock_info'"); });
     r = testkit::RunSafeddl(Args({"unblock", "--json", "--execute", "--yes"}, Filter()));
     EXPECT_EQ(r.exit_code, kExitBlocked) << r.out << r.err;

@@ -119,4 +119,16 @@ void MustExecute(mysql::Connection& conn, const std::string& sql);
 // The first column of the first row, or "" (fails the test on error).
 std::string MustQueryValue(mysql::Connection& conn, const std::string& sql);
 
+// Runs `undo` when it goes out of scope (a global setting put back, a database dropped).
+class ScopeGuard {
+ public:
+  explicit ScopeGuard(std::function<void()> undo) : undo_(std::move(undo)) {}
+  ScopeGuard(const ScopeGuard&) = delete;
+  ScopeGuard& operator=(const ScopeGuard&) = delete;
+  ~ScopeGuard() { undo_(); }
+
+ private:
+  std::function<void()> undo_;
+};
+
 }  // namespace safeddl::testkit
