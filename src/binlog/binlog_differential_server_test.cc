@@ -183,10 +183,16 @@ std::string Mismatch(const Value& v, const ColumnDef& col, const std::string& re
       return expect(e);
     }
     case ValueKind::kString:
-    case ValueKind::kGeometry: {
+    case ValueKind::kGeometry:
+    case ValueKind::kUuid:
+    case ValueKind::kInet6:
+    case ValueKind::kInet4: {
       std::string bytes = v.bytes();
-      if (col.real_type == ColumnType::kString && v.collation() == kBinaryCollation) {
-        while (!bytes.empty() && bytes.back() == '\0') bytes.pop_back();  // BINARY(n) padding
+      const bool padded = v.kind() == ValueKind::kUuid || v.kind() == ValueKind::kInet6 ||
+                          v.kind() == ValueKind::kInet4 ||
+                          (col.real_type == ColumnType::kString && v.collation() == kBinaryCollation);
+      if (padded) {  // BINARY(n) and the types logged as it: the binlog strips the 0x00 pad
+        while (!bytes.empty() && bytes.back() == '\0') bytes.pop_back();
       }
       return expect(QuotedLikeReference(bytes));
     }

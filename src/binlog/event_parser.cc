@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "binlog/ddl_check.h"
+#include "common/strings.h"
 
 namespace safeddl::binlog {
 
@@ -34,15 +35,6 @@ bool SameLayout(const TableMapEvent& a, const TableMapEvent& b) {
     }
   }
   return true;
-}
-
-std::string JoinInexact(const std::vector<std::string>& columns) {
-  std::string out;
-  for (const std::string& c : columns) {
-    if (!out.empty()) out += "; ";
-    out += c;
-  }
-  return out;
 }
 
 // The binlog_row_metadata the table map was written with, as far as it shows.
@@ -185,11 +177,12 @@ Result<std::shared_ptr<const TableMapEvent>> EventParser::Complete(
     if (!inexact.empty()) {
       return FailedPreconditionError(fmt::format(
           "`{}`.`{}`: its row images here were written with another definition than the "
-          "table's current one (a DDL since: {}), and the binlog does not carry what its values need ({}; "
+          "table's current one (a DDL since: {}), and the binlog does not carry what its values "
+          "need ({}; "
           "binlog_row_metadata={}): read this part of the binlog while the table has the "
           "definition it was written with, or set binlog_row_metadata=FULL on the server for "
           "future events",
-          table->database, table->table, fill.mismatch, JoinInexact(inexact),
+          table->database, table->table, fill.mismatch, JoinStrings(inexact, "; "),
           MetadataLevel(*table)));
     }
   }
@@ -209,7 +202,7 @@ void EventParser::WarnInexact(const TableMapEvent& table, std::string_view why) 
       "`{}`.`{}`: some values may not be exact ({}): the binlog does not carry that "
       "(binlog_row_metadata={}) and {}; pass connection flags for a server that has the table, "
       "or set binlog_row_metadata=FULL on the server for future events",
-      table.database, table.table, JoinInexact(inexact), MetadataLevel(table), why));
+      table.database, table.table, JoinStrings(inexact, "; "), MetadataLevel(table), why));
 }
 
 }  // namespace safeddl::binlog

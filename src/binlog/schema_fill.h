@@ -33,8 +33,8 @@ struct SchemaColumn {
   uint8_t datetime_precision = 0;  // DATETIME_PRECISION: fractional digits of temporal columns
   // Collation id of character, ENUM and SET columns; kBinaryCollation for binary strings
   // (BINARY, VARBINARY, BLOB); nullopt for other types.
-  std::optional<uint32_t> collation;
-  std::vector<std::string> elements;  // ENUM/SET labels, UTF-8, in definition order
+  std::optional<uint32_t> collation = std::nullopt;
+  std::vector<std::string> elements = {};  // ENUM/SET labels, UTF-8, in definition order
   // For the fit check; 0 when the definition does not say (e.g. data-type plugins).
   uint64_t octet_length = 0;       // CHARACTER_OCTET_LENGTH
   uint32_t numeric_precision = 0;  // NUMERIC_PRECISION: DECIMAL digits, BIT width

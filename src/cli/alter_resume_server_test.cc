@@ -58,9 +58,8 @@ class AlterResumeTest : public AlterTest {
   // next one takes it over (nobody listens on it any more), without --initially-drop-socket-file.
   std::vector<std::string> Args(bool resume, std::vector<std::string> extra = {}) {
     std::vector<std::string> flags = {
-        "--execute",          "--json",       "--chunk-size",         "100",
-        "--threads",          "3",            "--nice-ratio",         "20",
-        "--checkpoint-seconds", "1",          "--serve-socket-file",  sock_,
+        "--execute",         "--json", "--chunk-size",         "100", "--threads",           "3",
+        "--nice-ratio",      "20",     "--checkpoint-seconds", "1",   "--serve-socket-file", sock_,
         "--ok-to-drop-table"};
     if (resume) flags.push_back("--resume");
     flags.insert(flags.end(), extra.begin(), extra.end());

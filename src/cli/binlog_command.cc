@@ -76,13 +76,12 @@ Status CheckOptions(const BinlogOptions& o) {
 Status PrintFile(const std::string& path, uint64_t start, const StopAt& stop, bool verify_checksums,
                  const SchemaLookup& schema, RowChangePrinter& printer, bool& stopped) {
   binlog::FileEventStream::Options stream_options;
-  stream_options.parser = {.verify_checksums = verify_checksums,
-                           .rows = binlog::RowsDecoding::kDeferred,
-                           .schema = schema,
-                           .wanted = [&printer](const binlog::TableMapEvent& t) {
-                             return printer.Selected(t);
-                           },
-                           .warn = [](const std::string& m) { LogWarning("{}", m); }};
+  stream_options.parser = {
+      .verify_checksums = verify_checksums,
+      .rows = binlog::RowsDecoding::kDeferred,
+      .schema = schema,
+      .wanted = [&printer](const binlog::TableMapEvent& t) { return printer.Selected(t); },
+      .warn = [](const std::string& m) { LogWarning("{}", m); }};
   stream_options.start = start;
   SAFEDDL_ASSIGN_OR_RETURN(auto events, binlog::FileEventStream::Open(path, stream_options));
   const std::string name = std::filesystem::path(path).filename().string();

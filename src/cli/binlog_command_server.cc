@@ -70,13 +70,12 @@ Result<StreamEnd> StreamOnce(const BinlogOptions& options, const mysql::ConnectO
     return opened.status();
   }
   std::unique_ptr<binlog::ServerEventSource> source = std::move(*opened);
-  binlog::EventParser parser({.verify_checksums = options.verify_checksums,
-                              .rows = binlog::RowsDecoding::kDeferred,
-                              .schema = schema,
-                              .wanted = [&printer](const binlog::TableMapEvent& t) {
-                                return printer.Selected(t);
-                              },
-                              .warn = [](const std::string& m) { LogWarning("{}", m); }});
+  binlog::EventParser parser(
+      {.verify_checksums = options.verify_checksums,
+       .rows = binlog::RowsDecoding::kDeferred,
+       .schema = schema,
+       .wanted = [&printer](const binlog::TableMapEvent& t) { return printer.Selected(t); },
+       .warn = [](const std::string& m) { LogWarning("{}", m); }});
   binlog::StreamCursor cursor(state.resume);
   while (true) {
     if (options.stop != nullptr && options.stop->load()) return StreamEnd::kStopped;
@@ -148,8 +147,8 @@ Status RunBinlogFromServer(const BinlogOptions& options, RowChangePrinter& print
   int failures = 0;
   while (true) {
     state.progressed = false;
-    SAFEDDL_ASSIGN_OR_RETURN(
-        StreamEnd end, StreamOnce(options, conn.options(), stop, printer, state, schema));
+    SAFEDDL_ASSIGN_OR_RETURN(StreamEnd end,
+                             StreamOnce(options, conn.options(), stop, printer, state, schema));
     if (end == StreamEnd::kStopped) return Status::OK();
     failures = state.progressed ? 1 : failures + 1;
     if (failures > kMaxReconnects) {

@@ -85,9 +85,9 @@ TEST(BinlogCommandServerTest, ServerAndFilePrintTheSameLines) {
 
   // On a stock server (binlog_row_metadata=NO_LOG) the file alone does not say the names,
   // signedness or charsets: the file is read with a connection for the table's definition.
-  std::vector<std::string> file_args = {"binlog", BinlogPath(start), "--start-position",
-                                        start.offset, "--stop-position", end.offset,
-                                        "--databases", db};
+  std::vector<std::string> file_args = {
+      "binlog",          BinlogPath(start), "--start-position", start.offset,
+      "--stop-position", end.offset,        "--databases",      db};
   if (testkit::StockServer()) file_args.push_back(cnf);
   const auto file = testkit::RunSafeddl(file_args);
   ASSERT_EQ(file.exit_code, 0) << file.err;
@@ -163,7 +163,8 @@ TEST(BinlogCommandServerTest, SchemaNamesWithoutColumnMetadata) {
                            "--stop-position", end.ToString(), "--databases", db});
   EXPECT_EQ(mismatch.exit_code, 1) << mismatch.err;
   EXPECT_NE(mismatch.err.find("TABLE_MAP_EVENT at offset "), std::string::npos) << mismatch.err;
-  EXPECT_NE(mismatch.err.find("`" + db + "`.`t`: its row images here were written with another "
+  EXPECT_NE(mismatch.err.find("`" + db +
+                              "`.`t`: its row images here were written with another "
                               "definition than the table's current one (a DDL since: the binlog "
                               "has 3 columns, the definition 4)"),
             std::string::npos)
@@ -171,9 +172,9 @@ TEST(BinlogCommandServerTest, SchemaNamesWithoutColumnMetadata) {
   EXPECT_NE(mismatch.err.find("column 1: signedness"), std::string::npos) << mismatch.err;
   // The same binlog read with another table filter is not refused: only the tables printed are
   // completed from their definitions.
-  const auto other = testkit::RunSafeddl({"binlog", "--from-server", cnf, "--start-position",
-                                          start.ToString(), "--stop-position", end.ToString(),
-                                          "--databases", db + "_other"});
+  const auto other =
+      testkit::RunSafeddl({"binlog", "--from-server", cnf, "--start-position", start.ToString(),
+                           "--stop-position", end.ToString(), "--databases", db + "_other"});
   EXPECT_EQ(other.exit_code, 0) << other.err;
   MustExecute(*conn, "DROP DATABASE `" + db + "`");
 }
@@ -299,8 +300,8 @@ TEST(BinlogCommandServerTest, KilledDumpThreadReconnectsWithoutLossOrRepeat) {
   EXPECT_EQ(CountLines(streamed), 6u) << streamed;
 
   // Exactly what the file holds for the same range.
-  std::vector<std::string> file_args = {"binlog", BinlogPath(start), "--start-position",
-                                        start.offset, "--databases", db};
+  std::vector<std::string> file_args = {"binlog",     BinlogPath(start), "--start-position",
+                                        start.offset, "--databases",     db};
   if (testkit::StockServer()) {  // names and signedness from the definition, as streamed
     file_args.push_back("--defaults-file=" + testkit::Primary().client_config);
   }

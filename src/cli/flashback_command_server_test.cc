@@ -362,8 +362,7 @@ TEST(FlashbackCommandServerTest, DdlInsideTheRangeIsRefused) {
   if (testkit::StockServer()) {
     // Without column metadata in the binlog, the insert's table map no longer fits the table's
     // definition: refused there, before the DDL is reached.
-    EXPECT_NE(r.err.find("the binlog has 1 columns, the definition 2"), std::string::npos)
-        << r.err;
+    EXPECT_NE(r.err.find("the binlog has 1 columns, the definition 2"), std::string::npos) << r.err;
   } else {
     EXPECT_NE(r.err.find("ADD COLUMN v INT"), std::string::npos) << r.err;
   }

@@ -104,8 +104,7 @@ Status ReadFiles(const FlashbackOptions& options, const binlog::SchemaLookup& sc
   for (size_t i = 0; i < options.files.size(); ++i) {
     bool stopped = false;
     const uint64_t offset = i == 0 && start ? start->offset : 0;
-    SAFEDDL_RETURN_IF_ERROR(
-        ReadFile(options.files[i], offset, stop, schema, collector, stopped));
+    SAFEDDL_RETURN_IF_ERROR(ReadFile(options.files[i], offset, stop, schema, collector, stopped));
     if (stopped) break;
   }
   return Status::OK();

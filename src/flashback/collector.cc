@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "binlog/row_change_json.h"
 #include "binlog/ddl_check.h"
+#include "binlog/row_change_json.h"
 #include "flashback/spool_record.h"
 
 namespace safeddl::flashback {

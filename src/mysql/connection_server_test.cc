@@ -30,8 +30,9 @@ TEST(ConnectionServerTest, ConnectsOverTcpWithExplicitCredentials) {
   EXPECT_GT(conn->id(), 0u);
   // TCP: the processlist shows the client's port; the server sees the loopback address, which
   // a stock server (name resolution on) shows by its resolved name.
-  EXPECT_NE(MustQueryValue(*conn, "SELECT HOST FROM information_schema.PROCESSLIST WHERE ID = "
-                                  "CONNECTION_ID()")
+  EXPECT_NE(MustQueryValue(*conn,
+                           "SELECT HOST FROM information_schema.PROCESSLIST WHERE ID = "
+                           "CONNECTION_ID()")
                 .find(':'),
             std::string::npos);
   EXPECT_EQ(MustQueryValue(*conn, "SELECT SUBSTRING_INDEX(USER(), '@', -1)"),

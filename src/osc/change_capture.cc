@@ -47,9 +47,7 @@ Status ChangeCapture::ReadLoopOnce() {
   binlog::EventParser parser(
       {.rows = binlog::RowsDecoding::kDeferred,
        .schema = [this](const std::string&, const std::string&)
-           -> Result<std::optional<std::vector<binlog::SchemaColumn>>> {
-         return options_.columns;
-       },
+           -> Result<std::optional<std::vector<binlog::SchemaColumn>>> { return options_.columns; },
        .wanted = is_table});
   binlog::TransactionGrouper grouper;
   std::string file = options_.source.file;
@@ -68,8 +66,8 @@ Status ChangeCapture::ReadLoopOnce() {
     }
     if (event.header.type == binlog::EventType::kHeartbeat) continue;
     if (const auto* query = event.As<binlog::QueryEvent>();
-        query != nullptr && binlog::StatementAltersTable(query->query, query->database, options_.database,
-                                      options_.table)) {
+        query != nullptr && binlog::StatementAltersTable(query->query, query->database,
+                                                         options_.database, options_.table)) {
       return FailedPreconditionError(fmt::format(
           "a DDL statement changed `{}`.`{}` during the migration ({} at offset {}: {}): the "
           "captured changes no longer fit the ghost table; drop the ghost and start again",

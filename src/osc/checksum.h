@@ -5,7 +5,8 @@
 // Migrator::ChecksumUntilClean), on several connections that all opened it in that moment. The
 // original's key space is cut into ranges (ChunkPlanner); per range, COUNT(*) and
 // BIT_XOR of a per-row hash over the shared columns (a converted column through its conversion,
-// checksum_columns.h) are compared, ranges spread over the connections. Ranges that differ are reported for re-copy.
+// checksum_columns.h) are compared, ranges spread over the connections. Ranges that differ are
+// reported for re-copy.
 #pragma once
 
 #include <cstdint>

@@ -128,14 +128,13 @@ TEST_F(ChecksumTest, MissingAndExtraRowsAreFound) {
 // ENUM's index instead of its label, latin1 bytes taken for UTF-8, a BINARY's lost pad, a
 // negative number for an unsigned one) makes its range differ.
 TEST_F(ChecksumTest, ConvertedColumnsAreCompared) {
-  MustExecute(*conn_,
-              fmt::format("CREATE TABLE {} (id INT NOT NULL PRIMARY KEY, "
-                          "e ENUM('red','green','blue') NOT NULL, "
-                          "vl VARCHAR(20) CHARACTER SET latin1, "
-                          "cw VARCHAR(20) CHARACTER SET cp1251, "
-                          "u INT UNSIGNED, b BINARY(4), d DECIMAL(10,2), dt DATETIME(6), "
-                          "f FLOAT, n INT) DEFAULT CHARSET=latin1",
-                          T("c")));
+  MustExecute(*conn_, fmt::format("CREATE TABLE {} (id INT NOT NULL PRIMARY KEY, "
+                                  "e ENUM('red','green','blue') NOT NULL, "
+                                  "vl VARCHAR(20) CHARACTER SET latin1, "
+                                  "cw VARCHAR(20) CHARACTER SET cp1251, "
+                                  "u INT UNSIGNED, b BINARY(4), d DECIMAL(10,2), dt DATETIME(6), "
+                                  "f FLOAT, n INT) DEFAULT CHARSET=latin1",
+                                  T("c")));
   MustExecute(*conn_,
               fmt::format("INSERT INTO {} SELECT seq, 1 + seq % 3, CONCAT(_latin1 X'e1', seq), "
                           "CONCAT(_cp1251 X'c0c1', seq), 4294967295 - seq, UNHEX(CONCAT('AB', "
@@ -153,8 +152,7 @@ TEST_F(ChecksumTest, ConvertedColumnsAreCompared) {
   auto plan = Inspect(*conn_, o, &notes);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   plan_ = *plan;
-  EXPECT_TRUE(plan_.unchecked_columns.empty())
-      << ::testing::PrintToString(plan_.unchecked_columns);
+  EXPECT_TRUE(plan_.unchecked_columns.empty()) << ::testing::PrintToString(plan_.unchecked_columns);
   EXPECT_EQ(plan_.checksum_columns.size(), 10u);
   MustExecute(*conn_, fmt::format("INSERT INTO {} SELECT * FROM {}", plan_.q_ghost, T("c")));
   EXPECT_TRUE(Compare().clean());
@@ -183,8 +181,8 @@ TEST_F(ChecksumTest, ConvertedColumnsAreCompared) {
 
 // A conversion SQL cannot reproduce exactly is named, with why, rather than compared wrongly.
 TEST_F(ChecksumTest, UncomparableConversionsAreNamed) {
-  MustExecute(*conn_, fmt::format("CREATE TABLE {} (id INT PRIMARY KEY, f DOUBLE, y YEAR)",
-                                  T("u")));
+  MustExecute(*conn_,
+              fmt::format("CREATE TABLE {} (id INT PRIMARY KEY, f DOUBLE, y YEAR)", T("u")));
   MigrationOptions o;
   o.database = db_;
   o.table = "u";

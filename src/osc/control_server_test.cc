@@ -97,7 +97,9 @@ TEST(ControlServerTest, TakesAStaleSocketFileOver) {
   for (bool listened : {true, false}) {
     SCOPED_TRACE(listened ? "listened, then died" : "bound, never served");
     const int fd = BindAt(path);
-    if (listened) ASSERT_EQ(::listen(fd, 4), 0);
+    if (listened) {
+      ASSERT_EQ(::listen(fd, 4), 0);
+    }
     ::close(fd);
     ASSERT_EQ(::access(path.c_str(), F_OK), 0);
     auto server = ControlServer::Start({.socket_path = path}, Echo());

@@ -316,29 +316,7 @@ Status Migrator::Execute() {
   SAFEDDL_RETURN_IF_ERROR(ChecksumUntilClean());
   SAFEDDL_RETURN_IF_ERROR(Hook("before-cut-over"));
   if (!options_.test_on_replica) {
-    if (options_.analyze_ghost_table_before_cutover) {
-      // gh-ost's --analyze-ghost-table-before-cutover: fresh index statistics for the new table
-      // before it takes the old one's place (the ghost was filled row by row). Not a condition
-      // of the swap: a failure is reported and the cut-over goes on. The lock wait is bounded.
-      constexpr int kAnalyzeLockWaitSeconds = 10;
-      Phase("analyze");
-      LogInfo("analyzing {} before the cut-over (--analyze-ghost-table-before-cutover)",
-              plan_.q_ghost);
-      Result<mysql::ResultSet> analyzed = conn_->Query(fmt::format(
-          "SET STATEMENT lock_wait_timeout = {} FOR ANALYZE TABLE {}", kAnalyzeLockWaitSeconds,
-          plan_.q_ghost));
-      std::string problem = analyzed.ok() ? "" : analyzed.status().message();
-      for (size_t i = 0; analyzed.ok() && i < analyzed->size(); ++i) {
-        if (EqualsIgnoreCase((*analyzed)[i].GetString("Msg_type"), "error")) {
-          problem = (*analyzed)[i].GetString("Msg_text");
-        }
-      }
-      if (!problem.empty()) {
-        LogWarning("ANALYZE TABLE {} failed: {}; cutting over without it", plan_.q_ghost, problem);
-        report_.notes.push_back("--analyze-ghost-table-before-cutover: ANALYZE TABLE failed (" +
-                                problem + "); run it on the table after the migration");
-      }
-    }
+    if (options_.analyze_ghost_table_before_cutover) AnalyzeGhost();
     Phase("cut-over");
     SAFEDDL_RETURN_IF_ERROR(CutOver());
   }
@@ -561,6 +539,29 @@ void Migrator::MaybeCheckpoint(bool force) {
   }
   Status s = SaveCheckpoint(*conn_, plan_, c);
   if (!s.ok()) LogWarning("could not save a checkpoint: {}", s.message());
+}
+
+void Migrator::AnalyzeGhost() {
+  // Fresh index statistics for the new table before it takes the old one's place (the ghost was
+  // filled row by row). Not a condition of the swap: a failure is reported and the cut-over goes
+  // on. The lock wait is bounded.
+  constexpr int kAnalyzeLockWaitSeconds = 10;
+  Phase("analyze");
+  LogInfo("analyzing {} before the cut-over (--analyze-ghost-table-before-cutover)", plan_.q_ghost);
+  Result<mysql::ResultSet> analyzed =
+      conn_->Query(fmt::format("SET STATEMENT lock_wait_timeout = {} FOR ANALYZE TABLE {}",
+                               kAnalyzeLockWaitSeconds, plan_.q_ghost));
+  std::string problem = analyzed.ok() ? "" : analyzed.status().message();
+  for (size_t i = 0; analyzed.ok() && i < analyzed->size(); ++i) {
+    if (EqualsIgnoreCase((*analyzed)[i].GetString("Msg_type"), "error")) {
+      problem = (*analyzed)[i].GetString("Msg_text");
+    }
+  }
+  if (!problem.empty()) {
+    LogWarning("ANALYZE TABLE {} failed: {}; cutting over without it", plan_.q_ghost, problem);
+    report_.notes.push_back("--analyze-ghost-table-before-cutover: ANALYZE TABLE failed (" +
+                            problem + "); run it on the table after the migration");
+  }
 }
 
 Status Migrator::StartCapture(const BinlogPosition& start) {

@@ -79,6 +79,9 @@ class Migrator {
   Status Postpone();
   Status ChecksumUntilClean();
   Status RecopyRange(const KeyRangeBounds& range);
+  // gh-ost's --analyze-ghost-table-before-cutover: ANALYZE TABLE on the ghost; a failure is a
+  // note, not an error.
+  void AnalyzeGhost();
   Status CutOver();
   void StopBackground();
   void Cleanup();
