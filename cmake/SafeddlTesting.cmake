@@ -37,7 +37,16 @@ function(safeddl_unit_test name)
 endfunction()
 
 function(safeddl_server_test name)
-  cmake_parse_arguments(ARG "FULL_ONLY" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "FULL_ONLY;ALONE" "" "SOURCES;LIBS" ${ARGN})
+  # ALONE: timing-bound tests (a kill at a point of the copy, a cut-over under writes) run with
+  # no other server test beside them, on either sandbox.
+  if(ARG_ALONE)
+    set(full_lock "sandbox_server;sandbox_stock_server")
+    set(stock_lock "sandbox_server;sandbox_stock_server")
+  else()
+    set(full_lock sandbox_server)
+    set(stock_lock sandbox_stock_server)
+  endif()
   if(NOT SAFEDDL_BUILD_TESTS)
     return()
   endif()
@@ -49,7 +58,7 @@ function(safeddl_server_test name)
     LABELS "server;full"
     TIMEOUT 900
     FIXTURES_REQUIRED sandbox
-    RESOURCE_LOCK sandbox_server
+    RESOURCE_LOCK "${full_lock}"
     ENVIRONMENT "SAFEDDL_TEST_SANDBOX=${SAFEDDL_TEST_SANDBOX_FILE};SAFEDDL_BIN=$<TARGET_FILE:safeddl>")
   if(ARG_FULL_ONLY OR NOT SAFEDDL_TEST_STOCK_VARIANTS)
     return()
@@ -59,7 +68,7 @@ function(safeddl_server_test name)
     LABELS "server;stock"
     TIMEOUT 900
     FIXTURES_REQUIRED sandbox_stock
-    RESOURCE_LOCK sandbox_stock_server
+    RESOURCE_LOCK "${stock_lock}"
     ENVIRONMENT
       "SAFEDDL_TEST_SANDBOX=${SAFEDDL_TEST_STOCK_SANDBOX_FILE};SAFEDDL_TEST_STOCK=1;SAFEDDL_BIN=$<TARGET_FILE:safeddl>")
 endfunction()
