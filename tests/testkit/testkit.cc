@@ -83,6 +83,25 @@ std::unique_ptr<mysql::Connection> Connect(const mysql::ConnectOptions& options)
 
 std::unique_ptr<mysql::Connection> ConnectPrimary() { return Connect(OptionsFor(Primary())); }
 
+bool WaitForReplica(int index, std::chrono::seconds limit) {
+  auto primary = ConnectPrimary();
+  auto replica = Connect(OptionsFor(Replica(index)));
+  if (!primary || !replica) return false;
+  auto pos = primary->QueryValue("SELECT @@gtid_binlog_pos");
+  if (!pos.ok() || !pos->has_value()) {
+    ADD_FAILURE() << "cannot read the primary's gtid_binlog_pos";
+    return false;
+  }
+  auto waited = replica->QueryValue(fmt::format("SELECT MASTER_GTID_WAIT({}, {})",
+                                                mysql::QuoteString(**pos), limit.count()));
+  if (!waited.ok() || !waited->has_value() || **waited != "0") {
+    ADD_FAILURE() << "replica " << index << " did not reach " << **pos << " within "
+                  << limit.count() << " s";
+    return false;
+  }
+  return true;
+}
+
 std::string SandboxPassword() {
   auto text = ReadFileToString(Primary().client_config);
   if (!text) Die("cannot read the sandbox client.cnf");

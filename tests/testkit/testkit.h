@@ -36,6 +36,12 @@ mysql::ConnectOptions OptionsFor(const sandbox::ServerInstance& server);
 std::unique_ptr<mysql::Connection> Connect(const mysql::ConnectOptions& options);
 std::unique_ptr<mysql::Connection> ConnectPrimary();
 
+// Waits until replica `index` has applied everything the primary has binlogged so far
+// (MASTER_GTID_WAIT on the primary's gtid_binlog_pos); false (with ADD_FAILURE) after `limit`.
+// For tests whose expectations include the replica's own state, so a setup still being
+// replayed there does not show up as the replica's activity.
+bool WaitForReplica(int index, std::chrono::seconds limit = std::chrono::seconds(60));
+
 // The sandbox user's password, read from the primary's client.cnf (tests only).
 std::string SandboxPassword();
 
