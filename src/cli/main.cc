@@ -14,6 +14,7 @@
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/flashback_command.h"
+#include "cli/plan_command.h"
 #include "cli/sandbox_command.h"
 #include "cli/unblock_command.h"
 #include "cli/watch_command.h"
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   cli::SetupUnblock(app, slot);
   cli::SetupWatch(app, slot);
   cli::SetupFlashback(app, slot);
+  cli::SetupPlan(app, slot);
 
   // gh-ost command lines may spell flags Go-style ("-execute"): accept them.
   std::vector<std::string> args =

@@ -152,6 +152,48 @@ Status PlanTriggers(mysql::Connection& conn, const MigrationOptions& options, Mi
   return Status::OK();
 }
 
+Status FillKeyAndColumns(MigrationPlan& plan, std::vector<std::string>* notes) {
+  for (size_t i = 0; i < plan.key.original_columns.size(); ++i) {
+    const schema::Column* oc = plan.original.FindColumn(plan.key.original_columns[i]);
+    const schema::Column* gc = plan.ghost.FindColumn(plan.key.ghost_columns[i]);
+    if (oc == nullptr || gc == nullptr) return InternalError("shared key column not found");
+    SAFEDDL_ASSIGN_OR_RETURN(KeyColumn ok,
+                             MakeKeyColumn(oc->name, oc->data_type, oc->charset.value_or(""),
+                                           oc->collation.value_or("")));
+    SAFEDDL_ASSIGN_OR_RETURN(KeyColumn gk,
+                             MakeKeyColumn(gc->name, gc->data_type, gc->charset.value_or(""),
+                                           gc->collation.value_or("")));
+    if (ok.kind != gk.kind) {
+      return UnsupportedError(fmt::format(
+          "the ALTER changes the kind of key column `{}` ({} to {}): safeddl needs the key it "
+          "copies by to keep its kind of values",
+          oc->name, oc->column_type, gc->column_type));
+    }
+    plan.original_key.push_back(ok);
+    plan.ghost_key.push_back(gk);
+    plan.key_positions.push_back(static_cast<size_t>(oc->ordinal - 1));
+  }
+  for (const auto& shared : plan.mapping.shared) {
+    const schema::Column* oc = plan.original.FindColumn(shared.source);
+    const schema::Column* gc = plan.ghost.FindColumn(shared.target);
+    if (oc == nullptr || gc == nullptr) return InternalError("shared column not found");
+    plan.shared_positions.push_back(static_cast<size_t>(oc->ordinal - 1));
+    std::string why;
+    if (std::optional<ChecksumColumn> c = CompareExpressions(*oc, *gc, &why)) {
+      plan.checksum_columns.push_back(std::move(*c));
+    } else {
+      plan.unchecked_columns.push_back(fmt::format("`{}` ({})", oc->name, why));
+    }
+  }
+  if (!plan.unchecked_columns.empty()) {
+    notes->push_back("the checksum compares row counts and every column but: " +
+                     JoinStrings(plan.unchecked_columns, "; "));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Status RefuseUnsafe(const schema::TableSchema& t, const schema::AlterAnalysis& a,
                     const MigrationOptions& options, std::vector<std::string>* notes) {
   const std::string name = fmt::format("`{}`.`{}`", t.db, t.name);
@@ -216,47 +258,25 @@ Status RefuseUnsafe(const schema::TableSchema& t, const schema::AlterAnalysis& a
   return Status::OK();
 }
 
-Status FillKeyAndColumns(MigrationPlan& plan, std::vector<std::string>* notes) {
-  for (size_t i = 0; i < plan.key.original_columns.size(); ++i) {
-    const schema::Column* oc = plan.original.FindColumn(plan.key.original_columns[i]);
-    const schema::Column* gc = plan.ghost.FindColumn(plan.key.ghost_columns[i]);
-    if (oc == nullptr || gc == nullptr) return InternalError("shared key column not found");
-    SAFEDDL_ASSIGN_OR_RETURN(KeyColumn ok,
-                             MakeKeyColumn(oc->name, oc->data_type, oc->charset.value_or(""),
-                                           oc->collation.value_or("")));
-    SAFEDDL_ASSIGN_OR_RETURN(KeyColumn gk,
-                             MakeKeyColumn(gc->name, gc->data_type, gc->charset.value_or(""),
-                                           gc->collation.value_or("")));
-    if (ok.kind != gk.kind) {
-      return UnsupportedError(fmt::format(
-          "the ALTER changes the kind of key column `{}` ({} to {}): safeddl needs the key it "
-          "copies by to keep its kind of values",
-          oc->name, oc->column_type, gc->column_type));
+Status MapGhost(MigrationPlan& plan, bool skip_renamed_columns, std::vector<std::string>* notes) {
+  SAFEDDL_ASSIGN_OR_RETURN(plan.mapping,
+                           schema::MapColumns(plan.original, plan.ghost, plan.analysis));
+  if (!plan.mapping.generated_to_stored.empty()) {
+    return UnsupportedError("the ALTER turns generated columns into ordinary ones (" +
+                            Names(plan.mapping.generated_to_stored) +
+                            "): their values cannot be copied online");
+  }
+  if (skip_renamed_columns) {
+    std::vector<schema::SharedColumn> kept;
+    for (const auto& c : plan.mapping.shared) {
+      if (AsciiLower(c.source) == AsciiLower(c.target)) kept.push_back(c);
     }
-    plan.original_key.push_back(ok);
-    plan.ghost_key.push_back(gk);
-    plan.key_positions.push_back(static_cast<size_t>(oc->ordinal - 1));
+    plan.mapping.shared = kept;
   }
-  for (const auto& shared : plan.mapping.shared) {
-    const schema::Column* oc = plan.original.FindColumn(shared.source);
-    const schema::Column* gc = plan.ghost.FindColumn(shared.target);
-    if (oc == nullptr || gc == nullptr) return InternalError("shared column not found");
-    plan.shared_positions.push_back(static_cast<size_t>(oc->ordinal - 1));
-    std::string why;
-    if (std::optional<ChecksumColumn> c = CompareExpressions(*oc, *gc, &why)) {
-      plan.checksum_columns.push_back(std::move(*c));
-    } else {
-      plan.unchecked_columns.push_back(fmt::format("`{}` ({})", oc->name, why));
-    }
-  }
-  if (!plan.unchecked_columns.empty()) {
-    notes->push_back("the checksum compares row counts and every column but: " +
-                     JoinStrings(plan.unchecked_columns, "; "));
-  }
-  return Status::OK();
+  SAFEDDL_ASSIGN_OR_RETURN(plan.key,
+                           schema::ChooseSharedKey(plan.original, plan.ghost, plan.mapping));
+  return FillKeyAndColumns(plan, notes);
 }
-
-}  // namespace
 
 Result<MigrationPlan> Inspect(mysql::Connection& conn, const MigrationOptions& options,
                               std::vector<std::string>* notes) {
@@ -326,23 +346,7 @@ Result<MigrationPlan> Inspect(mysql::Connection& conn, const MigrationOptions& o
     if (options.include_triggers) SAFEDDL_RETURN_IF_ERROR(PlanTriggers(conn, options, plan, notes));
     SAFEDDL_ASSIGN_OR_RETURN(plan.ghost,
                              schema::IntrospectTable(conn, plan.database, plan.names.ghost));
-    SAFEDDL_ASSIGN_OR_RETURN(plan.mapping,
-                             schema::MapColumns(plan.original, plan.ghost, plan.analysis));
-    if (!plan.mapping.generated_to_stored.empty()) {
-      return UnsupportedError("the ALTER turns generated columns into ordinary ones (" +
-                              Names(plan.mapping.generated_to_stored) +
-                              "): their values cannot be copied online");
-    }
-    if (options.skip_renamed_columns) {
-      std::vector<schema::SharedColumn> kept;
-      for (const auto& c : plan.mapping.shared) {
-        if (AsciiLower(c.source) == AsciiLower(c.target)) kept.push_back(c);
-      }
-      plan.mapping.shared = kept;
-    }
-    SAFEDDL_ASSIGN_OR_RETURN(plan.key,
-                             schema::ChooseSharedKey(plan.original, plan.ghost, plan.mapping));
-    return FillKeyAndColumns(plan, notes);
+    return MapGhost(plan, options.skip_renamed_columns, notes);
   }();
   if (!planned.ok()) {
     if (!options.resume) DropGhost(conn, plan).IgnoreError();

@@ -23,6 +23,18 @@ namespace safeddl::osc {
 Result<MigrationPlan> Inspect(mysql::Connection& conn, const MigrationOptions& options,
                               std::vector<std::string>* notes);
 
+// The refusals that depend only on the table and the ALTER's text (renames without approval,
+// foreign keys, triggers, engine, system versioning, clauses a copy cannot do), as Inspect makes
+// them; `safeddl plan` asks the same question without creating anything.
+Status RefuseUnsafe(const schema::TableSchema& t, const schema::AlterAnalysis& a,
+                    const MigrationOptions& options, std::vector<std::string>* notes);
+
+// Fills plan.mapping, plan.key and the key and checksum columns from plan.original, plan.ghost
+// and plan.analysis, refusing what cannot be copied online (generated columns made ordinary, no
+// shared unique key, a key column whose kind of values changes). `plan` of Inspect and of
+// `safeddl plan` alike.
+Status MapGhost(MigrationPlan& plan, bool skip_renamed_columns, std::vector<std::string>* notes);
+
 // Drops the ghost table (after a dry run or a failure before cut-over).
 Status DropGhost(mysql::Connection& conn, const MigrationPlan& plan);
 
