@@ -11,9 +11,13 @@
 #include "common/http_check.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "mysql/quote.h"
 #include "osc/load_thresholds.h"
 #include "osc/migrator.h"
 #include "osc/trigger_copy.h"
+#include "plan/native_probe.h"
+#include "plan/scratch_schema.h"
+#include "schema/alter_parser.h"
 
 namespace safeddl::cli {
 namespace {
@@ -112,7 +116,12 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
                 "Accepted; foreign keys are always checked")
       ->group(g);
   cmd->add_flag("--attempt-instant-ddl", m.attempt_instant_ddl,
-                "Try ALGORITHM=INSTANT, then NOCOPY, before copying")
+                "Try ALGORITHM=INSTANT before copying (the default when the server accepts it "
+                "for the change: see --force-copy)")
+      ->group(g);
+  cmd->add_flag("--force-copy", o.force_copy,
+                "Copy online even when the server can make the change by metadata alone "
+                "(ALGORITHM=INSTANT, which is otherwise done natively with a bounded lock wait)")
       ->group(g);
   cmd->add_flag("--include-triggers", m.include_triggers,
                 "Create the table's triggers on the new table at the cut-over")
@@ -345,7 +354,8 @@ Status Resolve(AlterOptions& o) {
     return InvalidArgumentError("--remove-trigger-suffix-if-exists needs --trigger-suffix");
   }
   if (m.migrate_on_replica && m.test_on_replica) {
-    return InvalidArgumentError("--migrate-on-replica and --test-on-replica are mutually exclusive");
+    return InvalidArgumentError(
+        "--migrate-on-replica and --test-on-replica are mutually exclusive");
   }
   if (m.test_on_replica_skip_replica_stop && !m.test_on_replica) {
     return InvalidArgumentError("--test-on-replica-skip-replica-stop needs --test-on-replica");
@@ -434,6 +444,34 @@ void SetupAlter(CLI::App& parent, CommandSlot& slot) {
   cmd->callback([opts, &slot] { slot = [opts] { return RunAlter(*opts); }; });
 }
 
+// Plan's question before the copy: can the server make this change by metadata alone? Asked on
+// an empty copy of the table in plan's scratch schema, never on the table itself. Any failure to
+// ask (no privilege to create the scratch schema, a table the inspector will refuse anyway)
+// leaves the online copy as the way.
+std::optional<std::string> MetadataOnlyAlgorithm(const mysql::ConnectOptions& connect,
+                                                 const osc::MigrationOptions& m) {
+  Result<schema::AlterAnalysis> analysis = schema::AnalyzeAlter(m.alter);
+  if (!analysis.ok() || analysis->empty() || analysis->renames_table) return std::nullopt;
+  Result<std::unique_ptr<mysql::Connection>> conn = mysql::Connection::Open(connect);
+  if (!conn.ok()) return std::nullopt;
+  Result<std::string> table = mysql::QuoteQualified(m.database, m.table);
+  if (!table.ok()) return std::nullopt;
+  Result<mysql::ResultSet> create = (*conn)->Query("SHOW CREATE TABLE " + *table);
+  if (!create.ok() || create->empty() || !(*create)[0][1]) return std::nullopt;
+  Result<plan::ScratchSchema> scratch = plan::ScratchSchema::Open(**conn);
+  if (!scratch.ok()) {
+    LogInfo("note: not asking the server for an INSTANT change ({}): copying online",
+            scratch.status().message());
+    return std::nullopt;
+  }
+  Result<plan::NativeAnswer> answer = plan::ProbeNativeAlgorithms(
+      **conn, *scratch, m.table, *(*create)[0][1], analysis->ghost_alter);
+  if (!answer.ok() || answer->Best() == nullptr) return std::nullopt;
+  const plan::Algorithm best = answer->Best()->algorithm;
+  if (best != plan::Algorithm::kInstant) return std::nullopt;
+  return std::string(plan::AlgorithmName(best));
+}
+
 Status RunAlter(AlterOptions o) {
   if (o.check_flag) return Status::OK();
   SAFEDDL_RETURN_IF_ERROR(Resolve(o));
@@ -443,6 +481,18 @@ Status RunAlter(AlterOptions o) {
   if (o.mysql_timeout > 0)
     connect.read_timeout = std::chrono::seconds(static_cast<int64_t>(o.mysql_timeout));
   SAFEDDL_ASSIGN_OR_RETURN(auto log, mysql::SessionLog::Open(o.connection.session_log));
+
+  osc::MigrationOptions& m = o.migration;
+  if (m.execute && !o.force_copy && !m.attempt_instant_ddl && !m.resume && !m.test_on_replica &&
+      !m.migrate_on_replica) {
+    if (std::optional<std::string> algorithm = MetadataOnlyAlgorithm(connect, m)) {
+      LogInfo(
+          "note: the server makes this change with ALGORITHM={} (metadata only, asked on an "
+          "empty copy): done natively with a bounded lock wait; --force-copy copies instead",
+          *algorithm);
+      m.attempt_instant_ddl = true;
+    }
+  }
 
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);

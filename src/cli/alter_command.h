@@ -23,6 +23,9 @@ struct AlterOptions {
   double mysql_timeout = 0;
   bool check_flag = false;
   bool checkpoint = false;  // gh-ost's --checkpoint; checkpoints are always saved
+  // Copy even when the server can make the change by metadata alone (INSTANT), which
+  // otherwise goes that way (plan's answer, asked on an empty copy first).
+  bool force_copy = false;
   std::vector<std::string> ignored;  // gh-ost flags given that safeddl does not need
 };
 

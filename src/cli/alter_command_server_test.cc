@@ -130,7 +130,7 @@ TEST_F(AlterTest, RefusesWhatItCannotDoSafelyAndLeavesTheTableAlone) {
     SCOPED_TRACE(c.table + ": " + c.alter);
     auto before = conn_->Query("SHOW CREATE TABLE " + T(c.table));
     std::vector<std::string> args = {
-        "alter",      "--defaults-file=" + testkit::Primary().client_config,
+        "alter", "--force-copy",      "--defaults-file=" + testkit::Primary().client_config,
         "--database", db_,
         "--table",    c.table,
         "--alter",    c.alter,
@@ -558,7 +558,7 @@ TEST_F(AlterTest, OnAReplicaOnlyWithAFlagAndThenTestOrMigrateThere) {
   ASSERT_TRUE(caught_up()) << last_seen;
   auto alter_on = [&](const sandbox::ServerInstance& server, const std::string& alter,
                       std::vector<std::string> extra) {
-    std::vector<std::string> args = {"alter",      "--defaults-file=" + server.client_config,
+    std::vector<std::string> args = {"alter", "--force-copy",      "--defaults-file=" + server.client_config,
                                      "--database", db_,
                                      "--table",    "t",
                                      "--alter",    alter,

@@ -79,7 +79,7 @@ class AlterControlTest : public ::testing::Test {
 
   // Starts `safeddl alter` on its own thread; result_ is set when it ends.
   void StartAlter(const std::string& alter, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"alter",
+    std::vector<std::string> args = {"alter", "--force-copy",
                                      "--defaults-file=" + testkit::Primary().client_config,
                                      "--database",
                                      db_,
@@ -174,7 +174,7 @@ TEST_F(AlterControlTest, ThrottleHttpHoldsTheCopyUntilTheUrlAnswers200) {
   EXPECT_EQ(http.last_request().rfind("HEAD /ok HTTP/1.1\r\n", 0), 0u) << http.last_request();
 
   // An https:// URL is refused before anything starts.
-  const auto bad = testkit::RunSafeddl({"alter", "--defaults-file=" + testkit::Primary().client_config,
+  const auto bad = testkit::RunSafeddl({"alter", "--force-copy", "--defaults-file=" + testkit::Primary().client_config,
                                         "--database", db_, "--table", "t", "--alter",
                                         "ADD COLUMN d INT", "--execute", "--throttle-http",
                                         "https://lb.internal/ok"});
@@ -221,7 +221,7 @@ TEST_F(AlterControlTest, SocketThrottleNoThrottleStatusAndSettings) {
   EXPECT_NE(testkit::ControlSocketCommand(socket_, "unpostpone").find("not being postponed"), std::string::npos);
   // A second migration of the table may neither take the socket over nor touch its tables.
   const auto second = testkit::RunSafeddl(
-      {"alter", "--defaults-file=" + testkit::Primary().client_config, "--database", db_, "--table",
+      {"alter", "--force-copy", "--defaults-file=" + testkit::Primary().client_config, "--database", db_, "--table",
        "t", "--alter", "ADD COLUMN d INT", "--execute", "--serve-socket-file", socket_,
        "--initially-drop-socket-file", "--initially-drop-ghost-table"});
   EXPECT_EQ(second.exit_code, 1);
@@ -231,7 +231,7 @@ TEST_F(AlterControlTest, SocketThrottleNoThrottleStatusAndSettings) {
   EXPECT_TRUE(TableExists("_t_gho")) << "the second migration dropped the first one's ghost";
   // Another table's migration may not take this one's socket over either.
   const auto other = testkit::RunSafeddl(
-      {"alter", "--defaults-file=" + testkit::Primary().client_config, "--database", db_, "--table",
+      {"alter", "--force-copy", "--defaults-file=" + testkit::Primary().client_config, "--database", db_, "--table",
        "other", "--alter", "ADD COLUMN d INT", "--execute", "--serve-socket-file", socket_,
        "--initially-drop-socket-file"});
   EXPECT_EQ(other.exit_code, 1);

@@ -173,7 +173,7 @@ class AlterTest : public ::testing::Test {
   std::vector<std::string> AlterArgs(const std::string& alter,
                                      std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {
-        "alter",      "--defaults-file=" + testkit::Primary().client_config,
+        "alter", "--force-copy",      "--defaults-file=" + testkit::Primary().client_config,
         "--database", db_,
         "--table",    "t",
         "--alter",    alter};

@@ -320,6 +320,44 @@ TEST_F(PlanTest, FileOfStatements) {
   EXPECT_EQ(Definition(*admin_, T("f1")).find("k_a"), std::string::npos);
 }
 
+// safeddl alter asks plan's question first: a change the server makes by metadata alone goes that
+// way (no copy), unless --force-copy; any other change is copied online.
+TEST_F(PlanTest, AlterMakesMetadataOnlyChangesNativelyUnlessForceCopy) {
+  CreateBase("inst");
+  auto alter = [&](const std::string& clauses, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"alter",
+                                     "--json",
+                                     "--execute",
+                                     "--ok-to-drop-table",
+                                     "--defaults-file=" + testkit::Primary().client_config,
+                                     "--database",
+                                     db_,
+                                     "--table",
+                                     "inst",
+                                     "--alter",
+                                     clauses};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = testkit::RunSafeddl(args);
+    EXPECT_EQ(r.exit_code, kExitOk) << r.out << r.err;
+    return ParseJson(r);
+  };
+  json instant = alter("ADD COLUMN e INT", {});
+  EXPECT_TRUE(instant["instant"].get<bool>()) << instant.dump(2);
+  EXPECT_EQ(instant["rows"]["copied"], 0) << instant.dump(2);
+  json copied = alter("ADD COLUMN f INT", {"--force-copy"});
+  EXPECT_FALSE(copied["instant"].get<bool>()) << copied.dump(2);
+  EXPECT_EQ(copied["rows"]["copied"], kRows) << copied.dump(2);
+  json index = alter("ADD INDEX k_a (a)", {});
+  EXPECT_FALSE(index["instant"].get<bool>()) << index.dump(2);
+  EXPECT_EQ(index["rows"]["copied"], kRows) << index.dump(2);
+  const std::string def = Definition(*admin_, T("inst"));
+  for (const char* part : {"`e` int(11)", "`f` int(11)", "KEY `k_a` (`a`)"}) {
+    EXPECT_NE(def.find(part), std::string::npos) << def;
+  }
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT COUNT(*) FROM " + T("inst")),
+            std::to_string(kRows));
+}
+
 TEST_F(PlanTest, BadInputIsRefusedClearly) {
   CreateBase("bad");
   auto missing = Plan("nope", "ADD COLUMN e INT");

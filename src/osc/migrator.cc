@@ -29,6 +29,8 @@ constexpr auto kDrainWait = std::chrono::milliseconds(100);
 constexpr size_t kMaxRowsPerDrain = 5000;
 constexpr int64_t kRowsPerChecksumRange = 10000;
 constexpr int kMaxChecksumPasses = 3;
+// Between bounded metadata-lock waits of a native INSTANT change.
+constexpr auto kInstantRetryPause = std::chrono::milliseconds(500);
 constexpr auto kBacklogTimeout = std::chrono::minutes(10);
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
 
@@ -454,9 +456,25 @@ Result<bool> Migrator::TryInstant() {
   ghost_created_ = false;
   SAFEDDL_RETURN_IF_ERROR(conn_->Execute(
       fmt::format("SET SESSION lock_wait_timeout = {}", options_.cut_over_lock_timeout_seconds)));
-  for (const char* algorithm : {"INSTANT", "NOCOPY"}) {
-    Status s = conn_->Execute(
-        fmt::format("ALTER TABLE {} {}, ALGORITHM={}", plan_.q_original, plan_.alter, algorithm));
+  // INSTANT only, as gh-ost: NOCOPY may still read the whole table (ADD INDEX), unthrottled.
+  for (const char* algorithm : {"INSTANT"}) {
+    // The metadata lock is waited for a bounded time, and the wait retried: a long transaction on
+    // the table must not make the ALTER (and every query queued behind it) wait without end.
+    Status s;
+    int64_t waits = 0;
+    for (;;) {
+      s = conn_->Execute(fmt::format("ALTER TABLE {} {}, ALGORITHM={}", plan_.q_original,
+                                     plan_.alter, algorithm));
+      if (s.code() != StatusCode::kLockWaitTimeout || waits >= options_.default_retries) break;
+      if (cancel_ != nullptr && cancel_->load()) return AbortedError("interrupted");
+      ++waits;
+      std::this_thread::sleep_for(kInstantRetryPause);
+    }
+    if (waits > 0) {
+      report_.notes.push_back(fmt::format(
+          "ALGORITHM={}: the table's metadata lock was not granted within {} s, {} time(s)",
+          algorithm, options_.cut_over_lock_timeout_seconds, waits));
+    }
     if (s.ok()) {
       report_.instant = true;
       report_.swapped = true;

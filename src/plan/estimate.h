@@ -3,7 +3,7 @@
 // rebuild also lags every replica by about as much) and safeddl alter's, each with a range.
 //
 // The model, kept simple so the report can say it:
-//   native = fixed + per_row * rows   (INSTANT/NOCOPY: the metadata change alone)
+//   native = fixed + per_row * rows   (INSTANT: the metadata change alone)
 //   online = (rows / copy rate * kLockingReadFactor + rows / checksum rate)
 //            / (1 - writes per second / apply rate)
 //            + kOnlineFixedSeconds    (start, cut-over, clean-up)

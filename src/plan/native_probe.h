@@ -20,7 +20,8 @@
 
 namespace safeddl::plan {
 
-// In order of preference: INSTANT and NOCOPY change metadata only; INPLACE rebuilds or builds
+// In order of preference: INSTANT changes metadata only; NOCOPY does not rebuild the table but may
+// still read it all (ADD INDEX builds the index); INPLACE rebuilds or builds
 // inside the engine; COPY copies every row into a new table.
 enum class Algorithm { kInstant, kNocopy, kInplace, kCopy };
 inline constexpr Algorithm kAllAlgorithms[] = {Algorithm::kInstant, Algorithm::kNocopy,
@@ -47,7 +48,7 @@ struct NativeAnswer {
   // The first accepted algorithm in order of preference; nullptr when none (or invalid).
   const AlgorithmAnswer* Best() const;
   // True when the best algorithm lets writes through while it runs (LOCK=NONE). INSTANT and
-  // NOCOPY still need a moment's exclusive metadata lock at the start and end.
+  // NOCOPY and INPLACE still need a moment's exclusive metadata lock at the start and end.
   bool BlocksWrites() const;
 };
 

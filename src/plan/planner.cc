@@ -125,7 +125,7 @@ Recommendation Recommend(const StatementPlan& p, const TableRef& t, const std::s
   const std::string online_cmd =
       fmt::format("safeddl alter --database {} --table {} --alter {} --execute", ShellQuote(t.db),
                   ShellQuote(t.table), ShellQuote(clauses));
-  if (best && (best->algorithm == Algorithm::kInstant || best->algorithm == Algorithm::kNocopy)) {
+  if (best && best->algorithm == Algorithm::kInstant) {
     r.action = Action::kNative;
     r.reason = fmt::format(
         "the server changes only metadata ({}): no copy, writes blocked only "

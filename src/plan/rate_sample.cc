@@ -158,7 +158,7 @@ Status SampleNative(mysql::Connection& conn, ScratchSchema& scratch, const RateI
                     const std::optional<CopiedRange>& copied, SampleRates& rates) {
   const AlgorithmAnswer& best = *in.native;
   rates.native_fixed_seconds = best.seconds;
-  if (best.algorithm == Algorithm::kInstant || best.algorithm == Algorithm::kNocopy) {
+  if (best.algorithm == Algorithm::kInstant) {
     return Status::OK();
   }
   constexpr std::string_view kTable = "sample_old";

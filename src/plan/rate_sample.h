@@ -6,7 +6,7 @@
 //     part of both tables;
 //   - apply: batches of REPLACE of copied rows, as the applier writes captured changes;
 //   - native: the sample loaded into a table of the old definition and altered with the best
-//     algorithm the server accepts (an INSTANT/NOCOPY change is timed on the empty copy only).
+//     algorithm the server accepts (an INSTANT change is timed on the empty copy only).
 // Reads of the user's table are plain consistent reads (READ COMMITTED: INSERT ... SELECT takes
 // no row locks on its source), in chunks, so plan never holds a lock a SELECT would not.
 // Not thread-safe (one connection).
@@ -46,7 +46,7 @@ struct SampleRates {
   // Native: seconds = fixed + per_row * rows (absent when the server accepts no algorithm).
   std::optional<double> native_fixed_seconds;
   double native_per_row_seconds = 0;
-  bool native_measured_on_rows = false;  // false: metadata only (INSTANT/NOCOPY) or no rows
+  bool native_measured_on_rows = false;  // false: metadata only (INSTANT) or no rows
 };
 
 struct RateInputs {
