@@ -23,7 +23,7 @@ struct PlanCommandOptions {
   bool json = false;
   bool no_estimate = false;
   double write_sample_seconds = 3;
-  int64_t sample_rows = 50000;
+  int64_t sample_rows = 100000;
   uint32_t server_id = 0;  // 0: a per-process id (as `safeddl binlog`)
 };
 

@@ -6,7 +6,7 @@
 namespace safeddl::plan {
 namespace {
 
-constexpr double kModelError = 0.25;
+constexpr double kModelError = 0.35;
 constexpr double kPerTenfold = 0.1;
 constexpr double kMaxUncertainty = 0.9;
 
@@ -32,7 +32,8 @@ double Uncertainty(const SampleRates& rates, int64_t table_rows) {
 std::optional<Estimate> EstimateNative(const SampleRates& rates, int64_t table_rows) {
   if (!rates.native_fixed_seconds) return std::nullopt;
   const double rows = static_cast<double>(std::max<int64_t>(0, table_rows));
-  const double seconds = *rates.native_fixed_seconds + rates.native_per_row_seconds * rows;
+  const double seconds =
+      *rates.native_fixed_seconds + rates.native_per_row_seconds * rows * kNativeSampleFactor;
   // A metadata-only change does not grow with the table: only the model's own error applies.
   const double u = rates.native_measured_on_rows ? Uncertainty(rates, table_rows) : kModelError;
   return WithRange(seconds, u);
@@ -42,10 +43,11 @@ std::optional<Estimate> EstimateOnline(const SampleRates& rates, int64_t table_r
                                        double writes_per_second) {
   if (!rates.copy_rows_per_second || *rates.copy_rows_per_second <= 0) return std::nullopt;
   const double rows = static_cast<double>(std::max<int64_t>(0, table_rows));
-  double work = rows / *rates.copy_rows_per_second * kLockingReadFactor;
+  double work = rows / *rates.copy_rows_per_second;
   if (rates.checksum_rows_per_second && *rates.checksum_rows_per_second > 0) {
     work += rows / *rates.checksum_rows_per_second;
   }
+  work *= kOnlineSampleFactor;
   double share = 0;
   if (writes_per_second > 0 && rates.apply_rows_per_second && *rates.apply_rows_per_second > 0) {
     share = writes_per_second / *rates.apply_rows_per_second;

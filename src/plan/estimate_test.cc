@@ -20,7 +20,7 @@ SampleRates Rates() {
 TEST(EstimateTest, NativeScalesPerRowOverTheFixedCost) {
   auto e = EstimateNative(Rates(), 1000000);
   ASSERT_TRUE(e);
-  EXPECT_NEAR(e->seconds, 0.05 + 2.0, 1e-9);
+  EXPECT_NEAR(e->seconds, 0.05 + 2.0 * kNativeSampleFactor, 1e-9);
   EXPECT_LT(e->low, e->seconds);
   EXPECT_GT(e->high, e->seconds);
 }
@@ -33,7 +33,7 @@ TEST(EstimateTest, MetadataOnlyChangeDoesNotGrowWithTheTable) {
   auto big = EstimateNative(r, 100000000);
   ASSERT_TRUE(small && big);
   EXPECT_DOUBLE_EQ(small->seconds, big->seconds);
-  EXPECT_DOUBLE_EQ(big->high, big->seconds * 1.25);
+  EXPECT_DOUBLE_EQ(big->high, big->seconds * 1.35);
 }
 
 TEST(EstimateTest, NoAlgorithmNoNativeEstimate) {
@@ -46,11 +46,11 @@ TEST(EstimateTest, OnlineIsCopyPlusChecksumStretchedByTheWrites) {
   const int64_t rows = 1000000;
   auto idle = EstimateOnline(Rates(), rows, 0);
   ASSERT_TRUE(idle);
-  EXPECT_NEAR(idle->seconds, 10.0 * kLockingReadFactor + 2.5 + kOnlineFixedSeconds, 1e-9);
+  EXPECT_NEAR(idle->seconds, 12.5 * kOnlineSampleFactor + kOnlineFixedSeconds, 1e-9);
   // Writes at half the apply rate: the copy and checksum get half the time.
   auto busy = EstimateOnline(Rates(), rows, 10000);
   ASSERT_TRUE(busy);
-  EXPECT_NEAR(busy->seconds, (10.0 * kLockingReadFactor + 2.5) * 2 + kOnlineFixedSeconds, 1e-9);
+  EXPECT_NEAR(busy->seconds, 12.5 * kOnlineSampleFactor * 2 + kOnlineFixedSeconds, 1e-9);
   EXPECT_FALSE(busy->writes_outpace_apply);
   auto flooded = EstimateOnline(Rates(), rows, 50000);
   ASSERT_TRUE(flooded);
@@ -65,10 +65,10 @@ TEST(EstimateTest, NoCopyRateNoOnlineEstimate) {
 
 TEST(EstimateTest, UncertaintyGrowsWithSpreadAndExtrapolation) {
   SampleRates r = Rates();
-  EXPECT_DOUBLE_EQ(Uncertainty(r, r.rows), 0.25);
-  EXPECT_NEAR(Uncertainty(r, r.rows * 100), 0.45, 1e-9);
+  EXPECT_DOUBLE_EQ(Uncertainty(r, r.rows), 0.35);
+  EXPECT_NEAR(Uncertainty(r, r.rows * 100), 0.55, 1e-9);
   r.copy_spread = 0.3;
-  EXPECT_NEAR(Uncertainty(r, r.rows * 100), 0.75, 1e-9);
+  EXPECT_NEAR(Uncertainty(r, r.rows * 100), 0.85, 1e-9);
   r.copy_spread = 2;
   EXPECT_DOUBLE_EQ(Uncertainty(r, r.rows), 0.9);
 }

@@ -26,7 +26,7 @@
 namespace safeddl::plan {
 
 struct RateLimits {
-  int64_t max_rows = 50000;  // rows sampled at most
+  int64_t max_rows = 100000;  // rows sampled at most
   double max_seconds = 2.0;  // copy time spent sampling at most
   // Rows of the first chunk; later ones adapt as safeddl alter's do (osc::ChunkPlanner::Adapt).
   int64_t chunk_rows = 1000;

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "common/strings.h"
+#include "mysql/quote.h"
 
 namespace safeddl::plan {
 namespace {
@@ -102,15 +103,7 @@ std::vector<Piece> Tokenize(std::string_view s) {
   return out;
 }
 
-std::string Quoted(std::string_view name) {
-  std::string out = "`";
-  for (char c : name) {
-    out.push_back(c);
-    if (c == '`') out.push_back('`');
-  }
-  out.push_back('`');
-  return out;
-}
+std::string Quoted(std::string_view name) { return *mysql::QuoteIdentifier(name); }
 
 // ---------------------------------------------------------------------------------------------
 // Column names the change renamed, after name -> before name, and identifiers rewritten with it.
