@@ -16,6 +16,7 @@
 #include "cli/flashback_command.h"
 #include "cli/plan_command.h"
 #include "cli/sandbox_command.h"
+#include "cli/snapshot_command.h"
 #include "cli/unblock_command.h"
 #include "cli/watch_command.h"
 #include "common/log.h"
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   cli::SetupWatch(app, slot);
   cli::SetupFlashback(app, slot);
   cli::SetupPlan(app, slot);
+  cli::SetupSnapshot(app, slot);
 
   // gh-ost command lines may spell flags Go-style ("-execute"): accept them.
   std::vector<std::string> args =

@@ -53,10 +53,12 @@ std::string CopyStatement(const MigrationPlan& plan, const std::string& where_or
 }
 
 Result<ChunkResult> CopyChunkRows(mysql::Connection& conn, const MigrationPlan& plan,
-                                  const KeyChunk& chunk, bool panic_on_warnings) {
+                                  const KeyChunk& chunk, bool panic_on_warnings,
+                                  const std::string& filter) {
   const TimePoint start = SystemClock::Get().Now();
   SAFEDDL_ASSIGN_OR_RETURN(std::string where,
                            RangePredicate(plan.original_key, {chunk.lower, chunk.upper}));
+  if (!filter.empty()) where = fmt::format("({}) AND ({})", where, filter);
   ChunkResult result;
   for (int attempt = 1;; ++attempt) {
     const bool nowait = attempt <= kNowaitAttempts;

@@ -30,9 +30,11 @@ struct ChunkResult {
 
 // Copies one chunk on `conn` (prepared with PrepareSession()). Retries lock conflicts itself;
 // other errors are returned for the caller's retry policy. With `panic_on_warnings`, a warning
-// that means a changed value aborts.
+// that means a changed value aborts. `filter`, when given, is a condition over the original's
+// columns the copied rows must also meet (a snapshot's --where).
 Result<ChunkResult> CopyChunkRows(mysql::Connection& conn, const MigrationPlan& plan,
-                                  const KeyChunk& chunk, bool panic_on_warnings);
+                                  const KeyChunk& chunk, bool panic_on_warnings,
+                                  const std::string& filter = "");
 
 // The statement copying rows of the original matching `where_original` into the ghost.
 std::string CopyStatement(const MigrationPlan& plan, const std::string& where_original,

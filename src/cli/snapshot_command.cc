@@ -1,0 +1,140 @@
+#include "cli/snapshot_command.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/binlog_command.h"
+#include "common/log.h"
+#include "snapshot/catalog.h"
+#include "snapshot/take.h"
+
+namespace safeddl::cli {
+namespace {
+
+constexpr int kJsonIndent = 2;
+
+nlohmann::json RecordJson(const snapshot::SnapshotRecord& s) {
+  return {{"id", s.id},
+          {"state", s.state},
+          {"source", {{"database", s.source_db}, {"table", s.source_table}}},
+          {"table", fmt::format("{}.{}", snapshot::kSnapshotSchema, s.snapshot_table)},
+          {"where", s.where.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.where)},
+          {"rows", s.rows},
+          {"checksum", s.checksum},
+          {"binlog", {{"file", s.binlog_file}, {"position", s.binlog_position}}},
+          {"gtid", s.gtid},
+          {"started_at", s.started_at},
+          {"taken_at", s.taken_at}};
+}
+
+void PrintRecord(const snapshot::SnapshotRecord& s) {
+  fmt::print("snapshot {} ({}): `{}`.`{}`{} -> `{}`.`{}`\n", s.id, s.state, s.source_db,
+             s.source_table, s.where.empty() ? "" : " WHERE " + s.where,
+             snapshot::kSnapshotSchema, s.snapshot_table);
+  if (s.state == "ready") {
+    fmt::print("  {} rows, checksum {}, consistent at {}:{} (GTID {}), {}\n", s.rows, s.checksum,
+               s.binlog_file, s.binlog_position, s.gtid.empty() ? "-" : s.gtid, s.taken_at);
+  }
+}
+
+}  // namespace
+
+void SetupSnapshot(CLI::App& parent, CommandSlot& slot) {
+  auto opts = std::make_shared<SnapshotCommandOptions>();
+  CLI::App* cmd = parent.add_subcommand(
+      "snapshot",
+      "Keep a table's rows (or a --where's) before a change: copied online into the snapshot "
+      "schema, consistent at a binlog position recorded with them. `snapshot list`, `snapshot "
+      "drop ID`.\nExit status: 0 done, 1 failed (nothing kept), 2 connection, 64 usage.");
+  AddConnectionFlags(*cmd, opts->connection);
+  cmd->add_option("--database", opts->database, "Schema of the table");
+  cmd->add_option("--table", opts->table, "Table to keep the rows of");
+  cmd->add_option("--where", opts->where,
+                  "Only the rows this condition selects (as mariadb-dump --where)");
+  cmd->add_option("--chunk-size", opts->chunk_size, "Rows per copy chunk, to start with")
+      ->check(CLI::Range(int64_t{10}, int64_t{100000}));
+  cmd->add_option("--replica-server-id", opts->server_id,
+                  "server_id the binlog is read as (default: one per process)");
+  cmd->add_flag("--json", opts->json, "Print the result as JSON");
+  CLI::App* list = cmd->add_subcommand("list", "The snapshots kept, oldest first");
+  CLI::App* drop = cmd->add_subcommand("drop", "Remove a snapshot (its table and catalog entry)");
+  drop->add_option("id", opts->drop_id, "The snapshot's id (see `snapshot list`)")->required();
+  for (CLI::App* sub : {list, drop}) {
+    AddConnectionFlags(*sub, opts->connection);
+    sub->add_flag("--json", opts->json, "Print the result as JSON");
+  }
+  cmd->require_subcommand(0, 1);
+  cmd->callback([opts, list, drop, &slot] {
+    if (list->parsed()) {
+      slot = [opts] { return RunSnapshotList(*opts); };
+    } else if (drop->parsed()) {
+      slot = [opts] { return RunSnapshotDrop(*opts); };
+    } else {
+      slot = [opts] { return RunSnapshot(*opts); };
+    }
+  });
+}
+
+Status RunSnapshot(const SnapshotCommandOptions& o) {
+  if (o.database.empty() || o.table.empty()) {
+    return InvalidArgumentError("snapshot needs --database and --table");
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(mysql::ConnectOptions connect, ResolveConnectOptions(o.connection));
+  snapshot::SnapshotRequest request;
+  request.database = o.database;
+  request.table = o.table;
+  request.where = o.where;
+  request.chunk_size = o.chunk_size;
+  request.server_id = o.server_id != 0
+                          ? o.server_id
+                          : kBinlogServerIdBase + static_cast<uint32_t>(::getpid()) % kServerIdSpan;
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  Result<snapshot::SnapshotRecord> taken =
+      snapshot::TakeSnapshot(connect, request, [tty](int64_t rows) {
+        if (tty) fmt::print(stderr, "\rsafeddl: snapshot: {} rows copied", rows);
+      });
+  if (tty) fmt::print(stderr, "\n");
+  if (!taken.ok()) {
+    return taken.status().WithContext(fmt::format(
+        "snapshot of `{}`.`{}` failed, nothing was kept", o.database, o.table));
+  }
+  if (o.json) {
+    fmt::print("{}\n", RecordJson(*taken).dump(kJsonIndent));
+  } else {
+    PrintRecord(*taken);
+  }
+  return Status::OK();
+}
+
+Status RunSnapshotList(const SnapshotCommandOptions& o) {
+  SAFEDDL_ASSIGN_OR_RETURN(Session session, OpenSession(o.connection));
+  SAFEDDL_ASSIGN_OR_RETURN(std::vector<snapshot::SnapshotRecord> all,
+                           snapshot::ListSnapshots(*session.conn));
+  if (o.json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& s : all) j.push_back(RecordJson(s));
+    fmt::print("{}\n", j.dump(kJsonIndent));
+  } else if (all.empty()) {
+    fmt::print("no snapshots\n");
+  } else {
+    for (const auto& s : all) PrintRecord(s);
+  }
+  return Status::OK();
+}
+
+Status RunSnapshotDrop(const SnapshotCommandOptions& o) {
+  SAFEDDL_ASSIGN_OR_RETURN(Session session, OpenSession(o.connection));
+  SAFEDDL_RETURN_IF_ERROR(snapshot::DropSnapshot(*session.conn, o.drop_id));
+  if (o.json) {
+    fmt::print("{}\n", nlohmann::json{{"dropped", o.drop_id}}.dump());
+  } else {
+    fmt::print("snapshot {} dropped\n", o.drop_id);
+  }
+  return Status::OK();
+}
+
+}  // namespace safeddl::cli

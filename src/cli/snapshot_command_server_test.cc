@@ -1,0 +1,218 @@
+// `safeddl snapshot` against the real sandbox under writes: the rows kept are the table exactly
+// as it was at one point of its history (a single writer applies numbered changes in order, so
+// the snapshot must equal the state after some prefix of them), with and without --where; the
+// catalog records it; `list` and `drop`; bad input keeps nothing.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/strings.h"
+#include "mysql/quote.h"
+#include "testkit/testkit.h"
+
+namespace safeddl::cli {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 64;
+constexpr int kRows = 3000;
+
+std::string Q(const std::string& id) { return mysql::QuoteIdentifier(id).value(); }
+
+json ParseJson(const testkit::CommandResult& r) {
+  auto j = json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(j.is_discarded()) << "not JSON:\n" << r.out << "\nstderr:\n" << r.err;
+  return j.is_discarded() ? json::object() : j;
+}
+
+// The snapshot's table, quoted, from its JSON ("schema.table").
+std::string SnapshotTable(const json& j) {
+  const std::string t = j.value("table", "");
+  const size_t dot = t.find('.');
+  return Q(t.substr(0, dot)) + "." + Q(t.substr(dot + 1));
+}
+
+using State = std::map<long long, long long>;  // id -> v
+
+// Op i (from 1): updates an existing row's v to i; every 4th also inserts row 100000 + i; every
+// 4th, two later, deletes the row op i - 2 inserted.
+void ApplyOp(State& s, long long i) {
+  s[(i * 7919) % kRows + 1] = i;
+  if (i % 4 == 0) s[100000 + i] = -i;
+  if (i % 4 == 2 && i > 2) s.erase(100000 + i - 2);
+}
+std::vector<std::string> OpSql(const std::string& table, long long i) {
+  std::vector<std::string> sql = {
+      fmt::format("UPDATE {} SET v = {} WHERE id = {}", table, i, (i * 7919) % kRows + 1)};
+  if (i % 4 == 0) sql.push_back(fmt::format("INSERT INTO {} VALUES ({}, {})", table, 100000 + i, -i));
+  if (i % 4 == 2 && i > 2) sql.push_back(fmt::format("DELETE FROM {} WHERE id = {}", table, 100000 + i - 2));
+  return sql;
+}
+
+class SnapshotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    admin_ = testkit::ConnectPrimary();
+    ASSERT_TRUE(admin_);
+    db_ = testkit::UniqueDatabase(*admin_, "snap");
+    testkit::MustExecute(*admin_, "USE " + Q(db_));
+    testkit::MustExecute(*admin_, "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, v BIGINT NOT "
+                                  "NULL) ENGINE=InnoDB");
+    testkit::MustExecute(*admin_, fmt::format("INSERT INTO t SELECT seq, 0 FROM seq_1_to_{}", kRows));
+  }
+  void TearDown() override {
+    if (!admin_) return;
+    testkit::MustExecute(*admin_, "DROP DATABASE IF EXISTS " + Q(db_));
+    for (uint64_t id : taken_) {
+      testkit::RunSafeddl({"snapshot", "drop", std::to_string(id),
+                           "--defaults-file=" + testkit::Primary().client_config});
+    }
+  }
+  std::vector<std::string> Conn() const {
+    return {"--defaults-file=" + testkit::Primary().client_config};
+  }
+
+  // Takes a snapshot while one writer applies ops in order; returns the snapshot's JSON and sets
+  // `ops` to how many ops the writer committed in all.
+  json SnapshotUnderWrites(const std::vector<std::string>& extra, long long* ops) {
+    std::atomic<bool> stop{false};
+    std::atomic<long long> done{0};
+    std::thread writer([&] {
+      auto conn = testkit::ConnectPrimary();
+      if (!conn) return;
+      const std::string table = Q(db_) + ".t";
+      for (long long i = 1; !stop.load(); ++i) {
+        // One transaction per op: the snapshot may fall between two ops, never inside one.
+        testkit::MustExecute(*conn, "BEGIN");
+        for (const std::string& sql : OpSql(table, i)) testkit::MustExecute(*conn, sql);
+        testkit::MustExecute(*conn, "COMMIT");
+        done.store(i);
+      }
+    });
+    testkit::WaitFor([&] { return done.load() > 50; });
+    std::vector<std::string> args = {"snapshot", "--json", "--database", db_, "--table", "t",
+                                     "--chunk-size", "100"};
+    for (const std::string& a : Conn()) args.push_back(a);
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = testkit::RunSafeddl(args);
+    const long long during = done.load();
+    testkit::WaitFor([&] { return done.load() > during + 50; });
+    stop.store(true);
+    writer.join();
+    *ops = done.load();
+    EXPECT_EQ(r.exit_code, kExitOk) << r.out << r.err;
+    json j = ParseJson(r);
+    if (j.contains("id")) taken_.push_back(j["id"].get<uint64_t>());
+    return j;
+  }
+
+  State ReadTable(const std::string& q_table) {
+    State s;
+    auto rs = admin_->Query("SELECT id, v FROM " + q_table);
+    EXPECT_TRUE(rs.ok()) << rs.status().ToString();
+    if (!rs.ok()) return s;
+    for (const mysql::Row& row : rs->rows()) {
+      s[ParseInt64(row[0].value_or("")).value_or(-1)] = ParseInt64(row[1].value_or("")).value_or(0);
+    }
+    return s;
+  }
+
+  // The k in [0, ops] after which the table (filtered by `keep`) equals `snap`; -1 when none.
+  static long long MatchingPrefix(const State& snap, long long ops,
+                                  const std::function<bool(long long v)>& keep) {
+    State state;
+    for (long long id = 1; id <= kRows; ++id) state[id] = 0;
+    for (long long k = 0; k <= ops; ++k) {
+      if (k > 0) ApplyOp(state, k);
+      State filtered;
+      for (const auto& [id, v] : state) {
+        if (keep(v)) filtered[id] = v;
+      }
+      if (filtered == snap) return k;
+    }
+    return -1;
+  }
+
+  std::unique_ptr<mysql::Connection> admin_;
+  std::string db_;
+  std::vector<uint64_t> taken_;
+};
+
+TEST_F(SnapshotTest, WholeTableUnderWritesIsTheTableAtOnePoint) {
+  long long ops = 0;
+  json j = SnapshotUnderWrites({}, &ops);
+  ASSERT_TRUE(j.contains("table")) << j.dump(2);
+  EXPECT_EQ(j["state"], "ready");
+  EXPECT_FALSE(j["binlog"]["file"].get<std::string>().empty()) << j.dump(2);
+  EXPECT_GT(j["binlog"]["position"].get<uint64_t>(), 4u) << j.dump(2);
+  EXPECT_FALSE(j["gtid"].get<std::string>().empty()) << j.dump(2);
+  const State snap = ReadTable(SnapshotTable(j));
+  EXPECT_EQ(static_cast<int64_t>(snap.size()), j["rows"].get<int64_t>());
+  const long long k = MatchingPrefix(snap, ops, [](long long) { return true; });
+  EXPECT_GE(k, 50) << "the snapshot is no prefix of the writes (torn), or taken before them";
+  EXPECT_LT(k, ops) << "the snapshot saw every write: it was not taken under writes";
+  // The catalog has it.
+  std::vector<std::string> list = {"snapshot", "list", "--json"};
+  for (const std::string& a : Conn()) list.push_back(a);
+  auto l = testkit::RunSafeddl(list);
+  EXPECT_EQ(l.exit_code, kExitOk) << l.err;
+  bool found = false;
+  for (const json& s : ParseJson(l)) found |= s["id"] == j["id"] && s["rows"] == j["rows"];
+  EXPECT_TRUE(found) << l.out;
+}
+
+TEST_F(SnapshotTest, WhereKeepsTheMatchingRowsAtOnePoint) {
+  long long ops = 0;
+  json j = SnapshotUnderWrites({"--where", "v % 3 = 1 OR v < 0"}, &ops);
+  ASSERT_TRUE(j.contains("table")) << j.dump(2);
+  const State snap = ReadTable(SnapshotTable(j));
+  EXPECT_FALSE(snap.empty());
+  const long long k =
+      MatchingPrefix(snap, ops, [](long long v) { return v % 3 == 1 || v < 0; });
+  EXPECT_GE(k, 50) << "the --where snapshot is no prefix of the writes";
+  EXPECT_EQ(j["where"], "v % 3 = 1 OR v < 0");
+}
+
+TEST_F(SnapshotTest, DropAndBadInput) {
+  auto run = [&](std::vector<std::string> args) {
+    for (const std::string& a : Conn()) args.push_back(a);
+    return testkit::RunSafeddl(args);
+  };
+  auto r = run({"snapshot", "--json", "--database", db_, "--table", "t"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.out << r.err;
+  const json j = ParseJson(r);
+  EXPECT_EQ(j["rows"], kRows);
+  const std::string id = std::to_string(j["id"].get<uint64_t>());
+  EXPECT_EQ(run({"snapshot", "drop", id}).exit_code, kExitOk);
+  EXPECT_EQ(run({"snapshot", "drop", id}).exit_code, kExitFailure) << "dropped twice";
+  auto listed = run({"snapshot", "list", "--json"});
+  for (const json& s : ParseJson(listed)) EXPECT_NE(std::to_string(s["id"].get<uint64_t>()), id);
+
+  const std::string before = run({"snapshot", "list", "--json"}).out;
+  EXPECT_EQ(run({"snapshot", "--database", db_, "--table", "missing"}).exit_code, kExitFailure);
+  EXPECT_EQ(run({"snapshot", "--database", db_, "--table", "t", "--where", "1=1; DROP TABLE t"})
+                .exit_code,
+            kExitUsage);
+  EXPECT_EQ(run({"snapshot", "--database", db_, "--table", "t", "--where", "no_such_column = 1"})
+                .exit_code,
+            kExitUsage);
+  testkit::MustExecute(*admin_, "CREATE TABLE nokey (v INT) ENGINE=InnoDB");
+  auto nokey = run({"snapshot", "--database", db_, "--table", "nokey"});
+  EXPECT_EQ(nokey.exit_code, kExitFailure) << nokey.out << nokey.err;
+  EXPECT_NE(nokey.err.find("key"), std::string::npos) << nokey.err;
+  EXPECT_EQ(run({"snapshot", "list", "--json"}).out, before) << "a failed snapshot was kept";
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT COUNT(*) FROM t"), std::to_string(kRows));
+}
+
+}  // namespace
+}  // namespace safeddl::cli

@@ -1,0 +1,45 @@
+// TakeSnapshot: copies the rows of a table (all, or those a WHERE selects) into a table of the
+// snapshot schema, online and consistent at one binlog position, and records it in the catalog.
+//
+// It is osc's engine without the ALTER and the swap: the binlog capture starts first, the rows
+// are copied in key-ordered chunks (osc::CopyChunkRows: a short locking read per chunk, NOWAIT,
+// as safeddl alter copies), the captured changes are applied by key (osc::Applier), and once the
+// copy is done the apply is brought exactly to the binlog's end as of then, P. Every row then
+// holds its state at P: rows changed after their chunk was copied got their image as of P from
+// the binlog. With a WHERE, rows are copied only when they match, changes are applied for every
+// row, and at P the rows that do not match are removed: the snapshot is the rows that matched
+// at P. P, its GTID position (BINLOG_GTID_POS), the row count and checksum go into the catalog.
+//
+// Needs what alter needs: binlog_format=ROW, binlog_row_image=FULL, an InnoDB table with a
+// PRIMARY or NOT NULL UNIQUE key. A failure drops the half-made snapshot. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "common/result.h"
+#include "mysql/connect_options.h"
+#include "snapshot/catalog.h"
+
+namespace safeddl::snapshot {
+
+struct SnapshotRequest {
+  std::string database;
+  std::string table;
+  // A condition over the table's columns, as in `mariadb-dump --where`: the user's own SQL,
+  // run on the user's own connection; refused when it holds a ';' or unbalanced parentheses.
+  std::string where;
+  int64_t chunk_size = 1000;
+  uint32_t server_id = 0;  // the binlog is read as this server_id (must be unique)
+};
+
+// `progress` (may be empty) is told the rows copied so far, after each chunk.
+Result<SnapshotRecord> TakeSnapshot(const mysql::ConnectOptions& connect,
+                                    const SnapshotRequest& request,
+                                    const std::function<void(int64_t)>& progress = nullptr);
+
+// The checks on a --where text (exposed for tests): kInvalidArgument naming the problem.
+Status CheckWhere(std::string_view where);
+
+}  // namespace safeddl::snapshot
