@@ -15,6 +15,7 @@
 #include "cli/exit_codes.h"
 #include "cli/flashback_command.h"
 #include "cli/plan_command.h"
+#include "cli/restore_command.h"
 #include "cli/sandbox_command.h"
 #include "cli/snapshot_command.h"
 #include "cli/unblock_command.h"
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   cli::SetupFlashback(app, slot);
   cli::SetupPlan(app, slot);
   cli::SetupSnapshot(app, slot);
+  cli::SetupRestore(app, slot);
 
   // gh-ost command lines may spell flags Go-style ("-execute"): accept them.
   std::vector<std::string> args =

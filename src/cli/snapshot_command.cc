@@ -33,8 +33,8 @@ nlohmann::json RecordJson(const snapshot::SnapshotRecord& s) {
 
 void PrintRecord(const snapshot::SnapshotRecord& s) {
   fmt::print("snapshot {} ({}): `{}`.`{}`{} -> `{}`.`{}`\n", s.id, s.state, s.source_db,
-             s.source_table, s.where.empty() ? "" : " WHERE " + s.where,
-             snapshot::kSnapshotSchema, s.snapshot_table);
+             s.source_table, s.where.empty() ? "" : " WHERE " + s.where, snapshot::kSnapshotSchema,
+             s.snapshot_table);
   if (s.state == "ready") {
     fmt::print("  {} rows, checksum {}, consistent at {}:{} (GTID {}), {}\n", s.rows, s.checksum,
                s.binlog_file, s.binlog_position, s.gtid.empty() ? "-" : s.gtid, s.taken_at);
@@ -99,8 +99,8 @@ Status RunSnapshot(const SnapshotCommandOptions& o) {
       });
   if (tty) fmt::print(stderr, "\n");
   if (!taken.ok()) {
-    return taken.status().WithContext(fmt::format(
-        "snapshot of `{}`.`{}` failed, nothing was kept", o.database, o.table));
+    return taken.status().WithContext(
+        fmt::format("snapshot of `{}`.`{}` failed, nothing was kept", o.database, o.table));
   }
   if (o.json) {
     fmt::print("{}\n", RecordJson(*taken).dump(kJsonIndent));

@@ -54,8 +54,10 @@ void ApplyOp(State& s, long long i) {
 std::vector<std::string> OpSql(const std::string& table, long long i) {
   std::vector<std::string> sql = {
       fmt::format("UPDATE {} SET v = {} WHERE id = {}", table, i, (i * 7919) % kRows + 1)};
-  if (i % 4 == 0) sql.push_back(fmt::format("INSERT INTO {} VALUES ({}, {})", table, 100000 + i, -i));
-  if (i % 4 == 2 && i > 2) sql.push_back(fmt::format("DELETE FROM {} WHERE id = {}", table, 100000 + i - 2));
+  if (i % 4 == 0)
+    sql.push_back(fmt::format("INSERT INTO {} VALUES ({}, {})", table, 100000 + i, -i));
+  if (i % 4 == 2 && i > 2)
+    sql.push_back(fmt::format("DELETE FROM {} WHERE id = {}", table, 100000 + i - 2));
   return sql;
 }
 
@@ -66,9 +68,11 @@ class SnapshotTest : public ::testing::Test {
     ASSERT_TRUE(admin_);
     db_ = testkit::UniqueDatabase(*admin_, "snap");
     testkit::MustExecute(*admin_, "USE " + Q(db_));
-    testkit::MustExecute(*admin_, "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, v BIGINT NOT "
-                                  "NULL) ENGINE=InnoDB");
-    testkit::MustExecute(*admin_, fmt::format("INSERT INTO t SELECT seq, 0 FROM seq_1_to_{}", kRows));
+    testkit::MustExecute(*admin_,
+                         "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, v BIGINT NOT "
+                         "NULL) ENGINE=InnoDB");
+    testkit::MustExecute(*admin_,
+                         fmt::format("INSERT INTO t SELECT seq, 0 FROM seq_1_to_{}", kRows));
   }
   void TearDown() override {
     if (!admin_) return;
@@ -100,8 +104,8 @@ class SnapshotTest : public ::testing::Test {
       }
     });
     testkit::WaitFor([&] { return done.load() > 50; });
-    std::vector<std::string> args = {"snapshot", "--json", "--database", db_, "--table", "t",
-                                     "--chunk-size", "100"};
+    std::vector<std::string> args = {"snapshot", "--json", "--database",   db_,
+                                     "--table",  "t",      "--chunk-size", "100"};
     for (const std::string& a : Conn()) args.push_back(a);
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = testkit::RunSafeddl(args);
@@ -177,8 +181,7 @@ TEST_F(SnapshotTest, WhereKeepsTheMatchingRowsAtOnePoint) {
   ASSERT_TRUE(j.contains("table")) << j.dump(2);
   const State snap = ReadTable(SnapshotTable(j));
   EXPECT_FALSE(snap.empty());
-  const long long k =
-      MatchingPrefix(snap, ops, [](long long v) { return v % 3 == 1 || v < 0; });
+  const long long k = MatchingPrefix(snap, ops, [](long long v) { return v % 3 == 1 || v < 0; });
   EXPECT_GE(k, 50) << "the --where snapshot is no prefix of the writes";
   EXPECT_EQ(j["where"], "v % 3 = 1 OR v < 0");
 }
@@ -212,6 +215,68 @@ TEST_F(SnapshotTest, DropAndBadInput) {
   EXPECT_NE(nokey.err.find("key"), std::string::npos) << nokey.err;
   EXPECT_EQ(run({"snapshot", "list", "--json"}).out, before) << "a failed snapshot was kept";
   EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT COUNT(*) FROM t"), std::to_string(kRows));
+}
+
+// A bad UPDATE without WHERE and deletes, then restore: the snapshot's rows are back, the row
+// inserted since stays; the dry run changes nothing.
+TEST_F(SnapshotTest, RestorePutsTheRowsBackAndKeepsLaterRows) {
+  auto run = [&](std::vector<std::string> args) {
+    for (const std::string& a : Conn()) args.push_back(a);
+    return testkit::RunSafeddl(args);
+  };
+  auto r = run({"snapshot", "--json", "--database", db_, "--table", "t"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.out << r.err;
+  const std::string id = std::to_string(ParseJson(r)["id"].get<uint64_t>());
+  taken_.push_back(std::stoull(id));
+  testkit::MustExecute(*admin_, "UPDATE t SET v = 7");
+  testkit::MustExecute(*admin_, "DELETE FROM t WHERE id <= 10");
+  testkit::MustExecute(*admin_, "INSERT INTO t VALUES (500000, 1)");
+  auto dry = run({"restore", id, "--json"});
+  ASSERT_EQ(dry.exit_code, kExitOk) << dry.out << dry.err;
+  json d = ParseJson(dry);
+  EXPECT_EQ(d["changed"], kRows - 10) << d.dump(2);
+  EXPECT_EQ(d["deleted"], 10) << d.dump(2);
+  EXPECT_EQ(d["added_since"], 1) << d.dump(2);
+  EXPECT_FALSE(d["executed"].get<bool>());
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT COUNT(*) FROM t WHERE v = 7"),
+            std::to_string(kRows - 10));
+  auto done = run({"restore", id, "--execute", "--json"});
+  ASSERT_EQ(done.exit_code, kExitOk) << done.out << done.err;
+  json e = ParseJson(done);
+  EXPECT_TRUE(e["executed"].get<bool>());
+  EXPECT_EQ(e["remaining"], 0) << e.dump(2);
+  EXPECT_EQ(testkit::MustQueryValue(
+                *admin_, "SELECT COUNT(*) FROM t WHERE v = 0 AND id <= " + std::to_string(kRows)),
+            std::to_string(kRows));
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT v FROM t WHERE id = 500000"), "1");
+}
+
+// A --where snapshot puts back only its rows; the others keep every later write. A changed
+// definition is refused and nothing is written.
+TEST_F(SnapshotTest, WhereRestoreLeavesOtherRowsAndChangedDefinitionIsRefused) {
+  auto run = [&](std::vector<std::string> args) {
+    for (const std::string& a : Conn()) args.push_back(a);
+    return testkit::RunSafeddl(args);
+  };
+  auto r = run({"snapshot", "--json", "--database", db_, "--table", "t", "--where", "id <= 100"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.out << r.err;
+  const std::string id = std::to_string(ParseJson(r)["id"].get<uint64_t>());
+  taken_.push_back(std::stoull(id));
+  testkit::MustExecute(*admin_, "UPDATE t SET v = 9");
+  auto done = run({"restore", id, "--execute", "--json"});
+  ASSERT_EQ(done.exit_code, kExitOk) << done.out << done.err;
+  EXPECT_EQ(ParseJson(done)["changed"], 100) << done.out;
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT COUNT(*) FROM t WHERE v = 0"), "100");
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT COUNT(*) FROM t WHERE v = 9"),
+            std::to_string(kRows - 100));
+
+  testkit::MustExecute(*admin_, "UPDATE t SET v = 9");
+  testkit::MustExecute(*admin_, "ALTER TABLE t MODIFY v VARCHAR(20) NOT NULL");
+  auto refused = run({"restore", id, "--execute"});
+  EXPECT_EQ(refused.exit_code, kExitFailure) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("`v`"), std::string::npos) << refused.err;
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT COUNT(*) FROM t WHERE v = '9'"),
+            std::to_string(kRows));
 }
 
 }  // namespace

@@ -48,18 +48,17 @@ std::string SnapshotTableName(uint64_t id, const std::string& table) {
 
 Status EnsureCatalog(mysql::Connection& conn) {
   SAFEDDL_RETURN_IF_ERROR(conn.Execute("CREATE DATABASE IF NOT EXISTS " + Schema()));
-  return conn.Execute(
-      "CREATE TABLE IF NOT EXISTS " + Catalog() +
-      " (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
-      " state VARCHAR(16) NOT NULL,"
-      " source_db VARCHAR(64) NOT NULL, source_table VARCHAR(64) NOT NULL,"
-      " snapshot_table VARCHAR(64) NOT NULL DEFAULT '',"
-      " where_clause TEXT NULL, row_count BIGINT NULL, checksum VARCHAR(32) NULL,"
-      " create_statement MEDIUMTEXT NOT NULL,"
-      " binlog_file VARCHAR(255) NULL, binlog_position BIGINT UNSIGNED NULL,"
-      " gtid_position TEXT NULL,"
-      " started_at DATETIME(6) NOT NULL, taken_at DATETIME(6) NULL"
-      ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+  return conn.Execute("CREATE TABLE IF NOT EXISTS " + Catalog() +
+                      " (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+                      " state VARCHAR(16) NOT NULL,"
+                      " source_db VARCHAR(64) NOT NULL, source_table VARCHAR(64) NOT NULL,"
+                      " snapshot_table VARCHAR(64) NOT NULL DEFAULT '',"
+                      " where_clause TEXT NULL, row_count BIGINT NULL, checksum VARCHAR(32) NULL,"
+                      " create_statement MEDIUMTEXT NOT NULL,"
+                      " binlog_file VARCHAR(255) NULL, binlog_position BIGINT UNSIGNED NULL,"
+                      " gtid_position TEXT NULL,"
+                      " started_at DATETIME(6) NOT NULL, taken_at DATETIME(6) NULL"
+                      ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
 }
 
 Result<SnapshotRecord> BeginSnapshot(mysql::Connection& conn, SnapshotRecord record) {
@@ -69,7 +68,8 @@ Result<SnapshotRecord> BeginSnapshot(mysql::Connection& conn, SnapshotRecord rec
       Catalog(), mysql::QuoteString(record.source_db), mysql::QuoteString(record.source_table),
       record.where.empty() ? "NULL" : mysql::QuoteString(record.where),
       mysql::QuoteString(record.create_statement))));
-  SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> id, conn.QueryValue("SELECT LAST_INSERT_ID()"));
+  SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> id,
+                           conn.QueryValue("SELECT LAST_INSERT_ID()"));
   record.id = ParseUint64(id.value_or("0")).value_or(0);
   record.state = "taking";
   record.snapshot_table = SnapshotTableName(record.id, record.source_table);
@@ -89,11 +89,11 @@ Status FinishSnapshot(mysql::Connection& conn, const SnapshotRecord& r) {
 
 Result<std::vector<SnapshotRecord>> ListSnapshots(mysql::Connection& conn) {
   std::vector<SnapshotRecord> out;
-  SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> exists,
-                           conn.QueryValue(fmt::format(
-                               "SELECT COUNT(*) FROM information_schema.TABLES WHERE "
-                               "TABLE_SCHEMA = {} AND TABLE_NAME = 'catalog'",
-                               mysql::QuoteString(kSnapshotSchema))));
+  SAFEDDL_ASSIGN_OR_RETURN(
+      std::optional<std::string> exists,
+      conn.QueryValue(fmt::format("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                                  "TABLE_SCHEMA = {} AND TABLE_NAME = 'catalog'",
+                                  mysql::QuoteString(kSnapshotSchema))));
   if (exists.value_or("0") == "0") return out;
   SAFEDDL_ASSIGN_OR_RETURN(
       mysql::ResultSet rs,
@@ -113,8 +113,8 @@ Result<SnapshotRecord> FindSnapshot(mysql::Connection& conn, uint64_t id) {
 Status DropSnapshot(mysql::Connection& conn, uint64_t id) {
   SAFEDDL_ASSIGN_OR_RETURN(SnapshotRecord s, FindSnapshot(conn, id));
   if (!s.snapshot_table.empty()) {
-    SAFEDDL_RETURN_IF_ERROR(conn.Execute(
-        "DROP TABLE IF EXISTS " + Schema() + "." + *mysql::QuoteIdentifier(s.snapshot_table)));
+    SAFEDDL_RETURN_IF_ERROR(conn.Execute("DROP TABLE IF EXISTS " + Schema() + "." +
+                                         *mysql::QuoteIdentifier(s.snapshot_table)));
   }
   return conn.Execute(fmt::format("DELETE FROM {} WHERE id = {}", Catalog(), id));
 }

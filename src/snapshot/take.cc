@@ -93,9 +93,10 @@ class Taker {
     SAFEDDL_ASSIGN_OR_RETURN(plan.original,
                              schema::IntrospectTable(*conn_, request_.database, request_.table));
     if (AsciiLower(plan.original.engine) != "innodb") {
-      return UnsupportedError(fmt::format("`{}`.`{}` uses the {} engine: a consistent online "
-                                          "snapshot needs InnoDB",
-                                          request_.database, request_.table, plan.original.engine));
+      return UnsupportedError(
+          fmt::format("`{}`.`{}` uses the {} engine: a consistent online "
+                      "snapshot needs InnoDB",
+                      request_.database, request_.table, plan.original.engine));
     }
     SAFEDDL_ASSIGN_OR_RETURN(plan.q_original,
                              mysql::QuoteQualified(request_.database, request_.table));
@@ -115,8 +116,8 @@ class Taker {
                              mysql::QuoteQualified(kSnapshotSchema, record_.snapshot_table));
     SAFEDDL_RETURN_IF_ERROR(
         conn_->Execute(fmt::format("CREATE TABLE {} LIKE {}", plan.q_ghost, plan.q_original)));
-    SAFEDDL_ASSIGN_OR_RETURN(plan.ghost, schema::IntrospectTable(*conn_, kSnapshotSchema,
-                                                                 record_.snapshot_table));
+    SAFEDDL_ASSIGN_OR_RETURN(
+        plan.ghost, schema::IntrospectTable(*conn_, kSnapshotSchema, record_.snapshot_table));
     std::vector<std::string> notes;
     Status mapped = osc::MapGhost(plan, false, &notes);
     if (!mapped.ok()) return mapped.WithContext("a snapshot needs what an online copy needs");
@@ -128,8 +129,8 @@ class Taker {
     capture_->Stop();
     capture_.reset();
     if (!request_.where.empty()) {
-      SAFEDDL_RETURN_IF_ERROR(conn_->Execute(fmt::format(
-          "DELETE FROM {} WHERE ({}) IS NOT TRUE", plan.q_ghost, request_.where)));
+      SAFEDDL_RETURN_IF_ERROR(conn_->Execute(
+          fmt::format("DELETE FROM {} WHERE ({}) IS NOT TRUE", plan.q_ghost, request_.where)));
     }
     SAFEDDL_RETURN_IF_ERROR(Summarize(at));
     SAFEDDL_RETURN_IF_ERROR(FinishSnapshot(*conn_, record_));
@@ -147,8 +148,8 @@ class Taker {
     capture.source.position = start.offset;
     capture.database = request_.database;
     capture.table = request_.table;
-    SAFEDDL_ASSIGN_OR_RETURN(capture.columns, binlog::ReadTableDefinition(
-                                                  *conn_, request_.database, request_.table));
+    SAFEDDL_ASSIGN_OR_RETURN(
+        capture.columns, binlog::ReadTableDefinition(*conn_, request_.database, request_.table));
     SAFEDDL_ASSIGN_OR_RETURN(capture_, osc::ChangeCapture::Start(capture));
     SAFEDDL_ASSIGN_OR_RETURN(apply_conn_, mysql::Connection::Open(connect_));
     SAFEDDL_RETURN_IF_ERROR(osc::PrepareSession(*apply_conn_, session));
@@ -187,8 +188,8 @@ class Taker {
     record_.binlog_position = at.offset;
     SAFEDDL_ASSIGN_OR_RETURN(
         std::optional<std::string> gtid,
-        conn_->QueryValue(fmt::format("SELECT BINLOG_GTID_POS({}, {})",
-                                      mysql::QuoteString(at.file), at.offset)));
+        conn_->QueryValue(
+            fmt::format("SELECT BINLOG_GTID_POS({}, {})", mysql::QuoteString(at.file), at.offset)));
     record_.gtid = gtid.value_or("");
     return Status::OK();
   }

@@ -12,8 +12,8 @@ TEST(CheckWhereTest, OneConditionIsAccepted) {
 }
 
 TEST(CheckWhereTest, StackedOrUnbalancedTextIsRefused) {
-  for (const char* bad : {"id = 1; DROP TABLE t", "id = 1)", "(id = 1", "id = 1) OR (1 = 1",
-                          "v = 'unterminated"}) {
+  for (const char* bad :
+       {"id = 1; DROP TABLE t", "id = 1)", "(id = 1", "id = 1) OR (1 = 1", "v = 'unterminated"}) {
     Status s = CheckWhere(bad);
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad;
   }

@@ -1,0 +1,160 @@
+#include "snapshot/restore.h"
+
+#include <fmt/format.h>
+
+#include "common/strings.h"
+#include "mysql/quote.h"
+#include "osc/chunk_planner.h"
+#include "osc/inspector.h"
+#include "osc/key_range.h"
+#include "schema/introspect.h"
+
+namespace safeddl::snapshot {
+namespace {
+
+std::string Q(std::string_view name) { return *mysql::QuoteIdentifier(name); }
+
+// `s.k1 <=> t.k1 AND ...` over `columns`.
+std::string Equal(const std::vector<std::string>& columns) {
+  std::vector<std::string> parts;
+  for (const std::string& c : columns) parts.push_back(fmt::format("s.{0} <=> t.{0}", Q(c)));
+  return JoinStrings(parts, " AND ");
+}
+
+// `s.u1 = t.u1 AND ...`: how a UNIQUE key compares (NULLs never collide).
+std::string Collide(const std::vector<std::string>& columns) {
+  std::vector<std::string> parts;
+  for (const std::string& c : columns) parts.push_back(fmt::format("s.{0} = t.{0}", Q(c)));
+  return JoinStrings(parts, " AND ");
+}
+
+Result<int64_t> Count(mysql::Connection& conn, const std::string& sql) {
+  SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> n, conn.QueryValue(sql));
+  return ParseInt64(n.value_or("0")).value_or(0);
+}
+
+// The snapshot's columns must be the table's, with the same types.
+Status CheckDefinition(const schema::TableSchema& snap, const schema::TableSchema& table) {
+  for (const schema::Column& c : snap.columns) {
+    if (c.IsGenerated()) continue;
+    const schema::Column* now = table.FindColumn(c.name);
+    if (now == nullptr) {
+      return FailedPreconditionError(fmt::format(
+          "the table no longer has column `{}`: the snapshot's rows cannot go back as they are",
+          c.name));
+    }
+    if (now->column_type != c.column_type || now->collation != c.collation) {
+      return FailedPreconditionError(fmt::format(
+          "column `{}` was {} when the snapshot was taken and is {} now: the snapshot's rows "
+          "cannot go back as they are",
+          c.name, c.column_type + (c.collation ? " " + *c.collation : ""),
+          now->column_type + (now->collation ? " " + *now->collation : "")));
+    }
+  }
+  return Status::OK();
+}
+
+struct Counts {
+  int64_t changed = 0, deleted = 0, added_since = 0;
+};
+
+Result<Counts> CountDifferences(mysql::Connection& conn, const osc::MigrationPlan& plan,
+                                const std::vector<std::string>& columns, const std::string& where) {
+  const std::string on = Equal(plan.key.original_columns);
+  Counts c;
+  SAFEDDL_ASSIGN_OR_RETURN(
+      c.changed, Count(conn, fmt::format("SELECT COUNT(*) FROM {} s JOIN {} t ON {} WHERE NOT ({})",
+                                         plan.q_original, plan.q_ghost, on, Equal(columns))));
+  SAFEDDL_ASSIGN_OR_RETURN(
+      c.deleted,
+      Count(conn, fmt::format("SELECT COUNT(*) FROM {} s LEFT JOIN {} t ON {} WHERE t.{} IS NULL",
+                              plan.q_original, plan.q_ghost, on, Q(plan.key.original_columns[0]))));
+  const std::string table = where.empty()
+                                ? plan.q_ghost
+                                : fmt::format("(SELECT * FROM {} WHERE ({}))", plan.q_ghost, where);
+  SAFEDDL_ASSIGN_OR_RETURN(
+      c.added_since,
+      Count(conn, fmt::format("SELECT COUNT(*) FROM {} t LEFT JOIN {} s ON {} WHERE s.{} IS NULL",
+                              table, plan.q_original, on, Q(plan.key.original_columns[0]))));
+  return c;
+}
+
+// Rows of the snapshot that would meet a different row of the table on another UNIQUE key.
+Status CheckUniqueCollisions(mysql::Connection& conn, const osc::MigrationPlan& plan) {
+  for (const schema::Index& index : plan.ghost.indexes) {
+    if (!index.unique || EqualsIgnoreCase(index.name, plan.key.ghost_index)) continue;
+    SAFEDDL_ASSIGN_OR_RETURN(
+        int64_t n,
+        Count(conn, fmt::format("SELECT COUNT(*) FROM {} s JOIN {} t ON {} WHERE NOT ({})",
+                                plan.q_original, plan.q_ghost, Collide(index.columns),
+                                Equal(plan.key.original_columns))));
+    if (n > 0) {
+      return FailedPreconditionError(fmt::format(
+          "{} row(s) of the snapshot would meet a different row of the table on unique key `{}` "
+          "(rows written since hold their values): resolve those first",
+          n, index.name));
+    }
+  }
+  return Status::OK();
+}
+
+Status WriteBack(mysql::Connection& conn, const osc::MigrationPlan& plan,
+                 const std::vector<std::string>& columns, int64_t chunk_rows) {
+  std::vector<std::string> quoted, updates;
+  for (const std::string& c : columns) {
+    quoted.push_back(Q(c));
+    updates.push_back(fmt::format("{0} = VALUES({0})", Q(c)));
+  }
+  osc::ChunkPlanner planner(conn, plan, chunk_rows);
+  SAFEDDL_RETURN_IF_ERROR(planner.Prepare());
+  for (;;) {
+    SAFEDDL_ASSIGN_OR_RETURN(std::optional<osc::KeyChunk> chunk, planner.Next());
+    if (!chunk) return Status::OK();
+    SAFEDDL_ASSIGN_OR_RETURN(std::string range,
+                             osc::RangePredicate(plan.original_key, {chunk->lower, chunk->upper}));
+    SAFEDDL_RETURN_IF_ERROR(conn.Execute(fmt::format(
+        "INSERT INTO {0} ({1}) SELECT {1} FROM {2} WHERE {3} ON DUPLICATE KEY UPDATE {4}",
+        plan.q_ghost, JoinStrings(quoted, ", "), plan.q_original, range,
+        JoinStrings(updates, ", "))));
+  }
+}
+
+}  // namespace
+
+Result<RestoreReport> RestoreSnapshot(mysql::Connection& conn, const RestoreRequest& request) {
+  RestoreReport report;
+  SAFEDDL_ASSIGN_OR_RETURN(report.snapshot, FindSnapshot(conn, request.id));
+  const SnapshotRecord& s = report.snapshot;
+  if (s.state != "ready") {
+    return FailedPreconditionError(fmt::format(
+        "snapshot {} is not complete (state {}): it cannot be restored", s.id, s.state));
+  }
+  osc::MigrationPlan plan;  // original: the snapshot; ghost: the table the rows go back to
+  SAFEDDL_ASSIGN_OR_RETURN(plan.original,
+                           schema::IntrospectTable(conn, kSnapshotSchema, s.snapshot_table));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.ghost, schema::IntrospectTable(conn, s.source_db, s.source_table));
+  SAFEDDL_RETURN_IF_ERROR(CheckDefinition(plan.original, plan.ghost));
+  plan.database = kSnapshotSchema;
+  SAFEDDL_ASSIGN_OR_RETURN(plan.q_original,
+                           mysql::QuoteQualified(kSnapshotSchema, s.snapshot_table));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.q_ghost, mysql::QuoteQualified(s.source_db, s.source_table));
+  std::vector<std::string> notes;
+  SAFEDDL_RETURN_IF_ERROR(osc::MapGhost(plan, false, &notes));
+  std::vector<std::string> columns;
+  for (const schema::SharedColumn& c : plan.mapping.shared) columns.push_back(c.source);
+
+  SAFEDDL_ASSIGN_OR_RETURN(Counts counts, CountDifferences(conn, plan, columns, s.where));
+  report.changed = counts.changed;
+  report.deleted = counts.deleted;
+  report.added_since = counts.added_since;
+  if (!request.execute || counts.changed + counts.deleted == 0) return report;
+  SAFEDDL_RETURN_IF_ERROR(CheckUniqueCollisions(conn, plan));
+  SAFEDDL_RETURN_IF_ERROR(WriteBack(conn, plan, columns, request.chunk_rows));
+  report.executed = true;
+  report.written = counts.changed + counts.deleted;
+  SAFEDDL_ASSIGN_OR_RETURN(Counts after, CountDifferences(conn, plan, columns, s.where));
+  report.remaining = after.changed + after.deleted;
+  return report;
+}
+
+}  // namespace safeddl::snapshot
