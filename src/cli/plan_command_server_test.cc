@@ -31,11 +31,7 @@ constexpr int kRows = 2000;
 
 std::string Q(const std::string& id) { return mysql::QuoteIdentifier(id).value(); }
 
-json ParseJson(const testkit::CommandResult& r) {
-  auto j = json::parse(r.out, nullptr, /*allow_exceptions=*/false);
-  EXPECT_FALSE(j.is_discarded()) << "not JSON:\n" << r.out << "\nstderr:\n" << r.err;
-  return j.is_discarded() ? json::object() : j;
-}
+using testkit::ParseJson;
 
 // SHOW CREATE TABLE without AUTO_INCREMENT=n (state, not definition).
 std::string Definition(mysql::Connection& conn, const std::string& q_table) {

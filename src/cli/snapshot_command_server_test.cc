@@ -29,11 +29,7 @@ constexpr int kRows = 3000;
 
 std::string Q(const std::string& id) { return mysql::QuoteIdentifier(id).value(); }
 
-json ParseJson(const testkit::CommandResult& r) {
-  auto j = json::parse(r.out, nullptr, /*allow_exceptions=*/false);
-  EXPECT_FALSE(j.is_discarded()) << "not JSON:\n" << r.out << "\nstderr:\n" << r.err;
-  return j.is_discarded() ? json::object() : j;
-}
+using testkit::ParseJson;
 
 // The snapshot's table, quoted, from its JSON ("schema.table").
 std::string SnapshotTable(const json& j) {

@@ -76,11 +76,7 @@ std::vector<std::string> Args(std::vector<std::string> head, const std::vector<s
   return head;
 }
 
-json ParseJson(const testkit::CommandResult& r) {
-  auto j = json::parse(r.out, nullptr, /*allow_exceptions=*/false);
-  EXPECT_FALSE(j.is_discarded()) << "not JSON:\n" << r.out << "\nstderr:\n" << r.err;
-  return j.is_discarded() ? json::object() : j;
-}
+using testkit::ParseJson;
 
 int WaitersOn(mysql::Connection& admin, const std::string& db) {
   const std::string n = testkit::MustQueryValue(

@@ -194,6 +194,15 @@ CommandResult RunSafeddl(const std::vector<std::string>& args,
   return StartSafeddl(args, env)->Wait();
 }
 
+nlohmann::json ParseJson(const CommandResult& r) {
+  auto j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    ADD_FAILURE() << "not JSON:\n" << r.out << "\nstderr:\n" << r.err;
+    return nlohmann::json::object();
+  }
+  return j;
+}
+
 bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds limit,
              std::chrono::milliseconds poll) {
   const auto deadline = std::chrono::steady_clock::now() + limit;

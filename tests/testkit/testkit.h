@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,10 @@ struct CommandResult {
 // `env` entries ("NAME=value") are added to the child's environment.
 CommandResult RunSafeddl(const std::vector<std::string>& args,
                          const std::vector<std::string>& env = {});
+
+// The command's stdout parsed as JSON; a failure (ADD_FAILURE, with stdout and stderr) and an
+// empty object when it is not JSON.
+nlohmann::json ParseJson(const CommandResult& r);
 
 // The safeddl binary running in the background (for tests that signal or kill it). Wait() (or
 // the destructor, which SIGKILLs first) reaps it.
