@@ -192,6 +192,10 @@ void SetupBinlog(CLI::App& parent, CommandSlot& slot) {
   cmd->callback([opts, &slot] { slot = [opts] { return RunBinlog(*opts); }; });
 }
 
+uint32_t DefaultBinlogServerId() {
+  return kBinlogServerIdBase + static_cast<uint32_t>(::getpid()) % kServerIdSpan;
+}
+
 Status RunBinlog(const BinlogOptions& options) {
   SAFEDDL_RETURN_IF_ERROR(CheckOptions(options));
   if (options.sql && options.json) return InvalidArgumentError("give --sql or --json, not both");

@@ -52,6 +52,8 @@ struct BinlogOptions {
 // so two concurrent runs (and the online ALTER's capture) do not evict each other.
 inline constexpr uint32_t kBinlogServerIdBase = 3900000000u;
 inline constexpr uint32_t kServerIdSpan = 100000000u;
+// This process's id in that range, for every command that reads the binlog as a replica.
+uint32_t DefaultBinlogServerId();
 
 void SetupBinlog(CLI::App& parent, CommandSlot& slot);
 Status RunBinlog(const BinlogOptions& options);

@@ -3,7 +3,6 @@
 #include "binlog/server_position.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <thread>
@@ -22,10 +21,6 @@ constexpr std::chrono::milliseconds kHeartbeat{500};
 constexpr std::chrono::milliseconds kReconnectDelay{1000};
 // Consecutive failed reconnects (without an event in between) before giving up.
 constexpr int kMaxReconnects = 10;
-
-uint32_t DefaultServerId() {
-  return kBinlogServerIdBase + static_cast<uint32_t>(::getpid()) % kServerIdSpan;
-}
 
 // Errors after which the same dump may work again on a new connection (a killed dump thread, a
 // server restart, a network cut). Corrupt or refused streams are not retried.
@@ -55,7 +50,7 @@ Result<StreamEnd> StreamOnce(const BinlogOptions& options, const mysql::ConnectO
                              const SchemaLookup& schema) {
   binlog::ServerSourceOptions source_options;
   source_options.connect = connect;
-  source_options.server_id = options.server_id != 0 ? options.server_id : DefaultServerId();
+  source_options.server_id = options.server_id != 0 ? options.server_id : DefaultBinlogServerId();
   source_options.heartbeat = kHeartbeat;
   source_options.file = state.resume.file;
   source_options.position = state.resume.offset;

@@ -1,7 +1,6 @@
 #include "cli/flashback_command_source.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <charconv>
 #include <filesystem>
@@ -123,7 +122,7 @@ Status ReadServer(const FlashbackOptions& options, mysql::Connection& conn,
   SAFEDDL_ASSIGN_OR_RETURN(std::vector<std::string> files, BinlogFiles(conn));
   binlog::ServerSourceOptions source;
   source.connect = conn.options();
-  source.server_id = kBinlogServerIdBase + static_cast<uint32_t>(::getpid()) % kServerIdSpan;
+  source.server_id = DefaultBinlogServerId();
   source.heartbeat = kHeartbeat;
   if (!options.start_position.empty()) {
     SAFEDDL_ASSIGN_OR_RETURN(binlog::BinlogPosition start,

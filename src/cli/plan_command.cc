@@ -1,7 +1,6 @@
 #include "cli/plan_command.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
@@ -80,10 +79,7 @@ Status RunPlan(const PlanCommandOptions& options) {
   plan::PlanOptions po;
   po.database = options.database;
   po.binlog.connect = session.options;
-  po.binlog.server_id =
-      options.server_id != 0
-          ? options.server_id
-          : kBinlogServerIdBase + static_cast<uint32_t>(::getpid()) % kServerIdSpan;
+  po.binlog.server_id = options.server_id != 0 ? options.server_id : DefaultBinlogServerId();
   po.measure = !options.no_estimate;
   po.limits.max_rows = options.sample_rows;
   po.write_window =

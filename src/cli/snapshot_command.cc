@@ -89,9 +89,7 @@ Status RunSnapshot(const SnapshotCommandOptions& o) {
   request.table = o.table;
   request.where = o.where;
   request.chunk_size = o.chunk_size;
-  request.server_id = o.server_id != 0
-                          ? o.server_id
-                          : kBinlogServerIdBase + static_cast<uint32_t>(::getpid()) % kServerIdSpan;
+  request.server_id = o.server_id != 0 ? o.server_id : DefaultBinlogServerId();
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   Result<snapshot::SnapshotRecord> taken =
       snapshot::TakeSnapshot(connect, request, [tty](int64_t rows) {

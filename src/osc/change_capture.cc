@@ -5,6 +5,7 @@
 #include "binlog/ddl_check.h"
 #include "binlog/event_parser.h"
 #include "binlog/transaction.h"
+#include "common/clock.h"
 #include "common/log.h"
 
 namespace safeddl::osc {
@@ -144,6 +145,23 @@ Result<Drained> ChangeCapture::Drain(std::chrono::milliseconds wait, size_t max_
   }
   out.position = drained_position_;
   return out;
+}
+
+Status ChangeCapture::DrainThrough(const BinlogPosition& until, std::chrono::milliseconds limit,
+                                   size_t max_row_changes,
+                                   const std::function<Status(const Drained&)>& each) {
+  constexpr auto kWait = std::chrono::milliseconds(50);
+  const TimePoint give_up = SystemClock::Get().Now() + limit;
+  for (;;) {
+    SAFEDDL_ASSIGN_OR_RETURN(Drained drained, Drain(kWait, max_row_changes, until));
+    if (!drained.events.empty()) SAFEDDL_RETURN_IF_ERROR(each(drained));
+    if (drained.events.empty() && read_position() >= until) return Status::OK();
+    if (SystemClock::Get().Now() > give_up) {
+      return TimeoutError(
+          fmt::format("the binlog stream did not reach {} within {} s", until.ToString(),
+                      std::chrono::duration_cast<std::chrono::seconds>(limit).count()));
+    }
+  }
 }
 
 BinlogPosition ChangeCapture::read_position() const {

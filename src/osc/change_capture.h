@@ -10,6 +10,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -52,6 +53,12 @@ class ChangeCapture {
   // stopped on one.
   Result<Drained> Drain(std::chrono::milliseconds wait, size_t max_row_changes,
                         const std::optional<BinlogPosition>& limit = std::nullopt);
+
+  // Hands out every transaction up to `until` to `each`, in Drain's batches of about
+  // `max_row_changes`, and returns once the reader has passed `until` and nothing before it is
+  // left. kTimeout when the reader has not reached `until` within `limit`; `each`'s error stops it.
+  Status DrainThrough(const BinlogPosition& until, std::chrono::milliseconds limit,
+                      size_t max_row_changes, const std::function<Status(const Drained&)>& each);
 
   // The position up to which the reader has processed the binlog (maybe not yet drained).
   BinlogPosition read_position() const;

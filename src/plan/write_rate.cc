@@ -67,19 +67,14 @@ WriteRate WriteRateSampler::Finish(std::chrono::milliseconds at_least) {
     rate.unknown = end.status().message();
     return rate;
   }
-  const TimePoint give_up = SystemClock::Get().Now() + kCatchUpLimit;
-  for (;;) {
-    Result<osc::Drained> drained = capture_->Drain(std::chrono::milliseconds(50), kDrainRows, *end);
-    if (!drained.ok()) {
-      rate.unknown = "the binlog stream stopped: " + drained.status().message();
-      return rate;
-    }
-    rate.rows += RowsOf(drained->events);
-    if (drained->events.empty() && capture_->read_position() >= *end) break;
-    if (SystemClock::Get().Now() > give_up) {
-      rate.unknown = "the binlog stream did not reach the binlog's end in time";
-      return rate;
-    }
+  Status read =
+      capture_->DrainThrough(*end, kCatchUpLimit, kDrainRows, [&rate](const osc::Drained& d) {
+        rate.rows += RowsOf(d.events);
+        return Status::OK();
+      });
+  if (!read.ok()) {
+    rate.unknown = "the binlog stream stopped: " + read.message();
+    return rate;
   }
   capture_->Stop();
   capture_.reset();

@@ -7,7 +7,6 @@
 
 #include "binlog/schema_lookup.h"
 #include "binlog/server_position.h"
-#include "common/clock.h"
 #include "common/strings.h"
 #include "mysql/connection.h"
 #include "mysql/quote.h"
@@ -24,7 +23,6 @@
 namespace safeddl::snapshot {
 namespace {
 
-constexpr auto kDrainWait = std::chrono::milliseconds(50);
 constexpr size_t kMaxRowsPerDrain = 5000;
 constexpr auto kCatchUpLimit = std::chrono::minutes(5);
 
@@ -49,24 +47,13 @@ Status CheckBinlogFormat(mysql::Connection& conn) {
   return Status::OK();
 }
 
-// Applies what the capture holds; with `until`, waits until everything up to it is applied.
-Status ApplyCaptured(osc::ChangeCapture& capture, osc::Applier& applier,
-                     const std::optional<binlog::BinlogPosition>& until) {
-  const TimePoint give_up = SystemClock::Get().Now() + kCatchUpLimit;
+// Applies what the capture holds now, without waiting for more.
+Status ApplyPending(osc::ChangeCapture& capture, osc::Applier& applier) {
   for (;;) {
-    SAFEDDL_ASSIGN_OR_RETURN(
-        osc::Drained drained,
-        capture.Drain(until ? kDrainWait : std::chrono::milliseconds(0), kMaxRowsPerDrain, until));
-    if (!drained.events.empty()) SAFEDDL_RETURN_IF_ERROR(applier.Apply(drained.events));
-    if (!until) {
-      if (drained.events.empty()) return Status::OK();
-      continue;
-    }
-    if (drained.events.empty() && capture.read_position() >= *until) return Status::OK();
-    if (SystemClock::Get().Now() > give_up) {
-      return TimeoutError("the binlog stream did not reach " + until->ToString() +
-                          " within 5 minutes");
-    }
+    SAFEDDL_ASSIGN_OR_RETURN(osc::Drained drained,
+                             capture.Drain(std::chrono::milliseconds(0), kMaxRowsPerDrain));
+    if (drained.events.empty()) return Status::OK();
+    SAFEDDL_RETURN_IF_ERROR(applier.Apply(drained.events));
   }
 }
 
@@ -125,7 +112,9 @@ class Taker {
     SAFEDDL_RETURN_IF_ERROR(StartCapture(session));
     SAFEDDL_RETURN_IF_ERROR(Copy(progress));
     SAFEDDL_ASSIGN_OR_RETURN(binlog::BinlogPosition at, binlog::CurrentBinlogPosition(*conn_));
-    SAFEDDL_RETURN_IF_ERROR(ApplyCaptured(*capture_, *applier_, at));
+    SAFEDDL_RETURN_IF_ERROR(capture_->DrainThrough(
+        at, kCatchUpLimit, kMaxRowsPerDrain,
+        [this](const osc::Drained& d) { return applier_->Apply(d.events); }));
     capture_->Stop();
     capture_.reset();
     if (!request_.where.empty()) {
@@ -169,7 +158,7 @@ class Taker {
       planner.Adapt(done.millis);
       rows += done.rows;
       if (progress) progress(rows);
-      SAFEDDL_RETURN_IF_ERROR(ApplyCaptured(*capture_, *applier_, std::nullopt));
+      SAFEDDL_RETURN_IF_ERROR(ApplyPending(*capture_, *applier_));
     }
   }
 
