@@ -224,6 +224,41 @@ Status AddDroppedColumnRisks(mysql::Connection& conn, const std::string& q_table
   return Status::OK();
 }
 
+// AUTO_INCREMENT's next value against its column's type (the changed type when narrowed): the
+// column and the counter in one information_schema read.
+Status AddAutoIncrementRisk(mysql::Connection& conn, const schema::TableSchema& original,
+                            const schema::TableSchema* changed, std::vector<Risk>& risks) {
+  SAFEDDL_ASSIGN_OR_RETURN(
+      mysql::ResultSet rs,
+      conn.Query(fmt::format(
+          "SELECT c.COLUMN_NAME, t.AUTO_INCREMENT FROM information_schema.COLUMNS c JOIN "
+          "information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = "
+          "c.TABLE_NAME WHERE c.TABLE_SCHEMA = {} AND c.TABLE_NAME = {} AND c.EXTRA LIKE "
+          "'%auto_increment%'",
+          mysql::QuoteString(original.db), mysql::QuoteString(original.name))));
+  if (rs.empty()) return Status::OK();
+  const schema::Column* c = original.FindColumn(rs[0][0].value_or(""));
+  if (c == nullptr) return Status::OK();
+  const schema::Column* type = c;
+  if (changed != nullptr) {
+    if (const schema::Column* after = changed->FindColumn(c->name)) type = after;
+  }
+  const uint64_t max = IntegerTypeMaximum(type->data_type, type->is_unsigned);
+  const uint64_t used = ParseUint64(rs[0][1].value_or("0")).value_or(0);
+  if (max == 0 || used == 0) return Status::OK();
+  const double share = static_cast<double>(used) / static_cast<double>(max);
+  if (share < kAutoIncrementWarnShare) return Status::OK();
+  Risk r;
+  r.kind = "auto_increment_near_limit";
+  r.rows = 0;
+  r.detail = fmt::format("AUTO_INCREMENT of `{}` is at {} of {}'s {} ({:.0f}%)", c->name, used,
+                         type->column_type, max, share * 100);
+  r.fix = fmt::format("widen `{}` (e.g. to BIGINT UNSIGNED) before inserts fail", c->name);
+  r.blocking = false;
+  risks.push_back(std::move(r));
+  return Status::OK();
+}
+
 }  // namespace
 
 uint64_t IntegerTypeMaximum(std::string_view data_type, bool is_unsigned) {
@@ -286,42 +321,7 @@ Result<std::vector<Risk>> FindTableRisks(mysql::Connection& conn,
     r.blocking = false;
     risks.push_back(std::move(r));
   }
-  // AUTO_INCREMENT's next value against its column's type (the changed type when narrowed).
-  for (const schema::Column& c : original.columns) {
-    SAFEDDL_ASSIGN_OR_RETURN(
-        std::optional<std::string> extra,
-        conn.QueryValue(
-            fmt::format("SELECT EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {} AND "
-                        "TABLE_NAME = {} AND COLUMN_NAME = {}",
-                        mysql::QuoteString(original.db), mysql::QuoteString(original.name),
-                        mysql::QuoteString(c.name))));
-    if (!extra || AsciiLower(*extra).find("auto_increment") == std::string::npos) continue;
-    const schema::Column* type = &c;
-    if (changed != nullptr) {
-      if (const schema::Column* after = changed->FindColumn(c.name)) type = after;
-    }
-    const uint64_t max = IntegerTypeMaximum(type->data_type, type->is_unsigned);
-    SAFEDDL_ASSIGN_OR_RETURN(
-        std::optional<std::string> next,
-        conn.QueryValue(fmt::format(
-            "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = {} AND "
-            "TABLE_NAME = {}",
-            mysql::QuoteString(original.db), mysql::QuoteString(original.name))));
-    const uint64_t used = ParseUint64(next.value_or("0")).value_or(0);
-    if (max == 0 || used == 0) break;
-    const double share = static_cast<double>(used) / static_cast<double>(max);
-    if (share >= kAutoIncrementWarnShare) {
-      Risk r;
-      r.kind = "auto_increment_near_limit";
-      r.rows = 0;
-      r.detail = fmt::format("AUTO_INCREMENT of `{}` is at {} of {}'s {} ({:.0f}%)", c.name, used,
-                             type->column_type, max, share * 100);
-      r.fix = fmt::format("widen `{}` (e.g. to BIGINT UNSIGNED) before inserts fail", c.name);
-      r.blocking = false;
-      risks.push_back(std::move(r));
-    }
-    break;
-  }
+  SAFEDDL_RETURN_IF_ERROR(AddAutoIncrementRisk(conn, original, changed, risks));
   return risks;
 }
 

@@ -182,7 +182,7 @@ Recommendation Recommend(const StatementPlan& p, const TableRef& t, const std::s
 }
 
 // Whether the changed definition loses the values of the columns it converts.
-void MarkLossyConversions(StatementPlan& p, const std::vector<std::string>& changed_columns) {
+void MarkLossyConversions(StatementPlan& p) {
   for (const Risk& r : p.risks) {
     if (r.kind == "null_into_not_null" || r.kind == "out_of_range" || r.kind == "truncated" ||
         r.kind == "rounded" || r.kind == "unconvertible" || r.kind == "not_in_list" ||
@@ -192,11 +192,11 @@ void MarkLossyConversions(StatementPlan& p, const std::vector<std::string>& chan
                                         r.detail);
     }
   }
-  if (!changed_columns.empty()) {
+  if (!p.reverse.changed_columns.empty()) {
     p.notes.push_back(
         fmt::format("the reverse converts {} back: values written after the change "
                     "must fit the original definition",
-                    JoinStrings(changed_columns, ", ")));
+                    JoinStrings(p.reverse.changed_columns, ", ")));
   }
 }
 
@@ -210,10 +210,8 @@ class Planner {
     p.sql = s.sql;
     p.kind = s.kind;
     p.line = s.line;
-    std::vector<TableRef> tables = s.tables;
-    for (TableRef& t : tables) {
-      if (t.db.empty()) t.db = options_.database;
-    }
+    std::vector<TableRef> tables;
+    for (const TableRef& t : s.tables) tables.push_back(WithDefaultDb(t));
     if (!tables.empty()) p.table = QuoteTable(tables[0]);
     Status done = [&]() -> Status {
       switch (s.kind) {
@@ -238,6 +236,12 @@ class Planner {
   }
 
  private:
+  // `t` with --database as its database when the statement named none.
+  TableRef WithDefaultDb(TableRef t) const {
+    if (t.db.empty()) t.db = options_.database;
+    return t;
+  }
+
   Result<std::optional<std::string>> CurrentCreate(const TableRef& t) {
     if (auto known = defs_.Get(t)) return *known;
     SAFEDDL_ASSIGN_OR_RETURN(
@@ -332,7 +336,7 @@ class Planner {
     AddRisks(p.risks, FindTableRisks(conn_, original, &changed), p.notes, "the table");
     AddRisks(p.risks, FindOpenSessions(conn_, t.db, t.table, own_sessions_), p.notes,
              "open sessions");
-    MarkLossyConversions(p, changed_columns_);
+    MarkLossyConversions(p);
 
     if (!options_.measure) p.write_rate.unknown = "not measured (--no-estimate)";
     if (options_.measure) {
@@ -374,7 +378,7 @@ class Planner {
       p.reverse.verify_note = reverse.status().message();
       return Status::OK();
     }
-    changed_columns_ = reverse->changed_columns;
+    p.reverse.changed_columns = reverse->changed_columns;
     p.reverse.lossy_reasons = reverse->lossy_reasons;
     p.reverse.lossless = reverse->lossy_reasons.empty();
     if (reverse->clauses.empty()) {
@@ -470,17 +474,10 @@ class Planner {
 
   Status PlanRename(StatementPlan& p, const SchemaStatement& s) {
     p.native_summary = "renames in the data dictionary: an exclusive metadata lock for a moment";
-    std::vector<std::string> back;
-    for (auto it = s.renames.rbegin(); it != s.renames.rend(); ++it) {
-      TableRef from = it->first, to = it->second;
-      if (from.db.empty()) from.db = options_.database;
-      if (to.db.empty()) to.db = options_.database;
-      back.push_back(fmt::format("{} TO {}", QuoteTable(to), QuoteTable(from)));
-    }
+    std::vector<std::string> back;  // the pairs renamed back, last first
     for (const auto& [from_raw, to_raw] : s.renames) {
-      TableRef from = from_raw, to = to_raw;
-      if (from.db.empty()) from.db = options_.database;
-      if (to.db.empty()) to.db = options_.database;
+      const TableRef from = WithDefaultDb(from_raw), to = WithDefaultDb(to_raw);
+      back.insert(back.begin(), fmt::format("{} TO {}", QuoteTable(to), QuoteTable(from)));
       if (p.table.empty()) p.table = QuoteTable(from);
       SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> source, CurrentCreate(from));
       SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> target, CurrentCreate(to));
@@ -512,7 +509,6 @@ class Planner {
   ScratchSchema& scratch_;
   const PlanOptions& options_;
   Definitions defs_;
-  std::vector<std::string> changed_columns_;
 };
 
 }  // namespace

@@ -45,6 +45,8 @@ struct ReversePlan {
   std::string sql;  // empty when there is no way back
   bool lossless = false;
   std::vector<std::string> lossy_reasons;
+  // Columns the change converts and the reverse converts back (names before the change).
+  std::vector<std::string> changed_columns;
   // The reverse was applied to the changed scratch copy and gave the original SHOW CREATE back.
   bool verified = false;
   std::string verify_note;  // what differed, when not verified
