@@ -372,25 +372,7 @@ Status Resolve(AlterOptions& o) {
   return Status::OK();
 }
 
-void PrintProgress(const osc::ProgressSnapshot& p) {
-  static const bool tty = ::isatty(STDERR_FILENO) != 0;
-  static TimePoint last_line{};
-  constexpr auto kPlainLineInterval = std::chrono::seconds(5);
-  if (tty) {
-    constexpr int kWidth = 30;
-    const int filled = static_cast<int>(p.CopyPercent() / 100 * kWidth);
-    fmt::print(stderr, "\r\033[K[{}{}] {}", std::string(filled, '#'),
-               std::string(kWidth - filled, '.'), p.ToLine());
-    std::fflush(stderr);
-    return;
-  }
-  const TimePoint now = SystemClock::Get().Now();
-  if (now - last_line < kPlainLineInterval && p.phase == "copy") return;
-  last_line = now;
-  LogInfo("{}", p.ToLine());
-}
-
-void PrintSummary(const osc::MigrationReport& r) {
+void PrintSummary(const osc::MigrationReport& r, const osc::MigrationOptions& m) {
   if (::isatty(STDERR_FILENO)) fmt::print(stderr, "\n");
   if (r.dry_run) {
     fmt::print("dry run: {} can be altered online (nothing was changed; add --execute)\n", r.table);
@@ -414,12 +396,37 @@ void PrintSummary(const osc::MigrationReport& r) {
              r.cut_over_stall_ms);
   if (r.throttled_seconds > 0)
     fmt::print("  throttled for {}\n", HumanDuration(r.throttled_seconds));
-  if (!r.old_table.empty())
+  if (!r.old_table.empty()) {
     fmt::print("  the old table is kept as {} (drop it when satisfied)\n", r.old_table);
+  }
+  if (r.revert_generation > 0) {
+    fmt::print(
+        "  to swap back keeping every write since: safeddl revert --database {} --table {} "
+        "(a dry run; --execute does it)\n",
+        m.database, m.table);
+  }
   for (const auto& n : r.notes) fmt::print("  note: {}\n", n);
 }
 
 }  // namespace
+
+void PrintMigrationProgress(const osc::ProgressSnapshot& p) {
+  static const bool tty = ::isatty(STDERR_FILENO) != 0;
+  static TimePoint last_line{};
+  constexpr auto kPlainLineInterval = std::chrono::seconds(5);
+  if (tty) {
+    constexpr int kWidth = 30;
+    const int filled = static_cast<int>(p.CopyPercent() / 100 * kWidth);
+    fmt::print(stderr, "\r\033[K[{}{}] {}", std::string(filled, '#'),
+               std::string(kWidth - filled, '.'), p.ToLine());
+    std::fflush(stderr);
+    return;
+  }
+  const TimePoint now = SystemClock::Get().Now();
+  if (now - last_line < kPlainLineInterval && p.phase == "copy") return;
+  last_line = now;
+  LogInfo("{}", p.ToLine());
+}
 
 std::vector<std::string> NormalizeGoStyleFlags(const std::vector<std::string>& args) {
   std::vector<std::string> out;
@@ -496,7 +503,7 @@ Status RunAlter(AlterOptions o) {
 
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
-  osc::Migrator migrator(connect, o.migration, log.get(), PrintProgress, &g_cancel);
+  osc::Migrator migrator(connect, o.migration, log.get(), PrintMigrationProgress, &g_cancel);
   Result<osc::MigrationReport> report = migrator.Run();
   if (GetLogLevel() <= LogLevel::kInfo && !o.connection.session_log.empty()) {
     fmt::print(stderr, "{}", log->Summary());
@@ -510,7 +517,7 @@ Status RunAlter(AlterOptions o) {
   if (o.migration.json) {
     fmt::print("{}\n", report->ToJson().dump(2));
   } else {
-    PrintSummary(*report);
+    PrintSummary(*report, o.migration);
   }
   return Status::OK();
 }

@@ -10,6 +10,7 @@
 #include "cli/command.h"
 #include "cli/connection_flags.h"
 #include "osc/migration_options.h"
+#include "osc/progress.h"
 
 namespace safeddl::cli {
 
@@ -31,6 +32,10 @@ struct AlterOptions {
 
 void SetupAlter(CLI::App& parent, CommandSlot& slot);
 Status RunAlter(AlterOptions options);
+
+// A migration's progress on stderr: a bar on a terminal, a plain line every few seconds
+// otherwise (alter's and revert's).
+void PrintMigrationProgress(const osc::ProgressSnapshot& p);
 
 // gh-ost (Go's flag package) also accepts "-flag" and "-flag=value": rewrites such arguments to
 // "--flag..." in place of argv's copies, leaving "-h", "--x", values and "-" alone.

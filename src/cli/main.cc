@@ -16,6 +16,7 @@
 #include "cli/flashback_command.h"
 #include "cli/plan_command.h"
 #include "cli/restore_command.h"
+#include "cli/revert_command.h"
 #include "cli/sandbox_command.h"
 #include "cli/snapshot_command.h"
 #include "cli/unblock_command.h"
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
   cli::SetupPlan(app, slot);
   cli::SetupSnapshot(app, slot);
   cli::SetupRestore(app, slot);
+  cli::SetupRevert(app, slot);
 
   // gh-ost command lines may spell flags Go-style ("-execute"): accept them.
   std::vector<std::string> args =

@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "mysql/quote.h"
 #include "mysql/retry.h"
+#include "osc/checkpoint.h"
 
 namespace safeddl::osc {
 namespace {
@@ -19,21 +20,74 @@ std::string QuotedTargets(const MigrationPlan& plan) {
   return JoinStrings(cols, ", ");
 }
 
+// The ghost's key columns, then its kept columns, quoted.
+std::string KeyAndKept(const MigrationPlan& plan) {
+  std::vector<std::string> cols;
+  for (const KeyColumn& k : plan.ghost_key) cols.push_back(*mysql::QuoteIdentifier(k.name));
+  for (const std::string& c : plan.kept_columns) cols.push_back(*mysql::QuoteIdentifier(c));
+  return JoinStrings(cols, ", ");
+}
+
+std::string MatchAny(const MigrationPlan& plan, const std::vector<std::vector<std::string>>& keys,
+                     size_t from, size_t max_rows) {
+  std::vector<std::string> matches;
+  for (size_t j = from; j < keys.size() && j < from + max_rows; ++j) {
+    matches.push_back(TupleComparison(plan.ghost_key, keys[j], TupleOp::kEqual));
+  }
+  return JoinStrings(matches, " OR ");
+}
+
 }  // namespace
+
+std::string KeptTable(const MigrationPlan& plan) {
+  return *mysql::QuoteQualified(plan.database, "_safeddl_kept");
+}
 
 std::vector<std::string> BatchStatements(const MigrationPlan& plan, const ChangeBatch& batch,
                                          size_t max_rows) {
   std::vector<std::string> out;
+  const auto upserts = batch.Upserts();
+  if (!plan.kept_columns.empty() && !upserts.empty()) {
+    // Set aside, before anything changes, the kept columns of the rows about to be replaced,
+    // under the key each will have after the batch.
+    out.push_back("DELETE FROM " + KeptTable(plan));
+    const auto origins = batch.Origins();
+    std::vector<std::vector<std::string>> read, moved_from, moved_to;
+    for (size_t i = 0; i < upserts.size(); ++i) {
+      if (origins[i].empty()) continue;  // a new row: nothing to keep
+      read.push_back(origins[i]);
+      if (origins[i] != upserts[i].key) {
+        moved_from.push_back(origins[i]);
+        moved_to.push_back(upserts[i].key);
+      }
+    }
+    for (size_t i = 0; i < read.size(); i += max_rows) {
+      std::vector<std::string> select;
+      for (size_t k = 0; k < plan.ghost_key.size(); ++k) {
+        const std::string col = *mysql::QuoteIdentifier(plan.ghost_key[k].name);
+        if (moved_from.empty()) {
+          select.push_back(col);
+          continue;
+        }
+        std::string expr = "CASE";
+        for (size_t m = 0; m < moved_from.size(); ++m) {
+          expr += fmt::format(" WHEN {} THEN {}",
+                              TupleComparison(plan.ghost_key, moved_from[m], TupleOp::kEqual),
+                              moved_to[m][k]);
+        }
+        select.push_back(fmt::format("{} ELSE {} END", expr, col));
+      }
+      for (const std::string& c : plan.kept_columns) select.push_back(*mysql::QuoteIdentifier(c));
+      out.push_back(fmt::format("INSERT INTO {} SELECT {} FROM {} WHERE {}", KeptTable(plan),
+                                JoinStrings(select, ", "), plan.q_ghost,
+                                MatchAny(plan, read, i, max_rows)));
+    }
+  }
   const auto deletes = batch.Deletes();
   for (size_t i = 0; i < deletes.size(); i += max_rows) {
-    std::vector<std::string> matches;
-    for (size_t j = i; j < deletes.size() && j < i + max_rows; ++j) {
-      matches.push_back(TupleComparison(plan.ghost_key, deletes[j], TupleOp::kEqual));
-    }
     out.push_back(
-        fmt::format("DELETE FROM {} WHERE {}", plan.q_ghost, JoinStrings(matches, " OR ")));
+        fmt::format("DELETE FROM {} WHERE {}", plan.q_ghost, MatchAny(plan, deletes, i, max_rows)));
   }
-  const auto upserts = batch.Upserts();
   const std::string targets = QuotedTargets(plan);
   for (size_t i = 0; i < upserts.size(); i += max_rows) {
     std::vector<std::string> rows;
@@ -43,7 +97,28 @@ std::vector<std::string> BatchStatements(const MigrationPlan& plan, const Change
     out.push_back(fmt::format("REPLACE INTO {} ({}) VALUES {}", plan.q_ghost, targets,
                               JoinStrings(rows, ", ")));
   }
+  if (!plan.kept_columns.empty() && !upserts.empty()) {
+    std::vector<std::string> on, set;
+    for (const KeyColumn& k : plan.ghost_key) {
+      on.push_back(fmt::format("g.{0} = k.{0}", *mysql::QuoteIdentifier(k.name)));
+    }
+    for (const std::string& name : plan.kept_columns) {
+      set.push_back(fmt::format("g.{0} = k.{0}", *mysql::QuoteIdentifier(name)));
+    }
+    out.push_back(fmt::format("UPDATE {} AS g JOIN {} AS k ON {} SET {}", plan.q_ghost,
+                              KeptTable(plan), JoinStrings(on, " AND "), JoinStrings(set, ", ")));
+  }
   return out;
+}
+
+Status Applier::CreateKeptTable() {
+  if (plan_.kept_columns.empty() || kept_table_ready_) return Status::OK();
+  SAFEDDL_RETURN_IF_ERROR(conn_.Execute(
+      fmt::format("CREATE TEMPORARY TABLE IF NOT EXISTS {} ENGINE=InnoDB SELECT {} FROM {} "
+                  "LIMIT 0",
+                  KeptTable(plan_), KeyAndKept(plan_), plan_.q_ghost)));
+  kept_table_ready_ = true;
+  return Status::OK();
 }
 
 Result<KeyedRow> Applier::Keyed(const binlog::RowImage& image, bool with_values) const {
@@ -75,7 +150,12 @@ Result<KeyedRow> Applier::Keyed(const binlog::RowImage& image, bool with_values)
   return row;
 }
 
-Status Applier::Apply(const std::vector<binlog::RowsEvent>& events) {
+Status Applier::Apply(const std::vector<binlog::RowsEvent>& events,
+                      const binlog::BinlogPosition* through) {
+  const bool one_transaction = !record_label_.empty();
+  if (one_transaction && through == nullptr) {
+    return InternalError("an apply that records its position needs the position");
+  }
   ChangeBatch batch;
   for (const binlog::RowsEvent& ev : events) {
     for (const binlog::RowChange& change : ev.rows) {
@@ -97,10 +177,12 @@ Status Applier::Apply(const std::vector<binlog::RowsEvent>& events) {
           break;
         }
       }
-      if (batch.size() >= kRowsPerTransaction) SAFEDDL_RETURN_IF_ERROR(Flush(batch));
+      if (!one_transaction && batch.size() >= kRowsPerTransaction) {
+        SAFEDDL_RETURN_IF_ERROR(Flush(batch, nullptr));
+      }
     }
   }
-  return Flush(batch);
+  return Flush(batch, one_transaction ? through : nullptr);
 }
 
 Status Applier::WriteOnce(const std::vector<std::string>& statements) {
@@ -115,9 +197,13 @@ Status Applier::WriteOnce(const std::vector<std::string>& statements) {
   return conn_.Execute("COMMIT");
 }
 
-Status Applier::Flush(ChangeBatch& batch) {
+Status Applier::Flush(ChangeBatch& batch, const binlog::BinlogPosition* through) {
   if (batch.empty()) return Status::OK();
-  const std::vector<std::string> statements = BatchStatements(plan_, batch, kRowsPerStatement);
+  SAFEDDL_RETURN_IF_ERROR(CreateKeptTable());
+  std::vector<std::string> statements = BatchStatements(plan_, batch, kRowsPerStatement);
+  if (through != nullptr) {
+    statements.push_back(SaveAppliedPositionStatement(plan_, record_label_, *through));
+  }
   // Lock waits and deadlocks with the copier's inserts into the ghost are expected: retry.
   SAFEDDL_RETURN_IF_ERROR(mysql::RetryWithBackoff(retry_, SystemClock::Get(), "apply", [&] {
                             return WriteOnce(statements);

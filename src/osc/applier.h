@@ -1,7 +1,11 @@
 // Applier: writes captured row changes to the ghost table — full row images keyed by the shared
 // key, reduced per key (change_batch.h), one transaction per batch: DELETE of removed keys, then
 // REPLACE of the final images. Values are rendered from the binlog images exactly
-// (binlog::ToSqlLiteral), so no row is read back from the original table.
+// (binlog::ToSqlLiteral), so no row is read back from the original table. When the plan keeps
+// ghost columns (plan.kept_columns, a revert's), their values in the rows about to be replaced
+// are set aside first in a temporary table of the session, under the key each row has after the
+// batch (an update may change it), and written back after the REPLACE; a row deleted and
+// inserted again in the batch is a new row and keeps nothing.
 // Not thread-safe: one Applier per apply thread, with its own connection.
 #pragma once
 
@@ -9,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "binlog/binlog_position.h"
 #include "binlog/rows_event.h"
 #include "common/result.h"
 #include "mysql/connection.h"
@@ -24,28 +29,41 @@ class Applier {
   Applier(mysql::Connection& conn, const MigrationPlan& plan, const mysql::RetryPolicy& retry)
       : conn_(conn), plan_(plan), retry_(retry) {}
 
+  // From now on, Apply() writes all its events in one transaction that also records `through`
+  // in plan.q_applied under `label` (checkpoint.h: exactly-once resume).
+  void RecordAppliedIn(std::string label) { record_label_ = std::move(label); }
+
   // Reduces `events` into batches and writes them. Corruption when an event's row image does not
-  // match the original table's columns (the table changed under the migration).
-  Status Apply(const std::vector<binlog::RowsEvent>& events);
+  // match the original table's columns (the table changed under the migration). `through`: the
+  // binlog position after the events (required once RecordAppliedIn was called).
+  Status Apply(const std::vector<binlog::RowsEvent>& events,
+               const binlog::BinlogPosition* through = nullptr);
 
   int64_t rows_applied() const { return rows_applied_; }
   int64_t statements() const { return statements_; }
 
  private:
   Result<KeyedRow> Keyed(const binlog::RowImage& image, bool with_values) const;
-  Status Flush(ChangeBatch& batch);
+  Status Flush(ChangeBatch& batch, const binlog::BinlogPosition* through);
   Status WriteOnce(const std::vector<std::string>& statements);
+  Status CreateKeptTable();
 
   mysql::Connection& conn_;
   const MigrationPlan& plan_;
   mysql::RetryPolicy retry_;
   int64_t rows_applied_ = 0;
   int64_t statements_ = 0;
+  bool kept_table_ready_ = false;
+  std::string record_label_;
 };
 
 // The SQL for one reduced batch (exposed for tests): DELETE statements then REPLACE statements,
-// each holding at most `max_rows` rows.
+// each holding at most `max_rows` rows; with kept columns, the statements that set them aside
+// before anything else and write them back after the REPLACE.
 std::vector<std::string> BatchStatements(const MigrationPlan& plan, const ChangeBatch& batch,
                                          size_t max_rows);
+
+// The session's temporary table that holds kept columns during a batch: `db`.`_safeddl_kept`.
+std::string KeptTable(const MigrationPlan& plan);
 
 }  // namespace safeddl::osc

@@ -38,17 +38,26 @@ class ChangeBatch {
   std::vector<std::vector<std::string>> Deletes() const;
   // The rows to upsert, in binlog order of their final upsert.
   std::vector<KeyedRow> Upserts() const;
+  // For each of Upserts(), in the same order, the key its row had before the batch: its own key,
+  // the key it had before an update changed it, or none (empty) for a row inserted after a delete
+  // of its key in the batch — a new row. An apply that keeps columns of the rows it replaces
+  // (osc/applier.h) reads them under these keys.
+  std::vector<std::vector<std::string>> Origins() const;
 
   void Clear();
 
  private:
-  void Upsert(KeyedRow after);
+  void Upsert(KeyedRow after, std::vector<std::string> origin);
   void Remove(KeyedRow before);
+  // The key the row now under `key` had before the batch (empty: a new row).
+  std::vector<std::string> OriginOf(const std::vector<std::string>& key) const;
   struct Final {
     bool is_delete = false;
     uint64_t sequence = 0;
     KeyedRow row;
+    std::vector<std::string> origin;  // upserts only
   };
+  std::vector<const Final*> Picked(bool deletes) const;
   std::map<std::vector<std::string>, Final> final_;
   uint64_t next_sequence_ = 0;
   size_t seen_ = 0;

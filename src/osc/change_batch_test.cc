@@ -52,5 +52,28 @@ TEST(ChangeBatchTest, UpsertsFollowTheOrderOfTheirLastChange) {
   EXPECT_TRUE(b.empty());
 }
 
+TEST(ChangeBatchTest, OriginsNameTheKeyEachRowHadBeforeTheBatch) {
+  ChangeBatch b;
+  b.Update(Row("1", "a"), Row("1", "b"));  // an update: the same row
+  b.Delete(Row("2"));
+  b.Insert(Row("2", "new"));  // a new row under a deleted key
+  b.Update(Row("3", "p"), Row("4", "p"));
+  b.Update(Row("4", "p"), Row("5", "p"));  // moved twice: still row 3
+  b.Insert(Row("3", "q"));                 // key 3 left by the move, taken by a new row
+  b.Insert(Row("9", "n"));                 // a key the batch had not seen
+  const auto ups = b.Upserts();
+  const auto origins = b.Origins();
+  ASSERT_EQ(ups.size(), 5u);
+  ASSERT_EQ(origins.size(), 5u);
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {"1", "1"}, {"2", ""}, {"5", "3"}, {"3", ""}, {"9", "9"}};
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(ups[i].key[0], want[i].first);
+    EXPECT_EQ(origins[i].empty() ? "" : origins[i][0], want[i].second) << ups[i].key[0];
+  }
+  ASSERT_EQ(b.Deletes().size(), 1u);  // 4 (3 and 2 were written again)
+  EXPECT_EQ(b.Deletes()[0][0], "4");
+}
+
 }  // namespace
 }  // namespace safeddl::osc

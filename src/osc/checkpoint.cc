@@ -86,6 +86,41 @@ Result<Checkpoint> LoadCheckpoint(mysql::Connection& conn, const MigrationPlan& 
   return c;
 }
 
+std::string AppliedPositionCreateStatement(const MigrationPlan& plan) {
+  return fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (id TINYINT UNSIGNED NOT NULL PRIMARY KEY, "
+      "label MEDIUMTEXT CHARACTER SET utf8mb4 NOT NULL, "
+      "binlog_file VARCHAR(512) CHARACTER SET utf8mb4 NOT NULL, "
+      "binlog_pos BIGINT UNSIGNED NOT NULL) ENGINE=InnoDB "
+      "COMMENT='safeddl: how far the changes to {} are applied, exactly'",
+      plan.q_applied, plan.names.original);
+}
+
+std::string SaveAppliedPositionStatement(const MigrationPlan& plan, const std::string& label,
+                                         const binlog::BinlogPosition& position) {
+  return fmt::format(
+      "REPLACE INTO {} (id, label, binlog_file, binlog_pos) VALUES (1, {}, {}, {})",
+      plan.q_applied, mysql::QuoteString(label), mysql::QuoteString(position.file),
+      position.offset);
+}
+
+Result<std::optional<binlog::BinlogPosition>> LoadAppliedPosition(mysql::Connection& conn,
+                                                                  const MigrationPlan& plan,
+                                                                  const std::string& label) {
+  SAFEDDL_ASSIGN_OR_RETURN(
+      mysql::ResultSet rs,
+      conn.Query(fmt::format("SELECT binlog_file, binlog_pos FROM {} WHERE id = 1 AND label = {}",
+                             plan.q_applied, mysql::QuoteString(label))));
+  if (rs.empty()) return std::optional<binlog::BinlogPosition>();
+  binlog::BinlogPosition p;
+  p.file = rs[0][0].value_or("");
+  p.offset = ParseUint64(rs[0][1].value_or("")).value_or(0);
+  if (p.file.empty() || p.offset == 0) {
+    return CorruptionError("the applied position in " + plan.q_applied + " is incomplete");
+  }
+  return std::optional<binlog::BinlogPosition>(p);
+}
+
 Result<std::string> TableDefinition(mysql::Connection& conn, const std::string& quoted) {
   SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet rs, conn.Query("SHOW CREATE TABLE " + quoted));
   if (rs.empty()) return NotFoundError("SHOW CREATE TABLE " + quoted + " returned nothing");

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,18 @@ std::string CheckpointCreateStatement(const MigrationPlan& plan);
 Status SaveCheckpoint(mysql::Connection& conn, const MigrationPlan& plan, const Checkpoint& c);
 // NotFound when there is no checkpoint table or it is empty.
 Result<Checkpoint> LoadCheckpoint(mysql::Connection& conn, const MigrationPlan& plan);
+
+// The exact position of an apply that records it in the transaction of each batch
+// (Applier::RecordAppliedIn), as the one row of plan.q_applied: a resume from it replays nothing
+// twice. A revert needs that: replaying a key change again would not find the row it moves, and
+// the columns the apply keeps would be lost. `label` names the run the position belongs to.
+std::string AppliedPositionCreateStatement(const MigrationPlan& plan);
+std::string SaveAppliedPositionStatement(const MigrationPlan& plan, const std::string& label,
+                                         const binlog::BinlogPosition& position);
+// nullopt when the table holds no position of `label`.
+Result<std::optional<binlog::BinlogPosition>> LoadAppliedPosition(mysql::Connection& conn,
+                                                                  const MigrationPlan& plan,
+                                                                  const std::string& label);
 
 // SHOW CREATE TABLE of `quoted` without its AUTO_INCREMENT=N counter (which moves with every
 // insert): equal texts mean the same definition.

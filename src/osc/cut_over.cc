@@ -126,6 +126,7 @@ Result<CutOverAttempt> AttemptCutOver(const mysql::ConnectOptions& connect,
     return attempt;
   }
 
+  attempt.position = position;
   if (hooks.prepare_ghost) {
     ghost_prepared = true;  // a partial preparation is undone too
     if (Status prepared = hooks.prepare_ghost(); !prepared.ok()) {
@@ -133,15 +134,24 @@ Result<CutOverAttempt> AttemptCutOver(const mysql::ConnectOptions& connect,
       return prepared.WithContext("preparing the ghost table for the swap");
     }
   }
+  if (hooks.before_rename) {
+    if (Status recorded = hooks.before_rename(position); !recorded.ok()) {
+      unlock_and_drop();
+      return recorded.WithContext("recording the swap for a revert");
+    }
+  }
 
   // 3. The rename queues behind our lock.
   std::atomic<bool> rename_done{false};
   Status rename_status;
   const uint64_t rename_id = rename_conn->id();
+  std::string rename_sql = fmt::format("RENAME TABLE {} TO {}, {} TO {}", plan.q_original,
+                                       plan.q_old, plan.q_ghost, plan.q_original);
+  if (!plan.q_rename_old_to.empty()) {
+    rename_sql += fmt::format(", {} TO {}", plan.q_old, plan.q_rename_old_to);
+  }
   std::thread rename([&] {
-    rename_status =
-        rename_conn->Execute(fmt::format("RENAME TABLE {} TO {}, {} TO {}", plan.q_original,
-                                         plan.q_old, plan.q_ghost, plan.q_original));
+    rename_status = rename_conn->Execute(rename_sql);
     rename_done.store(true);
   });
   bool waiting = false;

@@ -3,7 +3,8 @@
 //   1. lock connection: CREATE TABLE <old> (the sentry); LOCK TABLES <t> WRITE, <old> WRITE
 //   2. read the binlog position P; wait until the applier has applied everything before P; then
 //      the optional prepare_ghost hook (the triggers)
-//   3. rename connection: RENAME TABLE <t> TO <old>, <ghost> TO <t> — it queues behind the lock
+//   3. rename connection: RENAME TABLE <t> TO <old>, <ghost> TO <t> (and <old> TO the plan's
+//      q_rename_old_to when set) — it queues behind the lock
 //   4. lock connection: see the rename waiting; DROP TABLE <old>; wait until the rename holds the
 //      ghost's lock (its request for <t> is then queued ahead of every writer); UNLOCK TABLES
 // If either connection dies, the sentry makes the rename fail and the original stays in place;
@@ -34,12 +35,17 @@ struct CutOverHooks {
   // attempt fails after it, before the applier is released.
   std::function<Status()> prepare_ghost;
   std::function<void()> undo_prepare_ghost;
+  // Optional. Runs last before the rename, with writes locked, with the position P the ghost is
+  // synced to (every change to the original is before P; after P the table's row events are the
+  // new table's): records what a revert needs. A failure ends the attempt.
+  std::function<Status(const BinlogPosition& position)> before_rename;
 };
 
 struct CutOverAttempt {
   bool swapped = false;
   double stall_ms = 0;  // writes to the table blocked from the lock to the rename
   std::string failure;  // why the attempt did not swap (the original is untouched)
+  BinlogPosition position;  // P: the binlog position read under the write lock
 };
 
 // One attempt. A non-OK Status means something unexpected (e.g. the sentry could not be dropped);

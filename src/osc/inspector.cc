@@ -273,6 +273,10 @@ Status MapGhost(MigrationPlan& plan, bool skip_renamed_columns, std::vector<std:
     }
     plan.mapping.shared = kept;
   }
+  return KeyAndColumns(plan, notes);
+}
+
+Status KeyAndColumns(MigrationPlan& plan, std::vector<std::string>* notes) {
   SAFEDDL_ASSIGN_OR_RETURN(plan.key,
                            schema::ChooseSharedKey(plan.original, plan.ghost, plan.mapping));
   return FillKeyAndColumns(plan, notes);
@@ -308,6 +312,10 @@ Result<MigrationPlan> Inspect(mysql::Connection& conn, const MigrationOptions& o
   SAFEDDL_ASSIGN_OR_RETURN(plan.q_checkpoint,
                            mysql::QuoteQualified(plan.database, plan.names.checkpoint));
   SAFEDDL_ASSIGN_OR_RETURN(plan.q_old, mysql::QuoteQualified(plan.database, plan.names.old));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.q_revert,
+                           mysql::QuoteQualified(plan.database, plan.names.revert));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.q_applied,
+                           mysql::QuoteQualified(plan.database, plan.names.applied));
 
   if (options.resume) {
     // The ghost of the run being resumed holds its copy; it must be there, and is kept.

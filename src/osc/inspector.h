@@ -35,6 +35,10 @@ Status RefuseUnsafe(const schema::TableSchema& t, const schema::AlterAnalysis& a
 // `safeddl plan` alike.
 Status MapGhost(MigrationPlan& plan, bool skip_renamed_columns, std::vector<std::string>* notes);
 
+// The part of MapGhost after the mapping: plan.key and the key and checksum columns, for a plan
+// whose mapping is known (a revert's, the inverse of its swap's).
+Status KeyAndColumns(MigrationPlan& plan, std::vector<std::string>* notes);
+
 // Drops the ghost table (after a dry run or a failure before cut-over).
 Status DropGhost(mysql::Connection& conn, const MigrationPlan& plan);
 

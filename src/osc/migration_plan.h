@@ -38,6 +38,10 @@ struct MigrationPlan {
   std::vector<std::string> unchecked_columns;
   // The original's triggers, to be created on the new table at the cut-over (--include-triggers).
   std::vector<TriggerCopy> triggers;
+  // Ghost columns outside the mapping whose values the apply keeps when it replaces a row (a
+  // revert's: the old table's columns the new one dropped; empty for an ALTER, whose ghost
+  // holds only defaults there).
+  std::vector<std::string> kept_columns;
 
   // Quoted names, ready for SQL.
   std::string q_original;   // `db`.`t`
@@ -45,6 +49,16 @@ struct MigrationPlan {
   std::string q_changelog;  // `db`.`_t_ghc`
   std::string q_checkpoint;  // `db`.`_t_ghk`
   std::string q_old;        // `db`.`_t_del`
+  std::string q_revert;     // `db`.`_t_ghr`
+  std::string q_applied;    // `db`.`_t_gha`
+  // Where the original goes at the swap when not q_old: the rename passes it through q_old (the
+  // sentry's name) on to this name in the same RENAME (a revert: onto the name the ghost leaves).
+  std::string q_rename_old_to;
+
+  // The original's name after the swap.
+  const std::string& q_kept_old() const {
+    return q_rename_old_to.empty() ? q_old : q_rename_old_to;
+  }
 };
 
 }  // namespace safeddl::osc

@@ -28,6 +28,7 @@ nlohmann::json MigrationReport::ToJson() const {
         {"unchecked_columns", unchecked_columns}}},
       {"cut_over", {{"attempts", cut_over_attempts}, {"stall_ms", cut_over_stall_ms}}},
       {"old_table", old_table},
+      {"revert_generation", revert_generation},
       {"test_table", test_table},
   };
 }

@@ -37,6 +37,7 @@ struct MigrationReport {
   int cut_over_attempts = 0;
   double cut_over_stall_ms = 0;
   std::string old_table;  // kept as `db`.`_t_del`, or empty when dropped
+  int64_t revert_generation = 0;  // the revert record of the swap (`_t_ghr`), 0 when none
 
   nlohmann::json ToJson() const;
 };

@@ -18,6 +18,7 @@
 #include "osc/copier.h"
 #include "osc/cut_over.h"
 #include "osc/inspector.h"
+#include "osc/revert_record.h"
 #include "osc/session_setup.h"
 #include "osc/table_names.h"
 
@@ -242,10 +243,15 @@ Status Migrator::Execute() {
   // --initially-drop-* flags could still destroy the first one's tables (gh-ost's order, too).
   if (options_.execute) SAFEDDL_RETURN_IF_ERROR(StartControl());
   SAFEDDL_RETURN_IF_ERROR(Hook("startup"));
-  SAFEDDL_ASSIGN_OR_RETURN(plan_, Inspect(*conn_, options_, &report_.notes));
-  // A resumed run's ghost is not this run's to drop until the checkpoint proves it is the same
-  // migration.
-  ghost_created_ = !options_.resume;
+  if (existing_) {
+    plan_ = existing_->plan;
+    ghost_created_ = false;
+  } else {
+    SAFEDDL_ASSIGN_OR_RETURN(plan_, Inspect(*conn_, options_, &report_.notes));
+    // A resumed run's ghost is not this run's to drop until the checkpoint proves it is the same
+    // migration.
+    ghost_created_ = !options_.resume;
+  }
   // Said once the table passed validation, so a refusal stays one clear line.
   if (!serving_note_.empty()) LogInfo("{}", serving_note_);
   for (const TriggerCopy& t : plan_.triggers) report_.triggers.push_back(t.new_name);
@@ -296,6 +302,8 @@ Status Migrator::Execute() {
   BinlogPosition capture_from;
   if (resumed_) {
     capture_from = resumed_->applied;
+  } else if (existing_) {
+    SAFEDDL_ASSIGN_OR_RETURN(capture_from, ExistingGhostStart());
   } else {
     SAFEDDL_ASSIGN_OR_RETURN(capture_from, CurrentBinlogPosition(*conn_));
   }
@@ -306,6 +314,8 @@ Status Migrator::Execute() {
   if (resumed_ && resumed_->copy_done) {
     rows_copied_.store(resumed_->rows_copied);
     copy_done_.store(true);
+  } else if (existing_) {
+    copy_done_.store(true);  // the ghost holds the rows as of the capture's start
   } else {
     SAFEDDL_RETURN_IF_ERROR(CopyAll(resumed_ ? resumed_->copy_watermark : std::vector<std::string>{}));
   }
@@ -316,10 +326,14 @@ Status Migrator::Execute() {
   if (options_.test_on_replica) SAFEDDL_RETURN_IF_ERROR(StopReplicationForTest());
   Phase("checksum");
   SAFEDDL_RETURN_IF_ERROR(ChecksumUntilClean());
+  if (existing_ && existing_->before_cut_over) {
+    SAFEDDL_RETURN_IF_ERROR(existing_->before_cut_over());
+  }
   SAFEDDL_RETURN_IF_ERROR(Hook("before-cut-over"));
   if (!options_.test_on_replica) {
     if (options_.analyze_ghost_table_before_cutover) AnalyzeGhost();
     Phase("cut-over");
+    if (KeepsOldTable()) SAFEDDL_RETURN_IF_ERROR(PrepareRevertRecord());
     SAFEDDL_RETURN_IF_ERROR(CutOver());
   }
   Phase("cleanup");
@@ -328,6 +342,7 @@ Status Migrator::Execute() {
   changelog_created_ = false;
   SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_checkpoint));
   checkpoint_created_ = false;
+  if (existing_) SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_applied));
   if (options_.test_on_replica) {
     // The rehearsal's result: the migrated copy stays beside the untouched original.
     ghost_created_ = false;
@@ -345,9 +360,12 @@ Status Migrator::Execute() {
         JoinStrings(drop, "; "),
         options_.test_on_replica_skip_replica_stop ? "" : "; START ALL REPLICAS"));
   } else if (options_.ok_to_drop_table) {
-    SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_old));
+    SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_kept_old()));
+    // Records of earlier swaps describe the old table just dropped.
+    SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_revert));
   } else {
-    report_.old_table = plan_.q_old;
+    report_.old_table = plan_.q_kept_old();
+    report_.revert_generation = revert_generation_;
   }
   return Status::OK();
 }
@@ -523,7 +541,9 @@ Status Migrator::PrepareCheckpoints() {
     for (const mysql::Row& row : logs.rows()) files.push_back(row[0].value_or(""));
     SAFEDDL_RETURN_IF_ERROR(CheckResumable(*saved, checkpoint_, files));
     resumed_ = *saved;
-    ghost_created_ = true;  // the same migration: from here on, this run's to finish or clean up
+    // The same migration: from here on, this run's to finish or clean up (an existing ghost is
+    // never this run's to drop).
+    ghost_created_ = !existing_;
     checkpoint_created_ = true;
     LogInfo("resuming: {} rows copied up to the checkpoint{}, binlog changes replayed from {}",
             saved->rows_copied, saved->copy_done ? " (the copy was done)" : "",
@@ -600,6 +620,7 @@ Status Migrator::StartCapture(const BinlogPosition& start) {
   SAFEDDL_ASSIGN_OR_RETURN(apply_conn_, mysql::Connection::Open(connect_, log_));
   SAFEDDL_RETURN_IF_ERROR(PrepareSession(*apply_conn_, options_));
   applier_ = std::make_unique<Applier>(*apply_conn_, plan_, RetriesFrom(options_));
+  if (existing_) applier_->RecordAppliedIn(options_.alter);
   apply_thread_ = std::thread([this] { ApplyLoop(); });
   return Status::OK();
 }
@@ -620,7 +641,7 @@ void Migrator::ApplyLoop() {
     if (s.ok() && !drained->events.empty()) {
       LogDebug("apply: {} rows events from {} transactions, up to {}", drained->events.size(),
                drained->transactions, drained->position.ToString());
-      s = applier_->Apply(drained->events);
+      s = applier_->Apply(drained->events, &drained->position);
     }
     std::lock_guard<std::mutex> lock(apply_mu_);
     if (!s.ok()) {
@@ -885,6 +906,13 @@ Status Migrator::ChecksumUntilClean() {
     report_.checksum_rows = result.rows_original;
     report_.checksum_ranges = result.ranges;
     if (result.clean()) return Status::OK();
+    if (existing_) {
+      return FailedPreconditionError(fmt::format(
+          "{} still differs from {} after the catch-up in {} of {} key ranges ({} rows against "
+          "{}); not swapping, nothing was changed",
+          plan_.q_ghost, plan_.q_original, result.differing.size(), result.ranges,
+          result.rows_ghost, result.rows_original));
+    }
     LogWarning(
         "checksum pass {}: {} of {} key ranges differ ({} rows in the table, {} in the "
         "new one); copying them again",
@@ -948,6 +976,19 @@ Status Migrator::CutOver() {
       apply_status_ = s.WithContext("dropping the triggers from the ghost table");
     };
   }
+  if (revert_generation_ > 0) {
+    hooks.before_rename = [this](const BinlogPosition& position) -> Status {
+      RevertRecord r;
+      r.generation = revert_generation_;
+      r.alter = options_.alter;
+      r.position = position;
+      r.old_table = plan_.q_rename_old_to.empty() ? plan_.names.old : plan_.names.ghost;
+      r.old_create = DefinitionNamed(checkpoint_.original_create, plan_.names.original);
+      r.new_create = DefinitionNamed(checkpoint_.ghost_create, plan_.names.original);
+      r.mapping = plan_.mapping.shared;
+      return SaveRevertRecord(*conn_, plan_, r);
+    };
+  }
   double backoff_seconds = 1;
   const int attempts = static_cast<int>(std::max<int64_t>(1, options_.default_retries));
   for (int attempt = 1; attempt <= attempts; ++attempt) {
@@ -960,6 +1001,9 @@ Status Migrator::CutOver() {
       report_.cut_over_stall_ms = result.stall_ms;
       ghost_created_ = false;
       return Status::OK();
+    }
+    if (revert_generation_ > 0) {
+      SAFEDDL_RETURN_IF_ERROR(DeleteRevertRecord(*conn_, plan_, revert_generation_));
     }
     LogWarning(
         "cut-over attempt {}/{} did not swap ({}); the original table is in place; "
@@ -980,6 +1024,27 @@ Status Migrator::CutOver() {
   return FailedPreconditionError(fmt::format(
       "cut-over did not succeed in {} attempts; the original table is in place and unchanged",
       attempts));
+}
+
+Result<BinlogPosition> Migrator::ExistingGhostStart() {
+  // Kept when a run fails or dies: the ghost holds exactly the changes up to it.
+  SAFEDDL_RETURN_IF_ERROR(conn_->Execute(AppliedPositionCreateStatement(plan_)));
+  SAFEDDL_ASSIGN_OR_RETURN(std::optional<BinlogPosition> exact,
+                           LoadAppliedPosition(*conn_, plan_, options_.alter));
+  if (!exact) return existing_->from;
+  LogInfo("going on from binlog {}, where an earlier run stopped (changes up to there are in {})",
+          exact->ToString(), plan_.q_ghost);
+  report_.notes.push_back("went on from binlog " + exact->ToString() +
+                          ", where an earlier run stopped");
+  return *exact;
+}
+
+Status Migrator::PrepareRevertRecord() {
+  SAFEDDL_RETURN_IF_ERROR(conn_->Execute(RevertRecordCreateStatement(plan_)));
+  SAFEDDL_ASSIGN_OR_RETURN(std::vector<RevertRecord> records,
+                           LoadRevertRecords(*conn_, plan_.q_revert));
+  revert_generation_ = records.empty() ? 1 : records.front().generation + 1;
+  return Status::OK();
 }
 
 void Migrator::StopBackground() {

@@ -42,6 +42,19 @@
 
 namespace safeddl::osc {
 
+// A migration onto a "ghost" that already exists and holds the original's rows as they were at
+// binlog position `from` — safeddl revert's, whose ghost is the old table a cut-over kept. No
+// ALTER is inspected and nothing is copied: the changes since `from` are applied, then the
+// checksum (a range that differs stops the run: nothing is copied again) and the cut-over, as
+// for any migration. The ghost is never dropped, whatever happens.
+struct ExistingGhost {
+  MigrationPlan plan;
+  BinlogPosition from;
+  // Optional: runs after the clean checksum, before the cut-over; an error stops the run with
+  // the table untouched (a revert checks there again what going back would lose).
+  std::function<Status()> before_cut_over;
+};
+
 class Migrator {
  public:
   using ProgressFn = std::function<void(const ProgressSnapshot&)>;
@@ -51,6 +64,9 @@ class Migrator {
   Migrator(mysql::ConnectOptions connect, MigrationOptions options, mysql::SessionLog* log,
            ProgressFn progress, const std::atomic<bool>* cancel);
   ~Migrator();
+
+  // Makes the run a migration onto `ghost` (before Run()).
+  void ContinueOnto(ExistingGhost ghost) { existing_ = std::move(ghost); }
 
   Result<MigrationReport> Run();
 
@@ -83,6 +99,13 @@ class Migrator {
   // note, not an error.
   void AnalyzeGhost();
   Status CutOver();
+  // The revert record of the swap (osc/revert_record.h): its table, and the generation after
+  // the newest one there. Not with --ok-to-drop-table (no old table to go back to).
+  Status PrepareRevertRecord();
+  // Where the capture onto an existing ghost starts: its exact applied position from an earlier
+  // run of the same migration, else ExistingGhost::from.
+  Result<BinlogPosition> ExistingGhostStart();
+  bool KeepsOldTable() const { return !options_.ok_to_drop_table && !options_.test_on_replica; }
   void StopBackground();
   void Cleanup();
   Status CheckHealth();
@@ -113,6 +136,8 @@ class Migrator {
 
   MigrationReport report_;
   MigrationPlan plan_;
+  std::optional<ExistingGhost> existing_;
+  int64_t revert_generation_ = 0;  // the record this run's swap writes; 0: none
   bool ghost_created_ = false;
   bool changelog_created_ = false;
   bool checkpoint_created_ = false;

@@ -14,7 +14,10 @@ Result<TableNames> MakeTableNames(const std::string& table, const std::string& f
   names.checkpoint = fmt::format("_{}_ghk", base);
   names.old = timestamp_old_table ? fmt::format("_{}_{}_del", base, timestamp)
                                   : fmt::format("_{}_del", base);
-  for (const std::string* n : {&names.ghost, &names.changelog, &names.checkpoint, &names.old}) {
+  names.revert = fmt::format("_{}_ghr", base);
+  names.applied = fmt::format("_{}_gha", base);
+  for (const std::string* n : {&names.ghost, &names.changelog, &names.checkpoint, &names.old,
+                               &names.revert, &names.applied}) {
     if (n->size() > kMaxTableNameLength) {
       return InvalidArgumentError(fmt::format(
           "the helper table name '{}' would be longer than {} characters: pass a shorter "

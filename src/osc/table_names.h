@@ -1,6 +1,7 @@
 // The names of the tables one migration uses, following gh-ost: ghost `_<t>_gho`, changelog
-// `_<t>_ghc`, checkpoint `_<t>_ghk`, old table `_<t>_del` (or `_<t>_<timestamp>_del` with --timestamp-old-table;
-// `<t>` replaced by --force-table-names when given). Pure; thread-safe.
+// `_<t>_ghc`, checkpoint `_<t>_ghk`, old table `_<t>_del` (or `_<t>_<timestamp>_del` with
+// --timestamp-old-table), and safeddl's revert record `_<t>_ghr` (osc/revert_record.h), kept with
+// the old table; `<t>` replaced by --force-table-names when given. Pure; thread-safe.
 #pragma once
 
 #include <string>
@@ -17,6 +18,8 @@ struct TableNames {
   std::string changelog;
   std::string checkpoint;
   std::string old;
+  std::string revert;
+  std::string applied;  // `_<t>_gha`: the exact apply position of a revert's catch-up
 };
 
 // `timestamp` is used with timestamp_old_table ("20261122081259"). Fails when a derived name

@@ -198,23 +198,26 @@ Status AddDuplicateRisks(mysql::Connection& conn, const std::string& q_table,
   return Status::OK();
 }
 
-// Data in the columns the change drops.
+// Data in the columns the change drops: values other than NULL and the column's default (a
+// column that holds only its default loses nothing an ADD COLUMN would not give back).
 Status AddDroppedColumnRisks(mysql::Connection& conn, const std::string& q_table,
                              const schema::TableSchema& original,
                              const schema::ColumnMapping& mapping, std::vector<Risk>& risks) {
   for (const std::string& name : mapping.dropped) {
     const schema::Column* c = original.FindColumn(name);
     if (c == nullptr || c->IsGenerated()) continue;
+    std::string holds = Q(name) + " IS NOT NULL";
+    if (c->default_value) holds += fmt::format(" AND NOT ({0} <=> DEFAULT({0}))", Q(name));
     SAFEDDL_ASSIGN_OR_RETURN(
         std::optional<std::string> n,
-        conn.QueryValue(
-            fmt::format("SELECT COUNT(*) FROM {} WHERE {} IS NOT NULL", q_table, Q(name))));
+        conn.QueryValue(fmt::format("SELECT COUNT(*) FROM {} WHERE {}", q_table, holds)));
     const int64_t rows = ParseInt64(n.value_or("0")).value_or(0);
     if (rows == 0) continue;
     Risk r;
     r.kind = "dropped_column_data";
     r.rows = rows;
-    r.detail = fmt::format("column `{}` is dropped with the values of {} row(s)", name, rows);
+    r.detail = fmt::format("column `{}` is dropped with the values of {} row(s){}", name, rows,
+                           c->default_value ? " (other than its default)" : "");
     r.fix = fmt::format(
         "keep them first (`safeddl snapshot` of the table, or a copy of `{}` and "
         "the key), if they may be needed again",

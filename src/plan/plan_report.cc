@@ -59,14 +59,7 @@ json StatementJson(const StatementPlan& s) {
                                          : json{{"unknown", s.write_rate.unknown}};
   j["online_refusal"] = s.online_refusal.empty() ? json(nullptr) : json(s.online_refusal);
   json risks = json::array();
-  for (const Risk& r : s.risks) {
-    risks.push_back({{"kind", r.kind},
-                     {"rows", r.rows},
-                     {"detail", r.detail},
-                     {"fix", r.fix},
-                     {"examples", r.examples},
-                     {"blocking", r.blocking}});
-  }
+  for (const Risk& r : s.risks) risks.push_back(RiskToJson(r));
   j["risks"] = risks;
   j["reverse"] = {{"sql", s.reverse.sql},
                   {"lossless", s.reverse.lossless},
@@ -160,6 +153,11 @@ void AppendStatement(std::string& out, const StatementPlan& s, const PlanReport&
 }
 
 }  // namespace
+
+json RiskToJson(const Risk& r) {
+  return {{"kind", r.kind},       {"rows", r.rows},         {"detail", r.detail},
+          {"fix", r.fix},         {"examples", r.examples}, {"blocking", r.blocking}};
+}
 
 json PlanReportToJson(const PlanReport& report) {
   json j;

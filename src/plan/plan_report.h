@@ -12,6 +12,8 @@
 namespace safeddl::plan {
 
 nlohmann::json PlanReportToJson(const PlanReport& report);
+// One risk as the report's JSON has it (kind, rows, detail, fix, examples, blocking).
+nlohmann::json RiskToJson(const Risk& risk);
 std::string RenderPlanText(const PlanReport& report);
 
 }  // namespace safeddl::plan
