@@ -8,6 +8,8 @@
 #include <csignal>
 #include <memory>
 
+#include "cli/revert_command.h"
+#include "common/clock.h"
 #include "common/http_check.h"
 #include "common/log.h"
 #include "common/strings.h"
@@ -17,6 +19,7 @@
 #include "osc/trigger_copy.h"
 #include "plan/native_probe.h"
 #include "plan/scratch_schema.h"
+#include "revert/revert_plan.h"
 #include "schema/alter_parser.h"
 
 namespace safeddl::cli {
@@ -118,6 +121,11 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
   cmd->add_flag("--attempt-instant-ddl", m.attempt_instant_ddl,
                 "Try ALGORITHM=INSTANT before copying (the default when the server accepts it "
                 "for the change: see --force-copy)")
+      ->group(g);
+  cmd->add_flag("--revertible{1h}", o.revertible,
+                "After the swap, keep the old table current with every change for DURATION "
+                "(default 1h; e.g. --revertible=30m), serving on the control socket: "
+                "`safeddl revert --execute` then swaps back at once")
       ->group(g);
   cmd->add_flag("--force-copy", o.force_copy,
                 "Copy online even when the server can make the change by metadata alone "
@@ -367,6 +375,18 @@ Status Resolve(AlterOptions& o) {
   for (const std::string& r : SplitString(o.throttle_control_replicas, ',')) {
     if (!TrimWhitespace(r).empty()) m.throttle_control_replicas.emplace_back(TrimWhitespace(r));
   }
+  if (!o.revertible.empty()) {
+    if (!ParseDurationText(o.revertible)) {
+      return InvalidArgumentError("--revertible takes a duration such as 30m, 2h or 1h30m, not '" +
+                                  o.revertible + "'");
+    }
+    if (m.ok_to_drop_table || m.test_on_replica) {
+      return InvalidArgumentError(
+          "--revertible keeps the old table current after the swap: it cannot go with "
+          "--ok-to-drop-table or --test-on-replica");
+    }
+    o.force_copy = true;  // a native change keeps no old table to go back to
+  }
   if (!o.conf.empty() && o.connection.defaults_file.empty()) o.connection.defaults_file = o.conf;
   if (o.ssl) o.connection.ssl_mode = o.ssl_allow_insecure ? "REQUIRED" : "VERIFY_IDENTITY";
   return Status::OK();
@@ -479,6 +499,39 @@ std::optional<std::string> MetadataOnlyAlgorithm(const mysql::ConnectOptions& co
   return std::string(plan::AlgorithmName(best));
 }
 
+// --revertible: the way back run at once after the swap, its swap held for the duration. A
+// revert asked for on the control socket swaps back; at the end of the window the old table
+// stays as current as the recorded position, where a later `safeddl revert` goes on.
+Status KeepRevertible(const mysql::ConnectOptions& connect, const AlterOptions& o,
+                      mysql::SessionLog* log) {
+  const osc::MigrationOptions& m = o.migration;
+  SAFEDDL_ASSIGN_OR_RETURN(auto conn, mysql::Connection::Open(connect));
+  SAFEDDL_ASSIGN_OR_RETURN(revert::RevertSetup setup,
+                           revert::PrepareRevert(*conn, m.database, m.table, m.force_table_names));
+  conn.reset();
+  osc::MigrationOptions base = m;
+  base.postpone_cut_over_flag_file.clear();
+  base.json = false;
+  Result<osc::MigrationReport> held = RunRevertMigration(
+      connect, base, setup, /*allow_lossy=*/false, ParseDurationText(o.revertible), log, &g_cancel);
+  if (!held.ok()) {
+    return held.status().WithContext(
+        "--revertible: the change is done, but keeping the old table current stopped (a later "
+        "`safeddl revert` goes on from where it got)");
+  }
+  if (held->hold_ended) {
+    LogInfo(
+        "--revertible: the window is over; the old table is current up to its end "
+        "(`safeddl revert` catches up from there)");
+  } else {
+    LogInfo(
+        "--revertible: swapped back as asked: the table has its definition from before the "
+        "change, with every write since; the changed table is kept as {}",
+        held->old_table);
+  }
+  return Status::OK();
+}
+
 Status RunAlter(AlterOptions o) {
   if (o.check_flag) return Status::OK();
   SAFEDDL_RETURN_IF_ERROR(Resolve(o));
@@ -503,8 +556,10 @@ Status RunAlter(AlterOptions o) {
 
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
-  osc::Migrator migrator(connect, o.migration, log.get(), PrintMigrationProgress, &g_cancel);
-  Result<osc::MigrationReport> report = migrator.Run();
+  Result<osc::MigrationReport> report = [&] {
+    osc::Migrator migrator(connect, o.migration, log.get(), PrintMigrationProgress, &g_cancel);
+    return migrator.Run();  // its lock and control socket go with it
+  }();
   if (GetLogLevel() <= LogLevel::kInfo && !o.connection.session_log.empty()) {
     fmt::print(stderr, "{}", log->Summary());
   }
@@ -518,6 +573,10 @@ Status RunAlter(AlterOptions o) {
     fmt::print("{}\n", report->ToJson().dump(2));
   } else {
     PrintSummary(*report, o.migration);
+  }
+  std::fflush(stdout);
+  if (!o.revertible.empty() && report->revert_generation > 0) {
+    return KeepRevertible(connect, o, log.get());
   }
   return Status::OK();
 }

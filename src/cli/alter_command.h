@@ -27,6 +27,9 @@ struct AlterOptions {
   // Copy even when the server can make the change by metadata alone (INSTANT), which
   // otherwise goes that way (plan's answer, asked on an empty copy first).
   bool force_copy = false;
+  // --revertible[=DURATION]: after the swap, keep the old table current that long (a revert is
+  // then only the swap); empty when not given.
+  std::string revertible;
   std::vector<std::string> ignored;  // gh-ost flags given that safeddl does not need
 };
 

@@ -247,7 +247,7 @@ TEST_F(AlterControlTest, SocketThrottleNoThrottleStatusAndSettings) {
   EXPECT_NE(r.err.find("now watching replica lag on: 127.0.0.1:1"), std::string::npos) << r.err;
   EXPECT_EQ(MustQueryValue(*conn_, "SELECT COUNT(*) FROM " + T("t")), "5000");
   EXPECT_TRUE(HasColumn("c"));
-  EXPECT_EQ(HelperTables(), 1) << "expected only the kept old table";
+  EXPECT_EQ(HelperTables(), 2) << "expected only the kept old table and its revert record";
 }
 
 TEST_F(AlterControlTest, PanicStopsAtOnceWithoutCleanup) {

@@ -8,13 +8,17 @@
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cli/alter_command.h"
 #include "cli/binlog_command.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "osc/checkpoint.h"
+#include "osc/control_server.h"
 #include "osc/migrator.h"
+#include "osc/revert_record.h"
 #include "plan/plan_report.h"
 #include "revert/pending_changes.h"
 #include "revert/revert_losses.h"
@@ -131,11 +135,10 @@ Status DryRun(const RevertCommandOptions& o, const revert::RevertSetup& setup,
   return refusal;
 }
 
-osc::MigrationOptions MigrationFor(const RevertCommandOptions& o, const std::string& label) {
+osc::MigrationOptions MigrationFor(const RevertCommandOptions& o) {
   osc::MigrationOptions m;
   m.database = o.database;
   m.table = o.table;
-  m.alter = label;
   m.execute = true;
   m.force_table_names = o.force_table_names;
   m.ok_to_drop_table = o.ok_to_drop_table;
@@ -148,6 +151,33 @@ osc::MigrationOptions MigrationFor(const RevertCommandOptions& o, const std::str
   m.replica_server_id = o.replica_server_id != 0 ? o.replica_server_id : DefaultBinlogServerId();
   m.json = o.json;
   return m;
+}
+
+// A running `alter --revertible` holding the swap back for this table: asks it to swap and
+// waits until the table has its old definition. nullopt when none answers on the socket.
+Result<std::optional<double>> AskRunningAlter(mysql::Connection& conn, const std::string& socket,
+                                              const revert::RevertSetup& setup) {
+  Result<std::string> status = osc::SendControlCommand(socket, "status");
+  if (!status.ok() || status->find("\nrevertible ") == std::string::npos) {
+    return std::optional<double>();
+  }
+  const TimePoint asked = SystemClock::Get().Now();
+  SAFEDDL_ASSIGN_OR_RETURN(std::string answer, osc::SendControlCommand(socket, "unpostpone"));
+  LogInfo("asked the running `alter --revertible` to swap back: {}", TrimWhitespace(answer));
+  const TimePoint deadline = asked + std::chrono::minutes(10);
+  while (SystemClock::Get().Now() < deadline) {
+    SAFEDDL_ASSIGN_OR_RETURN(std::string now, osc::TableDefinition(conn, setup.plan.q_original));
+    if (osc::DefinitionNamed(now, setup.plan.names.original) == setup.record.old_create) {
+      return std::optional<double>(MillisBetween(asked, SystemClock::Get().Now()));
+    }
+    if (!osc::SendControlCommand(socket, "status").ok()) {
+      return FailedPreconditionError(
+          "the running `alter --revertible` stopped without swapping back (see its output); "
+          "run `safeddl revert` again");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return TimeoutError("the running `alter --revertible` did not swap back within 10 minutes");
 }
 
 void PrintDone(const revert::RevertSetup& setup, const osc::MigrationReport& r) {
@@ -209,6 +239,28 @@ void SetupRevert(CLI::App& parent, CommandSlot& slot) {
   cmd->callback([opts, &slot] { slot = [opts] { return RunRevert(*opts); }; });
 }
 
+Result<osc::MigrationReport> RunRevertMigration(const mysql::ConnectOptions& connect,
+                                                osc::MigrationOptions base,
+                                                const revert::RevertSetup& setup, bool allow_lossy,
+                                                std::optional<std::chrono::seconds> hold_for,
+                                                mysql::SessionLog* log,
+                                                const std::atomic<bool>* cancel) {
+  base.alter = setup.label;
+  base.execute = true;
+  base.resume = false;
+  base.attempt_instant_ddl = false;
+  base.include_triggers = false;
+  osc::ExistingGhost ghost{setup.plan, setup.record.position, nullptr, hold_for};
+  ghost.before_cut_over = [connect, plan = setup.plan, allow_lossy]() -> Status {
+    SAFEDDL_ASSIGN_OR_RETURN(auto conn, mysql::Connection::Open(connect));
+    SAFEDDL_ASSIGN_OR_RETURN(revert::RevertLosses now, revert::FindRevertLosses(*conn, plan));
+    return Refusal(now, allow_lossy);
+  };
+  osc::Migrator migrator(connect, base, log, PrintMigrationProgress, cancel);
+  migrator.ContinueOnto(std::move(ghost));
+  return migrator.Run();
+}
+
 Status RunRevert(const RevertCommandOptions& o) {
   SAFEDDL_ASSIGN_OR_RETURN(Session session, OpenSession(o.connection));
   SAFEDDL_ASSIGN_OR_RETURN(
@@ -217,31 +269,44 @@ Status RunRevert(const RevertCommandOptions& o) {
   SAFEDDL_ASSIGN_OR_RETURN(revert::RevertLosses losses,
                            revert::FindRevertLosses(*session.conn, setup.plan));
   if (!o.execute) {
+    // From where an earlier or running catch-up got to, if one did.
+    SAFEDDL_ASSIGN_OR_RETURN(std::optional<binlog::BinlogPosition> applied,
+                             osc::LoadAppliedPosition(*session.conn, setup.plan, setup.label));
     binlog::ServerSourceOptions source;
     source.connect = session.options;
     source.server_id = o.replica_server_id != 0 ? o.replica_server_id : DefaultBinlogServerId();
-    SAFEDDL_ASSIGN_OR_RETURN(
-        revert::PendingChanges pending,
-        revert::CountPendingChanges(*session.conn, source, setup.plan, setup.record.position));
+    SAFEDDL_ASSIGN_OR_RETURN(revert::PendingChanges pending,
+                             revert::CountPendingChanges(*session.conn, source, setup.plan,
+                                                         applied.value_or(setup.record.position)));
     return DryRun(o, setup, losses, pending);
   }
   SAFEDDL_RETURN_IF_ERROR(Refusal(losses, o.allow_lossy));
+  const std::string socket = o.serve_socket_file.empty()
+                                 ? osc::DefaultControlSocketPath(o.database, o.table)
+                                 : o.serve_socket_file;
+  SAFEDDL_ASSIGN_OR_RETURN(std::optional<double> swapped_ms,
+                           AskRunningAlter(*session.conn, socket, setup));
+  if (swapped_ms) {
+    if (o.json) {
+      json j = SetupJson(setup);
+      j["dry_run"] = false;
+      j["by_running_alter"] = true;
+      j["swap_ms"] = *swapped_ms;
+      fmt::print("{}\n", j.dump(2));
+    } else {
+      fmt::print("{} swapped back by the running `alter --revertible` {} after the request\n",
+                 setup.plan.q_original, HumanDuration(*swapped_ms / 1000));
+    }
+    std::fflush(stdout);
+    return Status::OK();
+  }
   SAFEDDL_RETURN_IF_ERROR(revert::CheckBinlogHolds(*session.conn, setup.record.position));
-  osc::MigrationOptions m = MigrationFor(o, setup.label);
   if (!o.json) PrintSetup(setup);
-
-  osc::ExistingGhost ghost{setup.plan, setup.record.position, nullptr};
-  const mysql::ConnectOptions connect = session.options;
-  ghost.before_cut_over = [connect, plan = setup.plan, allow = o.allow_lossy]() -> Status {
-    SAFEDDL_ASSIGN_OR_RETURN(auto conn, mysql::Connection::Open(connect));
-    SAFEDDL_ASSIGN_OR_RETURN(revert::RevertLosses now, revert::FindRevertLosses(*conn, plan));
-    return Refusal(now, allow);
-  };
   std::signal(SIGINT, OnRevertInterrupt);
   std::signal(SIGTERM, OnRevertInterrupt);
-  osc::Migrator migrator(session.options, m, session.log.get(), PrintMigrationProgress, &g_cancel);
-  migrator.ContinueOnto(std::move(ghost));
-  Result<osc::MigrationReport> report = migrator.Run();
+  Result<osc::MigrationReport> report =
+      RunRevertMigration(session.options, MigrationFor(o), setup, o.allow_lossy, std::nullopt,
+                         session.log.get(), &g_cancel);
   if (!report.ok()) {
     if (::isatty(STDERR_FILENO)) fmt::print(stderr, "\n");
     return report.status().WithContext(fmt::format(

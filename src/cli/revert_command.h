@@ -6,10 +6,16 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include "cli/command.h"
 #include "cli/connection_flags.h"
+#include "osc/migration_options.h"
+#include "osc/migration_report.h"
+#include "revert/revert_plan.h"
 
 namespace safeddl::cli {
 
@@ -33,5 +39,15 @@ struct RevertCommandOptions {
 
 void SetupRevert(CLI::App& parent, CommandSlot& slot);
 Status RunRevert(const RevertCommandOptions& options);
+
+// The migration back of `setup` (osc's Migrator onto the kept old table), with what going back
+// would lose checked again right before the swap. `base` carries the run's settings (throttling,
+// retries, control socket); `hold_for` (alter --revertible) holds the swap that long at most.
+Result<osc::MigrationReport> RunRevertMigration(const mysql::ConnectOptions& connect,
+                                                osc::MigrationOptions base,
+                                                const revert::RevertSetup& setup, bool allow_lossy,
+                                                std::optional<std::chrono::seconds> hold_for,
+                                                mysql::SessionLog* log,
+                                                const std::atomic<bool>* cancel);
 
 }  // namespace safeddl::cli

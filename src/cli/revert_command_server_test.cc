@@ -246,6 +246,65 @@ TEST_F(RevertTest, KilledRevertRunsAgainToTheSameResult) {
   EXPECT_EQ(Differing("a, b, c, u"), 0) << "the reverted table differs from the reference";
 }
 
+// alter --revertible keeps the old table current after the swap: `safeddl revert --execute`
+// then only asks it to swap back.
+TEST_F(RevertTest, RevertibleAlterSwapsBackAtOnce) {
+  CreateTables();
+  StartWriters(2);
+  auto alter =
+      testkit::StartSafeddl(Args("alter", {"--revertible=10m", "--serve-socket-file", sock_}));
+  const bool holding = testkit::WaitFor([&] {
+    return !alter->Running() ||
+           testkit::ControlSocketCommand(sock_, "status").find("\nrevertible ") !=
+               std::string::npos;
+  });
+  ASSERT_TRUE(holding && alter->Running()) << alter->StderrSoFar();
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // writes kept up with meanwhile
+
+  auto r =
+      testkit::RunSafeddl(Args("revert", {"--execute", "--json", "--serve-socket-file", sock_}));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = testkit::ParseJson(r);
+  EXPECT_TRUE(j["by_running_alter"].get<bool>()) << r.out;
+  EXPECT_LT(j["swap_ms"].get<double>(), 3000) << r.out;
+  auto done = alter->Wait();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  StopWriters();
+  EXPECT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_NE(done.err.find("swapped back as asked"), std::string::npos) << done.err;
+  EXPECT_EQ(Definition("t"), create_before_);
+  EXPECT_EQ(Differing("a, b, c, u"), 0) << "the reverted table differs from the reference";
+}
+
+// When the window ends, the old table stays current up to that point, and a later revert goes on
+// from there.
+TEST_F(RevertTest, RevertibleWindowEndsAndALaterRevertGoesOnFromIt) {
+  CreateTables();
+  auto alter =
+      testkit::StartSafeddl(Args("alter", {"--revertible=3s", "--serve-socket-file", sock_}));
+  const bool holding = testkit::WaitFor([&] {
+    return !alter->Running() ||
+           testkit::ControlSocketCommand(sock_, "status").find("\nrevertible ") !=
+               std::string::npos;
+  });
+  ASSERT_TRUE(holding && alter->Running()) << alter->StderrSoFar();
+  auto write = [&](int n) {
+    for (const char* t : {"t", "ref"}) {
+      MustExecute(*conn_, fmt::format("UPDATE {} SET a = a + {} WHERE id <= 100", T(t), n));
+    }
+  };
+  write(5);  // applied to the old table during the window
+  auto done = alter->Wait();
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_NE(done.err.find("the window is over"), std::string::npos) << done.err;
+  write(7);  // after it
+  auto r = testkit::RunSafeddl(Args("revert", {"--execute"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("where an earlier run stopped"), std::string::npos) << r.err;
+  EXPECT_EQ(Definition("t"), create_before_);
+  EXPECT_EQ(Differing("a, b, c, u"), 0);
+}
+
 TEST_F(RevertTest, LossyWaysBackAreRefusedAndChangeNothing) {
   CreateTables();
   auto altered = testkit::RunSafeddl(Args("alter"));

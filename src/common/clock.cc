@@ -29,6 +29,45 @@ std::string UtcTimestampNow() {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros % 1000000);
 }
 
+std::optional<std::chrono::seconds> ParseDurationText(std::string_view text) {
+  int64_t total = 0;
+  size_t i = 0;
+  if (text.empty()) return std::nullopt;
+  while (i < text.size()) {
+    int64_t n = 0;
+    const size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      n = n * 10 + (text[i] - '0');
+      if (n > 100000000) return std::nullopt;
+      ++i;
+    }
+    if (i == start) return std::nullopt;
+    if (i == text.size()) {
+      if (start != 0) return std::nullopt;  // "1h30" is not a duration
+      total = n;
+      break;
+    }
+    switch (text[i++]) {
+      case 'd':
+        total += n * 86400;
+        break;
+      case 'h':
+        total += n * 3600;
+        break;
+      case 'm':
+        total += n * 60;
+        break;
+      case 's':
+        total += n;
+        break;
+      default:
+        return std::nullopt;
+    }
+  }
+  if (total <= 0) return std::nullopt;
+  return std::chrono::seconds(total);
+}
+
 std::string HumanDuration(double seconds) {
   if (seconds < 0) seconds = 0;
   if (seconds < 1) return fmt::format("{}ms", static_cast<long>(seconds * 1000 + 0.5));

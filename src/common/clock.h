@@ -5,7 +5,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace safeddl {
 
@@ -35,5 +37,9 @@ std::string UtcTimestampNow();
 
 // "1.2s", "340ms", "3m05s", "2h01m": compact durations for human reports.
 std::string HumanDuration(double seconds);
+
+// A duration as people write it on a command line: "90s", "30m", "2h", "1h30m", "1d", or a plain
+// number of seconds. nullopt when it is not one (or is zero).
+std::optional<std::chrono::seconds> ParseDurationText(std::string_view text);
 
 }  // namespace safeddl

@@ -33,5 +33,16 @@ TEST(ClockTest, HumanDuration) {
   EXPECT_EQ(HumanDuration(7260), "2h01m");
 }
 
+TEST(ClockTest, ParseDurationText) {
+  EXPECT_EQ(ParseDurationText("90"), std::chrono::seconds(90));
+  EXPECT_EQ(ParseDurationText("90s"), std::chrono::seconds(90));
+  EXPECT_EQ(ParseDurationText("30m"), std::chrono::seconds(1800));
+  EXPECT_EQ(ParseDurationText("1h30m"), std::chrono::seconds(5400));
+  EXPECT_EQ(ParseDurationText("1d"), std::chrono::seconds(86400));
+  for (const char* bad : {"", "0", "h", "1x", "1h30", "-5m", "1.5h", "99999999999s"}) {
+    EXPECT_FALSE(ParseDurationText(bad).has_value()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace safeddl

@@ -21,7 +21,8 @@ Result<std::vector<std::string>> ParseWatermark(const std::string& text) {
   if (!j.is_array()) return CorruptionError("the checkpoint's copy watermark is not a JSON array");
   std::vector<std::string> key;
   for (const auto& v : j) {
-    if (!v.is_string()) return CorruptionError("the checkpoint's copy watermark holds a non-string");
+    if (!v.is_string())
+      return CorruptionError("the checkpoint's copy watermark holds a non-string");
     key.push_back(v.get<std::string>());
   }
   return key;
@@ -98,23 +99,26 @@ std::string AppliedPositionCreateStatement(const MigrationPlan& plan) {
 
 std::string SaveAppliedPositionStatement(const MigrationPlan& plan, const std::string& label,
                                          const binlog::BinlogPosition& position) {
-  return fmt::format(
-      "REPLACE INTO {} (id, label, binlog_file, binlog_pos) VALUES (1, {}, {}, {})",
-      plan.q_applied, mysql::QuoteString(label), mysql::QuoteString(position.file),
-      position.offset);
+  return fmt::format("REPLACE INTO {} (id, label, binlog_file, binlog_pos) VALUES (1, {}, {}, {})",
+                     plan.q_applied, mysql::QuoteString(label), mysql::QuoteString(position.file),
+                     position.offset);
 }
 
 Result<std::optional<binlog::BinlogPosition>> LoadAppliedPosition(mysql::Connection& conn,
                                                                   const MigrationPlan& plan,
                                                                   const std::string& label) {
-  SAFEDDL_ASSIGN_OR_RETURN(
-      mysql::ResultSet rs,
+  constexpr unsigned kNoSuchTable = 1146;
+  Result<mysql::ResultSet> rs =
       conn.Query(fmt::format("SELECT binlog_file, binlog_pos FROM {} WHERE id = 1 AND label = {}",
-                             plan.q_applied, mysql::QuoteString(label))));
-  if (rs.empty()) return std::optional<binlog::BinlogPosition>();
+                             plan.q_applied, mysql::QuoteString(label)));
+  if (!rs.ok() && rs.status().server_errno() == kNoSuchTable) {
+    return std::optional<binlog::BinlogPosition>();
+  }
+  SAFEDDL_RETURN_IF_ERROR(rs.status());
+  if (rs->empty()) return std::optional<binlog::BinlogPosition>();
   binlog::BinlogPosition p;
-  p.file = rs[0][0].value_or("");
-  p.offset = ParseUint64(rs[0][1].value_or("")).value_or(0);
+  p.file = (*rs)[0][0].value_or("");
+  p.offset = ParseUint64((*rs)[0][1].value_or("")).value_or(0);
   if (p.file.empty() || p.offset == 0) {
     return CorruptionError("the applied position in " + plan.q_applied + " is incomplete");
   }

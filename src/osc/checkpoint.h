@@ -45,7 +45,7 @@ Result<Checkpoint> LoadCheckpoint(mysql::Connection& conn, const MigrationPlan& 
 std::string AppliedPositionCreateStatement(const MigrationPlan& plan);
 std::string SaveAppliedPositionStatement(const MigrationPlan& plan, const std::string& label,
                                          const binlog::BinlogPosition& position);
-// nullopt when the table holds no position of `label`.
+// nullopt when there is no such table or it holds no position of `label`.
 Result<std::optional<binlog::BinlogPosition>> LoadAppliedPosition(mysql::Connection& conn,
                                                                   const MigrationPlan& plan,
                                                                   const std::string& label);

@@ -29,6 +29,7 @@ nlohmann::json MigrationReport::ToJson() const {
       {"cut_over", {{"attempts", cut_over_attempts}, {"stall_ms", cut_over_stall_ms}}},
       {"old_table", old_table},
       {"revert_generation", revert_generation},
+      {"hold_ended", hold_ended},
       {"test_table", test_table},
   };
 }

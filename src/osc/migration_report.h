@@ -38,6 +38,8 @@ struct MigrationReport {
   double cut_over_stall_ms = 0;
   std::string old_table;  // kept as `db`.`_t_del`, or empty when dropped
   int64_t revert_generation = 0;  // the revert record of the swap (`_t_ghr`), 0 when none
+  // A hold before the swap (alter --revertible) ended with no swap asked for.
+  bool hold_ended = false;
 
   nlohmann::json ToJson() const;
 };

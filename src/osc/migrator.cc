@@ -45,9 +45,8 @@ std::map<std::string, std::string> HookVariables(const MigrationOptions& o,
                                                  const mysql::ConnectOptions& connect) {
   char host[256] = {};
   ::gethostname(host, sizeof(host) - 1);
-  const std::string server = connect.socket.empty()
-                                 ? fmt::format("{}:{}", connect.host, connect.port)
-                                 : connect.socket;
+  const std::string server =
+      connect.socket.empty() ? fmt::format("{}:{}", connect.host, connect.port) : connect.socket;
   Result<TableNames> names = MakeTableNames(o.table, o.force_table_names, false, "");
   return {
       {"GH_OST_DATABASE_NAME", o.database},
@@ -219,14 +218,13 @@ Status Migrator::LockMigration() {
   // One migration per table at a time, whichever machine runs it: a named server lock held by
   // this connection for the whole run (released by the server if the process dies). Lock names
   // are limited to 64 characters, so the table's name is hashed.
-  const std::string name = fmt::format(
-      "CONCAT('safeddl:', SHA1(CONCAT({}, '.', {})))", mysql::QuoteString(options_.database),
-      mysql::QuoteString(options_.table));
+  const std::string name =
+      fmt::format("CONCAT('safeddl:', SHA1(CONCAT({}, '.', {})))",
+                  mysql::QuoteString(options_.database), mysql::QuoteString(options_.table));
   // A few seconds of patience: the session of a run that was just killed (kill -9, then
   // --resume) holds the lock until the server notices that its client is gone.
-  SAFEDDL_ASSIGN_OR_RETURN(
-      auto got, conn_->QueryValue(fmt::format("SELECT GET_LOCK({}, {})", name,
-                                              kMigrationLockWaitSeconds)));
+  SAFEDDL_ASSIGN_OR_RETURN(auto got, conn_->QueryValue(fmt::format("SELECT GET_LOCK({}, {})", name,
+                                                                   kMigrationLockWaitSeconds)));
   if (got.value_or("0") == "1") return Status::OK();
   SAFEDDL_ASSIGN_OR_RETURN(auto holder,
                            conn_->QueryValue(fmt::format("SELECT IS_USED_LOCK({})", name)));
@@ -317,15 +315,24 @@ Status Migrator::Execute() {
   } else if (existing_) {
     copy_done_.store(true);  // the ghost holds the rows as of the capture's start
   } else {
-    SAFEDDL_RETURN_IF_ERROR(CopyAll(resumed_ ? resumed_->copy_watermark : std::vector<std::string>{}));
+    SAFEDDL_RETURN_IF_ERROR(
+        CopyAll(resumed_ ? resumed_->copy_watermark : std::vector<std::string>{}));
   }
   MaybeCheckpoint(true);
   SAFEDDL_RETURN_IF_ERROR(Hook("row-copy-complete"));
   SAFEDDL_RETURN_IF_ERROR(WaitForBacklog(kBacklogTimeout));
-  SAFEDDL_RETURN_IF_ERROR(Postpone());
-  if (options_.test_on_replica) SAFEDDL_RETURN_IF_ERROR(StopReplicationForTest());
-  Phase("checksum");
-  SAFEDDL_RETURN_IF_ERROR(ChecksumUntilClean());
+  if (existing_ && existing_->hold_for) {
+    // Checked once before the hold, so that the swap, when asked for, is only the swap.
+    Phase("checksum");
+    SAFEDDL_RETURN_IF_ERROR(ChecksumUntilClean());
+    SAFEDDL_ASSIGN_OR_RETURN(const bool swap, HoldForSwap());
+    if (!swap) return EndHold();
+  } else {
+    SAFEDDL_RETURN_IF_ERROR(Postpone());
+    if (options_.test_on_replica) SAFEDDL_RETURN_IF_ERROR(StopReplicationForTest());
+    Phase("checksum");
+    SAFEDDL_RETURN_IF_ERROR(ChecksumUntilClean());
+  }
   if (existing_ && existing_->before_cut_over) {
     SAFEDDL_RETURN_IF_ERROR(existing_->before_cut_over());
   }
@@ -394,9 +401,9 @@ Status Migrator::UseLocalGtidDomain() {
   }
   conn_ = std::move(*reopened);
   SAFEDDL_RETURN_IF_ERROR(PrepareSession(*conn_, options_));
-  report_.notes.push_back(fmt::format(
-      "writes on this replica use GTID domain {} (replicated: {})", domain,
-      JoinStrings(SplitString(rs[0].GetString("pos"), ','), ", ")));
+  report_.notes.push_back(fmt::format("writes on this replica use GTID domain {} (replicated: {})",
+                                      domain,
+                                      JoinStrings(SplitString(rs[0].GetString("pos"), ','), ", ")));
   return Status::OK();
 }
 
@@ -409,8 +416,8 @@ Status Migrator::StopReplicationForTest() {
   SAFEDDL_RETURN_IF_ERROR(Hook("stop-replication"));
   // Every replicated change this server has committed is in its binlog: the checksum then
   // syncs the applier to the end of it and compares a table that no longer moves.
-  SAFEDDL_RETURN_IF_ERROR(conn_->Execute("STOP ALL REPLICAS")
-                              .WithContext("--test-on-replica: stopping replication"));
+  SAFEDDL_RETURN_IF_ERROR(
+      conn_->Execute("STOP ALL REPLICAS").WithContext("--test-on-replica: stopping replication"));
   LogInfo("--test-on-replica: replication stopped (START ALL REPLICAS resumes it)");
   return Status::OK();
 }
@@ -442,7 +449,8 @@ Status Migrator::StartControl() {
         // that fails refuses the command.
         const std::string_view name = ControlCommandName(line);
         if (!name.empty()) {
-          if (Status h = OffThreadHook("interactive-command", {{"GH_OST_COMMAND", std::string(name)}});
+          if (Status h =
+                  OffThreadHook("interactive-command", {{"GH_OST_COMMAND", std::string(name)}});
               !h.ok()) {
             return fmt::format("error: {}; the command was not carried out\n", h.message());
           }
@@ -481,8 +489,8 @@ Result<bool> Migrator::TryInstant() {
     Status s;
     int64_t waits = 0;
     for (;;) {
-      s = conn_->Execute(fmt::format("ALTER TABLE {} {}, ALGORITHM={}", plan_.q_original,
-                                     plan_.alter, algorithm));
+      s = conn_->Execute(
+          fmt::format("ALTER TABLE {} {}, ALGORITHM={}", plan_.q_original, plan_.alter, algorithm));
       if (s.code() != StatusCode::kLockWaitTimeout || waits >= options_.default_retries) break;
       if (cancel_ != nullptr && cancel_->load()) return AbortedError("interrupted");
       ++waits;
@@ -531,10 +539,10 @@ Status Migrator::PrepareCheckpoints() {
   if (options_.resume) {
     Result<Checkpoint> saved = LoadCheckpoint(*conn_, plan_);
     if (!saved.ok()) {
-      return Status(saved.status().code(),
-                    "--resume: no usable checkpoint (" + saved.status().message() +
-                        "); run the migration without --resume and with "
-                        "--initially-drop-ghost-table");
+      return Status(saved.status().code(), "--resume: no usable checkpoint (" +
+                                               saved.status().message() +
+                                               "); run the migration without --resume and with "
+                                               "--initially-drop-ghost-table");
     }
     SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet logs, conn_->Query("SHOW BINARY LOGS"));
     std::vector<std::string> files;
@@ -748,14 +756,15 @@ Result<int> Migrator::CopyWorkers() {
   // INSERT ... SELECT into a table with an AUTO_INCREMENT column holds the table's AUTO-INC lock
   // for the whole statement unless innodb_autoinc_lock_mode is 2: parallel chunks would only
   // queue for it.
-  SAFEDDL_ASSIGN_OR_RETURN(auto mode, conn_->QueryValue("SELECT @@GLOBAL.innodb_autoinc_lock_mode"));
+  SAFEDDL_ASSIGN_OR_RETURN(auto mode,
+                           conn_->QueryValue("SELECT @@GLOBAL.innodb_autoinc_lock_mode"));
   if (mode.value_or("") == "2") return wanted;
   SAFEDDL_ASSIGN_OR_RETURN(
       auto autoinc,
-      conn_->QueryValue(fmt::format(
-          "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {} AND "
-          "TABLE_NAME = {} AND EXTRA LIKE '%auto_increment%'",
-          mysql::QuoteString(plan_.database), mysql::QuoteString(plan_.names.ghost))));
+      conn_->QueryValue(
+          fmt::format("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {} AND "
+                      "TABLE_NAME = {} AND EXTRA LIKE '%auto_increment%'",
+                      mysql::QuoteString(plan_.database), mysql::QuoteString(plan_.names.ghost))));
   if (autoinc.value_or("0") == "0") return wanted;
   report_.notes.push_back(fmt::format(
       "the copy ran on one connection, not {}: the table has an AUTO_INCREMENT column and "
@@ -781,8 +790,8 @@ Status Migrator::CopyWorker(std::unique_ptr<mysql::Connection>& conn,
     last = done.status();
     if (!last.ok() && last.IsRetryable()) {
       // As in gh-ost, the hook's own failure does not stop the retry.
-      if (Status h = OffThreadHook("batch-copy-retry",
-                                   {{"GH_OST_LAST_BATCH_COPY_ERROR", last.message()}});
+      if (Status h =
+              OffThreadHook("batch-copy-retry", {{"GH_OST_LAST_BATCH_COPY_ERROR", last.message()}});
           !h.ok()) {
         LogWarning("{}", h.message());
       }
@@ -794,15 +803,13 @@ Status Migrator::CopyWorker(std::unique_ptr<mysql::Connection>& conn,
       std::this_thread::sleep_for(kPollInterval);
       continue;
     }
-    SAFEDDL_ASSIGN_OR_RETURN(
-        std::optional<KeyChunk> chunk,
-        mysql::RetryWithBackoff(retry, SystemClock::Get(), "plan a copy chunk",
-                                [&] { return planner_->Next(); }));
+    SAFEDDL_ASSIGN_OR_RETURN(std::optional<KeyChunk> chunk,
+                             mysql::RetryWithBackoff(retry, SystemClock::Get(), "plan a copy chunk",
+                                                     [&] { return planner_->Next(); }));
     if (!chunk) return Status::OK();
-    SAFEDDL_ASSIGN_OR_RETURN(
-        ChunkResult done,
-        mysql::RetryWithBackoff(retry, SystemClock::Get(), "copy chunk",
-                                [&] { return copy(*chunk); }));
+    SAFEDDL_ASSIGN_OR_RETURN(ChunkResult done,
+                             mysql::RetryWithBackoff(retry, SystemClock::Get(), "copy chunk",
+                                                     [&] { return copy(*chunk); }));
     rows_copied_.fetch_add(done.rows);
     lock_conflicts_.fetch_add(done.lock_conflicts);
     watermark_->Finished(chunk->seq, chunk->upper);
@@ -960,8 +967,8 @@ Status Migrator::CutOver() {
   if (!plan_.triggers.empty()) {
     hooks.prepare_ghost = [this, lock_timeout]() -> Status {
       SAFEDDL_ASSIGN_OR_RETURN(auto conn, mysql::Connection::Open(connect_));
-      SAFEDDL_RETURN_IF_ERROR(conn->Execute(
-          fmt::format("SET SESSION lock_wait_timeout = {}", lock_timeout.count())));
+      SAFEDDL_RETURN_IF_ERROR(
+          conn->Execute(fmt::format("SET SESSION lock_wait_timeout = {}", lock_timeout.count())));
       return CreateTriggerCopies(*conn, plan_.triggers, plan_.database, plan_.q_ghost);
     };
     hooks.undo_prepare_ghost = [this] {
@@ -1037,6 +1044,42 @@ Result<BinlogPosition> Migrator::ExistingGhostStart() {
   report_.notes.push_back("went on from binlog " + exact->ToString() +
                           ", where an earlier run stopped");
   return *exact;
+}
+
+Result<bool> Migrator::HoldForSwap() {
+  Phase("revertible");
+  const TimePoint until = SystemClock::Get().Now() + *existing_->hold_for;
+  LogInfo(
+      "keeping {} current with every change to {} for {}; `safeddl revert --execute` (or "
+      "`unpostpone` on the control socket) swaps it back at once",
+      plan_.q_ghost, plan_.q_original,
+      HumanDuration(static_cast<double>(existing_->hold_for->count())));
+  live_.set_postponing(true);
+  while (!live_.unpostpone_requested() && SystemClock::Get().Now() < until) {
+    if (Status health = CheckHealth(); !health.ok()) {
+      live_.set_postponing(false);
+      return health;
+    }
+    MaybeCheckpoint();
+    Report();
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  live_.set_postponing(false);
+  if (!live_.unpostpone_requested()) return false;
+  LogInfo("swapping back, as asked on the control socket");
+  SAFEDDL_RETURN_IF_ERROR(WaitForBacklog(kBacklogTimeout));
+  return true;
+}
+
+Status Migrator::EndHold() {
+  Phase("cleanup");
+  StopBackground();
+  SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_changelog));
+  changelog_created_ = false;
+  SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_checkpoint));
+  checkpoint_created_ = false;
+  report_.hold_ended = true;
+  return Status::OK();
 }
 
 Status Migrator::PrepareRevertRecord() {

@@ -53,6 +53,11 @@ struct ExistingGhost {
   // Optional: runs after the clean checksum, before the cut-over; an error stops the run with
   // the table untouched (a revert checks there again what going back would lose).
   std::function<Status()> before_cut_over;
+  // Optional (alter --revertible): after the catch-up and a clean checksum, keep the ghost current
+  // and hold the swap until `unpostpone` on the control socket, for at most this long; then end
+  // without swapping (report.hold_ended), the exact applied position kept so that a later run
+  // goes on from it.
+  std::optional<std::chrono::seconds> hold_for;
 };
 
 class Migrator {
@@ -105,6 +110,10 @@ class Migrator {
   // Where the capture onto an existing ghost starts: its exact applied position from an earlier
   // run of the same migration, else ExistingGhost::from.
   Result<BinlogPosition> ExistingGhostStart();
+  // ExistingGhost::hold_for: true when the swap is asked for, false when the time is up.
+  Result<bool> HoldForSwap();
+  // Ends a hold that was not asked to swap: helpers dropped but the applied position.
+  Status EndHold();
   bool KeepsOldTable() const { return !options_.ok_to_drop_table && !options_.test_on_replica; }
   void StopBackground();
   void Cleanup();
