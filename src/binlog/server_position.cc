@@ -1,5 +1,7 @@
 #include "binlog/server_position.h"
 
+#include <fmt/format.h>
+
 namespace safeddl::binlog {
 
 Result<BinlogPosition> CurrentBinlogPosition(mysql::Connection& conn) {
@@ -12,6 +14,18 @@ Result<BinlogPosition> CurrentBinlogPosition(mysql::Connection& conn) {
   auto offset = rs[0].GetUint("Position");
   if (!offset) return InternalError("SHOW MASTER STATUS returned no position");
   return BinlogPosition{rs[0].GetString("File"), *offset};
+}
+
+Status CheckBinlogHolds(mysql::Connection& conn, const BinlogPosition& position,
+                        std::string_view what) {
+  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet logs, conn.Query("SHOW BINARY LOGS"));
+  for (const mysql::Row& row : logs.rows()) {
+    if (row[0].value_or("") == position.file) return Status::OK();
+  }
+  return FailedPreconditionError(fmt::format(
+      "the binlog no longer holds {} {} (purged): the changes made since cannot be replayed. "
+      "Keep binlogs for as long as they may be needed (binlog_expire_logs_seconds)",
+      what, position.ToString()));
 }
 
 }  // namespace safeddl::binlog

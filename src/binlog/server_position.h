@@ -3,6 +3,8 @@
 // as each thread uses its own connection.
 #pragma once
 
+#include <string_view>
+
 #include "binlog/binlog_position.h"
 #include "common/result.h"
 #include "mysql/connection.h"
@@ -11,5 +13,10 @@ namespace safeddl::binlog {
 
 // FailedPrecondition when the binlog is off (the message says how to turn it on).
 Result<BinlogPosition> CurrentBinlogPosition(mysql::Connection& conn);
+
+// FailedPrecondition when the server's binlog no longer holds `position` (its file was purged),
+// naming it as `what` ("the swap's position"), with what to do.
+Status CheckBinlogHolds(mysql::Connection& conn, const BinlogPosition& position,
+                        std::string_view what);
 
 }  // namespace safeddl::binlog

@@ -6,8 +6,13 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "binlog/server_position.h"
+#include "cli/binlog_command.h"
+#include "flashback/range_filter.h"
+#include "mysql/quote.h"
 #include "osc/migration_options.h"
 #include "osc/session_setup.h"
+#include "snapshot/point_in_time.h"
 #include "snapshot/restore.h"
 
 namespace safeddl::cli {
@@ -22,9 +27,53 @@ void SetupRestore(CLI::App& parent, CommandSlot& slot) {
   AddConnectionFlags(*cmd, opts->connection);
   cmd->add_option("id", opts->id, "The snapshot's id (see `safeddl snapshot list`)")->required();
   cmd->add_flag("--execute", opts->execute, "Do it (default: count only)");
+  cmd->add_option("--until", opts->until,
+                  "Put the rows back as they were at this point: a GTID (after its transaction) "
+                  "or 'YYYY-MM-DD HH:MM:SS' UTC (after the last transaction logged by then); the "
+                  "binlog must still hold the snapshot's coordinates");
+  cmd->add_option("--replica-server-id", opts->replica_server_id,
+                  "Server id of the binlog reader for --until (default: chosen per process)");
   cmd->add_flag("--json", opts->json, "Print the result as JSON");
   cmd->callback([opts, &slot] { slot = [opts] { return RunRestore(*opts); }; });
 }
+
+namespace {
+
+Result<snapshot::PointInTime> ParseUntil(const std::string& text) {
+  snapshot::PointInTime point;
+  point.text = text;
+  if (Result<binlog::Gtid> gtid = flashback::ParseGtid(text); gtid.ok()) {
+    point.gtid = *gtid;
+    return point;
+  }
+  Result<uint32_t> time = ParseBinlogDatetime(text);
+  if (!time.ok()) {
+    return InvalidArgumentError(
+        fmt::format("--until '{}' is neither a GTID (domain-server-sequence) nor a date and time "
+                    "(YYYY-MM-DD HH:MM:SS, UTC)",
+                    text));
+  }
+  point.time = *time;
+  return point;
+}
+
+// The snapshot brought forward to --until, in a working table (dropped by the caller).
+Result<std::string> BringForwardUntil(const RestoreCommandOptions& o, Session& session,
+                                      const snapshot::PointInTime& point, std::string* reached) {
+  SAFEDDL_ASSIGN_OR_RETURN(snapshot::SnapshotRecord s, snapshot::FindSnapshot(*session.conn, o.id));
+  const binlog::BinlogPosition from{s.binlog_file, s.binlog_position};
+  SAFEDDL_RETURN_IF_ERROR(binlog::CheckBinlogHolds(*session.conn, from,
+                                                   fmt::format("snapshot {}'s coordinates", s.id)));
+  binlog::ServerSourceOptions source;
+  source.connect = session.options;
+  source.server_id = o.replica_server_id != 0 ? o.replica_server_id : DefaultBinlogServerId();
+  SAFEDDL_ASSIGN_OR_RETURN(binlog::BinlogPosition until,
+                           snapshot::FindPoint(*session.conn, source, from, point));
+  *reached = until.ToString();
+  return snapshot::BringForward(*session.conn, source, s, until);
+}
+
+}  // namespace
 
 Status RunRestore(const RestoreCommandOptions& o) {
   SAFEDDL_ASSIGN_OR_RETURN(Session session, OpenSession(o.connection));
@@ -32,22 +81,39 @@ Status RunRestore(const RestoreCommandOptions& o) {
   snapshot::RestoreRequest request;
   request.id = o.id;
   request.execute = o.execute;
-  SAFEDDL_ASSIGN_OR_RETURN(snapshot::RestoreReport r,
-                           snapshot::RestoreSnapshot(*session.conn, request));
+  std::string reached;
+  if (!o.until.empty()) {
+    SAFEDDL_ASSIGN_OR_RETURN(snapshot::PointInTime point, ParseUntil(o.until));
+    SAFEDDL_ASSIGN_OR_RETURN(request.from_table, BringForwardUntil(o, session, point, &reached));
+  }
+  Result<snapshot::RestoreReport> restored = snapshot::RestoreSnapshot(*session.conn, request);
+  if (!request.from_table.empty()) {
+    session.conn
+        ->Execute("DROP TABLE IF EXISTS " +
+                  *mysql::QuoteQualified(snapshot::kSnapshotSchema, request.from_table))
+        .IgnoreError();
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(snapshot::RestoreReport r, std::move(restored));
   const snapshot::SnapshotRecord& s = r.snapshot;
   if (o.json) {
-    nlohmann::json j = {{"snapshot", s.id},
-                        {"table", fmt::format("{}.{}", s.source_db, s.source_table)},
-                        {"changed", r.changed},
-                        {"deleted", r.deleted},
-                        {"added_since", r.added_since},
-                        {"executed", r.executed},
-                        {"written", r.written},
-                        {"remaining", r.remaining}};
+    nlohmann::json j = {
+        {"snapshot", s.id},
+        {"table", fmt::format("{}.{}", s.source_db, s.source_table)},
+        {"changed", r.changed},
+        {"deleted", r.deleted},
+        {"added_since", r.added_since},
+        {"executed", r.executed},
+        {"written", r.written},
+        {"remaining", r.remaining},
+        {"until", o.until.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.until)},
+        {"until_position", reached}};
     fmt::print("{}\n", j.dump(2));
   } else {
-    fmt::print("snapshot {} of `{}`.`{}` ({} rows at {}:{}):\n", s.id, s.source_db, s.source_table,
-               s.rows, s.binlog_file, s.binlog_position);
+    fmt::print("snapshot {} of `{}`.`{}` ({} rows at {}:{}){}:\n", s.id, s.source_db,
+               s.source_table, s.rows, s.binlog_file, s.binlog_position,
+               reached.empty()
+                   ? ""
+                   : fmt::format(", brought forward to {} (binlog {})", o.until, reached));
     fmt::print("  {} row(s) changed since, {} deleted since; {} added since (kept)\n", r.changed,
                r.deleted, r.added_since);
     if (r.executed) {

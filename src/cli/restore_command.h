@@ -1,9 +1,12 @@
 // `safeddl restore ID`: puts a snapshot's rows back into their table by key (snapshot/restore.h);
-// without --execute, a dry run that counts what it would put back. Text or --json on stdout.
+// with --until, the rows as they were at that point: the snapshot brought forward along the
+// table's binlog first (snapshot/point_in_time.h). Without --execute, a dry run that counts what
+// it would put back. Text or --json on stdout.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <string>
 
 #include "cli/command.h"
 #include "cli/connection_flags.h"
@@ -15,6 +18,8 @@ struct RestoreCommandOptions {
   uint64_t id = 0;
   bool execute = false;
   bool json = false;
+  std::string until;               // a GTID or "YYYY-MM-DD HH:MM:SS" (UTC): point-in-time restore
+  uint32_t replica_server_id = 0;  // 0: chosen per process
 };
 
 void SetupRestore(CLI::App& parent, CommandSlot& slot);

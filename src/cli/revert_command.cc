@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "binlog/server_position.h"
 #include "cli/alter_command.h"
 #include "cli/binlog_command.h"
 #include "common/clock.h"
@@ -300,7 +301,8 @@ Status RunRevert(const RevertCommandOptions& o) {
     std::fflush(stdout);
     return Status::OK();
   }
-  SAFEDDL_RETURN_IF_ERROR(revert::CheckBinlogHolds(*session.conn, setup.record.position));
+  SAFEDDL_RETURN_IF_ERROR(
+      binlog::CheckBinlogHolds(*session.conn, setup.record.position, "the swap's position"));
   if (!o.json) PrintSetup(setup);
   std::signal(SIGINT, OnRevertInterrupt);
   std::signal(SIGTERM, OnRevertInterrupt);

@@ -851,20 +851,24 @@ Status Migrator::Postpone() {
       "ghost table stays in sync",
       options_.postpone_cut_over_flag_file);
   SAFEDDL_RETURN_IF_ERROR(Hook("begin-postponed"));
+  SAFEDDL_RETURN_IF_ERROR(
+      HoldCutOver([this] { return FileExists(options_.postpone_cut_over_flag_file); }));
+  if (live_.unpostpone_requested()) LogInfo("unpostponed on the control socket: cutting over");
+  return WaitForBacklog(kBacklogTimeout);
+}
+
+Status Migrator::HoldCutOver(const std::function<bool()>& hold) {
   live_.set_postponing(true);
-  while (FileExists(options_.postpone_cut_over_flag_file) && !live_.unpostpone_requested()) {
-    Status health = CheckHealth();
-    if (!health.ok()) {
-      live_.set_postponing(false);
-      return health;
-    }
+  Status health;
+  while (hold() && !live_.unpostpone_requested()) {
+    health = CheckHealth();
+    if (!health.ok()) break;
     MaybeCheckpoint();
     Report();
     std::this_thread::sleep_for(kPollInterval);
   }
   live_.set_postponing(false);
-  if (live_.unpostpone_requested()) LogInfo("unpostponed on the control socket: cutting over");
-  return WaitForBacklog(kBacklogTimeout);
+  return health;
 }
 
 Status Migrator::ChecksumUntilClean() {
@@ -1054,17 +1058,7 @@ Result<bool> Migrator::HoldForSwap() {
       "`unpostpone` on the control socket) swaps it back at once",
       plan_.q_ghost, plan_.q_original,
       HumanDuration(static_cast<double>(existing_->hold_for->count())));
-  live_.set_postponing(true);
-  while (!live_.unpostpone_requested() && SystemClock::Get().Now() < until) {
-    if (Status health = CheckHealth(); !health.ok()) {
-      live_.set_postponing(false);
-      return health;
-    }
-    MaybeCheckpoint();
-    Report();
-    std::this_thread::sleep_for(kPollInterval);
-  }
-  live_.set_postponing(false);
+  SAFEDDL_RETURN_IF_ERROR(HoldCutOver([until] { return SystemClock::Get().Now() < until; }));
   if (!live_.unpostpone_requested()) return false;
   LogInfo("swapping back, as asked on the control socket");
   SAFEDDL_RETURN_IF_ERROR(WaitForBacklog(kBacklogTimeout));

@@ -98,6 +98,9 @@ class Migrator {
   Status CopyWorker(std::unique_ptr<mysql::Connection>& conn, const std::atomic<bool>& stop);
   Status WaitForBacklog(std::chrono::milliseconds timeout);
   Status Postpone();
+  // Keeps the ghost current while `hold()` is true and no `unpostpone` was asked for on the
+  // control socket (which sees the run as postponing); stops on a health error.
+  Status HoldCutOver(const std::function<bool()>& hold);
   Status ChecksumUntilClean();
   Status RecopyRange(const KeyRangeBounds& range);
   // gh-ost's --analyze-ghost-table-before-cutover: ANALYZE TABLE on the ghost; a failure is a

@@ -16,23 +16,11 @@ constexpr size_t kRowsPerDrain = 20000;
 
 }  // namespace
 
-Status CheckBinlogHolds(mysql::Connection& conn, const binlog::BinlogPosition& from) {
-  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet logs, conn.Query("SHOW BINARY LOGS"));
-  for (const mysql::Row& row : logs.rows()) {
-    if (row[0].value_or("") == from.file) return Status::OK();
-  }
-  return FailedPreconditionError(fmt::format(
-      "the binlog no longer holds the swap's position {} (purged): the changes made since "
-      "cannot be replayed onto the old table. Keep binlogs for as long as a revert may be needed "
-      "(binlog_expire_logs_seconds); restore from a snapshot instead",
-      from.ToString()));
-}
-
 Result<PendingChanges> CountPendingChanges(mysql::Connection& conn,
                                            binlog::ServerSourceOptions source,
                                            const osc::MigrationPlan& plan,
                                            const binlog::BinlogPosition& from) {
-  SAFEDDL_RETURN_IF_ERROR(CheckBinlogHolds(conn, from));
+  SAFEDDL_RETURN_IF_ERROR(binlog::CheckBinlogHolds(conn, from, "the swap's position"));
   PendingChanges out;
   SAFEDDL_ASSIGN_OR_RETURN(out.until, binlog::CurrentBinlogPosition(conn));
   SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet logs, conn.Query("SHOW BINARY LOGS"));

@@ -32,7 +32,4 @@ Result<PendingChanges> CountPendingChanges(mysql::Connection& conn,
                                            const osc::MigrationPlan& plan,
                                            const binlog::BinlogPosition& from);
 
-// Refuses, saying what to do, when the server's binlog no longer starts at or before `from`.
-Status CheckBinlogHolds(mysql::Connection& conn, const binlog::BinlogPosition& from);
-
 }  // namespace safeddl::revert

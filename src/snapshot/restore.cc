@@ -129,14 +129,13 @@ Result<RestoreReport> RestoreSnapshot(mysql::Connection& conn, const RestoreRequ
     return FailedPreconditionError(fmt::format(
         "snapshot {} is not complete (state {}): it cannot be restored", s.id, s.state));
   }
+  const std::string& rows = request.from_table.empty() ? s.snapshot_table : request.from_table;
   osc::MigrationPlan plan;  // original: the snapshot; ghost: the table the rows go back to
-  SAFEDDL_ASSIGN_OR_RETURN(plan.original,
-                           schema::IntrospectTable(conn, kSnapshotSchema, s.snapshot_table));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.original, schema::IntrospectTable(conn, kSnapshotSchema, rows));
   SAFEDDL_ASSIGN_OR_RETURN(plan.ghost, schema::IntrospectTable(conn, s.source_db, s.source_table));
   SAFEDDL_RETURN_IF_ERROR(CheckDefinition(plan.original, plan.ghost));
   plan.database = kSnapshotSchema;
-  SAFEDDL_ASSIGN_OR_RETURN(plan.q_original,
-                           mysql::QuoteQualified(kSnapshotSchema, s.snapshot_table));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.q_original, mysql::QuoteQualified(kSnapshotSchema, rows));
   SAFEDDL_ASSIGN_OR_RETURN(plan.q_ghost, mysql::QuoteQualified(s.source_db, s.source_table));
   std::vector<std::string> notes;
   SAFEDDL_RETURN_IF_ERROR(osc::MapGhost(plan, false, &notes));

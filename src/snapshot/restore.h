@@ -22,6 +22,9 @@ struct RestoreRequest {
   uint64_t id = 0;
   bool execute = false;
   int64_t chunk_rows = 1000;
+  // The rows to put back, in the snapshot schema: the snapshot's own table when empty, or the
+  // snapshot brought forward to a point in time (point_in_time.h).
+  std::string from_table;
 };
 
 struct RestoreReport {

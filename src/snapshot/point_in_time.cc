@@ -1,0 +1,130 @@
+#include "snapshot/point_in_time.h"
+
+#include <fmt/format.h>
+
+#include "binlog/event_parser.h"
+#include "binlog/schema_lookup.h"
+#include "binlog/server_position.h"
+#include "binlog/transaction.h"
+#include "mysql/quote.h"
+#include "osc/applier.h"
+#include "osc/change_capture.h"
+#include "osc/inspector.h"
+#include "osc/migration_options.h"
+#include "osc/session_setup.h"
+#include "schema/introspect.h"
+
+namespace safeddl::snapshot {
+namespace {
+
+constexpr size_t kMaxRowsPerDrain = 5000;
+constexpr auto kReplayLimit = std::chrono::minutes(60);
+const mysql::RetryPolicy kApplyRetries{.max_attempts = 10,
+                                       .initial_backoff = std::chrono::milliseconds(100),
+                                       .max_backoff = std::chrono::milliseconds(2000)};
+
+}  // namespace
+
+Result<binlog::BinlogPosition> FindPoint(mysql::Connection& conn,
+                                         binlog::ServerSourceOptions source,
+                                         const binlog::BinlogPosition& from,
+                                         const PointInTime& point) {
+  SAFEDDL_ASSIGN_OR_RETURN(const binlog::BinlogPosition end, binlog::CurrentBinlogPosition(conn));
+  binlog::BinlogPosition last = from;  // the end of the last transaction up to the point
+  if (!(from < end)) {
+    if (point.gtid) {
+      return NotFoundError(
+          fmt::format("GTID {} is not in the binlog after {}", point.text, from.ToString()));
+    }
+    return last;
+  }
+  source.file = from.file;
+  source.position = from.offset;
+  SAFEDDL_ASSIGN_OR_RETURN(auto stream, binlog::ServerEventSource::Open(source));
+  // Only transaction boundaries, GTIDs and times are needed: no row is decoded.
+  binlog::EventParser parser({.rows = binlog::RowsDecoding::kDeferred,
+                              .wanted = [](const binlog::TableMapEvent&) { return false; }});
+  binlog::TransactionGrouper grouper;
+  std::string file = from.file;
+  grouper.SetFile(file);
+  for (;;) {
+    SAFEDDL_ASSIGN_OR_RETURN(binlog::RawEvent raw, stream->Next());
+    SAFEDDL_ASSIGN_OR_RETURN(binlog::Event event, parser.Parse(raw.bytes, raw.offset));
+    if (const auto* rotate = event.As<binlog::RotateEvent>()) {
+      file = rotate->next_file;
+      grouper.SetFile(file);
+      continue;
+    }
+    if (event.header.type == binlog::EventType::kHeartbeat) continue;
+    const binlog::BinlogPosition event_end{file, raw.offset + raw.bytes.size()};
+    if (std::optional<binlog::Transaction> txn = grouper.Add(std::move(event))) {
+      if (point.time && txn->timestamp > *point.time) return last;
+      last = {file, txn->end_offset};
+      if (point.gtid && txn->gtid && *txn->gtid == *point.gtid) return last;
+    }
+    if (!(event_end < end) && !grouper.in_transaction()) break;
+  }
+  if (point.gtid) {
+    return NotFoundError(fmt::format(
+        "GTID {} is not in the binlog between the snapshot's coordinates {} and its end {}: "
+        "name a transaction logged after the snapshot was taken",
+        point.text, from.ToString(), end.ToString()));
+  }
+  return last;
+}
+
+Result<std::string> BringForward(mysql::Connection& conn, binlog::ServerSourceOptions source,
+                                 const SnapshotRecord& s, const binlog::BinlogPosition& until) {
+  const std::string work = fmt::format("{}_at{}", s.snapshot_table, conn.id());
+  if (work.size() > 64) {
+    return InternalError("the working table's name would be too long: " + work);
+  }
+  osc::MigrationPlan plan;  // original: the table (its binlog rows); ghost: the working table
+  plan.database = kSnapshotSchema;
+  SAFEDDL_ASSIGN_OR_RETURN(plan.q_original, mysql::QuoteQualified(s.source_db, s.source_table));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.q_ghost, mysql::QuoteQualified(kSnapshotSchema, work));
+  SAFEDDL_ASSIGN_OR_RETURN(std::string q_snapshot,
+                           mysql::QuoteQualified(kSnapshotSchema, s.snapshot_table));
+  SAFEDDL_RETURN_IF_ERROR(conn.Execute("DROP TABLE IF EXISTS " + plan.q_ghost));
+  SAFEDDL_RETURN_IF_ERROR(
+      conn.Execute(fmt::format("CREATE TABLE {} LIKE {}", plan.q_ghost, q_snapshot)));
+  Status built = [&]() -> Status {
+    SAFEDDL_RETURN_IF_ERROR(
+        conn.Execute(fmt::format("INSERT INTO {} SELECT * FROM {}", plan.q_ghost, q_snapshot)));
+    SAFEDDL_ASSIGN_OR_RETURN(plan.original,
+                             schema::IntrospectTable(conn, s.source_db, s.source_table));
+    SAFEDDL_ASSIGN_OR_RETURN(plan.ghost, schema::IntrospectTable(conn, kSnapshotSchema, work));
+    std::vector<std::string> notes;
+    SAFEDDL_RETURN_IF_ERROR(osc::MapGhost(plan, false, &notes));
+
+    osc::CaptureOptions capture;
+    capture.source = std::move(source);
+    capture.source.file = s.binlog_file;
+    capture.source.position = s.binlog_position;
+    capture.database = s.source_db;
+    capture.table = s.source_table;
+    SAFEDDL_ASSIGN_OR_RETURN(capture.columns,
+                             binlog::ReadTableDefinition(conn, s.source_db, s.source_table));
+    SAFEDDL_ASSIGN_OR_RETURN(auto apply_conn, mysql::Connection::Open(conn.options()));
+    SAFEDDL_RETURN_IF_ERROR(osc::PrepareSession(*apply_conn, osc::MigrationOptions{}));
+    osc::Applier applier(*apply_conn, plan, kApplyRetries);
+    SAFEDDL_ASSIGN_OR_RETURN(auto reader, osc::ChangeCapture::Start(capture));
+    Status replayed =
+        reader->DrainThrough(until, kReplayLimit, kMaxRowsPerDrain,
+                             [&applier](const osc::Drained& d) { return applier.Apply(d.events); });
+    reader->Stop();
+    SAFEDDL_RETURN_IF_ERROR(replayed.WithContext("replaying the table's binlog"));
+    if (!s.where.empty()) {
+      SAFEDDL_RETURN_IF_ERROR(conn.Execute(
+          fmt::format("DELETE FROM {} WHERE ({}) IS NOT TRUE", plan.q_ghost, s.where)));
+    }
+    return Status::OK();
+  }();
+  if (!built.ok()) {
+    conn.Execute("DROP TABLE IF EXISTS " + plan.q_ghost).IgnoreError();
+    return built;
+  }
+  return work;
+}
+
+}  // namespace safeddl::snapshot
