@@ -275,8 +275,13 @@ TEST_F(SandboxCommandTest, ServerGoneMidQueryIsAOneLineErrorExitTwo) {
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_NE(r.err.find("cannot connect to safeddl@127.0.0.1:"), std::string::npos) << r.err;
 
-  // `down` copes with a dead server; `up` would restart it from its datadir.
-  EXPECT_EQ(RunSafeddl({"sandbox", "down", "--name", "t", "--dir", root_}).exit_code, 0);
+  // `down` copes with a dead server, and says it had stopped on its own: the error log (where a
+  // crash's backtrace would be) is kept beside the removed folder.
+  const auto down = RunSafeddl({"sandbox", "down", "--name", "t", "--dir", root_});
+  EXPECT_EQ(down.exit_code, 1) << down.err;
+  EXPECT_NE(down.err.find("had stopped on its own"), std::string::npos) << down.err;
+  EXPECT_EQ(::access((root_ + "/t-primary-stopped.err").c_str(), R_OK), 0) << down.err;
+  EXPECT_NE(::access((root_ + "/t").c_str(), F_OK), 0) << "the sandbox folder is still there";
 }
 
 TEST(CliTest, HelpVersionAndUsageErrors) {

@@ -417,6 +417,26 @@ Status Down(const std::string& root_in, const std::string& name, bool keep) {
     }
     return info.status();
   }
+  // A server that stopped on its own (a crash) would lose its error log with the folder: it is
+  // kept beside it, its end is shown, and the command fails once the rest is cleaned up.
+  RefreshRunning(*info);
+  std::vector<std::string> stopped;
+  for (const ServerInstance& s : info->servers) {
+    if (s.running) continue;
+    const std::string kept =
+        keep ? s.error_log : fmt::format("{}/{}-{}-stopped.err", root, name, s.role);
+    std::error_code ec;
+    if (!keep) fs::copy_file(s.error_log, kept, fs::copy_options::overwrite_existing, ec);
+    const std::string text = ReadFileToString(kept).value_or("");
+    size_t from = text.size();
+    for (int lines = 0; from > 0 && lines < 25; --from) {
+      if (text[from - 1] == '\n') ++lines;
+    }
+    LogWarning(
+        "sandbox server {} of '{}' had stopped on its own; the end of its error log ({}):\n{}",
+        s.role, name, ec ? "lost" : kept, text.substr(from));
+    stopped.push_back(fmt::format("{} (error log: {})", s.role, ec ? "lost" : kept));
+  }
   for (auto it = info->servers.rbegin(); it != info->servers.rend(); ++it) {
     SAFEDDL_RETURN_IF_ERROR(StopServer(it->pid, it->config, kStopTimeout)
                                 .WithContext("stopping sandbox server " + it->role));
@@ -428,6 +448,11 @@ Status Down(const std::string& root_in, const std::string& name, bool keep) {
     }
     fs::remove_all(dir, ec);
     if (ec) return IoError(fmt::format("cannot remove '{}': {}", dir, ec.message()));
+  }
+  if (!stopped.empty()) {
+    return FailedPreconditionError(fmt::format(
+        "sandbox '{}' is down, but {} had stopped on its own before (a crash?): {}", name,
+        stopped.size() == 1 ? "a server" : "servers", JoinStrings(stopped, "; ")));
   }
   return Status::OK();
 }
