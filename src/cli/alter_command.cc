@@ -525,9 +525,10 @@ Status KeepRevertible(const mysql::ConnectOptions& connect, const AlterOptions& 
         "(`safeddl revert` catches up from there)");
   } else {
     LogInfo(
-        "--revertible: swapped back as asked: the table has its definition from before the "
-        "change, with every write since; the changed table is kept as {}",
-        held->old_table);
+        "--revertible: swapped back as asked (writes stalled {:.0f} ms): the table has its "
+        "definition from before the change, with every write since; the changed table is kept "
+        "as {}",
+        held->cut_over_stall_ms, held->old_table);
   }
   return Status::OK();
 }
