@@ -60,6 +60,8 @@ StatusCode ClassifyErrno(unsigned errnum) {
   }
 }
 
+bool IsMissingTable(const Status& status) { return status.server_errno() == ER_NO_SUCH_TABLE; }
+
 Status StatusFromHandle(st_mysql* handle, std::string_view context) {
   const unsigned errnum = mysql_errno(handle);
   std::string message = mysql_error(handle);

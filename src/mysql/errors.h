@@ -14,6 +14,9 @@ namespace safeddl::mysql {
 // The StatusCode for a server or client-library errno (kServerError when not specially known).
 StatusCode ClassifyErrno(unsigned errnum);
 
+// Whether the server said the table a statement names does not exist (ER_NO_SUCH_TABLE).
+bool IsMissingTable(const Status& status);
+
 // A Status from the last error on `handle`: code by ClassifyErrno, message prefixed by `context`
 // when non-empty, errno and SQLSTATE attached.
 Status StatusFromHandle(st_mysql* handle, std::string_view context);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
+#include "mysql/errors.h"
 #include "mysql/quote.h"
 
 namespace safeddl::osc {
@@ -107,11 +108,10 @@ std::string SaveAppliedPositionStatement(const MigrationPlan& plan, const std::s
 Result<std::optional<binlog::BinlogPosition>> LoadAppliedPosition(mysql::Connection& conn,
                                                                   const MigrationPlan& plan,
                                                                   const std::string& label) {
-  constexpr unsigned kNoSuchTable = 1146;
   Result<mysql::ResultSet> rs =
       conn.Query(fmt::format("SELECT binlog_file, binlog_pos FROM {} WHERE id = 1 AND label = {}",
                              plan.q_applied, mysql::QuoteString(label)));
-  if (!rs.ok() && rs.status().server_errno() == kNoSuchTable) {
+  if (!rs.ok() && mysql::IsMissingTable(rs.status())) {
     return std::optional<binlog::BinlogPosition>();
   }
   SAFEDDL_RETURN_IF_ERROR(rs.status());

@@ -94,24 +94,16 @@ Status CheckTopology(mysql::Connection& conn, const MigrationOptions& options,
         source));
   }
   if (!replica->sql_running) {
-    notes->push_back("replication's SQL thread is not running on this replica: changes from the "
-                     "primary wait until it is started");
+    notes->push_back(
+        "replication's SQL thread is not running on this replica: changes from the "
+        "primary wait until it is started");
   }
   return Status::OK();
 }
 
-Result<bool> TableExists(mysql::Connection& conn, const std::string& db, const std::string& table) {
-  SAFEDDL_ASSIGN_OR_RETURN(
-      auto v, conn.QueryValue(fmt::format(
-                  "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = {} "
-                  "AND TABLE_NAME = {}",
-                  mysql::QuoteString(db), mysql::QuoteString(table))));
-  return v.value_or("0") != "0";
-}
-
 Status ClearLeftover(mysql::Connection& conn, const MigrationPlan& plan, const std::string& name,
                      const std::string& quoted, bool may_drop, const char* flag) {
-  SAFEDDL_ASSIGN_OR_RETURN(bool exists, TableExists(conn, plan.database, name));
+  SAFEDDL_ASSIGN_OR_RETURN(bool exists, schema::TableExists(conn, plan.database, name));
   if (!exists) return Status::OK();
   if (!may_drop) {
     return AlreadyExistsError(fmt::format(
@@ -141,7 +133,8 @@ Status PlanTriggers(mysql::Connection& conn, const MigrationOptions& options, Mi
   if (!created.ok()) {
     return Status(created.code(),
                   "the table's triggers cannot be created on the new table (tried on the empty "
-                  "ghost; nothing else was changed): " + created.message(),
+                  "ghost; nothing else was changed): " +
+                      created.message(),
                   created.server_errno(), created.sqlstate());
   }
   for (const TriggerCopy& t : plan.triggers) {
@@ -312,14 +305,14 @@ Result<MigrationPlan> Inspect(mysql::Connection& conn, const MigrationOptions& o
   SAFEDDL_ASSIGN_OR_RETURN(plan.q_checkpoint,
                            mysql::QuoteQualified(plan.database, plan.names.checkpoint));
   SAFEDDL_ASSIGN_OR_RETURN(plan.q_old, mysql::QuoteQualified(plan.database, plan.names.old));
-  SAFEDDL_ASSIGN_OR_RETURN(plan.q_revert,
-                           mysql::QuoteQualified(plan.database, plan.names.revert));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.q_revert, mysql::QuoteQualified(plan.database, plan.names.revert));
   SAFEDDL_ASSIGN_OR_RETURN(plan.q_applied,
                            mysql::QuoteQualified(plan.database, plan.names.applied));
 
   if (options.resume) {
     // The ghost of the run being resumed holds its copy; it must be there, and is kept.
-    SAFEDDL_ASSIGN_OR_RETURN(bool ghost_exists, TableExists(conn, plan.database, plan.names.ghost));
+    SAFEDDL_ASSIGN_OR_RETURN(bool ghost_exists,
+                             schema::TableExists(conn, plan.database, plan.names.ghost));
     if (!ghost_exists) {
       return NotFoundError(fmt::format(
           "--resume: there is no ghost table {} to resume (the run finished, was cleaned up, or "

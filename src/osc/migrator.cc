@@ -345,10 +345,7 @@ Status Migrator::Execute() {
   }
   Phase("cleanup");
   StopBackground();
-  SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_changelog));
-  changelog_created_ = false;
-  SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_checkpoint));
-  checkpoint_created_ = false;
+  SAFEDDL_RETURN_IF_ERROR(DropRunTables());
   if (existing_) SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_applied));
   if (options_.test_on_replica) {
     // The rehearsal's result: the migrated copy stays beside the untouched original.
@@ -1068,11 +1065,16 @@ Result<bool> Migrator::HoldForSwap() {
 Status Migrator::EndHold() {
   Phase("cleanup");
   StopBackground();
+  SAFEDDL_RETURN_IF_ERROR(DropRunTables());
+  report_.hold_ended = true;
+  return Status::OK();
+}
+
+Status Migrator::DropRunTables() {
   SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_changelog));
   changelog_created_ = false;
   SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_checkpoint));
   checkpoint_created_ = false;
-  report_.hold_ended = true;
   return Status::OK();
 }
 

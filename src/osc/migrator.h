@@ -117,6 +117,8 @@ class Migrator {
   Result<bool> HoldForSwap();
   // Ends a hold that was not asked to swap: helpers dropped but the applied position.
   Status EndHold();
+  // Drops the changelog and the checkpoint once the run no longer needs them.
+  Status DropRunTables();
   bool KeepsOldTable() const { return !options_.ok_to_drop_table && !options_.test_on_replica; }
   void StopBackground();
   void Cleanup();

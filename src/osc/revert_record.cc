@@ -5,12 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
+#include "mysql/errors.h"
 #include "mysql/quote.h"
 
 namespace safeddl::osc {
 namespace {
-
-constexpr int kNoSuchTable = 1146;
 
 std::string MappingJson(const std::vector<schema::SharedColumn>& mapping) {
   nlohmann::json j = nlohmann::json::array();
@@ -71,7 +70,7 @@ Result<std::vector<RevertRecord>> LoadRevertRecords(mysql::Connection& conn,
                   "old_create, new_create, column_mapping FROM {} ORDER BY generation DESC",
                   q_revert));
   std::vector<RevertRecord> out;
-  if (!rs.ok() && rs.status().server_errno() == kNoSuchTable) return out;
+  if (!rs.ok() && mysql::IsMissingTable(rs.status())) return out;
   SAFEDDL_RETURN_IF_ERROR(rs.status());
   for (const mysql::Row& row : rs->rows()) {
     RevertRecord r;

@@ -12,18 +12,10 @@
 namespace safeddl::revert {
 namespace {
 
-Result<bool> TableExists(mysql::Connection& conn, const std::string& db, const std::string& name) {
-  SAFEDDL_ASSIGN_OR_RETURN(
-      auto n, conn.QueryValue(fmt::format("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
-                                          "TABLE_SCHEMA = {} AND TABLE_NAME = {}",
-                                          mysql::QuoteString(db), mysql::QuoteString(name))));
-  return n.value_or("0") != "0";
-}
-
 // The definition of `db`.`name` as if it were named `as`; empty when the table is missing.
 Result<std::string> DefinitionAs(mysql::Connection& conn, const std::string& db,
                                  const std::string& name, const std::string& as) {
-  SAFEDDL_ASSIGN_OR_RETURN(bool exists, TableExists(conn, db, name));
+  SAFEDDL_ASSIGN_OR_RETURN(bool exists, schema::TableExists(conn, db, name));
   if (!exists) return std::string();
   SAFEDDL_ASSIGN_OR_RETURN(std::string quoted, mysql::QuoteQualified(db, name));
   SAFEDDL_ASSIGN_OR_RETURN(std::string create, osc::TableDefinition(conn, quoted));
@@ -81,7 +73,7 @@ Result<RevertSetup> PrepareRevert(mysql::Connection& conn, const std::string& db
   SAFEDDL_ASSIGN_OR_RETURN(osc::TableNames names,
                            osc::MakeTableNames(table, force_table_names, false, ""));
   SAFEDDL_ASSIGN_OR_RETURN(std::string q_table, mysql::QuoteQualified(db, table));
-  SAFEDDL_ASSIGN_OR_RETURN(bool table_exists, TableExists(conn, db, table));
+  SAFEDDL_ASSIGN_OR_RETURN(bool table_exists, schema::TableExists(conn, db, table));
   if (!table_exists) return NotFoundError(fmt::format("table {} does not exist", q_table));
   SAFEDDL_ASSIGN_OR_RETURN(std::string q_revert, mysql::QuoteQualified(db, names.revert));
   SAFEDDL_ASSIGN_OR_RETURN(std::vector<osc::RevertRecord> records,

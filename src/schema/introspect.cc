@@ -1,5 +1,7 @@
 #include "schema/introspect.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -177,7 +179,8 @@ Status ReadForeignKeys(mysql::Connection& conn, std::string_view db, std::string
 Status ReadTriggers(mysql::Connection& conn, std::string_view db, std::string_view table,
                     TableSchema* out) {
   const std::string sql =
-      "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT, DEFINER, SQL_MODE, "
+      "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT, DEFINER, "
+      "SQL_MODE, "
       "COLLATION_CONNECTION FROM information_schema.TRIGGERS "
       "WHERE EVENT_OBJECT_SCHEMA = " +
       mysql::QuoteString(db) + " AND EVENT_OBJECT_TABLE = " + mysql::QuoteString(table) +
@@ -226,6 +229,15 @@ Status ReadCreateStatement(mysql::Connection& conn, std::string_view db, std::st
 }
 
 }  // namespace
+
+Result<bool> TableExists(mysql::Connection& conn, std::string_view db, std::string_view table) {
+  SAFEDDL_ASSIGN_OR_RETURN(
+      std::optional<std::string> n,
+      conn.QueryValue(fmt::format("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                                  "TABLE_SCHEMA = {} AND TABLE_NAME = {}",
+                                  mysql::QuoteString(db), mysql::QuoteString(table))));
+  return n.value_or("0") != "0";
+}
 
 Result<TableSchema> IntrospectTable(mysql::Connection& conn, std::string_view db,
                                     std::string_view table) {

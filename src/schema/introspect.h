@@ -24,4 +24,7 @@ namespace safeddl::schema {
 Result<TableSchema> IntrospectTable(mysql::Connection& conn, std::string_view db,
                                     std::string_view table);
 
+// Whether `db`.`table` exists (a table, view or sequence: information_schema.TABLES).
+Result<bool> TableExists(mysql::Connection& conn, std::string_view db, std::string_view table);
+
 }  // namespace safeddl::schema

@@ -4,6 +4,7 @@
 
 #include "common/strings.h"
 #include "mysql/quote.h"
+#include "schema/introspect.h"
 
 namespace safeddl::snapshot {
 namespace {
@@ -89,12 +90,8 @@ Status FinishSnapshot(mysql::Connection& conn, const SnapshotRecord& r) {
 
 Result<std::vector<SnapshotRecord>> ListSnapshots(mysql::Connection& conn) {
   std::vector<SnapshotRecord> out;
-  SAFEDDL_ASSIGN_OR_RETURN(
-      std::optional<std::string> exists,
-      conn.QueryValue(fmt::format("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
-                                  "TABLE_SCHEMA = {} AND TABLE_NAME = 'catalog'",
-                                  mysql::QuoteString(kSnapshotSchema))));
-  if (exists.value_or("0") == "0") return out;
+  SAFEDDL_ASSIGN_OR_RETURN(bool exists, schema::TableExists(conn, kSnapshotSchema, "catalog"));
+  if (!exists) return out;
   SAFEDDL_ASSIGN_OR_RETURN(
       mysql::ResultSet rs,
       conn.Query(fmt::format("SELECT {} FROM {} ORDER BY id", kColumns, Catalog())));
