@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh [--bench]   (--bench adds sysbench and percona-toolkit)
 set -euo pipefail
 
-packages=(build-essential cmake ninja-build pkg-config git
+packages=(build-essential cmake ninja-build ccache pkg-config git
           mariadb-server mariadb-client libmariadb-dev
           libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev zlib1g-dev)
 if [[ "${1:-}" == "--bench" ]]; then

@@ -96,7 +96,7 @@ Result<CopiedRange> SampleCopy(mysql::Connection& conn, const osc::MigrationPlan
 
 // The checksum safeddl alter runs, range by range over the copied part of both tables.
 Result<double> SampleChecksum(mysql::Connection& conn, const osc::MigrationPlan& plan,
-                              const CopiedRange& copied, int64_t range_rows) {
+                              int64_t range_rows) {
   std::vector<std::string> original_cols, ghost_cols;
   for (const osc::ChecksumColumn& c : plan.checksum_columns) {
     original_cols.push_back(c.original);
@@ -206,7 +206,7 @@ Result<SampleRates> MeasureRates(mysql::Connection& conn, ScratchSchema& scratch
     rates.rows = copied->rows;
     if (copied->rows > 0) {
       SAFEDDL_ASSIGN_OR_RETURN(double checksum_seconds,
-                               SampleChecksum(conn, plan, *copied, in.limits.checksum_range_rows));
+                               SampleChecksum(conn, plan, in.limits.checksum_range_rows));
       if (checksum_seconds > 0) {
         rates.checksum_rows_per_second = static_cast<double>(copied->rows) / checksum_seconds;
       }

@@ -36,7 +36,9 @@ TEST(SandboxStateTest, RoundTripsThroughJson) {
 }
 
 TEST(SandboxStateTest, OlderJsonWithoutStockIsNotStock) {
-  nlohmann::json j = ToJson(SandboxInfo{.servers = {ServerInstance{}}});
+  SandboxInfo info;
+  info.servers = {ServerInstance{}};
+  nlohmann::json j = ToJson(info);
   j.erase("stock");
   Result<SandboxInfo> back = FromJson(j);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
