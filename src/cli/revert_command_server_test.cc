@@ -341,15 +341,77 @@ TEST_F(RevertTest, LossyWaysBackAreRefusedAndChangeNothing) {
                                " AND TABLE_NAME IN ('_t_ghc', '_t_ghk', '_t_ghs')"),
             "0");
 
-  // Fixed, the way back would lose only x's data: still refused without --allow-lossy. (With it,
-  // the catch-up replays the too-long value before its fix: whether the two meet in one batch,
-  // which writes only the final image, depends on timing; apart they stop the revert with the
-  // table untouched. Known limit, to be lifted: intermediate values are checked like final ones.)
+  // Fixed, the way back would lose only x's data: still refused without --allow-lossy. With it,
+  // the catch-up replays the too-long value and then its fix (in one batch or two: either way
+  // only the fix remains) and goes back.
   MustExecute(*conn_, fmt::format("UPDATE {} SET b = 'short', u = 1 WHERE id IN (5, 6)", T("t")));
   auto lossy = testkit::RunSafeddl(Args("revert", {"--execute"}));
   EXPECT_EQ(lossy.exit_code, 1) << lossy.err;
   EXPECT_NE(lossy.err.find("going back would lose data"), std::string::npos) << lossy.err;
   EXPECT_EQ(Definition("t"), after);
+  auto allowed = testkit::RunSafeddl(Args("revert", {"--execute", "--allow-lossy"}));
+  ASSERT_EQ(allowed.exit_code, 0) << allowed.err;
+  EXPECT_EQ(Definition("t"), create_before_);
+  EXPECT_EQ(MustQueryValue(*conn_, fmt::format("SELECT CONCAT(b, ' ', u) FROM {} WHERE id IN "
+                                               "(5, 6) ORDER BY id",
+                                               T("t"))),
+            "short 1");
+}
+
+// The old table kept current while the swap is held back, when a value written since does not
+// fit it: written as the server converts it and listed; the swap is refused while it is; a later
+// change to the row takes it off the list, and the revert then goes back with the fixed value.
+TEST_F(RevertTest, ValuesThatDoNotFitTheOldTableHoldTheSwapUntilFixed) {
+  CreateTables();
+  auto alter =
+      testkit::StartSafeddl(Args("alter", {"--revertible=10m", "--serve-socket-file", sock_}));
+  const bool holding = testkit::WaitFor([&] {
+    return !alter->Running() ||
+           testkit::ControlSocketCommand(sock_, "status").find("\nrevertible ") !=
+               std::string::npos;
+  });
+  ASSERT_TRUE(holding && alter->Running()) << alter->StderrSoFar();
+  auto old_b = [&](int id) {
+    return MustQueryValue(*conn_,
+                          fmt::format("SELECT b FROM {} WHERE id = {}", T("_t_del"), id));
+  };
+  auto listed = [&] { return MustQueryValue(*conn_, "SELECT COUNT(*) FROM " + T("_t_ghu")); };
+
+  // Too long for the old b (VARCHAR(20)): the hold goes on, the old table has it cut, listed.
+  MustExecute(*conn_, fmt::format("UPDATE {} SET b = REPEAT('l', 30) WHERE id = 1", T("t")));
+  testkit::WaitFor([&] { return !alter->Running() || old_b(1) == std::string(20, 'l'); });
+  ASSERT_EQ(old_b(1), std::string(20, 'l')) << alter->StderrSoFar();
+  EXPECT_EQ(listed(), "1");
+  EXPECT_TRUE(alter->Running()) << alter->StderrSoFar();
+  // Fixed: applied as it is, off the list.
+  MustExecute(*conn_, fmt::format("UPDATE {} SET b = 'fixed' WHERE id = 1", T("t")));
+  ASSERT_TRUE(testkit::WaitFor([&] { return old_b(1) == "fixed"; })) << alter->StderrSoFar();
+  EXPECT_EQ(listed(), "0");
+
+  // Another one, not fixed: asked to swap, the running alter refuses and stops, table as it is.
+  MustExecute(*conn_, fmt::format("UPDATE {} SET b = REPEAT('m', 25) WHERE id = 2", T("t")));
+  ASSERT_TRUE(testkit::WaitFor([&] { return listed() == "1"; })) << alter->StderrSoFar();
+  const std::string after = Definition("t");
+  testkit::ControlSocketCommand(sock_, "unpostpone");
+  auto stopped = alter->Wait();
+  EXPECT_EQ(stopped.exit_code, 1) << stopped.err;
+  EXPECT_NE(stopped.err.find("cannot hold"), std::string::npos) << stopped.err;
+  EXPECT_NE(stopped.err.find("key (2)"), std::string::npos) << stopped.err;
+  EXPECT_EQ(Definition("t"), after);
+
+  // Fixed, a revert goes on from where the hold stopped and goes back.
+  MustExecute(*conn_, fmt::format("UPDATE {} SET b = 'also fixed' WHERE id = 2", T("t")));
+  auto r = testkit::RunSafeddl(Args("revert", {"--execute"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Definition("t"), create_before_);
+  EXPECT_EQ(MustQueryValue(*conn_, fmt::format("SELECT GROUP_CONCAT(b ORDER BY id) FROM {} WHERE "
+                                               "id IN (1, 2)",
+                                               T("t"))),
+            "fixed,also fixed");
+  EXPECT_EQ(MustQueryValue(*conn_,
+                           "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                               mysql::QuoteString(db_) + " AND TABLE_NAME = '_t_ghu'"),
+            "0");
 }
 
 TEST_F(RevertTest, WithoutARecordItSaysWhy) {

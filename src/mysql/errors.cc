@@ -62,6 +62,22 @@ StatusCode ClassifyErrno(unsigned errnum) {
 
 bool IsMissingTable(const Status& status) { return status.server_errno() == ER_NO_SUCH_TABLE; }
 
+bool IsValueThatDoesNotFit(const Status& status) {
+  switch (status.server_errno()) {
+    case ER_BAD_NULL_ERROR:
+    case ER_WARN_NULL_TO_NOTNULL:
+    case ER_WARN_DATA_OUT_OF_RANGE:
+    case WARN_DATA_TRUNCATED:
+    case ER_TRUNCATED_WRONG_VALUE:
+    case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
+    case ER_DATA_TOO_LONG:
+    case ER_CANNOT_CONVERT_CHARACTER:
+      return true;
+    default:
+      return false;
+  }
+}
+
 Status StatusFromHandle(st_mysql* handle, std::string_view context) {
   const unsigned errnum = mysql_errno(handle);
   std::string message = mysql_error(handle);

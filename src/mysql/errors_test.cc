@@ -28,5 +28,16 @@ TEST(ErrorsTest, RetryabilityFollowsClass) {
   EXPECT_FALSE(Status(ClassifyErrno(ER_PARSE_ERROR), "x").IsRetryable());
 }
 
+TEST(ErrorsTest, ValuesThatDoNotFitAreTheStrictModeConversionErrors) {
+  for (unsigned e : {ER_DATA_TOO_LONG, ER_WARN_DATA_OUT_OF_RANGE, WARN_DATA_TRUNCATED,
+                     ER_TRUNCATED_WRONG_VALUE_FOR_FIELD, ER_BAD_NULL_ERROR}) {
+    EXPECT_TRUE(IsValueThatDoesNotFit(Status(ClassifyErrno(e), "x", e))) << e;
+  }
+  for (unsigned e : {unsigned{ER_DUP_ENTRY}, unsigned{ER_LOCK_DEADLOCK},
+                     unsigned{ER_NO_SUCH_TABLE}}) {
+    EXPECT_FALSE(IsValueThatDoesNotFit(Status(ClassifyErrno(e), "x", e))) << e;
+  }
+}
+
 }  // namespace
 }  // namespace safeddl::mysql

@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include "binlog/value.h"
+#include "common/log.h"
 #include "common/strings.h"
+#include "mysql/errors.h"
 #include "mysql/quote.h"
 #include "mysql/retry.h"
 #include "osc/checkpoint.h"
+#include "osc/unfit_values.h"
 
 namespace safeddl::osc {
 namespace {
@@ -43,9 +46,9 @@ std::string KeptTable(const MigrationPlan& plan) {
   return *mysql::QuoteQualified(plan.database, "_safeddl_kept");
 }
 
-std::vector<std::string> BatchStatements(const MigrationPlan& plan, const ChangeBatch& batch,
-                                         size_t max_rows) {
-  std::vector<std::string> out;
+BatchSql BatchStatements(const MigrationPlan& plan, const ChangeBatch& batch, size_t max_rows) {
+  BatchSql sql;
+  std::vector<std::string>& out = sql.statements;
   const auto upserts = batch.Upserts();
   if (!plan.kept_columns.empty() && !upserts.empty()) {
     // Set aside, before anything changes, the kept columns of the rows about to be replaced,
@@ -89,6 +92,7 @@ std::vector<std::string> BatchStatements(const MigrationPlan& plan, const Change
         fmt::format("DELETE FROM {} WHERE {}", plan.q_ghost, MatchAny(plan, deletes, i, max_rows)));
   }
   const std::string targets = QuotedTargets(plan);
+  sql.first_replace = out.size();
   for (size_t i = 0; i < upserts.size(); i += max_rows) {
     std::vector<std::string> rows;
     for (size_t j = i; j < upserts.size() && j < i + max_rows; ++j) {
@@ -108,7 +112,7 @@ std::vector<std::string> BatchStatements(const MigrationPlan& plan, const Change
     out.push_back(fmt::format("UPDATE {} AS g JOIN {} AS k ON {} SET {}", plan.q_ghost,
                               KeptTable(plan), JoinStrings(on, " AND "), JoinStrings(set, ", ")));
   }
-  return out;
+  return sql;
 }
 
 Status Applier::CreateKeptTable() {
@@ -197,17 +201,90 @@ Status Applier::WriteOnce(const std::vector<std::string>& statements) {
   return conn_.Execute("COMMIT");
 }
 
+Result<std::vector<std::string>> Applier::ForgetUnfit(const ChangeBatch& batch) {
+  if (plan_.q_unfit.empty()) return std::vector<std::string>();
+  if (!unfit_listed_) {
+    SAFEDDL_ASSIGN_OR_RETURN(int64_t listed, CountUnfit(conn_, plan_));
+    unfit_listed_ = listed > 0;
+  }
+  if (!*unfit_listed_) return std::vector<std::string>();
+  std::vector<std::vector<std::string>> keys = batch.Deletes();
+  for (KeyedRow& row : batch.Upserts()) keys.push_back(std::move(row.key));
+  return ForgetUnfitStatements(plan_, keys, kRowsPerStatement);
+}
+
+Status Applier::WriteTolerating(const ChangeBatch& batch, const binlog::BinlogPosition* through) {
+  const BatchSql sql = BatchStatements(plan_, batch, 1);
+  const std::vector<KeyedRow> upserts = batch.Upserts();
+  SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> mode,
+                           conn_.QueryValue("SELECT @@SESSION.sql_mode"));
+  SAFEDDL_RETURN_IF_ERROR(conn_.Execute("SET SESSION sql_mode = " +
+                                        mysql::QuoteString(WithoutStrictModes(mode.value_or("")))));
+  auto write = [&]() -> Status {
+    SAFEDDL_RETURN_IF_ERROR(conn_.Execute("START TRANSACTION"));
+    std::vector<UnfitRow> unfit;
+    for (size_t i = 0; i < sql.statements.size(); ++i) {
+      SAFEDDL_RETURN_IF_ERROR(conn_.Execute(sql.statements[i]));
+      if (i < sql.first_replace || i >= sql.first_replace + upserts.size() ||
+          conn_.warnings() == 0) {
+        continue;
+      }
+      SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet warnings, conn_.Query("SHOW WARNINGS"));
+      std::vector<std::string> said;
+      for (const auto& w : warnings.rows()) {
+        if (w[0].value_or("") != "Note") said.push_back(WithoutRowNumber(w[2].value_or("")));
+      }
+      if (!said.empty()) {
+        unfit.push_back({upserts[i - sql.first_replace].key, JoinStrings(said, "; ")});
+      }
+    }
+    std::vector<std::vector<std::string>> keys = batch.Deletes();
+    for (const KeyedRow& row : upserts) keys.push_back(row.key);
+    std::vector<std::string> tail = ForgetUnfitStatements(plan_, keys, kRowsPerStatement);
+    for (std::string& s : RecordUnfitStatements(plan_, unfit, kRowsPerStatement)) {
+      tail.push_back(std::move(s));
+    }
+    if (through != nullptr) {
+      tail.push_back(SaveAppliedPositionStatement(plan_, record_label_, *through));
+    }
+    for (const std::string& s : tail) SAFEDDL_RETURN_IF_ERROR(conn_.Execute(s));
+    SAFEDDL_RETURN_IF_ERROR(conn_.Execute("COMMIT"));
+    if (!unfit.empty()) {
+      unfit_listed_ = true;
+      LogWarning(
+          "{} row(s) changed in {} hold values the columns of {} cannot hold (e.g. key ({}): "
+          "{}); written as the server converts them, and the swap waits until they are "
+          "changed again",
+          unfit.size(), plan_.q_original, plan_.q_ghost, JoinStrings(unfit[0].key, ", "),
+          unfit[0].warning);
+    }
+    return Status::OK();
+  };
+  Status s = write();
+  if (!s.ok()) conn_.Execute("ROLLBACK").IgnoreError();
+  Status restored = conn_.Execute("SET SESSION sql_mode = " + mysql::QuoteString(mode.value_or("")));
+  return s.ok() ? restored : s;
+}
+
 Status Applier::Flush(ChangeBatch& batch, const binlog::BinlogPosition* through) {
   if (batch.empty()) return Status::OK();
   SAFEDDL_RETURN_IF_ERROR(CreateKeptTable());
-  std::vector<std::string> statements = BatchStatements(plan_, batch, kRowsPerStatement);
+  std::vector<std::string> statements = BatchStatements(plan_, batch, kRowsPerStatement).statements;
+  SAFEDDL_ASSIGN_OR_RETURN(std::vector<std::string> forget, ForgetUnfit(batch));
+  for (std::string& s : forget) statements.push_back(std::move(s));
   if (through != nullptr) {
     statements.push_back(SaveAppliedPositionStatement(plan_, record_label_, *through));
   }
   // Lock waits and deadlocks with the copier's inserts into the ghost are expected: retry.
-  SAFEDDL_RETURN_IF_ERROR(mysql::RetryWithBackoff(retry_, SystemClock::Get(), "apply", [&] {
-                            return WriteOnce(statements);
-                          }).WithContext("applying captured changes to " + plan_.q_ghost));
+  Status written = mysql::RetryWithBackoff(retry_, SystemClock::Get(), "apply", [&] {
+    return WriteOnce(statements);
+  });
+  if (!written.ok() && !plan_.q_unfit.empty() && mysql::IsValueThatDoesNotFit(written)) {
+    written = mysql::RetryWithBackoff(retry_, SystemClock::Get(), "apply", [&] {
+      return WriteTolerating(batch, through);
+    });
+  }
+  SAFEDDL_RETURN_IF_ERROR(written.WithContext("applying captured changes to " + plan_.q_ghost));
   rows_applied_ += static_cast<int64_t>(batch.changes_seen());
   statements_ += static_cast<int64_t>(statements.size());
   batch.Clear();

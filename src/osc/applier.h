@@ -5,11 +5,15 @@
 // ghost columns (plan.kept_columns, a revert's), their values in the rows about to be replaced
 // are set aside first in a temporary table of the session, under the key each row has after the
 // batch (an update may change it), and written back after the REPLACE; a row deleted and
-// inserted again in the batch is a new row and keeps nothing.
+// inserted again in the batch is a new row and keeps nothing. When the plan lists unfit values
+// (plan.q_unfit, a revert's), a batch the server refuses for a value a column cannot hold is
+// written again as the server converts it, and the rows concerned are listed
+// (osc/unfit_values.h).
 // Not thread-safe: one Applier per apply thread, with its own connection.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,7 +50,12 @@ class Applier {
   Result<KeyedRow> Keyed(const binlog::RowImage& image, bool with_values) const;
   Status Flush(ChangeBatch& batch, const binlog::BinlogPosition* through);
   Status WriteOnce(const std::vector<std::string>& statements);
+  // The batch without strict mode, one row per statement, listing the rows whose value the
+  // server converted and taking the others off the list.
+  Status WriteTolerating(const ChangeBatch& batch, const binlog::BinlogPosition* through);
   Status CreateKeptTable();
+  // Statements that take the batch's rows off the unfit list, when it may hold any.
+  Result<std::vector<std::string>> ForgetUnfit(const ChangeBatch& batch);
 
   mysql::Connection& conn_;
   const MigrationPlan& plan_;
@@ -54,14 +63,19 @@ class Applier {
   int64_t rows_applied_ = 0;
   int64_t statements_ = 0;
   bool kept_table_ready_ = false;
+  std::optional<bool> unfit_listed_;  // whether plan.q_unfit may hold rows (read once)
   std::string record_label_;
 };
 
 // The SQL for one reduced batch (exposed for tests): DELETE statements then REPLACE statements,
 // each holding at most `max_rows` rows; with kept columns, the statements that set them aside
 // before anything else and write them back after the REPLACE.
-std::vector<std::string> BatchStatements(const MigrationPlan& plan, const ChangeBatch& batch,
-                                         size_t max_rows);
+struct BatchSql {
+  std::vector<std::string> statements;
+  // statements[first_replace + i] is the REPLACE of batch.Upserts() from i * max_rows on.
+  size_t first_replace = 0;
+};
+BatchSql BatchStatements(const MigrationPlan& plan, const ChangeBatch& batch, size_t max_rows);
 
 // The session's temporary table that holds kept columns during a batch: `db`.`_safeddl_kept`.
 std::string KeptTable(const MigrationPlan& plan);

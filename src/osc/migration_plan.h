@@ -51,6 +51,9 @@ struct MigrationPlan {
   std::string q_old;        // `db`.`_t_del`
   std::string q_revert;     // `db`.`_t_ghr`
   std::string q_applied;    // `db`.`_t_gha`
+  // `db`.`_t_ghu` for a revert (osc/unfit_values.h), whose ghost's columns may be narrower than
+  // the changes applied to it; empty otherwise: a value that does not fit stops the apply.
+  std::string q_unfit;
   // Where the original goes at the swap when not q_old: the rename passes it through q_old (the
   // sentry's name) on to this name in the same RENAME (a revert: onto the name the ghost leaves).
   std::string q_rename_old_to;

@@ -19,6 +19,7 @@
 #include "osc/cut_over.h"
 #include "osc/inspector.h"
 #include "osc/revert_record.h"
+#include "osc/unfit_values.h"
 #include "osc/session_setup.h"
 #include "osc/table_names.h"
 
@@ -327,9 +328,11 @@ Status Migrator::Execute() {
     SAFEDDL_RETURN_IF_ERROR(ChecksumUntilClean());
     SAFEDDL_ASSIGN_OR_RETURN(const bool swap, HoldForSwap());
     if (!swap) return EndHold();
+    SAFEDDL_RETURN_IF_ERROR(RefuseIfUnfitValues());
   } else {
     SAFEDDL_RETURN_IF_ERROR(Postpone());
     if (options_.test_on_replica) SAFEDDL_RETURN_IF_ERROR(StopReplicationForTest());
+    SAFEDDL_RETURN_IF_ERROR(RefuseIfUnfitValues());
     Phase("checksum");
     SAFEDDL_RETURN_IF_ERROR(ChecksumUntilClean());
   }
@@ -347,6 +350,9 @@ Status Migrator::Execute() {
   StopBackground();
   SAFEDDL_RETURN_IF_ERROR(DropRunTables());
   if (existing_) SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_applied));
+  if (!plan_.q_unfit.empty()) {
+    SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_unfit));
+  }
   if (options_.test_on_replica) {
     // The rehearsal's result: the migrated copy stays beside the untouched original.
     ghost_created_ = false;
@@ -984,8 +990,11 @@ Status Migrator::CutOver() {
       apply_status_ = s.WithContext("dropping the triggers from the ghost table");
     };
   }
-  if (revert_generation_ > 0) {
+  if (revert_generation_ > 0 || !plan_.q_unfit.empty()) {
     hooks.before_rename = [this](const BinlogPosition& position) -> Status {
+      // Under the lock, every change is applied: the last word on values that do not fit.
+      SAFEDDL_RETURN_IF_ERROR(RefuseIfUnfitValues());
+      if (revert_generation_ == 0) return Status::OK();
       RevertRecord r;
       r.generation = revert_generation_;
       r.alter = options_.alter;
@@ -1001,6 +1010,7 @@ Status Migrator::CutOver() {
   const int attempts = static_cast<int>(std::max<int64_t>(1, options_.default_retries));
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     SAFEDDL_RETURN_IF_ERROR(CheckHealth());
+    SAFEDDL_RETURN_IF_ERROR(RefuseIfUnfitValues());  // one an attempt's lock found stops here
     report_.cut_over_attempts = attempt;
     SAFEDDL_ASSIGN_OR_RETURN(CutOverAttempt result,
                              AttemptCutOver(connect_, plan_, lock_timeout, hooks));
@@ -1034,9 +1044,18 @@ Status Migrator::CutOver() {
       attempts));
 }
 
+Status Migrator::RefuseIfUnfitValues() {
+  if (plan_.q_unfit.empty()) return Status::OK();
+  return RefuseIfUnfit(*conn_, plan_);
+}
+
 Result<BinlogPosition> Migrator::ExistingGhostStart() {
-  // Kept when a run fails or dies: the ghost holds exactly the changes up to it.
+  // Kept when a run fails or dies: the ghost holds exactly the changes up to it, and the unfit
+  // list is exact at that position.
   SAFEDDL_RETURN_IF_ERROR(conn_->Execute(AppliedPositionCreateStatement(plan_)));
+  if (!plan_.q_unfit.empty()) {
+    SAFEDDL_RETURN_IF_ERROR(conn_->Execute(UnfitValuesCreateStatement(plan_)));
+  }
   SAFEDDL_ASSIGN_OR_RETURN(std::optional<BinlogPosition> exact,
                            LoadAppliedPosition(*conn_, plan_, options_.alter));
   if (!exact) return existing_->from;

@@ -110,6 +110,8 @@ class Migrator {
   // The revert record of the swap (osc/revert_record.h): its table, and the generation after
   // the newest one there. Not with --ok-to-drop-table (no old table to go back to).
   Status PrepareRevertRecord();
+  // A revert's refusal to swap while rows hold values its old table cannot hold (plan.q_unfit).
+  Status RefuseIfUnfitValues();
   // Where the capture onto an existing ghost starts: its exact applied position from an earlier
   // run of the same migration, else ExistingGhost::from.
   Result<BinlogPosition> ExistingGhostStart();

@@ -4,6 +4,7 @@
 #include "osc/load_thresholds.h"
 #include "osc/revert_record.h"
 #include "osc/table_names.h"
+#include "osc/unfit_values.h"
 
 namespace safeddl::osc {
 namespace {
@@ -76,13 +77,17 @@ TEST(ApplierTest, KeptColumnsAreSetAsideAndWrittenBackByKey) {
   batch.Delete(KeyedRow{{"3"}, {}});
 
   // Without kept columns: deletes, then the REPLACE.
-  std::vector<std::string> plain = BatchStatements(plan, batch, 100);
+  BatchSql plain_sql = BatchStatements(plan, batch, 100);
+  EXPECT_EQ(plain_sql.first_replace, 1u);
+  const std::vector<std::string>& plain = plain_sql.statements;
   ASSERT_EQ(plain.size(), 2u);
   EXPECT_EQ(plain[0], "DELETE FROM `d`.`_t_del` WHERE (`id` = 3)");
   EXPECT_EQ(plain[1], "REPLACE INTO `d`.`_t_del` (`id`, `v`) VALUES (1, 'a'), (2, 'b')");
 
   plan.kept_columns = {"note"};
-  std::vector<std::string> kept = BatchStatements(plan, batch, 100);
+  BatchSql kept_sql = BatchStatements(plan, batch, 100);
+  EXPECT_EQ(kept_sql.first_replace, 3u);
+  const std::vector<std::string>& kept = kept_sql.statements;
   ASSERT_EQ(kept.size(), 5u) << kept[0];
   EXPECT_EQ(kept[0], "DELETE FROM `d`.`_safeddl_kept`");
   EXPECT_EQ(kept[1],
@@ -100,12 +105,43 @@ TEST(ApplierTest, KeptColumnsFollowARowWhoseKeyChanges) {
   plan.kept_columns = {"note"};
   ChangeBatch batch;
   batch.Update(KeyedRow{{"30"}, {}}, KeyedRow{{"3000"}, {"3000", "'m'"}});
-  std::vector<std::string> kept = BatchStatements(plan, batch, 100);
+  std::vector<std::string> kept = BatchStatements(plan, batch, 100).statements;
   ASSERT_EQ(kept.size(), 5u);
   EXPECT_EQ(kept[1],
             "INSERT INTO `d`.`_safeddl_kept` SELECT CASE WHEN (`id` = 30) THEN 3000 ELSE `id` "
             "END, `note` FROM `d`.`_t_del` WHERE (`id` = 30)");
   EXPECT_EQ(kept[2], "DELETE FROM `d`.`_t_del` WHERE (`id` = 30)");
+}
+
+TEST(UnfitValuesTest, StrictModesAndRowNumbersAreLeftOut) {
+  EXPECT_EQ(WithoutStrictModes("STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,STRICT_ALL_TABLES"),
+            "ERROR_FOR_DIVISION_BY_ZERO");
+  EXPECT_EQ(WithoutStrictModes("STRICT_ALL_TABLES"), "");
+  EXPECT_EQ(WithoutStrictModes("ANSI_QUOTES,NO_AUTO_VALUE_ON_ZERO"),
+            "ANSI_QUOTES,NO_AUTO_VALUE_ON_ZERO");
+  EXPECT_EQ(WithoutRowNumber("Data truncated for column 'b' at row 1"),
+            "Data truncated for column 'b'");
+  EXPECT_EQ(WithoutRowNumber("Column 'c' cannot be null"), "Column 'c' cannot be null");
+  EXPECT_EQ(WithoutRowNumber("odd at row x"), "odd at row x");
+}
+
+TEST(UnfitValuesTest, RowsAreListedAndForgottenByTheirKeyBytes) {
+  MigrationPlan plan = KeptPlan();
+  plan.q_unfit = "`d`.`_t_ghu`";
+  const std::vector<std::vector<std::string>> keys = {{"1", "'a'"}, {"2", "'b'"}, {"3", "'c'"}};
+  std::vector<std::string> forget = ForgetUnfitStatements(plan, keys, 2);
+  ASSERT_EQ(forget.size(), 2u);
+  EXPECT_EQ(forget[0],
+            "DELETE FROM `d`.`_t_ghu` WHERE key_hash IN (UNHEX(MD5(X'28312C2027612729')), "
+            "UNHEX(MD5(X'28322C2027622729')))");
+  EXPECT_TRUE(ForgetUnfitStatements(plan, {}, 2).empty());
+  std::vector<std::string> record =
+      RecordUnfitStatements(plan, {UnfitRow{{"5"}, "Data too long for column 'b'"}}, 10);
+  ASSERT_EQ(record.size(), 1u);
+  EXPECT_EQ(record[0],
+            "INSERT INTO `d`.`_t_ghu` (key_hash, row_key, warning) VALUES (UNHEX(MD5(X'283529')), "
+            "X'283529', CONVERT(X'4461746120746F6F206C6F6E6720666F7220636F6C756D6E20276227' USING utf8mb4)) ON "
+            "DUPLICATE KEY UPDATE warning = VALUES(warning)");
 }
 
 }  // namespace

@@ -16,8 +16,9 @@ Result<TableNames> MakeTableNames(const std::string& table, const std::string& f
                                   : fmt::format("_{}_del", base);
   names.revert = fmt::format("_{}_ghr", base);
   names.applied = fmt::format("_{}_gha", base);
+  names.unfit = fmt::format("_{}_ghu", base);
   for (const std::string* n : {&names.ghost, &names.changelog, &names.checkpoint, &names.old,
-                               &names.revert, &names.applied}) {
+                               &names.revert, &names.applied, &names.unfit}) {
     if (n->size() > kMaxTableNameLength) {
       return InvalidArgumentError(fmt::format(
           "the helper table name '{}' would be longer than {} characters: pass a shorter "

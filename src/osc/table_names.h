@@ -20,6 +20,7 @@ struct TableNames {
   std::string old;
   std::string revert;
   std::string applied;  // `_<t>_gha`: the exact apply position of a revert's catch-up
+  std::string unfit;    // `_<t>_ghu`: rows a revert's catch-up could not write as they are
 };
 
 // `timestamp` is used with timestamp_old_table ("20261122081259"). Fails when a derived name

@@ -123,6 +123,7 @@ Result<RevertSetup> PrepareRevert(mysql::Connection& conn, const std::string& db
   SAFEDDL_ASSIGN_OR_RETURN(plan.q_old, mysql::QuoteQualified(db, plan.names.old));
   plan.q_revert = q_revert;
   SAFEDDL_ASSIGN_OR_RETURN(plan.q_applied, mysql::QuoteQualified(db, names.applied));
+  SAFEDDL_ASSIGN_OR_RETURN(plan.q_unfit, mysql::QuoteQualified(db, names.unfit));
   plan.q_rename_old_to = plan.q_ghost;  // the swapped-out table takes the old table's name
 
   SAFEDDL_ASSIGN_OR_RETURN(plan.original, schema::IntrospectTable(conn, db, table));
