@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "snapshot/catalog.h"
 #include "snapshot/take.h"
+#include "snapshot/to_file.h"
 
 namespace safeddl::cli {
 namespace {
@@ -41,6 +42,44 @@ void PrintRecord(const snapshot::SnapshotRecord& s) {
   }
 }
 
+// --to-file: the snapshot taken on the server is written out, then dropped there.
+Status WriteToFile(const mysql::ConnectOptions& connect, const SnapshotCommandOptions& o,
+                   const snapshot::SnapshotRecord& taken) {
+  SAFEDDL_ASSIGN_OR_RETURN(auto conn, mysql::Connection::Open(connect));
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  Result<snapshot::FileWritten> written =
+      snapshot::WriteSnapshotFile(*conn, taken, o.to_file, [tty](int64_t rows) {
+        if (tty) fmt::print(stderr, "\rsafeddl: snapshot: {} rows written", rows);
+      });
+  if (tty) fmt::print(stderr, "\n");
+  const Status dropped = snapshot::DropSnapshot(*conn, taken.id);
+  SAFEDDL_RETURN_IF_ERROR(written.status().WithContext(fmt::format(
+      "writing the snapshot of `{}`.`{}` to {} failed, nothing was kept", o.database, o.table,
+      o.to_file)));
+  if (!dropped.ok()) {
+    LogWarning("the file is complete, but the copy on the server could not be dropped: {} "
+               "(`safeddl snapshot drop {}`)",
+               dropped.ToString(), taken.id);
+  }
+  if (o.json) {
+    nlohmann::json j = RecordJson(taken);
+    j.erase("id");
+    j.erase("state");
+    j.erase("table");
+    j["file"] = o.to_file;
+    j["bytes"] = written->bytes;
+    fmt::print("{}\n", j.dump(kJsonIndent));
+  } else {
+    fmt::print("snapshot of `{}`.`{}`{} written to {}: {} rows, {:.1f} MiB\n", taken.source_db,
+               taken.source_table, taken.where.empty() ? "" : " WHERE " + taken.where, o.to_file,
+               written->rows, static_cast<double>(written->bytes) / (1 << 20));
+    fmt::print("  consistent at {}:{} (GTID {}), {}; load it with `mariadb {} < {}`\n",
+               taken.binlog_file, taken.binlog_position, taken.gtid.empty() ? "-" : taken.gtid,
+               taken.taken_at, taken.source_db, o.to_file);
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 void SetupSnapshot(CLI::App& parent, CommandSlot& slot) {
@@ -59,6 +98,9 @@ void SetupSnapshot(CLI::App& parent, CommandSlot& slot) {
       ->check(CLI::Range(int64_t{10}, int64_t{100000}));
   cmd->add_option("--replica-server-id", opts->server_id,
                   "server_id the binlog is read as (default: one per process)");
+  cmd->add_option("--to-file", opts->to_file,
+                  "Write the rows to this SQL file (with the coordinates in its header) instead of "
+                  "keeping them on the server; it must not exist");
   cmd->add_flag("--json", opts->json, "Print the result as JSON");
   CLI::App* list = cmd->add_subcommand("list", "The snapshots kept, oldest first");
   CLI::App* drop = cmd->add_subcommand("drop", "Remove a snapshot (its table and catalog entry)");
@@ -83,6 +125,9 @@ Status RunSnapshot(const SnapshotCommandOptions& o) {
   if (o.database.empty() || o.table.empty()) {
     return InvalidArgumentError("snapshot needs --database and --table");
   }
+  if (!o.to_file.empty() && ::access(o.to_file.c_str(), F_OK) == 0) {
+    return AlreadyExistsError(o.to_file + " exists: remove it or name another file");
+  }
   SAFEDDL_ASSIGN_OR_RETURN(mysql::ConnectOptions connect, ResolveConnectOptions(o.connection));
   snapshot::SnapshotRequest request;
   request.database = o.database;
@@ -100,6 +145,7 @@ Status RunSnapshot(const SnapshotCommandOptions& o) {
     return taken.status().WithContext(
         fmt::format("snapshot of `{}`.`{}` failed, nothing was kept", o.database, o.table));
   }
+  if (!o.to_file.empty()) return WriteToFile(connect, o, *taken);
   if (o.json) {
     fmt::print("{}\n", RecordJson(*taken).dump(kJsonIndent));
   } else {

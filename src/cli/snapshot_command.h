@@ -19,6 +19,7 @@ struct SnapshotCommandOptions {
   std::string where;
   int64_t chunk_size = 1000;
   uint32_t server_id = 0;  // 0: one per process
+  std::string to_file;     // --to-file: write the rows there instead of keeping them
   bool json = false;
   uint64_t drop_id = 0;
 };
