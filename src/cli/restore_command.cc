@@ -31,6 +31,9 @@ void SetupRestore(CLI::App& parent, CommandSlot& slot) {
                   "Put the rows back as they were at this point: a GTID (after its transaction) "
                   "or 'YYYY-MM-DD HH:MM:SS' UTC (after the last transaction logged by then); the "
                   "binlog must still hold the snapshot's coordinates");
+  cmd->add_flag("--replace-table", opts->replace_table,
+                "Swap the whole table back: the rows into a new table, swapped in by one RENAME; "
+                "rows added since are not kept (the table replaced is kept as _<t>_pre_restore)");
   cmd->add_option("--replica-server-id", opts->replica_server_id,
                   "Server id of the binlog reader for --until (default: chosen per process)");
   cmd->add_flag("--json", opts->json, "Print the result as JSON");
@@ -81,6 +84,7 @@ Status RunRestore(const RestoreCommandOptions& o) {
   snapshot::RestoreRequest request;
   request.id = o.id;
   request.execute = o.execute;
+  request.replace_table = o.replace_table;
   std::string reached;
   if (!o.until.empty()) {
     SAFEDDL_ASSIGN_OR_RETURN(snapshot::PointInTime point, ParseUntil(o.until));
@@ -106,7 +110,9 @@ Status RunRestore(const RestoreCommandOptions& o) {
         {"written", r.written},
         {"remaining", r.remaining},
         {"until", o.until.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.until)},
-        {"until_position", reached}};
+        {"until_position", reached},
+        {"replace_table", o.replace_table}};
+    if (o.replace_table) j["replaced_kept_as"] = r.replaced_kept_as;
     fmt::print("{}\n", j.dump(2));
   } else {
     fmt::print("snapshot {} of `{}`.`{}` ({} rows at {}:{}){}:\n", s.id, s.source_db,
@@ -114,9 +120,17 @@ Status RunRestore(const RestoreCommandOptions& o) {
                reached.empty()
                    ? ""
                    : fmt::format(", brought forward to {} (binlog {})", o.until, reached));
-    fmt::print("  {} row(s) changed since, {} deleted since; {} added since (kept)\n", r.changed,
-               r.deleted, r.added_since);
-    if (r.executed) {
+    fmt::print("  {} row(s) changed since, {} deleted since; {} added since ({})\n", r.changed,
+               r.deleted, r.added_since, o.replace_table ? "not kept" : "kept");
+    if (r.executed && o.replace_table) {
+      fmt::print("  the table now holds the snapshot's {} row(s); the table it replaced is kept as "
+                 "`{}`.`{}`\n",
+                 r.written, s.source_db, r.replaced_kept_as);
+    } else if (o.replace_table) {
+      fmt::print("  dry run: nothing changed (add --execute to swap the table back; it will be "
+                 "kept as `{}`.`{}`)\n",
+                 s.source_db, r.replaced_kept_as);
+    } else if (r.executed) {
       fmt::print("  put back: {} row(s); still differing: {}\n", r.written, r.remaining);
     } else if (r.changed + r.deleted > 0) {
       fmt::print("  dry run: nothing changed (add --execute)\n");

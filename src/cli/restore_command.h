@@ -17,6 +17,7 @@ struct RestoreCommandOptions {
   ConnectionFlags connection;
   uint64_t id = 0;
   bool execute = false;
+  bool replace_table = false;       // swap the whole table back instead of restoring by key
   bool json = false;
   std::string until;               // a GTID or "YYYY-MM-DD HH:MM:SS" (UTC): point-in-time restore
   uint32_t replica_server_id = 0;  // 0: chosen per process

@@ -250,6 +250,68 @@ TEST_F(SnapshotTest, RestorePutsTheRowsBackAndKeepsLaterRows) {
   EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT v FROM t WHERE id = 500000"), "1");
 }
 
+// --replace-table: the whole table goes back to the snapshot by one swap — rows added since are
+// gone, the table it replaced is kept beside it with every later write; the dry run changes
+// nothing; a --where snapshot and a table with triggers are refused, table untouched.
+TEST_F(SnapshotTest, ReplaceTableSwapsTheWholeTableBack) {
+  testkit::MustExecute(*admin_, "ALTER TABLE t ADD COLUMN n INT NOT NULL AUTO_INCREMENT UNIQUE");
+  auto r = run({"snapshot", "--json", "--database", db_, "--table", "t"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.out << r.err;
+  const std::string id = std::to_string(ParseJson(r)["id"].get<uint64_t>());
+  taken_.push_back(std::stoull(id));
+  testkit::MustExecute(*admin_, "UPDATE t SET v = 7 WHERE id <= 100");
+  testkit::MustExecute(*admin_, "DELETE FROM t WHERE id BETWEEN 200 AND 209");
+  testkit::MustExecute(*admin_, "INSERT INTO t (id, v) VALUES (500000, 1), (500001, 1)");
+  const std::string next_n =
+      testkit::MustQueryValue(*admin_, "SELECT MAX(n) + 1 FROM t");
+
+  auto dry = run({"restore", id, "--replace-table", "--json"});
+  ASSERT_EQ(dry.exit_code, kExitOk) << dry.out << dry.err;
+  json d = ParseJson(dry);
+  EXPECT_EQ(d["added_since"], 2) << d.dump(2);
+  EXPECT_FALSE(d["executed"].get<bool>());
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT COUNT(*) FROM t WHERE id >= 500000"), "2");
+
+  auto done = run({"restore", id, "--replace-table", "--execute", "--json"});
+  ASSERT_EQ(done.exit_code, kExitOk) << done.out << done.err;
+  json e = ParseJson(done);
+  EXPECT_TRUE(e["executed"].get<bool>());
+  EXPECT_EQ(e["written"], kRows);
+  EXPECT_EQ(e["replaced_kept_as"], "_t_pre_restore");
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT CONCAT(COUNT(*), ' ', SUM(v = 0), ' ', "
+                                             "MAX(id)) FROM t"),
+            fmt::format("{0} {0} {0}", kRows));
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT COUNT(*) FROM _t_pre_restore WHERE v = 7 "
+                                             "OR id >= 500000"),
+            "102");
+  // ids handed out since the snapshot are not handed out again.
+  testkit::MustExecute(*admin_, "INSERT INTO t (id, v) VALUES (600000, 1)");
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT n >= " + next_n + " FROM t WHERE id = 600000"),
+            "1");
+
+  // A second one would have to drop the kept table: refused until it is gone.
+  auto kept = run({"restore", id, "--replace-table", "--execute"});
+  EXPECT_EQ(kept.exit_code, kExitFailure) << kept.err;
+  EXPECT_NE(kept.err.find("_t_pre_restore"), std::string::npos) << kept.err;
+  testkit::MustExecute(*admin_, "DROP TABLE _t_pre_restore");
+
+  testkit::MustExecute(*admin_, "CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET @x = 1");
+  auto trig = run({"restore", id, "--replace-table", "--execute"});
+  EXPECT_EQ(trig.exit_code, kExitFailure) << trig.err;
+  EXPECT_NE(trig.err.find("triggers"), std::string::npos) << trig.err;
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT COUNT(*) FROM t WHERE id = 600000"), "1");
+  testkit::MustExecute(*admin_, "DROP TRIGGER t_bi");
+
+  auto w = run({"snapshot", "--json", "--database", db_, "--table", "t", "--where", "id <= 10"});
+  ASSERT_EQ(w.exit_code, kExitOk) << w.out << w.err;
+  const std::string wid = std::to_string(ParseJson(w)["id"].get<uint64_t>());
+  taken_.push_back(std::stoull(wid));
+  auto where = run({"restore", wid, "--replace-table", "--execute"});
+  EXPECT_EQ(where.exit_code, kExitFailure) << where.err;
+  EXPECT_NE(where.err.find("WHERE"), std::string::npos) << where.err;
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT COUNT(*) FROM t"), std::to_string(kRows + 1));
+}
+
 // A --where snapshot puts back only its rows; the others keep every later write. A changed
 // definition is refused and nothing is written.
 TEST_F(SnapshotTest, WhereRestoreLeavesOtherRowsAndChangedDefinitionIsRefused) {

@@ -119,6 +119,76 @@ Status WriteBack(mysql::Connection& conn, const osc::MigrationPlan& plan,
   }
 }
 
+Status RefuseReplace(const SnapshotRecord& s, const schema::TableSchema& table) {
+  std::string why;
+  if (!s.where.empty()) {
+    why = "the snapshot holds only the rows of its WHERE, and the table would lose every other row";
+  } else if (!table.triggers.empty()) {
+    why = "the table has triggers, which the swap would leave on the table it replaces";
+  } else if (!table.foreign_keys.empty() || !table.referenced_by.empty()) {
+    why = "the table has foreign keys, which the swap would leave on the table it replaces";
+  } else {
+    return Status::OK();
+  }
+  return FailedPreconditionError(fmt::format(
+      "--replace-table: {}; restore by key instead (without --replace-table)", why));
+}
+
+// The snapshot's rows into a new table of the table's definition, swapped in for it.
+Status ReplaceTable(mysql::Connection& conn, osc::MigrationPlan plan,
+                    const std::vector<std::string>& columns, const RestoreRequest& request,
+                    RestoreReport& report) {
+  const SnapshotRecord& s = report.snapshot;
+  const std::string work_name = fmt::format("_{}_rst", s.source_table);
+  SAFEDDL_ASSIGN_OR_RETURN(std::string work, mysql::QuoteQualified(s.source_db, work_name));
+  SAFEDDL_ASSIGN_OR_RETURN(std::string kept,
+                           mysql::QuoteQualified(s.source_db, report.replaced_kept_as));
+  SAFEDDL_ASSIGN_OR_RETURN(bool kept_exists,
+                           schema::TableExists(conn, s.source_db, report.replaced_kept_as));
+  if (kept_exists) {
+    return AlreadyExistsError(fmt::format(
+        "{} is there from an earlier --replace-table: drop it (or rename it) first", kept));
+  }
+  const std::string table = plan.q_ghost;
+  SAFEDDL_RETURN_IF_ERROR(conn.Execute("DROP TABLE IF EXISTS " + work));
+  SAFEDDL_RETURN_IF_ERROR(conn.Execute(fmt::format("CREATE TABLE {} LIKE {}", work, table)));
+  auto fill_and_swap = [&]() -> Status {
+    plan.q_ghost = work;
+    SAFEDDL_RETURN_IF_ERROR(WriteBack(conn, plan, columns, request.chunk_rows));
+    SAFEDDL_ASSIGN_OR_RETURN(int64_t in_work, Count(conn, "SELECT COUNT(*) FROM " + work));
+    SAFEDDL_ASSIGN_OR_RETURN(int64_t in_snapshot,
+                             Count(conn, "SELECT COUNT(*) FROM " + plan.q_original));
+    if (in_work != in_snapshot) {
+      return InternalError(fmt::format("{} holds {} rows after the copy, the snapshot {}", work,
+                                       in_work, in_snapshot));
+    }
+    // The next AUTO_INCREMENT value stays where the table had it: ids handed out since the
+    // snapshot are not handed out again.
+    SAFEDDL_ASSIGN_OR_RETURN(
+        std::optional<std::string> next,
+        conn.QueryValue(fmt::format("SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE "
+                                    "TABLE_SCHEMA = {} AND TABLE_NAME = {}",
+                                    mysql::QuoteString(s.source_db),
+                                    mysql::QuoteString(s.source_table))));
+    if (next && ParseInt64(*next).value_or(0) > 0) {
+      SAFEDDL_RETURN_IF_ERROR(
+          conn.Execute(fmt::format("ALTER TABLE {} AUTO_INCREMENT = {}", work, *next)));
+    }
+    SAFEDDL_RETURN_IF_ERROR(conn.Execute(
+        fmt::format("SET SESSION lock_wait_timeout = {}", request.lock_wait_timeout_seconds)));
+    return conn.Execute(
+        fmt::format("RENAME TABLE {} TO {}, {} TO {}", table, kept, work, table));
+  };
+  Status done = fill_and_swap();
+  if (!done.ok()) {
+    conn.Execute("DROP TABLE IF EXISTS " + work).IgnoreError();
+    return done.WithContext("--replace-table: the table is as it was");
+  }
+  report.executed = true;
+  SAFEDDL_ASSIGN_OR_RETURN(report.written, Count(conn, "SELECT COUNT(*) FROM " + table));
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<RestoreReport> RestoreSnapshot(mysql::Connection& conn, const RestoreRequest& request) {
@@ -134,6 +204,16 @@ Result<RestoreReport> RestoreSnapshot(mysql::Connection& conn, const RestoreRequ
   SAFEDDL_ASSIGN_OR_RETURN(plan.original, schema::IntrospectTable(conn, kSnapshotSchema, rows));
   SAFEDDL_ASSIGN_OR_RETURN(plan.ghost, schema::IntrospectTable(conn, s.source_db, s.source_table));
   SAFEDDL_RETURN_IF_ERROR(CheckDefinition(plan.original, plan.ghost));
+  if (request.replace_table) {
+    SAFEDDL_RETURN_IF_ERROR(RefuseReplace(s, plan.ghost));
+    report.replaced_kept_as = fmt::format("_{}_pre_restore", s.source_table);
+    if (report.replaced_kept_as.size() > 64) {
+      return InvalidArgumentError(fmt::format(
+          "--replace-table: the name the table would be kept under, '{}', is longer than 64 "
+          "characters; restore by key instead",
+          report.replaced_kept_as));
+    }
+  }
   plan.database = kSnapshotSchema;
   SAFEDDL_ASSIGN_OR_RETURN(plan.q_original, mysql::QuoteQualified(kSnapshotSchema, rows));
   SAFEDDL_ASSIGN_OR_RETURN(plan.q_ghost, mysql::QuoteQualified(s.source_db, s.source_table));
@@ -146,6 +226,10 @@ Result<RestoreReport> RestoreSnapshot(mysql::Connection& conn, const RestoreRequ
   report.changed = counts.changed;
   report.deleted = counts.deleted;
   report.added_since = counts.added_since;
+  if (request.replace_table) {
+    if (request.execute) SAFEDDL_RETURN_IF_ERROR(ReplaceTable(conn, plan, columns, request, report));
+    return report;
+  }
   if (!request.execute || counts.changed + counts.deleted == 0) return report;
   SAFEDDL_RETURN_IF_ERROR(CheckUniqueCollisions(conn, plan));
   SAFEDDL_RETURN_IF_ERROR(WriteBack(conn, plan, columns, request.chunk_rows));

@@ -7,7 +7,14 @@
 //
 // The rows go back in key-ordered chunks (INSERT ... SELECT ... ON DUPLICATE KEY UPDATE, one
 // short transaction each), so the table takes writes throughout; a write to a row between its
-// chunk and the end is the application's and stays. Not thread-safe (one connection).
+// chunk and the end is the application's and stays.
+//
+// With `replace_table` the whole table goes back instead: the rows are copied into a new table
+// of the table's current definition (`_<t>_rst`), which is swapped in by one RENAME, and the
+// table it replaces is kept as `_<t>_pre_restore`. Rows added since are not in it, nor any write
+// made after the copy. Only for a snapshot of every row (no WHERE), and refused for a table with
+// triggers or foreign keys (the RENAME would leave them on the kept table).
+// Not thread-safe (one connection).
 #pragma once
 
 #include <cstdint>
@@ -25,6 +32,8 @@ struct RestoreRequest {
   // The rows to put back, in the snapshot schema: the snapshot's own table when empty, or the
   // snapshot brought forward to a point in time (point_in_time.h).
   std::string from_table;
+  bool replace_table = false;
+  int lock_wait_timeout_seconds = 10;  // the swap's wait for the table's metadata lock
 };
 
 struct RestoreReport {
@@ -36,6 +45,8 @@ struct RestoreReport {
   int64_t written = 0;  // rows put back (changed + deleted, with execute)
   // After an execute: rows still differing (0 unless the application changed them meanwhile).
   int64_t remaining = 0;
+  // replace_table: where the table it replaced is kept (after an execute; its name before).
+  std::string replaced_kept_as;
 };
 
 // REQUIRES: `conn` prepared with osc::PrepareSession (UTC, strict mode).
