@@ -4,10 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <memory>
+#include <optional>
 
+#include "cli/binlog_command.h"
 #include "cli/revert_command.h"
 #include "common/clock.h"
 #include "common/http_check.h"
@@ -21,6 +24,9 @@
 #include "plan/scratch_schema.h"
 #include "revert/revert_plan.h"
 #include "schema/alter_parser.h"
+#include "schema/introspect.h"
+#include "snapshot/catalog.h"
+#include "snapshot/take.h"
 
 namespace safeddl::cli {
 namespace {
@@ -126,6 +132,10 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
                 "After the swap, keep the old table current with every change for DURATION "
                 "(default 1h; e.g. --revertible=30m), serving on the control socket: "
                 "`safeddl revert --execute` then swaps back at once")
+      ->group(g);
+  cmd->add_flag("--snapshot-column-data", o.snapshot_column_data,
+                "Before the change, keep the values it would destroy (the columns it drops, with "
+                "the key) in a snapshot; `safeddl restore ID` puts them back")
       ->group(g);
   cmd->add_flag("--force-copy", o.force_copy,
                 "Copy online even when the server can make the change by metadata alone "
@@ -533,6 +543,47 @@ Status KeepRevertible(const mysql::ConnectOptions& connect, const AlterOptions& 
   return Status::OK();
 }
 
+struct ColumnSnapshot {
+  uint64_t id = 0;
+  std::string columns;  // quoted, for the report
+};
+
+// --snapshot-column-data: the columns the ALTER drops, kept with the key in a column snapshot;
+// nullopt when it drops none. (A column it changes cannot lose data: the copy runs in strict mode,
+// so a value that does not fit stops it.)
+Result<std::optional<ColumnSnapshot>> SnapshotColumnData(
+    const mysql::ConnectOptions& connect, const osc::MigrationOptions& m) {
+  SAFEDDL_ASSIGN_OR_RETURN(schema::AlterAnalysis alter, schema::AnalyzeAlter(m.alter));
+  SAFEDDL_ASSIGN_OR_RETURN(auto conn, mysql::Connection::Open(connect));
+  SAFEDDL_ASSIGN_OR_RETURN(schema::TableSchema table,
+                           schema::IntrospectTable(*conn, m.database, m.table));
+  std::vector<std::string> columns;
+  for (const std::string& c : alter.dropped_columns) {
+    const schema::Column* col = table.FindColumn(c);
+    if (col == nullptr || std::find(columns.begin(), columns.end(), col->name) != columns.end()) {
+      continue;
+    }
+    columns.push_back(col->name);
+  }
+  if (columns.empty()) {
+    LogInfo("--snapshot-column-data: the change drops no column; nothing to keep");
+    return std::optional<ColumnSnapshot>();
+  }
+  snapshot::SnapshotRequest request;
+  request.database = m.database;
+  request.table = m.table;
+  request.columns = columns;
+  request.server_id = m.replica_server_id != 0 ? m.replica_server_id : DefaultBinlogServerId();
+  std::vector<std::string> quoted;
+  for (const std::string& c : columns) quoted.push_back(*mysql::QuoteIdentifier(c));
+  ColumnSnapshot kept{0, JoinStrings(quoted, ", ")};
+  LogInfo("--snapshot-column-data: keeping {} with the key before the change", kept.columns);
+  SAFEDDL_ASSIGN_OR_RETURN(snapshot::SnapshotRecord taken,
+                           snapshot::TakeSnapshot(connect, request));
+  kept.id = taken.id;
+  return std::optional<ColumnSnapshot>(std::move(kept));
+}
+
 Status RunAlter(AlterOptions o) {
   if (o.check_flag) return Status::OK();
   SAFEDDL_RETURN_IF_ERROR(Resolve(o));
@@ -555,12 +606,26 @@ Status RunAlter(AlterOptions o) {
     }
   }
 
+  std::optional<ColumnSnapshot> kept;
+  if (o.snapshot_column_data && m.execute && !m.test_on_replica) {
+    SAFEDDL_ASSIGN_OR_RETURN(kept, SnapshotColumnData(connect, m));
+  }
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
   Result<osc::MigrationReport> report = [&] {
     osc::Migrator migrator(connect, o.migration, log.get(), PrintMigrationProgress, &g_cancel);
     return migrator.Run();  // its lock and control socket go with it
   }();
+  if (kept && !report.ok()) {  // the table is unchanged: nothing to keep
+    if (auto conn = mysql::Connection::Open(connect); conn.ok()) {
+      snapshot::DropSnapshot(**conn, kept->id).IgnoreError();
+    }
+  } else if (kept) {
+    report->notes.push_back(fmt::format(
+        "the values of {} before the change are kept, with the key, in snapshot {} "
+        "(`safeddl restore {} --execute` sets them back once the columns are there again)",
+        kept->columns, kept->id, kept->id));
+  }
   if (GetLogLevel() <= LogLevel::kInfo && !o.connection.session_log.empty()) {
     fmt::print(stderr, "{}", log->Summary());
   }

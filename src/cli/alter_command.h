@@ -30,6 +30,9 @@ struct AlterOptions {
   // --revertible[=DURATION]: after the swap, keep the old table current that long (a revert is
   // then only the swap); empty when not given.
   std::string revertible;
+  // --snapshot-column-data: before the change, keep the columns it drops, with the key, in a
+  // snapshot (snapshot/take.h) that `safeddl restore` puts back.
+  bool snapshot_column_data = false;
   std::vector<std::string> ignored;  // gh-ost flags given that safeddl does not need
 };
 

@@ -111,7 +111,8 @@ Status RunRestore(const RestoreCommandOptions& o) {
         {"remaining", r.remaining},
         {"until", o.until.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.until)},
         {"until_position", reached},
-        {"replace_table", o.replace_table}};
+        {"replace_table", o.replace_table},
+        {"column_snapshot", r.column_snapshot}};
     if (o.replace_table) j["replaced_kept_as"] = r.replaced_kept_as;
     fmt::print("{}\n", j.dump(2));
   } else {
@@ -120,8 +121,10 @@ Status RunRestore(const RestoreCommandOptions& o) {
                reached.empty()
                    ? ""
                    : fmt::format(", brought forward to {} (binlog {})", o.until, reached));
-    fmt::print("  {} row(s) changed since, {} deleted since; {} added since ({})\n", r.changed,
-               r.deleted, r.added_since, o.replace_table ? "not kept" : "kept");
+    fmt::print("  {} row(s) changed since, {} deleted since{}; {} added since ({})\n", r.changed,
+               r.deleted,
+               r.column_snapshot ? " (not put back: the snapshot holds only some columns)" : "",
+               r.added_since, o.replace_table ? "not kept" : "kept");
     if (r.executed && o.replace_table) {
       fmt::print("  the table now holds the snapshot's {} row(s); the table it replaced is kept as "
                  "`{}`.`{}`\n",

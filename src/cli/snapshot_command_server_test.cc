@@ -312,6 +312,55 @@ TEST_F(SnapshotTest, ReplaceTableSwapsTheWholeTableBack) {
   EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT COUNT(*) FROM t"), std::to_string(kRows + 1));
 }
 
+// alter --snapshot-column-data: a DROP COLUMN made natively (no old table kept) keeps the
+// column's values with the key first; once the column is added back, restore sets them back in
+// the rows still there (a row deleted since stays deleted). A failed alter keeps no snapshot.
+TEST_F(SnapshotTest, ColumnDataSnapshotGivesADroppedColumnBack) {
+  testkit::MustExecute(*admin_, "ALTER TABLE t ADD COLUMN note VARCHAR(20) CHARACTER SET latin1");
+  testkit::MustExecute(*admin_, "UPDATE t SET note = CONCAT(_latin1 X'E9', id)");
+  auto before = ParseJson(run({"snapshot", "list", "--json"})).size();
+  // A value that does not fit the changed v stops this one after its snapshot was taken.
+  testkit::MustExecute(*admin_, "UPDATE t SET v = 1000 WHERE id = 1");
+  auto bad = run({"alter", "--database", db_, "--table", "t", "--alter",
+                  "DROP COLUMN note, MODIFY v TINYINT NOT NULL", "--execute",
+                  "--snapshot-column-data"});
+  EXPECT_EQ(bad.exit_code, kExitFailure) << bad.err;
+  EXPECT_NE(bad.err.find("keeping `note`"), std::string::npos) << bad.err;
+  EXPECT_EQ(ParseJson(run({"snapshot", "list", "--json"})).size(), before);
+  testkit::MustExecute(*admin_, "UPDATE t SET v = 0 WHERE id = 1");
+  auto altered = run({"alter", "--database", db_, "--table", "t", "--alter", "DROP COLUMN note",
+                      "--execute", "--snapshot-column-data", "--ok-to-drop-table"});
+  ASSERT_EQ(altered.exit_code, kExitOk) << altered.err;
+  const json listed = ParseJson(run({"snapshot", "list", "--json"}));
+  ASSERT_EQ(listed.size(), before + 1) << listed.dump(2);
+  const json& s = listed.back();
+  taken_.push_back(s["id"].get<uint64_t>());
+  EXPECT_EQ(s["rows"], kRows);
+  const std::string id = std::to_string(s["id"].get<uint64_t>());
+  EXPECT_NE(altered.out.find("in snapshot " + id), std::string::npos) << altered.out;
+
+  testkit::MustExecute(*admin_, "DELETE FROM t WHERE id = 5");
+  testkit::MustExecute(*admin_, "UPDATE t SET v = 42 WHERE id = 6");
+  auto refused = run({"restore", id, "--execute"});
+  EXPECT_EQ(refused.exit_code, kExitFailure) << "the column is not there yet";
+  testkit::MustExecute(*admin_, "ALTER TABLE t ADD COLUMN note VARCHAR(20) CHARACTER SET latin1");
+  auto restored = run({"restore", id, "--execute", "--json"});
+  ASSERT_EQ(restored.exit_code, kExitOk) << restored.out << restored.err;
+  const json r = ParseJson(restored);
+  EXPECT_TRUE(r["column_snapshot"].get<bool>());
+  EXPECT_EQ(r["deleted"], 1);
+  EXPECT_EQ(r["written"], kRows - 1);
+  EXPECT_EQ(r["remaining"], 0);
+  EXPECT_EQ(testkit::MustQueryValue(
+                *admin_, "SELECT COUNT(*) FROM t WHERE note = CONCAT(_latin1 X'E9', id)"),
+            std::to_string(kRows - 1));
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT COUNT(*) FROM t WHERE id = 5"), "0");
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT v FROM t WHERE id = 6"), "42")
+      << "a column the snapshot does not hold keeps its later writes";
+  auto replace = run({"restore", id, "--replace-table", "--execute"});
+  EXPECT_EQ(replace.exit_code, kExitFailure) << replace.err;
+}
+
 // A --where snapshot puts back only its rows; the others keep every later write. A changed
 // definition is refused and nothing is written.
 TEST_F(SnapshotTest, WhereRestoreLeavesOtherRowsAndChangedDefinitionIsRefused) {

@@ -219,8 +219,8 @@ Status AddDroppedColumnRisks(mysql::Connection& conn, const std::string& q_table
     r.detail = fmt::format("column `{}` is dropped with the values of {} row(s){}", name, rows,
                            c->default_value ? " (other than its default)" : "");
     r.fix = fmt::format(
-        "keep them first (`safeddl snapshot` of the table, or a copy of `{}` and "
-        "the key), if they may be needed again",
+        "if they may be needed again, run the alter with --snapshot-column-data: it keeps `{}` "
+        "with the key in a snapshot first (`safeddl restore` puts the values back)",
         name);
     risks.push_back(std::move(r));
   }

@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/strings.h"
 #include "mysql/quote.h"
 #include "osc/chunk_planner.h"
 #include "osc/inspector.h"
 #include "osc/key_range.h"
 #include "schema/introspect.h"
+#include "snapshot/take.h"
 
 namespace safeddl::snapshot {
 namespace {
@@ -83,6 +86,12 @@ Result<Counts> CountDifferences(mysql::Connection& conn, const osc::MigrationPla
 Status CheckUniqueCollisions(mysql::Connection& conn, const osc::MigrationPlan& plan) {
   for (const schema::Index& index : plan.ghost.indexes) {
     if (!index.unique || EqualsIgnoreCase(index.name, plan.key.ghost_index)) continue;
+    // A column the snapshot does not hold keeps the table's value: no new collision there.
+    if (!std::all_of(index.columns.begin(), index.columns.end(), [&](const std::string& c) {
+          return plan.original.FindColumn(c) != nullptr;
+        })) {
+      continue;
+    }
     SAFEDDL_ASSIGN_OR_RETURN(
         int64_t n,
         Count(conn, fmt::format("SELECT COUNT(*) FROM {} s JOIN {} t ON {} WHERE NOT ({})",
@@ -98,8 +107,22 @@ Status CheckUniqueCollisions(mysql::Connection& conn, const osc::MigrationPlan& 
   return Status::OK();
 }
 
+// A column snapshot's columns set back by key in the rows the table has (one chunk's rows).
+std::string UpdateBack(const osc::MigrationPlan& plan, const std::vector<std::string>& columns,
+                       const std::string& range) {
+  std::vector<std::string> quoted, set;
+  for (const std::string& c : columns) {
+    quoted.push_back(Q(c));
+    set.push_back(fmt::format("t.{0} = s.{0}", Q(c)));
+  }
+  return fmt::format("UPDATE {} t JOIN (SELECT {} FROM {} WHERE {}) s ON {} SET {}", plan.q_ghost,
+                     JoinStrings(quoted, ", "), plan.q_original, range,
+                     Equal(plan.key.original_columns), JoinStrings(set, ", "));
+}
+
 Status WriteBack(mysql::Connection& conn, const osc::MigrationPlan& plan,
-                 const std::vector<std::string>& columns, int64_t chunk_rows) {
+                 const std::vector<std::string>& columns, int64_t chunk_rows,
+                 bool update_only = false) {
   std::vector<std::string> quoted, updates;
   for (const std::string& c : columns) {
     quoted.push_back(Q(c));
@@ -112,6 +135,10 @@ Status WriteBack(mysql::Connection& conn, const osc::MigrationPlan& plan,
     if (!chunk) return Status::OK();
     SAFEDDL_ASSIGN_OR_RETURN(std::string range,
                              osc::RangePredicate(plan.original_key, {chunk->lower, chunk->upper}));
+    if (update_only) {
+      SAFEDDL_RETURN_IF_ERROR(conn.Execute(UpdateBack(plan, columns, range)));
+      continue;
+    }
     SAFEDDL_RETURN_IF_ERROR(conn.Execute(fmt::format(
         "INSERT INTO {0} ({1}) SELECT {1} FROM {2} WHERE {3} ON DUPLICATE KEY UPDATE {4}",
         plan.q_ghost, JoinStrings(quoted, ", "), plan.q_original, range,
@@ -204,6 +231,17 @@ Result<RestoreReport> RestoreSnapshot(mysql::Connection& conn, const RestoreRequ
   SAFEDDL_ASSIGN_OR_RETURN(plan.original, schema::IntrospectTable(conn, kSnapshotSchema, rows));
   SAFEDDL_ASSIGN_OR_RETURN(plan.ghost, schema::IntrospectTable(conn, s.source_db, s.source_table));
   SAFEDDL_RETURN_IF_ERROR(CheckDefinition(plan.original, plan.ghost));
+  SAFEDDL_ASSIGN_OR_RETURN(
+      std::optional<std::string> comment,
+      conn.QueryValue(fmt::format("SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE "
+                                  "TABLE_SCHEMA = {} AND TABLE_NAME = {}",
+                                  mysql::QuoteString(kSnapshotSchema), mysql::QuoteString(rows))));
+  report.column_snapshot = comment.value_or("") == kColumnSnapshotComment;
+  if (request.replace_table && report.column_snapshot) {
+    return FailedPreconditionError(
+        "--replace-table: snapshot holds only some columns of the table; restore by key "
+        "instead (without --replace-table)");
+  }
   if (request.replace_table) {
     SAFEDDL_RETURN_IF_ERROR(RefuseReplace(s, plan.ghost));
     report.replaced_kept_as = fmt::format("_{}_pre_restore", s.source_table);
@@ -230,13 +268,15 @@ Result<RestoreReport> RestoreSnapshot(mysql::Connection& conn, const RestoreRequ
     if (request.execute) SAFEDDL_RETURN_IF_ERROR(ReplaceTable(conn, plan, columns, request, report));
     return report;
   }
-  if (!request.execute || counts.changed + counts.deleted == 0) return report;
+  const int64_t to_write = counts.changed + (report.column_snapshot ? 0 : counts.deleted);
+  if (!request.execute || to_write == 0) return report;
   SAFEDDL_RETURN_IF_ERROR(CheckUniqueCollisions(conn, plan));
-  SAFEDDL_RETURN_IF_ERROR(WriteBack(conn, plan, columns, request.chunk_rows));
+  SAFEDDL_RETURN_IF_ERROR(
+      WriteBack(conn, plan, columns, request.chunk_rows, report.column_snapshot));
   report.executed = true;
-  report.written = counts.changed + counts.deleted;
+  report.written = to_write;
   SAFEDDL_ASSIGN_OR_RETURN(Counts after, CountDifferences(conn, plan, columns, s.where));
-  report.remaining = after.changed + after.deleted;
+  report.remaining = after.changed + (report.column_snapshot ? 0 : after.deleted);
   return report;
 }
 

@@ -5,6 +5,9 @@
 // the snapshot gone or of another type), and when putting a row back would collide with a
 // different row on another UNIQUE key.
 //
+// A column snapshot (take.h: SnapshotRequest::columns) sets its columns back in the rows the
+// table still has, by key (UPDATE ... JOIN); it cannot bring deleted rows back, which it counts.
+//
 // The rows go back in key-ordered chunks (INSERT ... SELECT ... ON DUPLICATE KEY UPDATE, one
 // short transaction each), so the table takes writes throughout; a write to a row between its
 // chunk and the end is the application's and stays.
@@ -41,6 +44,7 @@ struct RestoreReport {
   int64_t changed = 0;      // rows of the snapshot the table holds with other values
   int64_t deleted = 0;      // rows of the snapshot the table no longer holds
   int64_t added_since = 0;  // rows of the table (matching the snapshot's WHERE) it lacks
+  bool column_snapshot = false;  // only some columns: deleted rows are not put back
   bool executed = false;
   int64_t written = 0;  // rows put back (changed + deleted, with execute)
   // After an execute: rows still differing (0 unless the application changed them meanwhile).

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -103,6 +104,7 @@ class Taker {
                              mysql::QuoteQualified(kSnapshotSchema, record_.snapshot_table));
     SAFEDDL_RETURN_IF_ERROR(
         conn_->Execute(fmt::format("CREATE TABLE {} LIKE {}", plan.q_ghost, plan.q_original)));
+    if (!request_.columns.empty()) SAFEDDL_RETURN_IF_ERROR(KeepOnlyColumns());
     SAFEDDL_ASSIGN_OR_RETURN(
         plan.ghost, schema::IntrospectTable(*conn_, kSnapshotSchema, record_.snapshot_table));
     std::vector<std::string> notes;
@@ -128,6 +130,35 @@ class Taker {
   }
 
  private:
+  // A column snapshot: the snapshot table loses every column but the key's and those asked for.
+  Status KeepOnlyColumns() {
+    const schema::TableSchema& t = plan_.original;
+    const schema::Index* key = SnapshotKey(t);
+    if (key == nullptr) {
+      return FailedPreconditionError(fmt::format(
+          "`{}`.`{}` has no PRIMARY or NOT NULL UNIQUE key to keep column values by",
+          request_.database, request_.table));
+    }
+    auto listed = [](const std::vector<std::string>& names, const std::string& c) {
+      return std::any_of(names.begin(), names.end(),
+                         [&](const std::string& n) { return EqualsIgnoreCase(n, c); });
+    };
+    for (const std::string& c : request_.columns) {
+      if (t.FindColumn(c) == nullptr) {
+        return InvalidArgumentError(fmt::format("`{}`.`{}` has no column `{}`", request_.database,
+                                                request_.table, c));
+      }
+    }
+    std::vector<std::string> drops;
+    for (const schema::Column& c : t.columns) {
+      if (listed(key->columns, c.name) || listed(request_.columns, c.name)) continue;
+      drops.push_back("DROP COLUMN " + *mysql::QuoteIdentifier(c.name));
+    }
+    drops.push_back("COMMENT = " + mysql::QuoteString(std::string(kColumnSnapshotComment)));
+    return conn_->Execute(
+        fmt::format("ALTER TABLE {} {}", plan_.q_ghost, JoinStrings(drops, ", ")));
+  }
+
   Status StartCapture(const osc::MigrationOptions& session) {
     SAFEDDL_ASSIGN_OR_RETURN(binlog::BinlogPosition start, binlog::CurrentBinlogPosition(*conn_));
     osc::CaptureOptions capture;
@@ -195,6 +226,14 @@ class Taker {
 };
 
 }  // namespace
+
+const schema::Index* SnapshotKey(const schema::TableSchema& table) {
+  if (const schema::Index* pk = table.PrimaryKey()) return pk;
+  for (const schema::Index& i : table.indexes) {
+    if (i.unique && i.all_columns_not_null && !i.has_prefix_part) return &i;
+  }
+  return nullptr;
+}
 
 Status CheckWhere(std::string_view where) {
   if (where.empty()) return Status::OK();

@@ -17,9 +17,11 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "mysql/connect_options.h"
+#include "schema/table_schema.h"
 #include "snapshot/catalog.h"
 
 namespace safeddl::snapshot {
@@ -30,6 +32,9 @@ struct SnapshotRequest {
   // A condition over the table's columns, as in `mariadb-dump --where`: the user's own SQL,
   // run on the user's own connection; refused when it holds a ';' or unbalanced parentheses.
   std::string where;
+  // Only these columns, with the key's (a column snapshot: `alter --snapshot-column-data`); all
+  // when empty. A restore of it sets those columns back in rows still there.
+  std::vector<std::string> columns;
   int64_t chunk_size = 1000;
   uint32_t server_id = 0;  // the binlog is read as this server_id (must be unique)
 };
@@ -38,6 +43,13 @@ struct SnapshotRequest {
 Result<SnapshotRecord> TakeSnapshot(const mysql::ConnectOptions& connect,
                                     const SnapshotRequest& request,
                                     const std::function<void(int64_t)>& progress = nullptr);
+
+// The comment a column snapshot's table carries (restore.h: rows deleted since are not put back).
+inline constexpr std::string_view kColumnSnapshotComment = "safeddl column snapshot";
+
+// The key a snapshot's rows are identified by: the primary key, else the first unique key of
+// NOT NULL columns without a prefix part; nullptr when there is none.
+const schema::Index* SnapshotKey(const schema::TableSchema& table);
 
 // The checks on a --where text (exposed for tests): kInvalidArgument naming the problem.
 Status CheckWhere(std::string_view where);

@@ -16,6 +16,7 @@
 #include "mysql/quote.h"
 #include "osc/key_range.h"
 #include "schema/introspect.h"
+#include "snapshot/take.h"
 
 namespace safeddl::snapshot {
 namespace {
@@ -28,17 +29,9 @@ bool OneOf(const std::string& s, std::initializer_list<const char*> names) {
   return std::any_of(names.begin(), names.end(), [&](const char* n) { return s == n; });
 }
 
-// The key rows are read in: the primary key, else the first unique key of NOT NULL columns.
+// The key rows are read in (take.h: SnapshotKey).
 Result<std::vector<osc::KeyColumn>> ReadKey(const schema::TableSchema& t) {
-  const schema::Index* key = t.PrimaryKey();
-  if (key == nullptr) {
-    for (const schema::Index& i : t.indexes) {
-      if (i.unique && i.all_columns_not_null && !i.has_prefix_part) {
-        key = &i;
-        break;
-      }
-    }
-  }
+  const schema::Index* key = SnapshotKey(t);
   if (key == nullptr) {
     return FailedPreconditionError(fmt::format("the snapshot table `{}` has no usable key", t.name));
   }
