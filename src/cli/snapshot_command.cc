@@ -9,6 +9,7 @@
 
 #include "cli/binlog_command.h"
 #include "common/log.h"
+#include "osc/load_thresholds.h"
 #include "snapshot/catalog.h"
 #include "snapshot/take.h"
 #include "snapshot/to_file.h"
@@ -98,6 +99,15 @@ void SetupSnapshot(CLI::App& parent, CommandSlot& slot) {
       ->check(CLI::Range(int64_t{10}, int64_t{100000}));
   cmd->add_option("--replica-server-id", opts->server_id,
                   "server_id the binlog is read as (default: one per process)");
+  cmd->add_option("--max-lag-millis", opts->max_lag_millis,
+                  "Pause the copy while a replica lags more than this")
+      ->capture_default_str();
+  cmd->add_option("--max-load", opts->max_load,
+                  "Pause the copy while a status variable reaches this, e.g. Threads_running=25");
+  cmd->add_option("--critical-load", opts->critical_load,
+                  "Stop (nothing kept) when a status variable reaches this");
+  cmd->add_option("--throttle-flag-file", opts->throttle_flag_file,
+                  "Pause the copy while this file exists");
   cmd->add_option("--to-file", opts->to_file,
                   "Write the rows to this SQL file (with the coordinates in its header) instead of "
                   "keeping them on the server; it must not exist");
@@ -135,6 +145,12 @@ Status RunSnapshot(const SnapshotCommandOptions& o) {
   request.where = o.where;
   request.chunk_size = o.chunk_size;
   request.server_id = o.server_id != 0 ? o.server_id : DefaultBinlogServerId();
+  request.throttle.max_lag_millis = o.max_lag_millis;
+  request.throttle.throttle_flag_file = o.throttle_flag_file;
+  SAFEDDL_ASSIGN_OR_RETURN(request.throttle.max_load,
+                           osc::ParseLoadThresholds(o.max_load, "--max-load"));
+  SAFEDDL_ASSIGN_OR_RETURN(request.throttle.critical_load,
+                           osc::ParseLoadThresholds(o.critical_load, "--critical-load"));
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   Result<snapshot::SnapshotRecord> taken =
       snapshot::TakeSnapshot(connect, request, [tty](int64_t rows) {

@@ -19,6 +19,9 @@ struct SnapshotCommandOptions {
   std::string where;
   int64_t chunk_size = 1000;
   uint32_t server_id = 0;  // 0: one per process
+  // Throttling of the copy, as alter's flags.
+  int64_t max_lag_millis = 1500;
+  std::string max_load, critical_load, throttle_flag_file;
   std::string to_file;     // --to-file: write the rows there instead of keeping them
   bool json = false;
   uint64_t drop_id = 0;

@@ -361,6 +361,44 @@ TEST_F(SnapshotTest, ColumnDataSnapshotGivesADroppedColumnBack) {
   EXPECT_EQ(replace.exit_code, kExitFailure) << replace.err;
 }
 
+// The copy is throttled like alter's: while the flag file exists no row is copied, and once it
+// is gone the snapshot completes, its heartbeat table dropped. A bad --max-load is refused.
+TEST_F(SnapshotTest, CopyPausesWhileThrottled) {
+  const std::string flag = fmt::format("/tmp/safeddl-snapshot-{}.throttle", ::getpid());
+  { std::ofstream(flag) << "x"; }
+  std::vector<std::string> args = {"snapshot", "--json", "--database", db_, "--table", "t",
+                                   "--throttle-flag-file", flag};
+  for (const std::string& a : Conn()) args.push_back(a);
+  auto running = testkit::StartSafeddl(args);
+  const std::string taking =
+      "SELECT snapshot_table FROM _safeddl_snapshots.catalog WHERE state = 'taking' AND "
+      "source_db = " + mysql::QuoteString(db_);
+  ASSERT_TRUE(testkit::WaitFor([&] {
+    return !running->Running() || !testkit::MustQueryValue(*admin_, taking).empty();
+  })) << running->StderrSoFar();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  ASSERT_TRUE(running->Running()) << running->StderrSoFar();
+  const std::string table = testkit::MustQueryValue(*admin_, taking);
+  EXPECT_EQ(testkit::MustQueryValue(*admin_, "SELECT COUNT(*) FROM _safeddl_snapshots." + Q(table)),
+            "0");
+  EXPECT_NE(running->StderrSoFar().find("throttled (flag file"), std::string::npos)
+      << running->StderrSoFar();
+  ::unlink(flag.c_str());
+  auto done = running->Wait();
+  ASSERT_EQ(done.exit_code, kExitOk) << done.err;
+  const json j = ParseJson(done);
+  taken_.push_back(j["id"].get<uint64_t>());
+  EXPECT_EQ(j["rows"], kRows);
+  EXPECT_EQ(testkit::MustQueryValue(*admin_,
+                                    "SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                                    "TABLE_SCHEMA = '_safeddl_snapshots' AND TABLE_NAME LIKE "
+                                    "'h%\\_heartbeat'"),
+            "0");
+  EXPECT_EQ(run({"snapshot", "--database", db_, "--table", "t", "--max-load", "nonsense"})
+                .exit_code,
+            kExitUsage);
+}
+
 // A --where snapshot puts back only its rows; the others keep every later write. A changed
 // definition is refused and nothing is written.
 TEST_F(SnapshotTest, WhereRestoreLeavesOtherRowsAndChangedDefinitionIsRefused) {

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <thread>
 
 #include "binlog/schema_lookup.h"
 #include "binlog/server_position.h"
+#include "common/log.h"
 #include "common/strings.h"
 #include "mysql/connection.h"
 #include "mysql/quote.h"
@@ -16,6 +18,9 @@
 #include "osc/checksum.h"
 #include "osc/chunk_planner.h"
 #include "osc/copier.h"
+#include "osc/heartbeat.h"
+#include "osc/live_settings.h"
+#include "osc/throttler.h"
 #include "osc/inspector.h"
 #include "osc/session_setup.h"
 #include "schema/alter_lexer.h"
@@ -64,6 +69,7 @@ class Taker {
       : connect_(connect), request_(request) {}
 
   ~Taker() {
+    StopThrottling();
     if (capture_) capture_->Stop();
     // A snapshot that is not finished is not kept.
     if (conn_ && record_.id != 0 && !finished_) DropSnapshot(*conn_, record_.id).IgnoreError();
@@ -111,8 +117,10 @@ class Taker {
     Status mapped = osc::MapGhost(plan, false, &notes);
     if (!mapped.ok()) return mapped.WithContext("a snapshot needs what an online copy needs");
 
+    SAFEDDL_RETURN_IF_ERROR(StartThrottling());
     SAFEDDL_RETURN_IF_ERROR(StartCapture(session));
     SAFEDDL_RETURN_IF_ERROR(Copy(progress));
+    StopThrottling();
     SAFEDDL_ASSIGN_OR_RETURN(binlog::BinlogPosition at, binlog::CurrentBinlogPosition(*conn_));
     SAFEDDL_RETURN_IF_ERROR(capture_->DrainThrough(
         at, kCatchUpLimit, kMaxRowsPerDrain,
@@ -159,6 +167,46 @@ class Taker {
         fmt::format("ALTER TABLE {} {}", plan_.q_ghost, JoinStrings(drops, ", ")));
   }
 
+  Status StartThrottling() {
+    SAFEDDL_ASSIGN_OR_RETURN(plan_.q_changelog,
+                             mysql::QuoteQualified(kSnapshotSchema, fmt::format("h{}_heartbeat", record_.id)));
+    SAFEDDL_RETURN_IF_ERROR(conn_->Execute(osc::ChangelogCreateStatement(plan_)));
+    SAFEDDL_ASSIGN_OR_RETURN(
+        heartbeat_,
+        osc::Heartbeat::Start(connect_, plan_,
+                              std::chrono::milliseconds(request_.throttle.heartbeat_interval_millis)));
+    live_ = std::make_unique<osc::LiveSettings>(request_.throttle);
+    SAFEDDL_ASSIGN_OR_RETURN(throttler_,
+                             osc::Throttler::Start(connect_, request_.throttle, plan_, *live_));
+    return Status::OK();
+  }
+
+  void StopThrottling() {
+    if (throttler_) throttler_->Stop();
+    throttler_.reset();
+    if (heartbeat_) heartbeat_->Stop();
+    heartbeat_.reset();
+    if (conn_ && !plan_.q_changelog.empty()) {
+      conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_changelog).IgnoreError();
+      plan_.q_changelog.clear();
+    }
+  }
+
+  // Before a chunk: wait while the throttler says so, applying captured changes meanwhile.
+  Status WaitWhileThrottled() {
+    bool said = false;
+    while (throttler_->throttled()) {
+      SAFEDDL_RETURN_IF_ERROR(throttler_->critical());
+      if (!said) {
+        LogInfo("snapshot: throttled ({})", throttler_->reason());
+        said = true;
+      }
+      SAFEDDL_RETURN_IF_ERROR(ApplyPending(*capture_, *applier_));
+      std::this_thread::sleep_for(osc::kThrottleCheckInterval);
+    }
+    return throttler_->critical();
+  }
+
   Status StartCapture(const osc::MigrationOptions& session) {
     SAFEDDL_ASSIGN_OR_RETURN(binlog::BinlogPosition start, binlog::CurrentBinlogPosition(*conn_));
     osc::CaptureOptions capture;
@@ -182,6 +230,7 @@ class Taker {
     SAFEDDL_RETURN_IF_ERROR(planner.Prepare());
     int64_t rows = 0;
     for (;;) {
+      SAFEDDL_RETURN_IF_ERROR(WaitWhileThrottled());
       SAFEDDL_ASSIGN_OR_RETURN(std::optional<osc::KeyChunk> chunk, planner.Next());
       if (!chunk) return Status::OK();
       SAFEDDL_ASSIGN_OR_RETURN(osc::ChunkResult done,
@@ -220,6 +269,9 @@ class Taker {
   std::unique_ptr<mysql::Connection> apply_conn_;
   std::unique_ptr<osc::ChangeCapture> capture_;
   std::unique_ptr<osc::Applier> applier_;
+  std::unique_ptr<osc::Heartbeat> heartbeat_;
+  std::unique_ptr<osc::LiveSettings> live_;
+  std::unique_ptr<osc::Throttler> throttler_;
   osc::MigrationPlan plan_;
   SnapshotRecord record_;
   bool finished_ = false;

@@ -10,6 +10,11 @@
 // row, and at P the rows that do not match are removed: the snapshot is the rows that matched
 // at P. P, its GTID position (BINLOG_GTID_POS), the row count and checksum go into the catalog.
 //
+// The copy is throttled like alter's (osc::Throttler): while replicas lag more than
+// max_lag_millis (measured by heartbeats written into `h<id>_heartbeat` in the snapshot schema,
+// dropped at the end), while --max-load is exceeded, or while the throttle flag file exists, no
+// chunk is copied (captured changes are still applied); --critical-load aborts.
+//
 // Needs what alter needs: binlog_format=ROW, binlog_row_image=FULL, an InnoDB table with a
 // PRIMARY or NOT NULL UNIQUE key. A failure drops the half-made snapshot. Not thread-safe.
 #pragma once
@@ -21,6 +26,7 @@
 
 #include "common/result.h"
 #include "mysql/connect_options.h"
+#include "osc/migration_options.h"
 #include "schema/table_schema.h"
 #include "snapshot/catalog.h"
 
@@ -37,6 +43,9 @@ struct SnapshotRequest {
   std::vector<std::string> columns;
   int64_t chunk_size = 1000;
   uint32_t server_id = 0;  // the binlog is read as this server_id (must be unique)
+  // What throttles the copy, with alter's meaning: max_lag_millis, max_load, critical_load,
+  // throttle_flag_file, throttle_control_replicas, heartbeat_interval_millis.
+  osc::MigrationOptions throttle;
 };
 
 // `progress` (may be empty) is told the rows copied so far, after each chunk.
