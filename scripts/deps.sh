@@ -7,7 +7,7 @@ packages=(build-essential cmake ninja-build ccache pkg-config git
           mariadb-server mariadb-client libmariadb-dev
           libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev zlib1g-dev)
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(libbenchmark-dev sysbench percona-toolkit)
+  packages+=(libbenchmark-dev sysbench percona-toolkit time)
 fi
 
 missing=()

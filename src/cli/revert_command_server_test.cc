@@ -138,6 +138,19 @@ class RevertTest : public ::testing::Test {
     return args;
   }
 
+  // `alter --revertible=<window>` in the background, once it holds the swap (or has stopped).
+  std::unique_ptr<testkit::RunningSafeddl> StartRevertibleAlter(const std::string& window) {
+    auto alter = testkit::StartSafeddl(
+        Args("alter", {"--revertible=" + window, "--serve-socket-file", sock_}));
+    const bool holding = testkit::WaitFor([&] {
+      return testkit::ControlSocketCommand(sock_, "status").find("\nrevertible ") !=
+                 std::string::npos ||
+             !alter->Running();
+    });
+    if (!holding || !alter->Running()) ADD_FAILURE() << "not holding: " << alter->StderrSoFar();
+    return alter;
+  }
+
   // Rows of t that differ from ref on `columns` (both ways).
   int64_t Differing(const std::string& columns) {
     std::vector<std::string> same;
@@ -251,14 +264,8 @@ TEST_F(RevertTest, KilledRevertRunsAgainToTheSameResult) {
 TEST_F(RevertTest, RevertibleAlterSwapsBackAtOnce) {
   CreateTables();
   StartWriters(2);
-  auto alter =
-      testkit::StartSafeddl(Args("alter", {"--revertible=10m", "--serve-socket-file", sock_}));
-  const bool holding = testkit::WaitFor([&] {
-    return !alter->Running() ||
-           testkit::ControlSocketCommand(sock_, "status").find("\nrevertible ") !=
-               std::string::npos;
-  });
-  ASSERT_TRUE(holding && alter->Running()) << alter->StderrSoFar();
+  auto alter = StartRevertibleAlter("10m");
+  ASSERT_TRUE(alter->Running()) << alter->StderrSoFar();
   std::this_thread::sleep_for(std::chrono::seconds(1));  // writes kept up with meanwhile
 
   auto r =
@@ -280,14 +287,8 @@ TEST_F(RevertTest, RevertibleAlterSwapsBackAtOnce) {
 // from there.
 TEST_F(RevertTest, RevertibleWindowEndsAndALaterRevertGoesOnFromIt) {
   CreateTables();
-  auto alter =
-      testkit::StartSafeddl(Args("alter", {"--revertible=3s", "--serve-socket-file", sock_}));
-  const bool holding = testkit::WaitFor([&] {
-    return !alter->Running() ||
-           testkit::ControlSocketCommand(sock_, "status").find("\nrevertible ") !=
-               std::string::npos;
-  });
-  ASSERT_TRUE(holding && alter->Running()) << alter->StderrSoFar();
+  auto alter = StartRevertibleAlter("3s");
+  ASSERT_TRUE(alter->Running()) << alter->StderrSoFar();
   auto write = [&](int n) {
     for (const char* t : {"t", "ref"}) {
       MustExecute(*conn_, fmt::format("UPDATE {} SET a = a + {} WHERE id <= 100", T(t), n));
@@ -363,14 +364,8 @@ TEST_F(RevertTest, LossyWaysBackAreRefusedAndChangeNothing) {
 // change to the row takes it off the list, and the revert then goes back with the fixed value.
 TEST_F(RevertTest, ValuesThatDoNotFitTheOldTableHoldTheSwapUntilFixed) {
   CreateTables();
-  auto alter =
-      testkit::StartSafeddl(Args("alter", {"--revertible=10m", "--serve-socket-file", sock_}));
-  const bool holding = testkit::WaitFor([&] {
-    return !alter->Running() ||
-           testkit::ControlSocketCommand(sock_, "status").find("\nrevertible ") !=
-               std::string::npos;
-  });
-  ASSERT_TRUE(holding && alter->Running()) << alter->StderrSoFar();
+  auto alter = StartRevertibleAlter("10m");
+  ASSERT_TRUE(alter->Running()) << alter->StderrSoFar();
   auto old_b = [&](int id) {
     return MustQueryValue(*conn_,
                           fmt::format("SELECT b FROM {} WHERE id = {}", T("_t_del"), id));
