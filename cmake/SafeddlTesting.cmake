@@ -19,7 +19,8 @@
 #   SAFEDDL_TEST_STOCK_VARIANTS=OFF (cmake) leaves all <name>_stock tests out.
 
 # Test code waits on servers and spawns processes: it is compiled without optimization in every
-# build type, which halves the build's time (the code under test keeps the build type's flags).
+# build type, which halves the build's time (the code under test keeps the build type's flags),
+# and without the sanitizers' instrumentation (SAFEDDL_TEST_CODE, see CMakeLists.txt).
 set(SAFEDDL_TEST_COMPILE_OPTIONS $<$<NOT:$<CONFIG:Debug>>:-O0>)
 
 option(SAFEDDL_TEST_STOCK_VARIANTS
@@ -36,6 +37,7 @@ function(safeddl_unit_test name)
   endif()
   add_executable(${name} ${ARG_SOURCES})
   target_compile_options(${name} PRIVATE ${SAFEDDL_TEST_COMPILE_OPTIONS})
+  set_target_properties(${name} PROPERTIES SAFEDDL_TEST_CODE ON)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main safeddl_flags)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 300)
@@ -57,6 +59,7 @@ function(safeddl_server_test name)
   endif()
   add_executable(${name} ${ARG_SOURCES})
   target_compile_options(${name} PRIVATE ${SAFEDDL_TEST_COMPILE_OPTIONS})
+  set_target_properties(${name} PROPERTIES SAFEDDL_TEST_CODE ON)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} safeddl_testkit GTest::gtest GTest::gtest_main
                                         safeddl_flags)
   add_test(NAME ${name} COMMAND ${name})

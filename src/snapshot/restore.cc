@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/clock.h"
 #include "common/strings.h"
 #include "mysql/quote.h"
 #include "osc/chunk_planner.h"
@@ -61,17 +62,22 @@ struct Counts {
   int64_t changed = 0, deleted = 0, added_since = 0;
 };
 
+// Rows of the snapshot changed and deleted since, in one pass over it; with `added`, also the
+// rows the table gained since (a second pass, over the table).
 Result<Counts> CountDifferences(mysql::Connection& conn, const osc::MigrationPlan& plan,
-                                const std::vector<std::string>& columns, const std::string& where) {
+                                const std::vector<std::string>& columns, const std::string& where,
+                                bool added = true) {
   const std::string on = Equal(plan.key.original_columns);
   Counts c;
+  const std::string missing = "t." + Q(plan.key.original_columns[0]) + " IS NULL";
   SAFEDDL_ASSIGN_OR_RETURN(
-      c.changed, Count(conn, fmt::format("SELECT COUNT(*) FROM {} s JOIN {} t ON {} WHERE NOT ({})",
-                                         plan.q_original, plan.q_ghost, on, Equal(columns))));
-  SAFEDDL_ASSIGN_OR_RETURN(
-      c.deleted,
-      Count(conn, fmt::format("SELECT COUNT(*) FROM {} s LEFT JOIN {} t ON {} WHERE t.{} IS NULL",
-                              plan.q_original, plan.q_ghost, on, Q(plan.key.original_columns[0]))));
+      mysql::ResultSet rs,
+      conn.Query(fmt::format("SELECT COALESCE(SUM({0}), 0), COALESCE(SUM(NOT ({0}) AND NOT ({1})), "
+                             "0) FROM {2} s LEFT JOIN {3} t ON {4}",
+                             missing, Equal(columns), plan.q_original, plan.q_ghost, on)));
+  c.deleted = rs.empty() ? 0 : ParseInt64(rs[0][0].value_or("0")).value_or(0);
+  c.changed = rs.empty() ? 0 : ParseInt64(rs[0][1].value_or("0")).value_or(0);
+  if (!added) return c;
   const std::string table = where.empty()
                                 ? plan.q_ghost
                                 : fmt::format("(SELECT * FROM {} WHERE ({}))", plan.q_ghost, where);
@@ -128,6 +134,7 @@ Status WriteBack(mysql::Connection& conn, const osc::MigrationPlan& plan,
     quoted.push_back(Q(c));
     updates.push_back(fmt::format("{0} = VALUES({0})", Q(c)));
   }
+  // Chunks sized like the copy's: their size adapts to take about the copy's target time each.
   osc::ChunkPlanner planner(conn, plan, chunk_rows);
   SAFEDDL_RETURN_IF_ERROR(planner.Prepare());
   for (;;) {
@@ -135,14 +142,15 @@ Status WriteBack(mysql::Connection& conn, const osc::MigrationPlan& plan,
     if (!chunk) return Status::OK();
     SAFEDDL_ASSIGN_OR_RETURN(std::string range,
                              osc::RangePredicate(plan.original_key, {chunk->lower, chunk->upper}));
-    if (update_only) {
-      SAFEDDL_RETURN_IF_ERROR(conn.Execute(UpdateBack(plan, columns, range)));
-      continue;
-    }
-    SAFEDDL_RETURN_IF_ERROR(conn.Execute(fmt::format(
-        "INSERT INTO {0} ({1}) SELECT {1} FROM {2} WHERE {3} ON DUPLICATE KEY UPDATE {4}",
-        plan.q_ghost, JoinStrings(quoted, ", "), plan.q_original, range,
-        JoinStrings(updates, ", "))));
+    const TimePoint start = SystemClock::Get().Now();
+    SAFEDDL_RETURN_IF_ERROR(conn.Execute(
+        update_only
+            ? UpdateBack(plan, columns, range)
+            : fmt::format(
+                  "INSERT INTO {0} ({1}) SELECT {1} FROM {2} WHERE {3} ON DUPLICATE KEY UPDATE {4}",
+                  plan.q_ghost, JoinStrings(quoted, ", "), plan.q_original, range,
+                  JoinStrings(updates, ", "))));
+    planner.Adapt(MillisBetween(start, SystemClock::Get().Now()));
   }
 }
 
@@ -275,7 +283,8 @@ Result<RestoreReport> RestoreSnapshot(mysql::Connection& conn, const RestoreRequ
       WriteBack(conn, plan, columns, request.chunk_rows, report.column_snapshot));
   report.executed = true;
   report.written = to_write;
-  SAFEDDL_ASSIGN_OR_RETURN(Counts after, CountDifferences(conn, plan, columns, s.where));
+  SAFEDDL_ASSIGN_OR_RETURN(Counts after,
+                           CountDifferences(conn, plan, columns, s.where, /*added=*/false));
   report.remaining = after.changed + (report.column_snapshot ? 0 : after.deleted);
   return report;
 }
