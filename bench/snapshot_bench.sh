@@ -76,7 +76,8 @@ ID=$(json "$LOGS/snapshot.out" "j['id']")
 bench_load_stop || true
 bad_update
 bench_load_start "$LOGS/restore.sysbench.log"
-timed restore "$SAFEDDL" restore --defaults-file="$CNF" "$ID" --execute --json
+timed restore "$SAFEDDL" restore --defaults-file="$CNF" "$ID" --execute --json \
+  --session-log "$LOGS/restore.session.jsonl"
 RESTORE_SECS=$SECS RESTORE_RSS=$RSS_MB
 PUT_BACK=$(json "$LOGS/restore.out" "j['written']")
 bench_load_stop || true
