@@ -78,13 +78,14 @@ Result<Counts> CountDifferences(mysql::Connection& conn, const osc::MigrationPla
   c.deleted = rs.empty() ? 0 : ParseInt64(rs[0][0].value_or("0")).value_or(0);
   c.changed = rs.empty() ? 0 : ParseInt64(rs[0][1].value_or("0")).value_or(0);
   if (!added) return c;
-  const std::string table = where.empty()
-                                ? plan.q_ghost
-                                : fmt::format("(SELECT * FROM {} WHERE ({}))", plan.q_ghost, where);
+  // The WHERE names the table's columns unqualified: the table is the outer query's only one (a
+  // derived table of it would be materialized, 40x slower under writes).
   SAFEDDL_ASSIGN_OR_RETURN(
       c.added_since,
-      Count(conn, fmt::format("SELECT COUNT(*) FROM {} t LEFT JOIN {} s ON {} WHERE s.{} IS NULL",
-                              table, plan.q_original, on, Q(plan.key.original_columns[0]))));
+      Count(conn, fmt::format("SELECT COUNT(*) FROM {} t WHERE {}NOT EXISTS (SELECT 1 FROM {} s "
+                              "WHERE {})",
+                              plan.q_ghost, where.empty() ? "" : "(" + where + ") AND ",
+                              plan.q_original, on)));
   return c;
 }
 
