@@ -78,14 +78,15 @@ Result<Counts> CountDifferences(mysql::Connection& conn, const osc::MigrationPla
   c.deleted = rs.empty() ? 0 : ParseInt64(rs[0][0].value_or("0")).value_or(0);
   c.changed = rs.empty() ? 0 : ParseInt64(rs[0][1].value_or("0")).value_or(0);
   if (!added) return c;
-  // The WHERE names the table's columns unqualified: the table is the outer query's only one (a
-  // derived table of it would be materialized, 40x slower under writes).
+  // The WHERE names the table's columns unqualified: the table is the outer query's only one.
+  // Read through its key: a secondary index just rewritten (the bad UPDATE a restore follows)
+  // holds entries not yet purged, each checked against the row (40 s instead of 1 under load).
   SAFEDDL_ASSIGN_OR_RETURN(
       c.added_since,
-      Count(conn, fmt::format("SELECT COUNT(*) FROM {} t WHERE {}NOT EXISTS (SELECT 1 FROM {} s "
-                              "WHERE {})",
-                              plan.q_ghost, where.empty() ? "" : "(" + where + ") AND ",
-                              plan.q_original, on)));
+      Count(conn, fmt::format("SELECT COUNT(*) FROM {} t FORCE INDEX ({}) WHERE {}NOT EXISTS "
+                              "(SELECT 1 FROM {} s WHERE {})",
+                              plan.q_ghost, Q(plan.key.ghost_index),
+                              where.empty() ? "" : "(" + where + ") AND ", plan.q_original, on)));
   return c;
 }
 
