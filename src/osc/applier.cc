@@ -40,6 +40,13 @@ std::string MatchAny(const MigrationPlan& plan, const std::vector<std::vector<st
   return JoinStrings(matches, " OR ");
 }
 
+// The keys a batch writes or deletes: what it takes off the unfit list.
+std::vector<std::vector<std::string>> TouchedKeys(const ChangeBatch& batch) {
+  std::vector<std::vector<std::string>> keys = batch.Deletes();
+  for (KeyedRow& row : batch.Upserts()) keys.push_back(std::move(row.key));
+  return keys;
+}
+
 }  // namespace
 
 std::string KeptTable(const MigrationPlan& plan) {
@@ -208,9 +215,7 @@ Result<std::vector<std::string>> Applier::ForgetUnfit(const ChangeBatch& batch) 
     unfit_listed_ = listed > 0;
   }
   if (!*unfit_listed_) return std::vector<std::string>();
-  std::vector<std::vector<std::string>> keys = batch.Deletes();
-  for (KeyedRow& row : batch.Upserts()) keys.push_back(std::move(row.key));
-  return ForgetUnfitStatements(plan_, keys, kRowsPerStatement);
+  return ForgetUnfitStatements(plan_, TouchedKeys(batch), kRowsPerStatement);
 }
 
 Status Applier::WriteTolerating(const ChangeBatch& batch, const binlog::BinlogPosition* through) {
@@ -238,9 +243,8 @@ Status Applier::WriteTolerating(const ChangeBatch& batch, const binlog::BinlogPo
         unfit.push_back({upserts[i - sql.first_replace].key, JoinStrings(said, "; ")});
       }
     }
-    std::vector<std::vector<std::string>> keys = batch.Deletes();
-    for (const KeyedRow& row : upserts) keys.push_back(row.key);
-    std::vector<std::string> tail = ForgetUnfitStatements(plan_, keys, kRowsPerStatement);
+    std::vector<std::string> tail =
+        ForgetUnfitStatements(plan_, TouchedKeys(batch), kRowsPerStatement);
     for (std::string& s : RecordUnfitStatements(plan_, unfit, kRowsPerStatement)) {
       tail.push_back(std::move(s));
     }
