@@ -13,6 +13,7 @@
 #include "cli/check_command.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/fence_command.h"
 #include "cli/flashback_command.h"
 #include "cli/plan_command.h"
 #include "cli/restore_command.h"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   cli::SetupSnapshot(app, slot);
   cli::SetupRestore(app, slot);
   cli::SetupRevert(app, slot);
+  cli::SetupFence(app, slot);
 
   // gh-ost command lines may spell flags Go-style ("-execute"): accept them.
   std::vector<std::string> args =
