@@ -16,6 +16,13 @@ Result<BinlogPosition> CurrentBinlogPosition(mysql::Connection& conn) {
   return BinlogPosition{rs[0].GetString("File"), *offset};
 }
 
+Result<BinlogPosition> OldestBinlogPosition(mysql::Connection& conn) {
+  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet logs, conn.Query("SHOW BINARY LOGS"));
+  if (logs.empty()) return FailedPreconditionError("the server holds no binlog file");
+  // Events start after the file's 4-byte magic.
+  return BinlogPosition{logs[0][0].value_or(""), 4};
+}
+
 Status CheckBinlogHolds(mysql::Connection& conn, const BinlogPosition& position,
                         std::string_view what) {
   SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet logs, conn.Query("SHOW BINARY LOGS"));

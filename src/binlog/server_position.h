@@ -14,6 +14,9 @@ namespace safeddl::binlog {
 // FailedPrecondition when the binlog is off (the message says how to turn it on).
 Result<BinlogPosition> CurrentBinlogPosition(mysql::Connection& conn);
 
+// The start of the oldest binlog file the server still holds (SHOW BINARY LOGS).
+Result<BinlogPosition> OldestBinlogPosition(mysql::Connection& conn);
+
 // FailedPrecondition when the server's binlog no longer holds `position` (its file was purged),
 // naming it as `what` ("the swap's position"), with what to do.
 Status CheckBinlogHolds(mysql::Connection& conn, const BinlogPosition& position,

@@ -8,6 +8,7 @@
 
 #include "binlog/server_position.h"
 #include "cli/binlog_command.h"
+#include "common/strings.h"
 #include "flashback/range_filter.h"
 #include "mysql/quote.h"
 #include "osc/migration_options.h"
@@ -31,6 +32,11 @@ void SetupRestore(CLI::App& parent, CommandSlot& slot) {
                   "Put the rows back as they were at this point: a GTID (after its transaction) "
                   "or 'YYYY-MM-DD HH:MM:SS' UTC (after the last transaction logged by then); the "
                   "binlog must still hold the snapshot's coordinates");
+  cmd->add_option("--skip-gtid", opts->skip_gtids,
+                  "Put the rows back as they would be without this transaction (a GTID; "
+                  "repeatable): the snapshot brought forward along the binlog to --until, or to "
+                  "its end now, leaving it out")
+      ->delimiter(',');
   cmd->add_flag("--replace-table", opts->replace_table,
                 "Swap the whole table back: the rows into a new table, swapped in by one RENAME; "
                 "rows added since are not kept (the table replaced is kept as _<t>_pre_restore)");
@@ -60,9 +66,11 @@ Result<snapshot::PointInTime> ParseUntil(const std::string& text) {
   return point;
 }
 
-// The snapshot brought forward to --until, in a working table (dropped by the caller).
+// The snapshot brought forward to --until (or the binlog's end now), leaving out --skip-gtid's
+// transactions, in a working table (dropped by the caller).
 Result<std::string> BringForwardUntil(const RestoreCommandOptions& o, Session& session,
-                                      const snapshot::PointInTime& point, std::string* reached) {
+                                      const std::optional<snapshot::PointInTime>& point,
+                                      const std::vector<binlog::Gtid>& skip, std::string* reached) {
   SAFEDDL_ASSIGN_OR_RETURN(snapshot::SnapshotRecord s, snapshot::FindSnapshot(*session.conn, o.id));
   const binlog::BinlogPosition from{s.binlog_file, s.binlog_position};
   SAFEDDL_RETURN_IF_ERROR(binlog::CheckBinlogHolds(*session.conn, from,
@@ -70,10 +78,14 @@ Result<std::string> BringForwardUntil(const RestoreCommandOptions& o, Session& s
   binlog::ServerSourceOptions source;
   source.connect = session.options;
   source.server_id = o.replica_server_id != 0 ? o.replica_server_id : DefaultBinlogServerId();
-  SAFEDDL_ASSIGN_OR_RETURN(binlog::BinlogPosition until,
-                           snapshot::FindPoint(*session.conn, source, from, point));
+  binlog::BinlogPosition until;
+  if (point) {
+    SAFEDDL_ASSIGN_OR_RETURN(until, snapshot::FindPoint(*session.conn, source, from, *point));
+  } else {
+    SAFEDDL_ASSIGN_OR_RETURN(until, binlog::CurrentBinlogPosition(*session.conn));
+  }
   *reached = until.ToString();
-  return snapshot::BringForward(*session.conn, source, s, until);
+  return snapshot::BringForward(*session.conn, source, s, until, skip);
 }
 
 }  // namespace
@@ -86,9 +98,22 @@ Status RunRestore(const RestoreCommandOptions& o) {
   request.execute = o.execute;
   request.replace_table = o.replace_table;
   std::string reached;
-  if (!o.until.empty()) {
-    SAFEDDL_ASSIGN_OR_RETURN(snapshot::PointInTime point, ParseUntil(o.until));
-    SAFEDDL_ASSIGN_OR_RETURN(request.from_table, BringForwardUntil(o, session, point, &reached));
+  std::vector<binlog::Gtid> skip;
+  for (const std::string& text : o.skip_gtids) {
+    Result<binlog::Gtid> gtid = flashback::ParseGtid(text);
+    if (!gtid.ok()) {
+      return InvalidArgumentError(fmt::format(
+          "--skip-gtid '{}' is not a GTID (domain-server-sequence, e.g. 0-1-100)", text));
+    }
+    skip.push_back(*gtid);
+  }
+  if (!o.until.empty() || !skip.empty()) {
+    std::optional<snapshot::PointInTime> point;
+    if (!o.until.empty()) {
+      SAFEDDL_ASSIGN_OR_RETURN(point, ParseUntil(o.until));
+    }
+    SAFEDDL_ASSIGN_OR_RETURN(request.from_table,
+                             BringForwardUntil(o, session, point, skip, &reached));
   }
   Result<snapshot::RestoreReport> restored = snapshot::RestoreSnapshot(*session.conn, request);
   if (!request.from_table.empty()) {
@@ -111,6 +136,7 @@ Status RunRestore(const RestoreCommandOptions& o) {
         {"remaining", r.remaining},
         {"until", o.until.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.until)},
         {"until_position", reached},
+        {"skipped", o.skip_gtids},
         {"replace_table", o.replace_table},
         {"column_snapshot", r.column_snapshot}};
     if (o.replace_table) j["replaced_kept_as"] = r.replaced_kept_as;
@@ -118,21 +144,26 @@ Status RunRestore(const RestoreCommandOptions& o) {
   } else {
     fmt::print("snapshot {} of `{}`.`{}` ({} rows at {}:{}){}:\n", s.id, s.source_db,
                s.source_table, s.rows, s.binlog_file, s.binlog_position,
-               reached.empty()
-                   ? ""
-                   : fmt::format(", brought forward to {} (binlog {})", o.until, reached));
+               reached.empty() ? ""
+                               : fmt::format(", brought forward to {} (binlog {}){}",
+                                             o.until.empty() ? "now" : o.until, reached,
+                                             o.skip_gtids.empty()
+                                                 ? ""
+                                                 : " without " + JoinStrings(o.skip_gtids, ", ")));
     fmt::print("  {} row(s) changed since, {} deleted since{}; {} added since ({})\n", r.changed,
                r.deleted,
                r.column_snapshot ? " (not put back: the snapshot holds only some columns)" : "",
                r.added_since, o.replace_table ? "not kept" : "kept");
     if (r.executed && o.replace_table) {
-      fmt::print("  the table now holds the snapshot's {} row(s); the table it replaced is kept as "
-                 "`{}`.`{}`\n",
-                 r.written, s.source_db, r.replaced_kept_as);
+      fmt::print(
+          "  the table now holds the snapshot's {} row(s); the table it replaced is kept as "
+          "`{}`.`{}`\n",
+          r.written, s.source_db, r.replaced_kept_as);
     } else if (o.replace_table) {
-      fmt::print("  dry run: nothing changed (add --execute to swap the table back; it will be "
-                 "kept as `{}`.`{}`)\n",
-                 s.source_db, r.replaced_kept_as);
+      fmt::print(
+          "  dry run: nothing changed (add --execute to swap the table back; it will be "
+          "kept as `{}`.`{}`)\n",
+          s.source_db, r.replaced_kept_as);
     } else if (r.executed) {
       fmt::print("  put back: {} row(s); still differing: {}\n", r.written, r.remaining);
     } else if (r.changed + r.deleted > 0) {

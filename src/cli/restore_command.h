@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "cli/command.h"
 #include "cli/connection_flags.h"
@@ -17,10 +18,11 @@ struct RestoreCommandOptions {
   ConnectionFlags connection;
   uint64_t id = 0;
   bool execute = false;
-  bool replace_table = false;       // swap the whole table back instead of restoring by key
+  bool replace_table = false;  // swap the whole table back instead of restoring by key
   bool json = false;
-  std::string until;               // a GTID or "YYYY-MM-DD HH:MM:SS" (UTC): point-in-time restore
-  uint32_t replica_server_id = 0;  // 0: chosen per process
+  std::string until;  // a GTID or "YYYY-MM-DD HH:MM:SS" (UTC): point-in-time restore
+  std::vector<std::string> skip_gtids;  // left out of the replay: everything but these
+  uint32_t replica_server_id = 0;       // 0: chosen per process
 };
 
 void SetupRestore(CLI::App& parent, CommandSlot& slot);

@@ -9,8 +9,10 @@
 
 #include "cli/binlog_command.h"
 #include "common/log.h"
+#include "mysql/replication.h"
 #include "osc/load_thresholds.h"
 #include "snapshot/catalog.h"
+#include "snapshot/from_replica.h"
 #include "snapshot/take.h"
 #include "snapshot/to_file.h"
 
@@ -54,13 +56,14 @@ Status WriteToFile(const mysql::ConnectOptions& connect, const SnapshotCommandOp
       });
   if (tty) fmt::print(stderr, "\n");
   const Status dropped = snapshot::DropSnapshot(*conn, taken.id);
-  SAFEDDL_RETURN_IF_ERROR(written.status().WithContext(fmt::format(
-      "writing the snapshot of `{}`.`{}` to {} failed, nothing was kept", o.database, o.table,
-      o.to_file)));
+  SAFEDDL_RETURN_IF_ERROR(written.status().WithContext(
+      fmt::format("writing the snapshot of `{}`.`{}` to {} failed, nothing was kept", o.database,
+                  o.table, o.to_file)));
   if (!dropped.ok()) {
-    LogWarning("the file is complete, but the copy on the server could not be dropped: {} "
-               "(`safeddl snapshot drop {}`)",
-               dropped.ToString(), taken.id);
+    LogWarning(
+        "the file is complete, but the copy on the server could not be dropped: {} "
+        "(`safeddl snapshot drop {}`)",
+        dropped.ToString(), taken.id);
   }
   if (o.json) {
     nlohmann::json j = RecordJson(taken);
@@ -77,6 +80,49 @@ Status WriteToFile(const mysql::ConnectOptions& connect, const SnapshotCommandOp
     fmt::print("  consistent at {}:{} (GTID {}), {}; load it with `mariadb {} < {}`\n",
                taken.binlog_file, taken.binlog_position, taken.gtid.empty() ? "-" : taken.gtid,
                taken.taken_at, taken.source_db, o.to_file);
+  }
+  return Status::OK();
+}
+
+// --from-replica: the rows of a stopped replica, kept on the primary.
+Status SnapshotFromReplica(const SnapshotCommandOptions& o) {
+  if (!o.to_file.empty()) {
+    return InvalidArgumentError(
+        "--from-replica keeps the rows on the primary; leave out --to-file");
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(Session session, OpenSession(o.connection));
+  SAFEDDL_ASSIGN_OR_RETURN(mysql::ConnectOptions replica_options,
+                           mysql::ReplicaConnectOptions(session.options, o.from_replica));
+  Result<std::unique_ptr<mysql::Connection>> replica = mysql::Connection::Open(replica_options);
+  if (!replica.ok()) {
+    return replica.status().WithContext("--from-replica " + o.from_replica);
+  }
+  binlog::ServerSourceOptions source;
+  source.connect = session.options;
+  source.server_id = o.server_id != 0 ? o.server_id : DefaultBinlogServerId();
+  Result<snapshot::FromReplicaSnapshot> taken =
+      snapshot::TakeFromReplica(*session.conn, **replica, source, {o.database, o.table, o.where});
+  if (!taken.ok()) {
+    return taken.status().WithContext(
+        fmt::format("snapshot of `{}`.`{}` from {} failed, nothing was kept", o.database, o.table,
+                    o.from_replica));
+  }
+  const std::string next = taken->next ? taken->next->ToString() : "";
+  if (o.json) {
+    nlohmann::json j = RecordJson(taken->record);
+    j["from_replica"] = o.from_replica;
+    j["replica_gtid"] = taken->replica_gtid;
+    j["next_gtid"] = next.empty() ? nlohmann::json(nullptr) : nlohmann::json(next);
+    fmt::print("{}\n", j.dump(kJsonIndent));
+  } else {
+    PrintRecord(taken->record);
+    fmt::print("  taken from replica {} at GTID {}\n", o.from_replica, taken->replica_gtid);
+    if (!next.empty()) {
+      fmt::print(
+          "  the primary's next transaction is {}; if it is the bad one: safeddl restore "
+          "{} --skip-gtid {} (add --execute)\n",
+          next, taken->record.id, next);
+    }
   }
   return Status::OK();
 }
@@ -111,6 +157,10 @@ void SetupSnapshot(CLI::App& parent, CommandSlot& slot) {
   cmd->add_option("--to-file", opts->to_file,
                   "Write the rows to this SQL file (with the coordinates in its header) instead of "
                   "keeping them on the server; it must not exist");
+  cmd->add_option("--from-replica", opts->from_replica,
+                  "Take the rows from this replica (HOST:PORT, reached with the same account), "
+                  "stopped in the past by `safeddl replica stop-before`, to the primary's "
+                  "snapshot schema; `restore ID --skip-gtid G` then puts back what G destroyed");
   cmd->add_flag("--json", opts->json, "Print the result as JSON");
   CLI::App* list = cmd->add_subcommand("list", "The snapshots kept, oldest first");
   CLI::App* drop = cmd->add_subcommand("drop", "Remove a snapshot (its table and catalog entry)");
@@ -138,6 +188,7 @@ Status RunSnapshot(const SnapshotCommandOptions& o) {
   if (!o.to_file.empty() && ::access(o.to_file.c_str(), F_OK) == 0) {
     return AlreadyExistsError(o.to_file + " exists: remove it or name another file");
   }
+  if (!o.from_replica.empty()) return SnapshotFromReplica(o);
   SAFEDDL_ASSIGN_OR_RETURN(mysql::ConnectOptions connect, ResolveConnectOptions(o.connection));
   snapshot::SnapshotRequest request;
   request.database = o.database;

@@ -22,7 +22,8 @@ struct SnapshotCommandOptions {
   // Throttling of the copy, as alter's flags.
   int64_t max_lag_millis = 1500;
   std::string max_load, critical_load, throttle_flag_file;
-  std::string to_file;     // --to-file: write the rows there instead of keeping them
+  std::string to_file;       // --to-file: write the rows there instead of keeping them
+  std::string from_replica;  // --from-replica HOST:PORT: the rows as a stopped replica has them
   bool json = false;
   uint64_t drop_id = 0;
 };

@@ -508,6 +508,9 @@ void AddReplicationFindings(const ReadinessSnapshot& s, std::vector<Finding>& ou
                     r.io_running ? "running" : "stopped", r.sql_running ? "running" : "stopped",
                     r.seconds_behind ? fmt::format("{} s behind", *r.seconds_behind)
                                      : std::string("lag unknown"));
+    if (r.sql_delay > 0) {
+      own.found += fmt::format(", delayed by {} s (MASTER_DELAY)", r.sql_delay);
+    }
     if (!r.io_running || !r.sql_running) {
       own.level = FindingLevel::kWarn;
       if (!r.last_error.empty()) own.found += fmt::format(" (last error: {})", r.last_error);

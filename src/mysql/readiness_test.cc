@@ -343,11 +343,23 @@ TEST(ReadinessTest, UnlistableReplicasWarnWithTheFlavoursPrivilege) {
   EXPECT_EQ(f->fix, "GRANT REPLICATION MASTER ADMIN ON *.* TO 'safeddl'@'127.0.0.1'");
 }
 
+// A replica of 127.0.0.1:3310 with these threads, lag and last error.
+OwnReplication Own(bool io, bool sql, std::optional<long long> behind, std::string error) {
+  OwnReplication r;
+  r.source_host = "127.0.0.1";
+  r.source_port = "3310";
+  r.io_running = io;
+  r.sql_running = sql;
+  r.seconds_behind = behind;
+  r.last_error = std::move(error);
+  return r;
+}
+
 TEST(ReadinessTest, StoppedReplicationOnAReplicaWarns) {
   ReadinessSnapshot s = SandboxPrimary();
   s.replicas.clear();
-  s.own_replication = OwnReplication{
-      "127.0.0.1", "3310", true, false, std::nullopt, "Duplicate entry '1' for key 'PRIMARY'"};
+  s.own_replication =
+      Own(true, false, std::nullopt, "Duplicate entry '1' for key 'PRIMARY'");
   const ReadinessReport report = EvaluateReadiness(s);
   const Finding* f = Find(report, "this server as a replica");
   EXPECT_EQ(f->level, FindingLevel::kWarn);
@@ -360,11 +372,21 @@ TEST(ReadinessTest, StoppedReplicationOnAReplicaWarns) {
 
 TEST(ReadinessTest, HealthyReplicaReportsLag) {
   ReadinessSnapshot s = SandboxPrimary();
-  s.own_replication = OwnReplication{"127.0.0.1", "3310", true, true, 3, ""};
+  s.own_replication = Own(true, true, 3, "");
   const ReadinessReport report = EvaluateReadiness(s);
   const Finding* f = Find(report, "this server as a replica");
   EXPECT_EQ(f->level, FindingLevel::kOk);
   EXPECT_THAT(f->found, HasSubstr("3 s behind"));
+}
+
+TEST(ReadinessTest, DelayedReplicaShowsItsDelay) {
+  ReadinessSnapshot s = SandboxPrimary();
+  s.own_replication = Own(true, true, 3600, "");
+  s.own_replication->sql_delay = 3600;
+  const ReadinessReport report = EvaluateReadiness(s);
+  const Finding* f = Find(report, "this server as a replica");
+  EXPECT_EQ(f->level, FindingLevel::kOk);
+  EXPECT_THAT(f->found, HasSubstr("delayed by 3600 s (MASTER_DELAY)"));
 }
 
 TEST(ReadinessTest, ReadOnlyWarns) {

@@ -61,6 +61,9 @@ ReplicationStatus ParseReplicationStatus(const Row& row) {
       ParseInt64(FirstColumn(row, {"Seconds_Behind_Master", "Seconds_Behind_Source"}));
   s.last_error = FirstColumn(row, {"Last_IO_Error"});
   if (s.last_error.empty()) s.last_error = FirstColumn(row, {"Last_SQL_Error"});
+  s.sql_delay = ParseInt64(FirstColumn(row, {"SQL_Delay"})).value_or(0);
+  s.sql_remaining_delay = ParseInt64(FirstColumn(row, {"SQL_Remaining_Delay"}));
+  s.using_gtid = FirstColumn(row, {"Using_Gtid"});
   return s;
 }
 

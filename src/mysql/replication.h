@@ -27,6 +27,9 @@ struct ReplicationStatus {
   bool sql_running = false;
   std::optional<long long> seconds_behind;  // nullopt: NULL (not replicating)
   std::string last_error;                   // empty when none
+  long long sql_delay = 0;                  // MASTER_DELAY, seconds (SQL_Delay)
+  std::optional<long long> sql_remaining_delay;  // NULL unless waiting out the delay
+  std::string using_gtid;                        // "No", "Slave_Pos", "Current_Pos"
 };
 
 // "host:port" of every replica `primary` lists (those started with report_host).

@@ -1,5 +1,7 @@
 #include "osc/change_capture.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "binlog/ddl_check.h"
@@ -85,7 +87,14 @@ Status ChangeCapture::ReadLoopOnce() {
     }
     Pending pending;
     pending.end = {file, txn->end_offset};
-    if (!txn->rolled_back) {
+    const bool skip = txn->gtid && std::find(options_.skip.begin(), options_.skip.end(),
+                                             *txn->gtid) != options_.skip.end();
+    if (skip) {
+      LogInfo("capture: transaction {} left out, as asked", txn->gtid->ToString());
+      std::lock_guard<std::mutex> lock(mu_);
+      skipped_.push_back(*txn->gtid);
+    }
+    if (!txn->rolled_back && !skip) {
       for (binlog::Event& e : txn->events) {
         auto* rows = std::get_if<binlog::RowsEvent>(&e.body);
         if (rows == nullptr || rows->table == nullptr) continue;
@@ -167,6 +176,11 @@ Status ChangeCapture::DrainThrough(const BinlogPosition& until, std::chrono::mil
 BinlogPosition ChangeCapture::read_position() const {
   std::lock_guard<std::mutex> lock(mu_);
   return read_position_;
+}
+
+std::vector<binlog::Gtid> ChangeCapture::skipped() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return skipped_;
 }
 
 size_t ChangeCapture::backlog() const {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "binlog/column_naming.h"
+#include "binlog/gtid_event.h"
 #include "binlog/rows_event.h"
 #include "binlog/server_event_source.h"
 #include "common/result.h"
@@ -33,6 +34,8 @@ struct CaptureOptions {
   // The table's definition, to complete its table maps with what the binlog does not carry
   // (binlog::FillFromSchema); a table map it does not fit stops the capture.
   std::optional<std::vector<binlog::SchemaColumn>> columns;
+  // Transactions left out as if rolled back (restore --skip-gtid: everything but a bad one).
+  std::vector<binlog::Gtid> skip;
 };
 
 struct Drained {
@@ -64,6 +67,8 @@ class ChangeCapture {
   BinlogPosition read_position() const;
   // Row changes waiting to be drained.
   size_t backlog() const;
+  // The CaptureOptions::skip transactions met so far (each once).
+  std::vector<binlog::Gtid> skipped() const;
 
   void Stop();
 
@@ -85,6 +90,7 @@ class ChangeCapture {
   std::condition_variable cv_;
   std::deque<Pending> queue_;
   size_t backlog_ = 0;
+  std::vector<binlog::Gtid> skipped_;
   BinlogPosition read_position_;  // reader's safe position
   BinlogPosition drained_position_;
   Status reader_status_;

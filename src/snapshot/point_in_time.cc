@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "binlog/event_parser.h"
 #include "binlog/schema_lookup.h"
 #include "binlog/server_position.h"
@@ -25,19 +27,10 @@ const mysql::RetryPolicy kApplyRetries{.max_attempts = 10,
 
 }  // namespace
 
-Result<binlog::BinlogPosition> FindPoint(mysql::Connection& conn,
-                                         binlog::ServerSourceOptions source,
-                                         const binlog::BinlogPosition& from,
-                                         const PointInTime& point) {
+Status ForEachTransaction(mysql::Connection& conn, binlog::ServerSourceOptions source,
+                          const binlog::BinlogPosition& from, const TransactionVisitor& visit) {
   SAFEDDL_ASSIGN_OR_RETURN(const binlog::BinlogPosition end, binlog::CurrentBinlogPosition(conn));
-  binlog::BinlogPosition last = from;  // the end of the last transaction up to the point
-  if (!(from < end)) {
-    if (point.gtid) {
-      return NotFoundError(
-          fmt::format("GTID {} is not in the binlog after {}", point.text, from.ToString()));
-    }
-    return last;
-  }
+  if (!(from < end)) return Status::OK();
   source.file = from.file;
   source.position = from.offset;
   SAFEDDL_ASSIGN_OR_RETURN(auto stream, binlog::ServerEventSource::Open(source));
@@ -58,23 +51,52 @@ Result<binlog::BinlogPosition> FindPoint(mysql::Connection& conn,
     if (event.header.type == binlog::EventType::kHeartbeat) continue;
     const binlog::BinlogPosition event_end{file, raw.offset + raw.bytes.size()};
     if (std::optional<binlog::Transaction> txn = grouper.Add(std::move(event))) {
-      if (point.time && txn->timestamp > *point.time) return last;
-      last = {file, txn->end_offset};
-      if (point.gtid && txn->gtid && *txn->gtid == *point.gtid) return last;
+      const TransactionMark mark{txn->gtid, {file, txn->end_offset}, txn->timestamp};
+      if (!visit(mark)) return Status::OK();
     }
-    if (!(event_end < end) && !grouper.in_transaction()) break;
+    if (!(event_end < end) && !grouper.in_transaction()) return Status::OK();
   }
-  if (point.gtid) {
+}
+
+Result<binlog::BinlogPosition> FindPoint(mysql::Connection& conn,
+                                         binlog::ServerSourceOptions source,
+                                         const binlog::BinlogPosition& from,
+                                         const PointInTime& point) {
+  binlog::BinlogPosition last = from;  // the end of the last transaction up to the point
+  bool found = false;
+  SAFEDDL_RETURN_IF_ERROR(
+      ForEachTransaction(conn, std::move(source), from, [&](const TransactionMark& t) {
+        if (point.time && t.timestamp > *point.time) return false;
+        last = t.end;
+        found = point.gtid && t.gtid && *t.gtid == *point.gtid;
+        return !found;
+      }));
+  if (point.gtid && !found) {
     return NotFoundError(fmt::format(
-        "GTID {} is not in the binlog between the snapshot's coordinates {} and its end {}: "
-        "name a transaction logged after the snapshot was taken",
-        point.text, from.ToString(), end.ToString()));
+        "GTID {} is not in the binlog after {}: name a transaction logged after the snapshot "
+        "was taken",
+        point.text, from.ToString()));
   }
   return last;
 }
 
+Result<std::optional<TransactionMark>> FirstTransactionAfter(mysql::Connection& conn,
+                                                             binlog::ServerSourceOptions source,
+                                                             const binlog::BinlogPosition& from,
+                                                             uint32_t time) {
+  std::optional<TransactionMark> first;
+  SAFEDDL_RETURN_IF_ERROR(
+      ForEachTransaction(conn, std::move(source), from, [&](const TransactionMark& t) {
+        if (t.timestamp <= time || !t.gtid) return true;
+        first = t;
+        return false;
+      }));
+  return first;
+}
+
 Result<std::string> BringForward(mysql::Connection& conn, binlog::ServerSourceOptions source,
-                                 const SnapshotRecord& s, const binlog::BinlogPosition& until) {
+                                 const SnapshotRecord& s, const binlog::BinlogPosition& until,
+                                 const std::vector<binlog::Gtid>& skip) {
   const std::string work = fmt::format("{}_at{}", s.snapshot_table, conn.id());
   if (work.size() > 64) {
     return InternalError("the working table's name would be too long: " + work);
@@ -103,6 +125,7 @@ Result<std::string> BringForward(mysql::Connection& conn, binlog::ServerSourceOp
     capture.source.position = s.binlog_position;
     capture.database = s.source_db;
     capture.table = s.source_table;
+    capture.skip = skip;
     SAFEDDL_ASSIGN_OR_RETURN(capture.columns,
                              binlog::ReadTableDefinition(conn, s.source_db, s.source_table));
     SAFEDDL_ASSIGN_OR_RETURN(auto apply_conn, mysql::Connection::Open(conn.options()));
@@ -112,8 +135,17 @@ Result<std::string> BringForward(mysql::Connection& conn, binlog::ServerSourceOp
     Status replayed =
         reader->DrainThrough(until, kReplayLimit, kMaxRowsPerDrain,
                              [&applier](const osc::Drained& d) { return applier.Apply(d.events); });
+    const std::vector<binlog::Gtid> skipped = reader->skipped();
     reader->Stop();
     SAFEDDL_RETURN_IF_ERROR(replayed.WithContext("replaying the table's binlog"));
+    for (const binlog::Gtid& g : skip) {
+      if (std::find(skipped.begin(), skipped.end(), g) == skipped.end()) {
+        return NotFoundError(fmt::format(
+            "GTID {} is not in the binlog between the snapshot's coordinates {}:{} and {}, so "
+            "nothing would be left out: name a transaction logged in that stretch",
+            g.ToString(), s.binlog_file, s.binlog_position, until.ToString()));
+      }
+    }
     if (!s.where.empty()) {
       SAFEDDL_RETURN_IF_ERROR(conn.Execute(
           fmt::format("DELETE FROM {} WHERE ({}) IS NOT TRUE", plan.q_ghost, s.where)));

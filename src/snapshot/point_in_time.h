@@ -9,8 +9,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "binlog/binlog_position.h"
 #include "binlog/gtid_event.h"
@@ -27,6 +29,26 @@ struct PointInTime {
   std::string text;                  // as given, for messages
 };
 
+// One transaction of the binlog, as a walk over it sees it.
+struct TransactionMark {
+  std::optional<binlog::Gtid> gtid;
+  binlog::BinlogPosition end;  // right after its last event
+  uint32_t timestamp = 0;      // when it was logged (UTC seconds)
+};
+// Returns false to stop the walk.
+using TransactionVisitor = std::function<bool(const TransactionMark&)>;
+
+// Walks the transactions of the server's binlog from `from` to its end as it is now.
+Status ForEachTransaction(mysql::Connection& conn, binlog::ServerSourceOptions source,
+                          const binlog::BinlogPosition& from, const TransactionVisitor& visit);
+
+// The first transaction with a GTID logged after `time` (UTC seconds), from `from` on; nullopt
+// when none was by the binlog's end (replica stop-before --datetime).
+Result<std::optional<TransactionMark>> FirstTransactionAfter(mysql::Connection& conn,
+                                                             binlog::ServerSourceOptions source,
+                                                             const binlog::BinlogPosition& from,
+                                                             uint32_t time);
+
 // The binlog position right after the last transaction up to `point`, read from `from` to the
 // server's end as it is now (`source` carries the connection and reader server id). NotFound
 // when a GTID is not met before that end; a time past the end gives the end.
@@ -38,9 +60,12 @@ Result<binlog::BinlogPosition> FindPoint(mysql::Connection& conn,
 // A working table in the snapshot schema holding the snapshot's rows with the table's changes
 // from the snapshot's coordinates up to `until` applied (full row images by key: osc's capture
 // and applier), then the rows outside the snapshot's WHERE removed; its name is returned and the
-// caller drops it. Refused when a DDL changed the table in that stretch of the binlog.
+// caller drops it. Refused when a DDL changed the table in that stretch of the binlog. The
+// transactions in `skip` are left out (restore --skip-gtid: everything but a bad transaction);
+// NotFound when one of them is not in that stretch.
 Result<std::string> BringForward(mysql::Connection& conn, binlog::ServerSourceOptions source,
                                  const SnapshotRecord& snapshot,
-                                 const binlog::BinlogPosition& until);
+                                 const binlog::BinlogPosition& until,
+                                 const std::vector<binlog::Gtid>& skip = {});
 
 }  // namespace safeddl::snapshot

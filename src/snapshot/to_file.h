@@ -3,12 +3,8 @@
 // after a header with the snapshot's coordinates (source, WHERE, rows, checksum, binlog position,
 // GTID, time; also as one JSON line) and the table's CREATE (IF NOT EXISTS).
 //
-// Values are written exactly: the server renders each column as a literal that stores the same
-// value again — text as hex with its charset's introducer (_latin1 X'E9'), binary and spatial
-// values as X'..', FLOAT through DOUBLE's 17 digits (FLOAT's own text drops digits), DOUBLE and
-// DECIMAL and integers as the server prints them, BIT as its number, temporal values quoted in
-// time zone +00:00 (the file sets it), INET6/UUID as text. Generated columns are left out (the
-// server computes them). Read in key order, a bounded number of bytes at a time.
+// Values are written exactly (literal_rows.h), temporal ones in time zone +00:00 (the file sets
+// it); generated columns are left out (the server computes them).
 // Not thread-safe (the connection is not).
 #pragma once
 
@@ -18,7 +14,6 @@
 
 #include "common/result.h"
 #include "mysql/connection.h"
-#include "schema/table_schema.h"
 #include "snapshot/catalog.h"
 
 namespace safeddl::snapshot {
@@ -34,9 +29,5 @@ struct FileWritten {
 Result<FileWritten> WriteSnapshotFile(mysql::Connection& conn, const SnapshotRecord& record,
                                       const std::string& path,
                                       const std::function<void(int64_t)>& progress = nullptr);
-
-// The SELECT expression that reads `column` as the text of an exact literal, or NULL for NULL
-// (exposed for tests). Unsupported for a type it does not know.
-Result<std::string> LiteralExpression(const schema::Column& column);
 
 }  // namespace safeddl::snapshot

@@ -1,0 +1,181 @@
+#include "snapshot/from_replica.h"
+
+#include <fmt/format.h>
+
+#include <regex>
+
+#include "binlog/server_position.h"
+#include "common/strings.h"
+#include "mysql/quote.h"
+#include "mysql/replication.h"
+#include "osc/checksum.h"
+#include "schema/introspect.h"
+#include "snapshot/literal_rows.h"
+#include "snapshot/point_in_time.h"
+#include "snapshot/take.h"
+
+namespace safeddl::snapshot {
+namespace {
+
+// "d-s-n" with one domain only.
+Result<binlog::Gtid> SingleDomainPosition(const std::string& pos) {
+  const std::vector<std::string> entries = SplitString(pos, ',');
+  const std::vector<std::string> parts = entries.size() == 1
+                                             ? SplitString(TrimWhitespace(entries[0]), '-')
+                                             : std::vector<std::string>{};
+  if (parts.size() != 3) {
+    return FailedPreconditionError(fmt::format(
+        "the replica's GTID position is '{}': a snapshot from a replica needs one GTID domain "
+        "with at least one transaction applied",
+        pos));
+  }
+  binlog::Gtid g;
+  g.domain_id = static_cast<uint32_t>(ParseUint64(parts[0]).value_or(0));
+  g.server_id = static_cast<uint32_t>(ParseUint64(parts[1]).value_or(0));
+  g.seq_no = ParseUint64(parts[2]).value_or(0);
+  return g;
+}
+
+// SHOW CREATE TABLE without its AUTO_INCREMENT counter (which differs between servers).
+Result<std::string> Definition(mysql::Connection& conn, const std::string& q_table) {
+  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet rs, conn.Query("SHOW CREATE TABLE " + q_table));
+  if (rs.empty()) return NotFoundError("no definition for " + q_table);
+  static const std::regex kCounter(" AUTO_INCREMENT=[0-9]+");
+  return std::regex_replace(rs[0][1].value_or(""), kCounter, "");
+}
+
+struct CountAndChecksum {
+  std::string rows, checksum;
+  bool operator==(const CountAndChecksum&) const = default;
+};
+
+Result<CountAndChecksum> Summarize(mysql::Connection& conn, const std::string& db,
+                                   const std::string& table, const std::string& where) {
+  SAFEDDL_ASSIGN_OR_RETURN(schema::TableSchema t, schema::IntrospectTable(conn, db, table));
+  std::vector<std::string> columns;
+  for (const schema::Column& c : t.columns) {
+    if (!c.IsGenerated()) columns.push_back(*mysql::QuoteIdentifier(c.name));
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(std::string q, mysql::QuoteQualified(db, table));
+  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet rs,
+                           conn.Query(fmt::format("SELECT COUNT(*), BIT_XOR({}) FROM {}{}",
+                                                  osc::RowChecksumExpression(columns), q,
+                                                  where.empty() ? "" : " WHERE (" + where + ")")));
+  if (rs.empty()) return InternalError("no checksum row for " + q);
+  return CountAndChecksum{rs[0][0].value_or("0"), rs[0][1].value_or("0")};
+}
+
+}  // namespace
+
+Result<FromReplicaSnapshot> TakeFromReplica(mysql::Connection& primary, mysql::Connection& replica,
+                                            const binlog::ServerSourceOptions& primary_source,
+                                            const FromReplicaRequest& request) {
+  SAFEDDL_RETURN_IF_ERROR(CheckWhere(request.where));
+  SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::ReplicationStatus> status,
+                           mysql::ReadReplicationStatus(replica));
+  if (!status) {
+    return FailedPreconditionError(
+        "--from-replica: that server is not a replica (SHOW SLAVE STATUS is empty)");
+  }
+  if (status->sql_running) {
+    return FailedPreconditionError(
+        "--from-replica: the replica's SQL thread is running, so its rows would move under the "
+        "copy. Stop it where the rows should be taken (safeddl replica stop-before --gtid G)");
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> pos,
+                           replica.QueryValue("SELECT @@GLOBAL.gtid_slave_pos"));
+  FromReplicaSnapshot out;
+  out.replica_gtid = pos.value_or("");
+  SAFEDDL_ASSIGN_OR_RETURN(binlog::Gtid at, SingleDomainPosition(out.replica_gtid));
+
+  SAFEDDL_ASSIGN_OR_RETURN(std::string q_table,
+                           mysql::QuoteQualified(request.database, request.table));
+  SAFEDDL_ASSIGN_OR_RETURN(std::string on_primary, Definition(primary, q_table));
+  SAFEDDL_ASSIGN_OR_RETURN(std::string on_replica, Definition(replica, q_table));
+  if (on_primary != on_replica) {
+    return FailedPreconditionError(fmt::format(
+        "`{}`.`{}` is defined differently on the replica and on the primary, so its rows "
+        "cannot be taken across as they are.\nprimary: {}\nreplica: {}",
+        request.database, request.table, on_primary, on_replica));
+  }
+  if (!request.where.empty()) {
+    Status valid =
+        replica.Execute(fmt::format("SELECT 1 FROM {} WHERE ({}) LIMIT 0", q_table, request.where));
+    if (!valid.ok()) return InvalidArgumentError("--where: " + valid.message());
+  }
+
+  // The primary's binlog position of the replica's state: right after its last transaction.
+  SAFEDDL_ASSIGN_OR_RETURN(binlog::BinlogPosition oldest, binlog::OldestBinlogPosition(primary));
+  PointInTime point;
+  point.gtid = at;
+  point.text = at.ToString();
+  Result<binlog::BinlogPosition> coordinates = FindPoint(primary, primary_source, oldest, point);
+  if (!coordinates.ok()) {
+    return FailedPreconditionError(fmt::format(
+        "the primary's binlog no longer holds the replica's position {} (its oldest file starts "
+        "at {}): the rows could not be brought forward from there",
+        at.ToString(), oldest.ToString()));
+  }
+  SAFEDDL_RETURN_IF_ERROR(
+      ForEachTransaction(primary, primary_source, *coordinates, [&](const TransactionMark& t) {
+        out.next = t.gtid;
+        return !t.gtid.has_value();
+      }));
+
+  SAFEDDL_RETURN_IF_ERROR(EnsureCatalog(primary));
+  SnapshotRecord record;
+  record.source_db = request.database;
+  record.source_table = request.table;
+  record.where = request.where;
+  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet create, primary.Query("SHOW CREATE TABLE " + q_table));
+  record.create_statement = create.empty() ? "" : create[0][1].value_or("");
+  SAFEDDL_ASSIGN_OR_RETURN(record, BeginSnapshot(primary, record));
+  Status copied = [&]() -> Status {
+    SAFEDDL_ASSIGN_OR_RETURN(std::string q_snapshot,
+                             mysql::QuoteQualified(kSnapshotSchema, record.snapshot_table));
+    SAFEDDL_RETURN_IF_ERROR(
+        primary.Execute(fmt::format("CREATE TABLE {} LIKE {}", q_snapshot, q_table)));
+    SAFEDDL_RETURN_IF_ERROR(replica.Execute("SET SESSION time_zone = '+00:00'"));
+    SAFEDDL_RETURN_IF_ERROR(primary.Execute(
+        "SET SESSION time_zone = '+00:00', sql_mode = 'NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES'"));
+    std::unique_ptr<StatementBatcher> batcher;
+    const auto columns_known = [&](const std::vector<std::string>& names) {
+      batcher = std::make_unique<StatementBatcher>(
+          fmt::format("INSERT INTO {} ({}) VALUES\n", q_snapshot, JoinStrings(names, ", ")),
+          [&](const std::string& statement) { return primary.Execute(statement); });
+      return Status::OK();
+    };
+    const auto sink = [&](const std::vector<std::string>& tuples) -> Status {
+      for (const std::string& t : tuples) SAFEDDL_RETURN_IF_ERROR(batcher->Add(t));
+      return Status::OK();
+    };
+    SAFEDDL_RETURN_IF_ERROR(ReadLiteralRows(replica, request.database, request.table, request.where,
+                                            sink, columns_known)
+                                .status());
+    if (batcher) SAFEDDL_RETURN_IF_ERROR(batcher->Flush());
+    SAFEDDL_ASSIGN_OR_RETURN(CountAndChecksum theirs,
+                             Summarize(replica, request.database, request.table, request.where));
+    SAFEDDL_ASSIGN_OR_RETURN(CountAndChecksum ours, Summarize(primary, std::string(kSnapshotSchema),
+                                                              record.snapshot_table, ""));
+    if (!(theirs == ours)) {
+      return InternalError(fmt::format(
+          "the copy differs from the replica's rows ({} rows, checksum {} against {} rows, "
+          "checksum {})",
+          ours.rows, ours.checksum, theirs.rows, theirs.checksum));
+    }
+    record.rows = ParseInt64(ours.rows).value_or(0);
+    record.checksum = ours.checksum;
+    record.binlog_file = coordinates->file;
+    record.binlog_position = coordinates->offset;
+    record.gtid = out.replica_gtid;
+    return FinishSnapshot(primary, record);
+  }();
+  if (!copied.ok()) {
+    DropSnapshot(primary, record.id).IgnoreError();
+    return copied;
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(out.record, FindSnapshot(primary, record.id));
+  return out;
+}
+
+}  // namespace safeddl::snapshot

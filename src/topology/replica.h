@@ -1,0 +1,65 @@
+// A replica's place in time: delaying it (MASTER_DELAY), stopping it just before a transaction
+// (START SLAVE UNTIL master_gtid_pos), and starting it again. A delayed replica is the way back
+// from a change nobody noticed in time: stopped before the bad transaction, its tables hold the
+// rows as they were, for `safeddl snapshot --from-replica` to take to the primary.
+//
+// GTID replication on MariaDB, the default connection (no connection name). Each function uses
+// only the connection it is given, to the replica; not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "mysql/connection.h"
+#include "mysql/replication.h"
+
+namespace safeddl::topology {
+
+struct GtidTriple {
+  uint32_t domain = 0;
+  uint32_t server_id = 0;
+  uint64_t sequence = 0;
+  std::string ToString() const;
+};
+// "0-1-100". InvalidArgument otherwise.
+Result<GtidTriple> ParseGtidTriple(std::string_view text);
+// The sequence number `gtid_list` ("0-1-99,1-2-7") holds for `domain`, nullopt when none.
+std::optional<uint64_t> SequenceInDomain(std::string_view gtid_list, uint32_t domain);
+
+struct ReplicaState {
+  mysql::ReplicationStatus status;
+  std::string gtid_slave_pos;
+};
+
+// FailedPrecondition when the server is not a replica.
+Result<ReplicaState> ReadReplicaState(mysql::Connection& replica);
+
+// Sets MASTER_DELAY to `seconds` (0 removes it). The SQL thread is stopped for the change and
+// started again when it was running. Returns the state after.
+Result<ReplicaState> SetReplicaDelay(mysql::Connection& replica, long long seconds);
+
+struct StopBeforeReport {
+  GtidTriple before;           // the transaction not applied
+  std::string gtid_slave_pos;  // where the replica stopped
+  long long delay = 0;         // MASTER_DELAY, as it was and is again
+  bool already_there = false;  // it was stopped just before `before` already
+  std::chrono::milliseconds waited{0};
+};
+
+// Applies everything before `gtid` and stops replication there (both threads: START SLAVE UNTIL
+// master_gtid_pos).
+// While it catches up the delay is lifted (unless `keep_delay`), and put back once it has
+// stopped. Refused when the replica has already applied `gtid`, does not replicate with GTID, or
+// `gtid` is its domain's first transaction. Timeout after `wait` (the replica is left running
+// towards the point, and the delay put back).
+Result<StopBeforeReport> StopBefore(mysql::Connection& replica, const GtidTriple& gtid,
+                                    std::chrono::seconds wait, bool keep_delay);
+
+// START SLAVE: replication goes on (with its delay).
+Result<ReplicaState> StartReplica(mysql::Connection& replica);
+
+}  // namespace safeddl::topology
