@@ -21,6 +21,7 @@
 #include "cli/revert_command.h"
 #include "cli/sandbox_command.h"
 #include "cli/snapshot_command.h"
+#include "cli/switchover_command.h"
 #include "cli/unblock_command.h"
 #include "cli/watch_command.h"
 #include "common/log.h"
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   cli::SetupRevert(app, slot);
   cli::SetupFence(app, slot);
   cli::SetupReplica(app, slot);
+  cli::SetupSwitchover(app, slot);
 
   // gh-ost command lines may spell flags Go-style ("-execute"): accept them.
   std::vector<std::string> args =

@@ -64,6 +64,8 @@ ReplicationStatus ParseReplicationStatus(const Row& row) {
   s.sql_delay = ParseInt64(FirstColumn(row, {"SQL_Delay"})).value_or(0);
   s.sql_remaining_delay = ParseInt64(FirstColumn(row, {"SQL_Remaining_Delay"}));
   s.using_gtid = FirstColumn(row, {"Using_Gtid"});
+  s.source_server_id = FirstColumn(row, {"Master_Server_Id", "Source_Server_Id"});
+  s.source_user = FirstColumn(row, {"Master_User", "Source_User"});
   return s;
 }
 

@@ -30,6 +30,8 @@ struct ReplicationStatus {
   long long sql_delay = 0;                  // MASTER_DELAY, seconds (SQL_Delay)
   std::optional<long long> sql_remaining_delay;  // NULL unless waiting out the delay
   std::string using_gtid;                        // "No", "Slave_Pos", "Current_Pos"
+  std::string source_server_id;                  // Master_Server_Id
+  std::string source_user;                       // Master_User: the replication account
 };
 
 // "host:port" of every replica `primary` lists (those started with report_host).
