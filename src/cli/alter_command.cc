@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 
+#include "cli/alter_via_replicas.h"
 #include "cli/binlog_command.h"
 #include "cli/revert_command.h"
 #include "common/clock.h"
@@ -149,6 +150,21 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
       ->group(g);
   cmd->add_flag("--remove-trigger-suffix-if-exists", m.remove_trigger_suffix_if_exists,
                 "A trigger whose name ends in --trigger-suffix loses it instead")
+      ->group(g);
+  cmd->add_flag("--via-replicas", o.via_replicas,
+                "For a change row-based replication carries (a column added at the end, index "
+                "and table-option changes): made natively on each replica, out of the binlog, "
+                "then a switchover to --switchover-to, then on the old primary")
+      ->group(g);
+  cmd->add_option("--switchover-to", o.switchover_to,
+                  "With --via-replicas: the replica (HOST:PORT) that becomes the primary")
+      ->group(g);
+  cmd->add_option("--replication-user", o.replication_user,
+                  "With --via-replicas: the account the old primary replicates with (default: "
+                  "the candidate's)")
+      ->group(g);
+  cmd->add_option("--replication-password-file", o.replication_password_file,
+                  "With --via-replicas: a file whose first line is that account's password")
       ->group(g);
   cmd->add_flag("--migrate-on-replica", m.migrate_on_replica,
                 "The server connected to is a replica: migrate its table only")
@@ -551,8 +567,8 @@ struct ColumnSnapshot {
 // --snapshot-column-data: the columns the ALTER drops, kept with the key in a column snapshot;
 // nullopt when it drops none. (A column it changes cannot lose data: the copy runs in strict mode,
 // so a value that does not fit stops it.)
-Result<std::optional<ColumnSnapshot>> SnapshotColumnData(
-    const mysql::ConnectOptions& connect, const osc::MigrationOptions& m) {
+Result<std::optional<ColumnSnapshot>> SnapshotColumnData(const mysql::ConnectOptions& connect,
+                                                         const osc::MigrationOptions& m) {
   SAFEDDL_ASSIGN_OR_RETURN(schema::AlterAnalysis alter, schema::AnalyzeAlter(m.alter));
   SAFEDDL_ASSIGN_OR_RETURN(auto conn, mysql::Connection::Open(connect));
   SAFEDDL_ASSIGN_OR_RETURN(schema::TableSchema table,
@@ -592,6 +608,7 @@ Status RunAlter(AlterOptions o) {
   SAFEDDL_ASSIGN_OR_RETURN(mysql::ConnectOptions connect, ResolveConnectOptions(o.connection));
   if (o.mysql_timeout > 0)
     connect.read_timeout = std::chrono::seconds(static_cast<int64_t>(o.mysql_timeout));
+  if (o.via_replicas) return RunAlterViaReplicas(o, connect);
   SAFEDDL_ASSIGN_OR_RETURN(auto log, mysql::SessionLog::Open(o.connection.session_log));
 
   osc::MigrationOptions& m = o.migration;

@@ -33,6 +33,12 @@ struct AlterOptions {
   // --snapshot-column-data: before the change, keep the columns it drops, with the key, in a
   // snapshot (snapshot/take.h) that `safeddl restore` puts back.
   bool snapshot_column_data = false;
+  // --via-replicas: the change made natively on each replica first (out of the binlog), then a
+  // switchover to --switchover-to, then on the old primary (cli/alter_via_replicas.h).
+  bool via_replicas = false;
+  std::string switchover_to;
+  std::string replication_user;
+  std::string replication_password_file;
   std::vector<std::string> ignored;  // gh-ost flags given that safeddl does not need
 };
 

@@ -25,7 +25,8 @@ Result<std::chrono::seconds> Seconds(const std::string& flag, const std::string&
   return *d;
 }
 
-// The first line of `path`, which holds a password (the file, not argv, carries it).
+}  // namespace
+
 Result<std::string> ReadPasswordFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return IoError(fmt::format("cannot read --replication-password-file {}", path));
@@ -34,8 +35,6 @@ Result<std::string> ReadPasswordFile(const std::string& path) {
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
   return line;
 }
-
-}  // namespace
 
 void SetupSwitchover(CLI::App& parent, CommandSlot& slot) {
   auto opts = std::make_shared<SwitchoverCommandOptions>();

@@ -23,6 +23,8 @@ struct SwitchoverCommandOptions {
 };
 
 void SetupSwitchover(CLI::App& parent, CommandSlot& slot);
+// The first line of `path` (--replication-password-file: a password never goes in argv).
+Result<std::string> ReadPasswordFile(const std::string& path);
 Status RunSwitchover(const SwitchoverCommandOptions& options);
 
 }  // namespace safeddl::cli

@@ -50,11 +50,105 @@ std::string Value(mysql::Connection& c, const std::string& sql) {
   return testkit::MustQueryValue(c, sql);
 }
 
+// The application: one INSERT at a time, about 300 a second, as an account without administrative
+// privileges (the fence keeps it out), to whichever server `target` names; it reconnects when
+// refused (locked out or read_only), to the new primary once the test has switched `target`.
+struct Application {
+  Application(const std::vector<Node>& nodes, const std::string& password)
+      : writer([this, &nodes, password] { Write(nodes, password); }) {}
+  ~Application() { Stop(); }
+  void Stop() {
+    stop = true;
+    if (writer.joinable()) writer.join();
+  }
+  void Write(const std::vector<Node>& nodes, const std::string& password) {
+    std::unique_ptr<mysql::Connection> conn;
+    int connected_to = -1;
+    auto last_ok = Clock::now();
+    for (long long id = 1; !stop; ++id) {
+      const int t = target;
+      if (!conn || connected_to != t) {
+        mysql::ConnectOptions o;
+        o.host = "127.0.0.1";
+        o.port = nodes[t].port;
+        o.user = "app";
+        o.password = password;
+        auto c = mysql::Connection::Open(o);
+        conn = c.ok() ? std::move(*c) : nullptr;
+        connected_to = conn ? t : -1;
+      }
+      if (conn &&
+          conn->Execute(fmt::format("INSERT INTO app.w (id, v) VALUES ({}, {})", id, t)).ok()) {
+        committed.insert(id);
+        const auto now = Clock::now();
+        longest_gap = std::max(longest_gap, std::chrono::duration<double>(now - last_ok).count());
+        last_ok = now;
+        if (t == 1) ++after_switch;
+      } else {
+        conn.reset();
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(2200));
+    }
+  }
+  std::atomic<int> target{0};
+  std::atomic<bool> stop{false};
+  std::set<long long> committed;  // read after Stop()
+  double longest_gap = 0;
+  long long after_switch = 0;
+  std::thread writer;  // last: starts once the rest is set up
+};
+
 class SwitchoverTest : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = fmt::format("/tmp/safeddl-swtest-{}", ::getpid());
     std::filesystem::remove_all(root_);
+  }
+  // The application's database, table and account, on the primary (replicated).
+  void CreateApplication(mysql::Connection& primary) {
+    testkit::MustExecute(primary, "CREATE DATABASE app");
+    testkit::MustExecute(primary,
+                         "CREATE TABLE app.w (id BIGINT NOT NULL PRIMARY KEY, v INT NOT NULL)");
+    testkit::MustExecute(primary, fmt::format("CREATE USER 'app'@'127.0.0.1' IDENTIFIED BY {}",
+                                              mysql::QuoteString(password_)));
+    testkit::MustExecute(primary, "GRANT SELECT, INSERT ON app.* TO 'app'@'127.0.0.1'");
+  }
+  // Every server holds the same transactions and rows as nodes_[primary] once caught up.
+  void ExpectSameEverywhere(size_t primary, const std::set<long long>& committed) {
+    auto p = Open(nodes_[primary]);
+    ASSERT_TRUE(p);
+    const std::string pos = Value(*p, "SELECT @@gtid_binlog_pos");
+    const std::string kSum =
+        "SELECT CONCAT(COUNT(*), '/', BIT_XOR(CRC32(CONCAT_WS('-', id, v)))) FROM app.w";
+    const std::string sum = Value(*p, kSum);
+    const std::string definition = Value(*p,
+                                         "SELECT COUNT(*) FROM information_schema.COLUMNS "
+                                         "WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = 'w'");
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (i == primary) continue;
+      auto r = Open(nodes_[i]);
+      ASSERT_TRUE(r);
+      ASSERT_TRUE(testkit::WaitFor(
+          [&] {
+            const std::string current = Value(*r, "SELECT @@gtid_current_pos");
+            return current == pos;
+          },
+          std::chrono::seconds(30)))
+          << nodes_[i].Address() << " did not reach " << pos;
+      EXPECT_EQ(Value(*r, kSum), sum) << nodes_[i].Address();
+      EXPECT_EQ(Value(*r,
+                      "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE "
+                      "TABLE_SCHEMA = 'app' AND TABLE_NAME = 'w'"),
+                definition)
+          << nodes_[i].Address();
+    }
+    auto ids = p->Query("SELECT id FROM app.w");
+    ASSERT_TRUE(ids.ok());
+    std::set<long long> present;
+    for (const mysql::Row& row : ids->rows()) present.insert(std::stoll(row[0].value_or("0")));
+    for (long long id : committed) {
+      ASSERT_TRUE(present.count(id)) << "committed row " << id << " lost";
+    }
   }
   void TearDown() override {
     testkit::RunSafeddl({"sandbox", "down", "--name", "sw", "--dir", root_});
@@ -102,13 +196,7 @@ TEST_F(SwitchoverTest, UnderWritesNothingIsLostAndReplicationFollowsTheNewPrimar
   ASSERT_TRUE(Up(2, false));
   auto primary = Open(nodes_[0]);
   ASSERT_TRUE(primary);
-  testkit::MustExecute(*primary, "CREATE DATABASE app");
-  testkit::MustExecute(*primary,
-                       "CREATE TABLE app.w (id BIGINT NOT NULL PRIMARY KEY, v INT NOT NULL)");
-  // The application's account: no administrative privilege, so the fence keeps it out.
-  testkit::MustExecute(*primary, fmt::format("CREATE USER 'app'@'127.0.0.1' IDENTIFIED BY {}",
-                                             mysql::QuoteString(password_)));
-  testkit::MustExecute(*primary, "GRANT SELECT, INSERT ON app.* TO 'app'@'127.0.0.1'");
+  CreateApplication(*primary);
 
   // A replica that does not replicate stops it before anything changes.
   {
@@ -127,58 +215,22 @@ TEST_F(SwitchoverTest, UnderWritesNothingIsLostAndReplicationFollowsTheNewPrimar
   ASSERT_EQ(dry.exit_code, kExitOk) << dry.err;
   EXPECT_EQ(Value(*primary, "SELECT @@GLOBAL.read_only"), "0");
 
-  // The application: one INSERT at a time, about 300 a second, to whichever server is primary.
-  std::atomic<int> target{0};
-  std::atomic<bool> stop{false};
-  std::mutex mu;
-  std::set<long long> committed;
-  double longest_gap = 0;
-  long long after_switch = 0;
-  std::thread writer([&] {
-    std::unique_ptr<mysql::Connection> conn;
-    int connected_to = -1;
-    auto last_ok = Clock::now();
-    for (long long id = 1; !stop; ++id) {
-      const int t = target;
-      if (!conn || connected_to != t) {
-        mysql::ConnectOptions o;
-        o.host = "127.0.0.1";
-        o.port = nodes_[t].port;
-        o.user = "app";
-        o.password = password_;
-        auto c = mysql::Connection::Open(o);
-        conn = c.ok() ? std::move(*c) : nullptr;
-        connected_to = conn ? t : -1;
-      }
-      if (conn && conn->Execute(fmt::format("INSERT INTO app.w VALUES ({}, {})", id, t)).ok()) {
-        std::lock_guard<std::mutex> lock(mu);
-        committed.insert(id);
-        const auto now = Clock::now();
-        longest_gap = std::max(longest_gap, std::chrono::duration<double>(now - last_ok).count());
-        last_ok = now;
-        if (t == 1) ++after_switch;
-      } else {
-        conn.reset();  // locked out or read_only: reconnect (to the new primary once known)
-      }
-      std::this_thread::sleep_for(std::chrono::microseconds(2200));
-    }
-  });
+  Application app(nodes_, password_);
   std::this_thread::sleep_for(std::chrono::seconds(2));
   testkit::CommandResult sw = Switchover(nodes_[1]);
-  target = 1;
+  app.target = 1;
   std::this_thread::sleep_for(std::chrono::seconds(2));
-  stop = true;
-  writer.join();
+  app.Stop();
   ASSERT_EQ(sw.exit_code, kExitOk) << sw.out << sw.err;
   json j = testkit::ParseJson(sw);
   EXPECT_EQ(j.value("new_primary", ""), nodes_[1].Address()) << sw.out;
   EXPECT_LT(j.value("write_outage_seconds", 99.0), 5.0) << sw.out;
-  EXPECT_LT(longest_gap, 5.0);
+  EXPECT_LT(app.longest_gap, 5.0);
   std::printf(
       "switchover: writes refused for %.2f s (reported); longest gap between the "
       "application's commits %.2f s; %zu commits\n",
-      j.value("write_outage_seconds", 99.0), longest_gap, committed.size());
-  EXPECT_GT(after_switch, 100) << "the application writes to the new primary";
+      j.value("write_outage_seconds", 99.0), app.longest_gap, app.committed.size());
+  EXPECT_GT(app.after_switch, 100) << "the application writes to the new primary";
 
   auto fresh = Open(nodes_[1]);
   auto old = Open(nodes_[0]);
@@ -200,24 +252,67 @@ TEST_F(SwitchoverTest, UnderWritesNothingIsLostAndReplicationFollowsTheNewPrimar
                                    "SELECT IFNULL(JSON_VALUE(Priv, '$.account_locked'), 'false') "
                                    "FROM mysql.global_priv WHERE User = 'app'");
   EXPECT_TRUE(locked == "false" || locked == "0") << locked;
-  // Every server holds the same transactions and the same rows, every committed write among them.
-  const std::string gtids = Value(*fresh, "SELECT @@gtid_current_pos");
-  const std::string kSum =
-      "SELECT CONCAT(COUNT(*), '/', BIT_XOR(CRC32(CONCAT(id, '-', v)))) "
-      "FROM app.w";
-  const std::string sum = Value(*fresh, kSum);
-  for (mysql::Connection* r : {old.get(), r2.get()}) {
-    EXPECT_EQ(Value(*r, "SELECT @@gtid_current_pos"), gtids);
-    EXPECT_EQ(Value(*r, kSum), sum);
+  ExpectSameEverywhere(1, app.committed);
+}
+
+TEST_F(SwitchoverTest, ViaReplicasChangesEveryServerWhileTheApplicationWrites) {
+  ASSERT_TRUE(Up(2, false));
+  auto primary = Open(nodes_[0]);
+  ASSERT_TRUE(primary);
+  CreateApplication(*primary);
+  const auto alter = [&](const std::string& change, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"alter",
+                                     "--defaults-file=" + nodes_[0].config,
+                                     "--database",
+                                     "app",
+                                     "--table",
+                                     "w",
+                                     "--alter",
+                                     change,
+                                     "--via-replicas",
+                                     "--switchover-to",
+                                     nodes_[1].Address(),
+                                     "--replication-password-file",
+                                     password_file_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return testkit::RunSafeddl(args);
+  };
+  // A column added mid-table: the rows would not fit by position. Refused, nothing changed.
+  testkit::CommandResult refused =
+      alter("ADD COLUMN note INT NOT NULL DEFAULT 7 AFTER id", {"--execute"});
+  EXPECT_EQ(refused.exit_code, kExitFailure);
+  EXPECT_NE(refused.err.find("elsewhere than at the end"), std::string::npos) << refused.err;
+  EXPECT_EQ(Value(*primary,
+                  "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE "
+                  "TABLE_SCHEMA = 'app' AND TABLE_NAME = 'w'"),
+            "2");
+
+  Application app(nodes_, password_);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  testkit::CommandResult r = alter("ADD COLUMN note VARCHAR(8) NOT NULL DEFAULT 'x', ADD INDEX (v)",
+                                   {"--execute", "--json"});
+  app.target = 1;
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  app.Stop();
+  ASSERT_EQ(r.exit_code, kExitOk) << r.out << r.err;
+  json j = testkit::ParseJson(r);
+  EXPECT_EQ(j.value("new_primary", ""), nodes_[1].Address()) << r.out;
+  EXPECT_EQ(j["changed"].size(), 3u) << r.out;
+  for (const Node& n : nodes_) {
+    auto c = Open(n);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(Value(*c,
+                    "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                    "'app' AND TABLE_NAME = 'w' AND COLUMN_NAME = 'note'"),
+              "1")
+        << n.Address();
   }
-  std::set<long long> present;
-  auto ids = fresh->Query("SELECT id FROM app.w");
-  ASSERT_TRUE(ids.ok());
-  for (const mysql::Row& row : ids->rows()) {
-    present.insert(std::stoll(row[0].value_or("0")));
+  ExpectSameEverywhere(1, app.committed);
+  for (const Node& n : nodes_) {
+    auto c = Open(n);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(Value(*c, "SELECT COUNT(*) FROM app.w WHERE note <> 'x'"), "0") << n.Address();
   }
-  for (long long id : committed)
-    ASSERT_TRUE(present.count(id)) << "committed row " << id << " lost";
 }
 
 TEST_F(SwitchoverTest, StockServerWithoutLogSlaveUpdatesIsRefused) {
@@ -227,6 +322,14 @@ TEST_F(SwitchoverTest, StockServerWithoutLogSlaveUpdatesIsRefused) {
   testkit::CommandResult r = Switchover(nodes_[1]);
   EXPECT_EQ(r.exit_code, kExitFailure);
   EXPECT_NE(r.err.find("log_slave_updates=OFF"), std::string::npos) << r.err;
+  testkit::MustExecute(*primary, "CREATE DATABASE app");
+  testkit::MustExecute(*primary, "CREATE TABLE app.w (id INT PRIMARY KEY)");
+  testkit::CommandResult via = testkit::RunSafeddl(
+      {"alter", "--defaults-file=" + nodes_[0].config, "--database", "app", "--table", "w",
+       "--alter", "ADD INDEX (id)", "--via-replicas", "--switchover-to", nodes_[1].Address(),
+       "--replication-password-file", password_file_, "--execute"});
+  EXPECT_EQ(via.exit_code, kExitFailure);
+  EXPECT_NE(via.err.find("log_slave_updates=OFF"), std::string::npos) << via.err;
   EXPECT_EQ(Value(*primary, "SELECT @@GLOBAL.read_only"), "0");
   auto replica = Open(nodes_[1]);
   ASSERT_TRUE(replica);

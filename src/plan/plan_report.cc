@@ -66,6 +66,11 @@ json StatementJson(const StatementPlan& s) {
                   {"lossy_reasons", s.reverse.lossy_reasons},
                   {"verified", s.reverse.verified}};
   if (!s.reverse.verify_note.empty()) j["reverse"]["note"] = s.reverse.verify_note;
+  if (s.via_replicas) {
+    j["via_replicas"] = {{"carried", s.via_replicas->carried},
+                         {"clause", s.via_replicas->clause},
+                         {"reason", s.via_replicas->reason}};
+  }
   j["recommendation"] = {{"action", std::string(ActionName(s.recommendation.action))},
                          {"reason", s.recommendation.reason},
                          {"command", s.recommendation.command}};
@@ -144,6 +149,13 @@ void AppendStatement(std::string& out, const StatementPlan& s, const PlanReport&
   } else if (!s.reverse.verify_note.empty()) {
     out += "   way back: unknown: " + s.reverse.verify_note + "\n";
   }
+  if (s.via_replicas) {
+    out += s.via_replicas->carried
+               ? "   via replicas: yes, row-based replication carries it (safeddl alter "
+                 "--via-replicas)\n"
+               : fmt::format("   via replicas: no, `{}`: {}\n", s.via_replicas->clause,
+                             s.via_replicas->reason);
+  }
   for (const std::string& n : s.notes) out += "   note: " + n + "\n";
   out += fmt::format("   recommendation: {}: {}\n", ActionName(s.recommendation.action),
                      s.recommendation.reason);
@@ -155,8 +167,8 @@ void AppendStatement(std::string& out, const StatementPlan& s, const PlanReport&
 }  // namespace
 
 json RiskToJson(const Risk& r) {
-  return {{"kind", r.kind},       {"rows", r.rows},         {"detail", r.detail},
-          {"fix", r.fix},         {"examples", r.examples}, {"blocking", r.blocking}};
+  return {{"kind", r.kind}, {"rows", r.rows},         {"detail", r.detail},
+          {"fix", r.fix},   {"examples", r.examples}, {"blocking", r.blocking}};
 }
 
 json PlanReportToJson(const PlanReport& report) {

@@ -267,6 +267,7 @@ class Planner {
       return Status::OK();
     }
     const std::string clauses = analysis.ghost_alter;
+    SAFEDDL_ASSIGN_OR_RETURN(p.via_replicas, schema::ReplicationCarries(clauses));
     SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> before, CurrentCreate(t));
     if (!before) {
       p.invalid = fmt::format("table {} does not exist", QuoteTable(t));

@@ -27,6 +27,7 @@
 #include "plan/rate_sample.h"
 #include "plan/statement_split.h"
 #include "plan/write_rate.h"
+#include "schema/replication_compat.h"
 
 namespace safeddl::plan {
 
@@ -84,6 +85,9 @@ struct StatementPlan {
   std::string online_refusal;  // why safeddl alter cannot copy it; empty when it can
   std::vector<Risk> risks;
   ReversePlan reverse;
+  // Whether row-based replication carries rows between the old and the new definition: the
+  // change can then be made on the replicas first (`safeddl alter --via-replicas`). ALTERs only.
+  std::optional<schema::ReplicationCompat> via_replicas;
   Recommendation recommendation;
   std::vector<std::string> notes;
 

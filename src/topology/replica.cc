@@ -19,8 +19,7 @@ Status ChangeDelay(mysql::Connection& replica, long long seconds) {
   const bool io = status && status->io_running;
   const bool sql = status && status->sql_running;
   if (io || sql) SAFEDDL_RETURN_IF_ERROR(replica.Execute("STOP SLAVE"));
-  Status changed =
-      replica.Execute(fmt::format("CHANGE MASTER TO MASTER_DELAY = {}", seconds));
+  Status changed = replica.Execute(fmt::format("CHANGE MASTER TO MASTER_DELAY = {}", seconds));
   if (io) {
     Status started = replica.Execute("START SLAVE IO_THREAD");
     if (changed.ok()) changed = started;
@@ -60,6 +59,17 @@ std::optional<uint64_t> SequenceInDomain(std::string_view gtid_list, uint32_t do
     if (g.ok() && g->domain == domain) return g->sequence;
   }
   return std::nullopt;
+}
+
+bool GtidPositionCovers(std::string_view current, std::string_view wanted) {
+  for (const std::string& entry : SplitString(wanted, ',')) {
+    if (entry.empty()) continue;
+    Result<GtidTriple> w = ParseGtidTriple(entry);
+    if (!w.ok()) return false;
+    const std::optional<uint64_t> have = SequenceInDomain(current, w->domain);
+    if (!have || *have < w->sequence) return false;
+  }
+  return true;
 }
 
 Result<ReplicaState> ReadReplicaState(mysql::Connection& replica) {
@@ -113,8 +123,8 @@ Result<StopBeforeReport> StopBefore(mysql::Connection& replica, const GtidTriple
   }
   const GtidTriple until{gtid.domain, gtid.server_id, gtid.sequence - 1};
   // START SLAVE UNTIL master_gtid_pos starts both threads (and both stop at the point).
-  const std::string start_until = fmt::format("START SLAVE UNTIL master_gtid_pos = {}",
-                                              mysql::QuoteString(until.ToString()));
+  const std::string start_until =
+      fmt::format("START SLAVE UNTIL master_gtid_pos = {}", mysql::QuoteString(until.ToString()));
   if (state.status.sql_running || state.status.io_running) {
     SAFEDDL_RETURN_IF_ERROR(replica.Execute("STOP SLAVE"));
   }

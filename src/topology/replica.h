@@ -30,6 +30,9 @@ Result<GtidTriple> ParseGtidTriple(std::string_view text);
 // The sequence number `gtid_list` ("0-1-99,1-2-7") holds for `domain`, nullopt when none.
 std::optional<uint64_t> SequenceInDomain(std::string_view gtid_list, uint32_t domain);
 
+// True when the GTID position `current` has reached `wanted` in every domain `wanted` names.
+bool GtidPositionCovers(std::string_view current, std::string_view wanted);
+
 struct ReplicaState {
   mysql::ReplicationStatus status;
   std::string gtid_slave_pos;

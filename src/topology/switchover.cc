@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <map>
 #include <memory>
 #include <thread>
 
@@ -11,6 +10,7 @@
 #include "mysql/replication.h"
 #include "topology/fence.h"
 #include "topology/fence_store.h"
+#include "topology/replica.h"
 
 namespace safeddl::topology {
 namespace {
@@ -84,24 +84,6 @@ Result<bool> WaitApplied(mysql::Connection& r, const std::string& gtid,
                            r.QueryValue(fmt::format("SELECT MASTER_GTID_WAIT({}, {})",
                                                     mysql::QuoteString(gtid), limit.count())));
   return waited.has_value() && *waited == "0";
-}
-
-// True when the GTID position `current` has reached `wanted` in every domain of `wanted`.
-bool Covers(const std::string& current, const std::string& wanted) {
-  auto parse = [](const std::string& list) {
-    std::map<std::string, unsigned long long> by_domain;
-    for (const std::string& e : SplitString(list, ',')) {
-      const std::vector<std::string> p = SplitString(TrimWhitespace(e), '-');
-      if (p.size() == 3) by_domain[p[0]] = ParseUint64(p[2]).value_or(0);
-    }
-    return by_domain;
-  };
-  const auto have = parse(current);
-  for (const auto& [domain, seq] : parse(wanted)) {
-    auto it = have.find(domain);
-    if (it == have.end() || it->second < seq) return false;
-  }
-  return true;
 }
 
 class Run {
@@ -320,11 +302,10 @@ class Run {
       // gtid_current_pos: the old primary wrote part of `pos` itself (not in its slave_pos).
       for (;;) {
         SAFEDDL_ASSIGN_OR_RETURN(std::string current, Value(*conn, "SELECT @@gtid_current_pos"));
-        if (Covers(current, pos)) break;
+        if (GtidPositionCovers(current, pos)) break;
         if (Clock::now() > deadline) {
           return FailedPreconditionError(fmt::format(
-              "{} did not apply the new primary's position {} (it is at {})", name, pos,
-              current));
+              "{} did not apply the new primary's position {} (it is at {})", name, pos, current));
         }
         std::this_thread::sleep_for(kPoll);
       }
