@@ -487,6 +487,10 @@ std::vector<std::string> NormalizeGoStyleFlags(const std::vector<std::string>& a
   return out;
 }
 
+void AddAlterFlags(CLI::App* cmd, AlterOptions& o) { AddGhostFlags(cmd, o); }
+
+Status ResolveAlterOptions(AlterOptions& o) { return Resolve(o); }
+
 void SetupAlter(CLI::App& parent, CommandSlot& slot) {
   auto opts = std::make_shared<AlterOptions>();
   CLI::App* cmd = parent.add_subcommand("alter",

@@ -43,6 +43,11 @@ struct AlterOptions {
 };
 
 void SetupAlter(CLI::App& parent, CommandSlot& slot);
+// Binds alter's flags (gh-ost's, and safeddl's own) to `o` on `cmd`: `safeddl rehearse` takes
+// the same ones.
+void AddAlterFlags(CLI::App* cmd, AlterOptions& o);
+// Checks the flag values and resolves those that need parsing (--max-load, ...).
+Status ResolveAlterOptions(AlterOptions& o);
 Status RunAlter(AlterOptions options);
 
 // A migration's progress on stderr: a bar on a terminal, a plain line every few seconds

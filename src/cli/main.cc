@@ -16,6 +16,7 @@
 #include "cli/fence_command.h"
 #include "cli/flashback_command.h"
 #include "cli/plan_command.h"
+#include "cli/rehearse_command.h"
 #include "cli/replica_command.h"
 #include "cli/restore_command.h"
 #include "cli/revert_command.h"
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   cli::SetupFence(app, slot);
   cli::SetupReplica(app, slot);
   cli::SetupSwitchover(app, slot);
+  cli::SetupRehearse(app, slot);
 
   // gh-ost command lines may spell flags Go-style ("-execute"): accept them.
   std::vector<std::string> args =

@@ -27,6 +27,14 @@
 
 namespace safeddl::osc {
 
+// How an apply outside a migration (a snapshot, a replay) retries a batch the server refused for
+// a passing reason (lock wait, deadlock), and how many row changes it drains at a time.
+inline const mysql::RetryPolicy kStandaloneApplyRetries{
+    .max_attempts = 10,
+    .initial_backoff = std::chrono::milliseconds(100),
+    .max_backoff = std::chrono::milliseconds(2000)};
+inline constexpr size_t kStandaloneRowsPerDrain = 5000;
+
 class Applier {
  public:
   // REQUIRES: `conn` prepared with PrepareSession() (session_setup.h); plan outlives the Applier.

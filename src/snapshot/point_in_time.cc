@@ -19,11 +19,7 @@
 namespace safeddl::snapshot {
 namespace {
 
-constexpr size_t kMaxRowsPerDrain = 5000;
 constexpr auto kReplayLimit = std::chrono::minutes(60);
-const mysql::RetryPolicy kApplyRetries{.max_attempts = 10,
-                                       .initial_backoff = std::chrono::milliseconds(100),
-                                       .max_backoff = std::chrono::milliseconds(2000)};
 
 }  // namespace
 
@@ -130,10 +126,10 @@ Result<std::string> BringForward(mysql::Connection& conn, binlog::ServerSourceOp
                              binlog::ReadTableDefinition(conn, s.source_db, s.source_table));
     SAFEDDL_ASSIGN_OR_RETURN(auto apply_conn, mysql::Connection::Open(conn.options()));
     SAFEDDL_RETURN_IF_ERROR(osc::PrepareSession(*apply_conn, osc::MigrationOptions{}));
-    osc::Applier applier(*apply_conn, plan, kApplyRetries);
+    osc::Applier applier(*apply_conn, plan, osc::kStandaloneApplyRetries);
     SAFEDDL_ASSIGN_OR_RETURN(auto reader, osc::ChangeCapture::Start(capture));
     Status replayed =
-        reader->DrainThrough(until, kReplayLimit, kMaxRowsPerDrain,
+        reader->DrainThrough(until, kReplayLimit, osc::kStandaloneRowsPerDrain,
                              [&applier](const osc::Drained& d) { return applier.Apply(d.events); });
     const std::vector<binlog::Gtid> skipped = reader->skipped();
     reader->Stop();

@@ -19,22 +19,17 @@
 #include "osc/chunk_planner.h"
 #include "osc/copier.h"
 #include "osc/heartbeat.h"
-#include "osc/live_settings.h"
-#include "osc/throttler.h"
 #include "osc/inspector.h"
+#include "osc/live_settings.h"
 #include "osc/session_setup.h"
+#include "osc/throttler.h"
 #include "schema/alter_lexer.h"
 #include "schema/introspect.h"
 
 namespace safeddl::snapshot {
 namespace {
 
-constexpr size_t kMaxRowsPerDrain = 5000;
 constexpr auto kCatchUpLimit = std::chrono::minutes(5);
-
-const mysql::RetryPolicy kApplyRetries{.max_attempts = 10,
-                                       .initial_backoff = std::chrono::milliseconds(100),
-                                       .max_backoff = std::chrono::milliseconds(2000)};
 
 Status CheckBinlogFormat(mysql::Connection& conn) {
   SAFEDDL_ASSIGN_OR_RETURN(
@@ -56,8 +51,8 @@ Status CheckBinlogFormat(mysql::Connection& conn) {
 // Applies what the capture holds now, without waiting for more.
 Status ApplyPending(osc::ChangeCapture& capture, osc::Applier& applier) {
   for (;;) {
-    SAFEDDL_ASSIGN_OR_RETURN(osc::Drained drained,
-                             capture.Drain(std::chrono::milliseconds(0), kMaxRowsPerDrain));
+    SAFEDDL_ASSIGN_OR_RETURN(osc::Drained drained, capture.Drain(std::chrono::milliseconds(0),
+                                                                 osc::kStandaloneRowsPerDrain));
     if (drained.events.empty()) return Status::OK();
     SAFEDDL_RETURN_IF_ERROR(applier.Apply(drained.events));
   }
@@ -123,7 +118,7 @@ class Taker {
     StopThrottling();
     SAFEDDL_ASSIGN_OR_RETURN(binlog::BinlogPosition at, binlog::CurrentBinlogPosition(*conn_));
     SAFEDDL_RETURN_IF_ERROR(capture_->DrainThrough(
-        at, kCatchUpLimit, kMaxRowsPerDrain,
+        at, kCatchUpLimit, osc::kStandaloneRowsPerDrain,
         [this](const osc::Drained& d) { return applier_->Apply(d.events); }));
     capture_->Stop();
     capture_.reset();
@@ -143,9 +138,9 @@ class Taker {
     const schema::TableSchema& t = plan_.original;
     const schema::Index* key = SnapshotKey(t);
     if (key == nullptr) {
-      return FailedPreconditionError(fmt::format(
-          "`{}`.`{}` has no PRIMARY or NOT NULL UNIQUE key to keep column values by",
-          request_.database, request_.table));
+      return FailedPreconditionError(
+          fmt::format("`{}`.`{}` has no PRIMARY or NOT NULL UNIQUE key to keep column values by",
+                      request_.database, request_.table));
     }
     auto listed = [](const std::vector<std::string>& names, const std::string& c) {
       return std::any_of(names.begin(), names.end(),
@@ -153,8 +148,8 @@ class Taker {
     };
     for (const std::string& c : request_.columns) {
       if (t.FindColumn(c) == nullptr) {
-        return InvalidArgumentError(fmt::format("`{}`.`{}` has no column `{}`", request_.database,
-                                                request_.table, c));
+        return InvalidArgumentError(
+            fmt::format("`{}`.`{}` has no column `{}`", request_.database, request_.table, c));
       }
     }
     std::vector<std::string> drops;
@@ -168,13 +163,14 @@ class Taker {
   }
 
   Status StartThrottling() {
-    SAFEDDL_ASSIGN_OR_RETURN(plan_.q_changelog,
-                             mysql::QuoteQualified(kSnapshotSchema, fmt::format("h{}_heartbeat", record_.id)));
+    SAFEDDL_ASSIGN_OR_RETURN(
+        plan_.q_changelog,
+        mysql::QuoteQualified(kSnapshotSchema, fmt::format("h{}_heartbeat", record_.id)));
     SAFEDDL_RETURN_IF_ERROR(conn_->Execute(osc::ChangelogCreateStatement(plan_)));
     SAFEDDL_ASSIGN_OR_RETURN(
-        heartbeat_,
-        osc::Heartbeat::Start(connect_, plan_,
-                              std::chrono::milliseconds(request_.throttle.heartbeat_interval_millis)));
+        heartbeat_, osc::Heartbeat::Start(
+                        connect_, plan_,
+                        std::chrono::milliseconds(request_.throttle.heartbeat_interval_millis)));
     live_ = std::make_unique<osc::LiveSettings>(request_.throttle);
     SAFEDDL_ASSIGN_OR_RETURN(throttler_,
                              osc::Throttler::Start(connect_, request_.throttle, plan_, *live_));
@@ -221,7 +217,7 @@ class Taker {
     SAFEDDL_ASSIGN_OR_RETURN(capture_, osc::ChangeCapture::Start(capture));
     SAFEDDL_ASSIGN_OR_RETURN(apply_conn_, mysql::Connection::Open(connect_));
     SAFEDDL_RETURN_IF_ERROR(osc::PrepareSession(*apply_conn_, session));
-    applier_ = std::make_unique<osc::Applier>(*apply_conn_, plan_, kApplyRetries);
+    applier_ = std::make_unique<osc::Applier>(*apply_conn_, plan_, osc::kStandaloneApplyRetries);
     return Status::OK();
   }
 

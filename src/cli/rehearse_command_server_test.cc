@@ -1,0 +1,124 @@
+// `safeddl rehearse` against the fixture's primary as production: a 200k-row table under a light
+// write load is copied to a sandbox of the rehearsal's own, its writes replayed there, the ALTER
+// run on the copy; the time it reports is within 30% of the real run's on the primary, the
+// production table is untouched by the rehearsal, and a sample is extrapolated to the table.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mysql/quote.h"
+#include "testkit/testkit.h"
+
+namespace safeddl::cli {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kExitOk = 0;
+constexpr int kRows = 200000;
+
+std::string Q(const std::string& id) { return mysql::QuoteIdentifier(id).value(); }
+
+class RehearseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    admin_ = testkit::ConnectPrimary();
+    ASSERT_TRUE(admin_);
+    db_ = testkit::UniqueDatabase(*admin_, "rehearse");
+    table_ = Q(db_) + ".r";
+    testkit::MustExecute(*admin_, fmt::format("CREATE TABLE {} (id BIGINT NOT NULL PRIMARY KEY, "
+                                              "k INT NOT NULL, c CHAR(100) NOT NULL)",
+                                              table_));
+    testkit::MustExecute(*admin_,
+                         fmt::format("INSERT INTO {} SELECT seq, seq % 1000, "
+                                     "REPEAT(CHAR(97 + seq % 26), 100) FROM {}.seq_1_to_{}",
+                                     table_, Q(db_), kRows));
+  }
+  void TearDown() override {
+    StopWriter();
+    if (admin_) testkit::MustExecute(*admin_, "DROP DATABASE IF EXISTS " + Q(db_));
+  }
+  // The application: about 100 single-row updates a second on the primary.
+  void StartWriter() {
+    writer_ = std::thread([this] {
+      auto conn = testkit::ConnectPrimary();
+      for (long long i = 0; conn && !stop_; ++i) {
+        conn->Execute(fmt::format("UPDATE {} SET k = k + 1 WHERE id = {}", table_,
+                                  (i * 7919) % kRows + 1))
+            .IgnoreError();
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    });
+  }
+  void StopWriter() {
+    stop_ = true;
+    if (writer_.joinable()) writer_.join();
+  }
+  std::vector<std::string> Args(const std::string& command, std::vector<std::string> extra) {
+    std::vector<std::string> args = {
+        command,      "--defaults-file=" + testkit::Primary().client_config,
+        "--database", db_,
+        "--table",    "r",
+        "--alter",    "ADD INDEX (k)",
+        "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  std::unique_ptr<mysql::Connection> admin_;
+  std::string db_, table_;
+  std::atomic<bool> stop_{false};
+  std::thread writer_;
+};
+
+TEST_F(RehearseTest, ReportsTheRealRunsTimeAndLeavesProductionAlone) {
+  const std::string before = testkit::MustQueryValue(
+      *admin_, fmt::format("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE "
+                           "TABLE_SCHEMA = {} AND TABLE_NAME = 'r'",
+                           mysql::QuoteString(db_)));
+  StartWriter();
+  testkit::CommandResult rehearsal = testkit::RunSafeddl(Args("rehearse", {}));
+  ASSERT_EQ(rehearsal.exit_code, kExitOk) << rehearsal.out << rehearsal.err;
+  json r = testkit::ParseJson(rehearsal);
+  EXPECT_EQ(r.value("rows_rehearsed", 0), kRows) << rehearsal.out;
+  EXPECT_GT(r.value("replayed_row_changes", 0), 0) << rehearsal.out;
+  EXPECT_EQ(r.value("replay_ended_by", "?"), "") << rehearsal.out;
+  // Production was only read: no index, no ghost.
+  EXPECT_EQ(testkit::MustQueryValue(
+                *admin_, fmt::format("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE "
+                                     "TABLE_SCHEMA = {} AND TABLE_NAME = 'r'",
+                                     mysql::QuoteString(db_))),
+            before);
+  EXPECT_EQ(
+      testkit::MustQueryValue(*admin_, fmt::format("SELECT COUNT(*) FROM information_schema.TABLES "
+                                                   "WHERE TABLE_SCHEMA = {}",
+                                                   mysql::QuoteString(db_))),
+      "1");
+
+  testkit::CommandResult sample = testkit::RunSafeddl(Args("rehearse", {"--sample", "50"}));
+  ASSERT_EQ(sample.exit_code, kExitOk) << sample.out << sample.err;
+  json s = testkit::ParseJson(sample);
+  EXPECT_GT(s.value("rows_rehearsed", 0), kRows * 4 / 10) << sample.out;
+  EXPECT_LT(s.value("rows_rehearsed", 0), kRows * 6 / 10) << sample.out;
+  EXPECT_GT(s.value("extrapolated_seconds", 0.0), s.value("alter_seconds", 0.0)) << sample.out;
+
+  testkit::CommandResult real = testkit::RunSafeddl(Args("alter", {"--execute", "--force-copy"}));
+  StopWriter();
+  ASSERT_EQ(real.exit_code, kExitOk) << real.out << real.err;
+  const double rehearsed = r.value("alter_seconds", 0.0);
+  const double actual = testkit::ParseJson(real).value("total_seconds", 0.0);
+  std::printf("rehearse: rehearsed %.2f s, real run %.2f s, sample of 50%% extrapolated %.2f s\n",
+              rehearsed, actual, s.value("extrapolated_seconds", 0.0));
+  EXPECT_LE(std::abs(rehearsed - actual), 0.3 * actual)
+      << "rehearsed " << rehearsed << " s, real " << actual << " s";
+}
+
+}  // namespace
+}  // namespace safeddl::cli
