@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 #include <thread>
 
@@ -32,12 +34,16 @@ Result<Address> ParseAddress(const std::string& text) {
   Address a;
   a.host = text.substr(0, colon);
   if (a.host == "localhost") a.host = "127.0.0.1";
-  const std::optional<unsigned long long> port =
-      colon == std::string::npos ? std::nullopt : ParseUint64(text.substr(colon + 1));
-  if (a.host.empty() || !port || *port == 0 || *port > 65535) {
+  const unsigned long long port =
+      colon == std::string::npos ? 0 : ParseUint64(text.substr(colon + 1)).value_or(0);
+  const bool host_ok = !a.host.empty() && std::all_of(a.host.begin(), a.host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ||
+           c == ':';
+  });
+  if (!host_ok || port == 0 || port > 65535) {
     return InvalidArgumentError(fmt::format("'{}' is not HOST:PORT", text));
   }
-  a.port = static_cast<unsigned>(*port);
+  a.port = static_cast<unsigned>(port);
   return a;
 }
 
@@ -84,6 +90,17 @@ Result<bool> WaitApplied(mysql::Connection& r, const std::string& gtid,
                            r.QueryValue(fmt::format("SELECT MASTER_GTID_WAIT({}, {})",
                                                     mysql::QuoteString(gtid), limit.count())));
   return waited.has_value() && *waited == "0";
+}
+
+// 'text' with quotes doubled: a literal as CHANGE MASTER needs one, for a session with
+// NO_BACKSLASH_ESCAPES (where a backslash is just a character).
+std::string PlainLiteral(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    out += c;
+    if (c == '\'') out += c;
+  }
+  return out + "'";
 }
 
 class Run {
@@ -250,7 +267,7 @@ class Run {
 
   std::string ChangeMasterTo() const {
     return fmt::format("CHANGE MASTER TO MASTER_HOST = {}, MASTER_PORT = {}",
-                       mysql::QuoteString(candidate_->address.host), candidate_->address.port);
+                       PlainLiteral(candidate_->address.host), candidate_->address.port);
   }
 
   Status Repoint() {
@@ -263,10 +280,17 @@ class Run {
     }
     // The old primary replicates from its own last position (current_pos), and stays read_only
     // when its fence is lifted: a replica takes no application writes.
-    SAFEDDL_RETURN_IF_ERROR(primary_.Execute(
+    // CHANGE MASTER takes only plain string literals (not the hex form QuoteString uses for
+    // other text): quotes doubled, backslashes literal under NO_BACKSLASH_ESCAPES.
+    SAFEDDL_RETURN_IF_ERROR(
+        primary_.Execute("SET @safeddl_sql_mode = @@SESSION.sql_mode, SESSION sql_mode = "
+                         "CONCAT(@@SESSION.sql_mode, ',NO_BACKSLASH_ESCAPES')"));
+    Status changed = primary_.Execute(
         fmt::format("{}, MASTER_USER = {}, MASTER_PASSWORD = {}, MASTER_USE_GTID = current_pos",
-                    ChangeMasterTo(), mysql::QuoteString(replication_user_),
-                    mysql::QuoteString(request_.replication_password))));
+                    ChangeMasterTo(), PlainLiteral(replication_user_),
+                    PlainLiteral(request_.replication_password)));
+    SAFEDDL_RETURN_IF_ERROR(primary_.Execute("SET SESSION sql_mode = @safeddl_sql_mode"));
+    SAFEDDL_RETURN_IF_ERROR(changed);
     SAFEDDL_RETURN_IF_ERROR(primary_.Execute("START SLAVE"));
     SAFEDDL_RETURN_IF_ERROR(SetReadOnlyBefore(primary_, fence_id_, "ON"));
     SAFEDDL_RETURN_IF_ERROR(FenceOff(primary_).status());
