@@ -17,6 +17,9 @@
 #   its nature — say why where it is declared, and use it sparingly: every capability must be
 #   tested on stock settings too.
 #   SAFEDDL_TEST_STOCK_VARIANTS=OFF (cmake) leaves all <name>_stock tests out.
+#   Under the sanitizers (SAFEDDL_SANITIZE), FULL_ONLY tests are left out too: they start
+#   sandboxes of their own, so most of their time is servers starting, and the normal pass runs
+#   them. That keeps a full CI run on a new machine under half an hour.
 
 # Test code waits on servers and spawns processes: it is compiled without optimization in every
 # build type, which halves the build's time (the code under test keeps the build type's flags),
@@ -54,7 +57,7 @@ function(safeddl_server_test name)
     set(full_lock sandbox_server)
     set(stock_lock sandbox_stock_server)
   endif()
-  if(NOT SAFEDDL_BUILD_TESTS)
+  if(NOT SAFEDDL_BUILD_TESTS OR (ARG_FULL_ONLY AND SAFEDDL_SANITIZE))
     return()
   endif()
   add_executable(${name} ${ARG_SOURCES})

@@ -6,7 +6,8 @@
 # one of each at a time in parallel (cmake/SafeddlTesting.cmake). To leave the stock runs out of a
 # pass, configure it with -DSAFEDDL_TEST_STOCK_VARIANTS=OFF: the sanitizer pass does, since the
 # stock runs exercise the same code paths on other server settings and the normal pass has them
-# (it keeps the whole run well under half an hour on two cores).
+# (it keeps the whole run well under half an hour on two cores). Tests that start sandboxes of
+# their own (FULL_ONLY) run in the normal pass only, for the same reason.
 # Both builds carry line tables only (-g1: enough for sanitizer reports and backtraces, a third of
 # the compile time of full debug info), and go through ccache when it is installed (deps.sh
 # installs it), keyed on paths relative to the checkout so that a fresh clone reuses the cache.
