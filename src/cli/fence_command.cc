@@ -55,16 +55,6 @@ std::string Names(const std::vector<topology::Account>& accounts) {
   return out.empty() ? "none" : out;
 }
 
-Result<std::chrono::seconds> Duration(const std::string& flag, const std::string& text) {
-  if (text == "0" || text == "0s") return std::chrono::seconds(0);
-  std::optional<std::chrono::seconds> d = ParseDurationText(text);
-  if (!d) {
-    return InvalidArgumentError(
-        fmt::format("{} '{}' is not a duration (e.g. 30s, 10m, 1h30m)", flag, text));
-  }
-  return *d;
-}
-
 }  // namespace
 
 void SetupFence(CLI::App& parent, CommandSlot& slot) {
@@ -126,11 +116,11 @@ Status RunFenceOn(const FenceCommandOptions& o) {
         "are locked anyway)");
   }
   if (!o.expire.empty()) {
-    SAFEDDL_ASSIGN_OR_RETURN(std::chrono::seconds expire, Duration("--expire", o.expire));
+    SAFEDDL_ASSIGN_OR_RETURN(std::chrono::seconds expire, ParseDurationFlag("--expire", o.expire));
     if (expire.count() == 0) return InvalidArgumentError("--expire must be longer than 0");
     request.expire = expire;
   }
-  SAFEDDL_ASSIGN_OR_RETURN(request.grace, Duration("--grace", o.grace));
+  SAFEDDL_ASSIGN_OR_RETURN(request.grace, ParseDurationFlag("--grace", o.grace));
   request.dry_run = o.dry_run;
   request.wait_grace = [](std::chrono::seconds d) {
     if (d.count() > 0) {

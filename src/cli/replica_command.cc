@@ -155,8 +155,7 @@ Status RunReplicaStopBefore(const ReplicaCommandOptions& o) {
   if (o.gtid.empty() && o.datetime.empty()) {
     return InvalidArgumentError("stop-before needs --gtid or --datetime");
   }
-  std::optional<std::chrono::seconds> wait = ParseDurationText(o.wait);
-  if (!wait) return InvalidArgumentError(fmt::format("--wait '{}' is not a duration", o.wait));
+  SAFEDDL_ASSIGN_OR_RETURN(std::chrono::seconds wait, ParseDurationFlag("--wait", o.wait));
   SAFEDDL_ASSIGN_OR_RETURN(Session session, OpenSession(o.connection));
   topology::GtidTriple gtid;
   if (!o.gtid.empty()) {
@@ -165,7 +164,7 @@ Status RunReplicaStopBefore(const ReplicaCommandOptions& o) {
     SAFEDDL_ASSIGN_OR_RETURN(gtid, FirstAfter(o, session));
   }
   SAFEDDL_ASSIGN_OR_RETURN(topology::StopBeforeReport r,
-                           topology::StopBefore(*session.conn, gtid, *wait, o.keep_delay));
+                           topology::StopBefore(*session.conn, gtid, wait, o.keep_delay));
   if (o.json) {
     fmt::print("{}\n", json{{"stopped_before", r.before.ToString()},
                             {"gtid_slave_pos", r.gtid_slave_pos},

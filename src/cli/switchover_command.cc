@@ -13,19 +13,7 @@
 #include "topology/switchover.h"
 
 namespace safeddl::cli {
-namespace {
-
-Result<std::chrono::seconds> Seconds(const std::string& flag, const std::string& text) {
-  if (text == "0" || text == "0s") return std::chrono::seconds(0);
-  std::optional<std::chrono::seconds> d = ParseDurationText(text);
-  if (!d) {
-    return InvalidArgumentError(
-        fmt::format("{} '{}' is not a duration (e.g. 10s, 2m)", flag, text));
-  }
-  return *d;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<std::string> ReadPasswordFile(const std::string& path) {
   std::ifstream in(path);
@@ -73,9 +61,9 @@ Status RunSwitchover(const SwitchoverCommandOptions& o) {
     SAFEDDL_ASSIGN_OR_RETURN(request.replication_password,
                              ReadPasswordFile(o.replication_password_file));
   }
-  SAFEDDL_ASSIGN_OR_RETURN(request.max_lag, Seconds("--max-lag", o.max_lag));
-  SAFEDDL_ASSIGN_OR_RETURN(request.catch_up, Seconds("--catch-up", o.catch_up));
-  SAFEDDL_ASSIGN_OR_RETURN(request.grace, Seconds("--grace", o.grace));
+  SAFEDDL_ASSIGN_OR_RETURN(request.max_lag, ParseDurationFlag("--max-lag", o.max_lag));
+  SAFEDDL_ASSIGN_OR_RETURN(request.catch_up, ParseDurationFlag("--catch-up", o.catch_up));
+  SAFEDDL_ASSIGN_OR_RETURN(request.grace, ParseDurationFlag("--grace", o.grace));
   request.dry_run = o.dry_run;
   request.progress = [](const std::string& step) { LogInfo("switchover: {}", step); };
   SAFEDDL_ASSIGN_OR_RETURN(Session session, OpenSession(o.connection));

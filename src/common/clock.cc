@@ -77,4 +77,14 @@ std::string HumanDuration(double seconds) {
   return fmt::format("{}h{:02}m", total / 3600, (total % 3600) / 60);
 }
 
+Result<std::chrono::seconds> ParseDurationFlag(std::string_view flag, std::string_view text) {
+  if (text == "0" || text == "0s") return std::chrono::seconds(0);
+  std::optional<std::chrono::seconds> d = ParseDurationText(text);
+  if (!d) {
+    return InvalidArgumentError(
+        fmt::format("{} '{}' is not a duration (e.g. 30s, 10m, 1h30m)", flag, text));
+  }
+  return *d;
+}
+
 }  // namespace safeddl

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/result.h"
+
 namespace safeddl {
 
 using Duration = std::chrono::steady_clock::duration;
@@ -41,5 +43,9 @@ std::string HumanDuration(double seconds);
 // A duration as people write it on a command line: "90s", "30m", "2h", "1h30m", "1d", or a plain
 // number of seconds. nullopt when it is not one (or is zero).
 std::optional<std::chrono::seconds> ParseDurationText(std::string_view text);
+
+// A duration flag's value: ParseDurationText's forms, or "0"/"0s"; InvalidArgument naming
+// `flag` otherwise.
+Result<std::chrono::seconds> ParseDurationFlag(std::string_view flag, std::string_view text);
 
 }  // namespace safeddl

@@ -44,5 +44,15 @@ TEST(ClockTest, ParseDurationText) {
   }
 }
 
+TEST(ClockTest, ParseDurationFlagAllowsZeroAndNamesTheFlag) {
+  EXPECT_EQ(*ParseDurationFlag("--grace", "0"), std::chrono::seconds(0));
+  EXPECT_EQ(*ParseDurationFlag("--grace", "0s"), std::chrono::seconds(0));
+  EXPECT_EQ(*ParseDurationFlag("--grace", "2m"), std::chrono::seconds(120));
+  Result<std::chrono::seconds> bad = ParseDurationFlag("--expire", "soon");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("--expire 'soon' is not a duration"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace safeddl
