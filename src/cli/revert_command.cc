@@ -24,6 +24,7 @@
 #include "revert/pending_changes.h"
 #include "revert/revert_losses.h"
 #include "revert/revert_plan.h"
+#include "schema/introspect.h"
 
 namespace safeddl::cli {
 namespace {
@@ -167,7 +168,7 @@ Result<std::optional<double>> AskRunningAlter(mysql::Connection& conn, const std
   LogInfo("asked the running `alter --revertible` to swap back: {}", TrimWhitespace(answer));
   const TimePoint deadline = asked + std::chrono::minutes(10);
   while (SystemClock::Get().Now() < deadline) {
-    SAFEDDL_ASSIGN_OR_RETURN(std::string now, osc::TableDefinition(conn, setup.plan.q_original));
+    SAFEDDL_ASSIGN_OR_RETURN(std::string now, schema::TableDefinition(conn, setup.plan.q_original));
     if (osc::DefinitionNamed(now, setup.plan.names.original) == setup.record.old_create) {
       return std::optional<double>(MillisBetween(asked, SystemClock::Get().Now()));
     }

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
@@ -123,19 +122,6 @@ Result<std::optional<binlog::BinlogPosition>> LoadAppliedPosition(mysql::Connect
     return CorruptionError("the applied position in " + plan.q_applied + " is incomplete");
   }
   return std::optional<binlog::BinlogPosition>(p);
-}
-
-Result<std::string> TableDefinition(mysql::Connection& conn, const std::string& quoted) {
-  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet rs, conn.Query("SHOW CREATE TABLE " + quoted));
-  if (rs.empty()) return NotFoundError("SHOW CREATE TABLE " + quoted + " returned nothing");
-  std::string create = rs[0][1].value_or("");
-  constexpr std::string_view kCounter = " AUTO_INCREMENT=";
-  if (size_t at = create.find(kCounter); at != std::string::npos) {
-    size_t end = at + kCounter.size();
-    while (end < create.size() && std::isdigit(static_cast<unsigned char>(create[end]))) ++end;
-    create.erase(at, end - at);
-  }
-  return create;
 }
 
 Status CheckResumable(const Checkpoint& saved, const Checkpoint& now,

@@ -50,10 +50,6 @@ Result<std::optional<binlog::BinlogPosition>> LoadAppliedPosition(mysql::Connect
                                                                   const MigrationPlan& plan,
                                                                   const std::string& label);
 
-// SHOW CREATE TABLE of `quoted` without its AUTO_INCREMENT=N counter (which moves with every
-// insert): equal texts mean the same definition.
-Result<std::string> TableDefinition(mysql::Connection& conn, const std::string& quoted);
-
 // Refuses a resume whose checkpoint does not describe this migration, or whose binlog position
 // the server no longer has; the message says what differs and what to do.
 Status CheckResumable(const Checkpoint& saved, const Checkpoint& now,

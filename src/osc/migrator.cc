@@ -19,9 +19,10 @@
 #include "osc/cut_over.h"
 #include "osc/inspector.h"
 #include "osc/revert_record.h"
-#include "osc/unfit_values.h"
 #include "osc/session_setup.h"
 #include "osc/table_names.h"
+#include "osc/unfit_values.h"
+#include "schema/introspect.h"
 
 namespace safeddl::osc {
 namespace {
@@ -537,8 +538,10 @@ Status Migrator::CarryAutoIncrement() {
 
 Status Migrator::PrepareCheckpoints() {
   checkpoint_.alter = options_.alter;
-  SAFEDDL_ASSIGN_OR_RETURN(checkpoint_.original_create, TableDefinition(*conn_, plan_.q_original));
-  SAFEDDL_ASSIGN_OR_RETURN(checkpoint_.ghost_create, TableDefinition(*conn_, plan_.q_ghost));
+  SAFEDDL_ASSIGN_OR_RETURN(checkpoint_.original_create,
+                           schema::TableDefinition(*conn_, plan_.q_original));
+  SAFEDDL_ASSIGN_OR_RETURN(checkpoint_.ghost_create,
+                           schema::TableDefinition(*conn_, plan_.q_ghost));
   if (options_.resume) {
     Result<Checkpoint> saved = LoadCheckpoint(*conn_, plan_);
     if (!saved.ok()) {

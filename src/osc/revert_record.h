@@ -30,7 +30,7 @@ struct RevertRecord {
   binlog::BinlogPosition position;  // P
   std::string swapped_at;           // server time of the record (read back only)
   std::string old_table;            // the name the table from before the swap is kept under
-  // TableDefinition() texts (no AUTO_INCREMENT counter), both named as the table itself.
+  // schema::TableDefinition() texts (no AUTO_INCREMENT counter), both named as the table itself.
   std::string old_create;
   std::string new_create;
   // The swap's column mapping: source = the old table's name, target = the new table's.

@@ -18,7 +18,7 @@ Result<std::string> DefinitionAs(mysql::Connection& conn, const std::string& db,
   SAFEDDL_ASSIGN_OR_RETURN(bool exists, schema::TableExists(conn, db, name));
   if (!exists) return std::string();
   SAFEDDL_ASSIGN_OR_RETURN(std::string quoted, mysql::QuoteQualified(db, name));
-  SAFEDDL_ASSIGN_OR_RETURN(std::string create, osc::TableDefinition(conn, quoted));
+  SAFEDDL_ASSIGN_OR_RETURN(std::string create, schema::TableDefinition(conn, quoted));
   return osc::DefinitionNamed(create, as);
 }
 

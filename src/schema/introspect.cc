@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -237,6 +239,19 @@ Result<bool> TableExists(mysql::Connection& conn, std::string_view db, std::stri
                                   "TABLE_SCHEMA = {} AND TABLE_NAME = {}",
                                   mysql::QuoteString(db), mysql::QuoteString(table))));
   return n.value_or("0") != "0";
+}
+
+Result<std::string> TableDefinition(mysql::Connection& conn, const std::string& quoted) {
+  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet rs, conn.Query("SHOW CREATE TABLE " + quoted));
+  if (rs.empty()) return NotFoundError("SHOW CREATE TABLE " + quoted + " returned nothing");
+  std::string create = rs[0][1].value_or("");
+  constexpr std::string_view kCounter = " AUTO_INCREMENT=";
+  if (size_t at = create.find(kCounter); at != std::string::npos) {
+    size_t end = at + kCounter.size();
+    while (end < create.size() && std::isdigit(static_cast<unsigned char>(create[end]))) ++end;
+    create.erase(at, end - at);
+  }
+  return create;
 }
 
 Result<TableSchema> IntrospectTable(mysql::Connection& conn, std::string_view db,

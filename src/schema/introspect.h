@@ -24,6 +24,10 @@ namespace safeddl::schema {
 Result<TableSchema> IntrospectTable(mysql::Connection& conn, std::string_view db,
                                     std::string_view table);
 
+// SHOW CREATE TABLE of `quoted` (`db`.`t`) without its AUTO_INCREMENT=N counter (which moves with
+// every insert, and differs between servers): equal texts mean the same definition.
+Result<std::string> TableDefinition(mysql::Connection& conn, const std::string& quoted);
+
 // Whether `db`.`table` exists (a table, view or sequence: information_schema.TABLES).
 Result<bool> TableExists(mysql::Connection& conn, std::string_view db, std::string_view table);
 

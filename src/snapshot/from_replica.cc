@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <regex>
-
 #include "binlog/server_position.h"
 #include "common/strings.h"
 #include "mysql/quote.h"
@@ -34,14 +32,6 @@ Result<binlog::Gtid> SingleDomainPosition(const std::string& pos) {
   g.server_id = static_cast<uint32_t>(ParseUint64(parts[1]).value_or(0));
   g.seq_no = ParseUint64(parts[2]).value_or(0);
   return g;
-}
-
-// SHOW CREATE TABLE without its AUTO_INCREMENT counter (which differs between servers).
-Result<std::string> Definition(mysql::Connection& conn, const std::string& q_table) {
-  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet rs, conn.Query("SHOW CREATE TABLE " + q_table));
-  if (rs.empty()) return NotFoundError("no definition for " + q_table);
-  static const std::regex kCounter(" AUTO_INCREMENT=[0-9]+");
-  return std::regex_replace(rs[0][1].value_or(""), kCounter, "");
 }
 
 struct CountAndChecksum {
@@ -90,8 +80,8 @@ Result<FromReplicaSnapshot> TakeFromReplica(mysql::Connection& primary, mysql::C
 
   SAFEDDL_ASSIGN_OR_RETURN(std::string q_table,
                            mysql::QuoteQualified(request.database, request.table));
-  SAFEDDL_ASSIGN_OR_RETURN(std::string on_primary, Definition(primary, q_table));
-  SAFEDDL_ASSIGN_OR_RETURN(std::string on_replica, Definition(replica, q_table));
+  SAFEDDL_ASSIGN_OR_RETURN(std::string on_primary, schema::TableDefinition(primary, q_table));
+  SAFEDDL_ASSIGN_OR_RETURN(std::string on_replica, schema::TableDefinition(replica, q_table));
   if (on_primary != on_replica) {
     return FailedPreconditionError(fmt::format(
         "`{}`.`{}` is defined differently on the replica and on the primary, so its rows "

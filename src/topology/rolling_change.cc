@@ -2,12 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <regex>
 #include <thread>
 
 #include "common/strings.h"
 #include "mysql/quote.h"
 #include "mysql/replication.h"
+#include "schema/introspect.h"
 #include "topology/replica.h"
 
 namespace safeddl::topology {
@@ -15,14 +15,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kPoll = std::chrono::milliseconds(200);
-
-// SHOW CREATE TABLE without the AUTO_INCREMENT counter, which differs between servers.
-Result<std::string> Definition(mysql::Connection& conn, const std::string& q_table) {
-  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet rs, conn.Query("SHOW CREATE TABLE " + q_table));
-  if (rs.empty()) return NotFoundError("no definition for " + q_table);
-  static const std::regex kCounter(" AUTO_INCREMENT=[0-9]+");
-  return std::regex_replace(rs[0][1].value_or(""), kCounter, "");
-}
 
 struct Member {
   std::string address;
@@ -102,9 +94,9 @@ class Rollout {
              std::move(conn)});
       }
     }
-    SAFEDDL_ASSIGN_OR_RETURN(report_.definition, Definition(primary_, q_table_));
+    SAFEDDL_ASSIGN_OR_RETURN(report_.definition, schema::TableDefinition(primary_, q_table_));
     for (Member& r : replicas_) {
-      Result<std::string> theirs = Definition(*r.conn, q_table_);
+      Result<std::string> theirs = schema::TableDefinition(*r.conn, q_table_);
       if (!theirs.ok() || *theirs != report_.definition) {
         return FailedPreconditionError(fmt::format(
             "{} is defined differently on {} than on {}{}", q_table_, r.address, primary_address,
