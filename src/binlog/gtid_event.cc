@@ -2,7 +2,20 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
+#include "common/strings.h"
+
 namespace safeddl::binlog {
+namespace {
+
+template <typename T>
+bool ParseNumber(std::string_view s, T& out) {
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size() && !s.empty();
+}
+
+}  // namespace
 
 namespace {
 constexpr uint32_t kGtidListCountMask = 0x0fffffff;
@@ -11,6 +24,36 @@ constexpr size_t kGtidListEntryLength = 4 + 4 + 8;
 }  // namespace
 
 std::string Gtid::ToString() const { return fmt::format("{}-{}-{}", domain_id, server_id, seq_no); }
+
+Result<Gtid> ParseGtid(std::string_view text) {
+  const std::vector<std::string> parts = SplitString(text, '-');
+  Gtid gtid;
+  if (parts.size() != 3 || !ParseNumber(parts[0], gtid.domain_id) ||
+      !ParseNumber(parts[1], gtid.server_id) || !ParseNumber(parts[2], gtid.seq_no)) {
+    return InvalidArgumentError(
+        fmt::format("'{}' is not a MariaDB GTID (domain-server-sequence, e.g. 0-1-42)", text));
+  }
+  return gtid;
+}
+
+std::optional<uint64_t> SequenceInDomain(std::string_view list, uint32_t domain) {
+  for (const std::string& entry : SplitString(list, ',')) {
+    Result<Gtid> g = ParseGtid(TrimWhitespace(entry));
+    if (g.ok() && g->domain_id == domain) return g->seq_no;
+  }
+  return std::nullopt;
+}
+
+bool GtidPositionCovers(std::string_view current, std::string_view wanted) {
+  for (const std::string& entry : SplitString(wanted, ',')) {
+    if (TrimWhitespace(entry).empty()) continue;
+    Result<Gtid> w = ParseGtid(TrimWhitespace(entry));
+    if (!w.ok()) return false;
+    const std::optional<uint64_t> have = SequenceInDomain(current, w->domain_id);
+    if (!have || *have < w->seq_no) return false;
+  }
+  return true;
+}
 
 Result<GtidEvent> ParseGtidEvent(ByteReader body, uint32_t server_id) {
   GtidEvent ev;

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/byte_reader.h"
@@ -21,6 +23,17 @@ struct Gtid {
   std::string ToString() const;  // "0-1-42"
   friend bool operator==(const Gtid&, const Gtid&) = default;
 };
+
+// Parses one GTID "domain-server-seq" as users and the server write it. InvalidArgument for
+// anything else.
+Result<Gtid> ParseGtid(std::string_view text);
+
+// The sequence number the GTID position `list` ("0-1-99,1-2-7") holds for `domain`; nullopt when
+// it names none.
+std::optional<uint64_t> SequenceInDomain(std::string_view list, uint32_t domain);
+
+// True when the GTID position `current` has reached `wanted` in every domain `wanted` names.
+bool GtidPositionCovers(std::string_view current, std::string_view wanted);
 
 // GTID_EVENT flags (flags2 byte).
 inline constexpr uint8_t kGtidFlagStandalone = 0x01;  // no terminating COMMIT/XID (DDL)

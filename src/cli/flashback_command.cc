@@ -63,10 +63,10 @@ Result<flashback::RangeFilter> MakeFilter(const FlashbackOptions& o) {
     SAFEDDL_ASSIGN_OR_RETURN(f.start_time, ParseBinlogDatetime(o.start_datetime));
   }
   if (!o.start_gtid.empty()) {
-    SAFEDDL_ASSIGN_OR_RETURN(f.start_after, flashback::ParseGtid(o.start_gtid));
+    SAFEDDL_ASSIGN_OR_RETURN(f.start_after, binlog::ParseGtid(o.start_gtid));
   }
   if (!o.stop_gtid.empty()) {
-    SAFEDDL_ASSIGN_OR_RETURN(f.stop_after, flashback::ParseGtid(o.stop_gtid));
+    SAFEDDL_ASSIGN_OR_RETURN(f.stop_after, binlog::ParseGtid(o.stop_gtid));
   }
   return f;
 }
@@ -143,8 +143,7 @@ void LogSummary(const Summary& s) {
         "conflicts {}",
         s.report->transactions_applied, s.report->rows_applied, s.report->rows_forced,
         s.report->statements, s.report->runs_replayed, s.report->groups, s.report->groups_split,
-        s.report->runs_loaded,
-        s.report->transactions_skipped, s.report->conflicts.size());
+        s.report->runs_loaded, s.report->transactions_skipped, s.report->conflicts.size());
     for (size_t i = 0; i < s.report->conflicts.size() && i < kMaxReportedConflicts; ++i) {
       const flashback::Conflict& c = s.report->conflicts[i];
       LogWarning("conflict in transaction {}: {}: {}", c.transaction, c.row, c.found);

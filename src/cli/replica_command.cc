@@ -54,7 +54,7 @@ Status Print(const ReplicaCommandOptions& o, const topology::ReplicaState& s) {
 }
 
 // --datetime: the first transaction its primary logged after that time.
-Result<topology::GtidTriple> FirstAfter(const ReplicaCommandOptions& o, Session& session) {
+Result<binlog::Gtid> FirstAfter(const ReplicaCommandOptions& o, Session& session) {
   SAFEDDL_ASSIGN_OR_RETURN(uint32_t time, ParseBinlogDatetime(o.datetime));
   SAFEDDL_ASSIGN_OR_RETURN(topology::ReplicaState state, topology::ReadReplicaState(*session.conn));
   const std::string address =
@@ -78,7 +78,7 @@ Result<topology::GtidTriple> FirstAfter(const ReplicaCommandOptions& o, Session&
         "the primary ({}) has logged no transaction after {} UTC yet: nothing to stop before",
         address, o.datetime));
   }
-  return topology::GtidTriple{first->gtid->domain_id, first->gtid->server_id, first->gtid->seq_no};
+  return *first->gtid;
 }
 
 }  // namespace
@@ -157,9 +157,9 @@ Status RunReplicaStopBefore(const ReplicaCommandOptions& o) {
   }
   SAFEDDL_ASSIGN_OR_RETURN(std::chrono::seconds wait, ParseDurationFlag("--wait", o.wait));
   SAFEDDL_ASSIGN_OR_RETURN(Session session, OpenSession(o.connection));
-  topology::GtidTriple gtid;
+  binlog::Gtid gtid;
   if (!o.gtid.empty()) {
-    SAFEDDL_ASSIGN_OR_RETURN(gtid, topology::ParseGtidTriple(o.gtid));
+    SAFEDDL_ASSIGN_OR_RETURN(gtid, binlog::ParseGtid(o.gtid));
   } else {
     SAFEDDL_ASSIGN_OR_RETURN(gtid, FirstAfter(o, session));
   }

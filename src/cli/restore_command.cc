@@ -51,7 +51,7 @@ namespace {
 Result<snapshot::PointInTime> ParseUntil(const std::string& text) {
   snapshot::PointInTime point;
   point.text = text;
-  if (Result<binlog::Gtid> gtid = flashback::ParseGtid(text); gtid.ok()) {
+  if (Result<binlog::Gtid> gtid = binlog::ParseGtid(text); gtid.ok()) {
     point.gtid = *gtid;
     return point;
   }
@@ -100,7 +100,7 @@ Status RunRestore(const RestoreCommandOptions& o) {
   std::string reached;
   std::vector<binlog::Gtid> skip;
   for (const std::string& text : o.skip_gtids) {
-    Result<binlog::Gtid> gtid = flashback::ParseGtid(text);
+    Result<binlog::Gtid> gtid = binlog::ParseGtid(text);
     if (!gtid.ok()) {
       return InvalidArgumentError(fmt::format(
           "--skip-gtid '{}' is not a GTID (domain-server-sequence, e.g. 0-1-100)", text));

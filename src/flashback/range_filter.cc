@@ -3,21 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 
 #include "common/strings.h"
 
 namespace safeddl::flashback {
-namespace {
-
-template <typename T>
-bool ParseNumber(std::string_view s, T& out) {
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size() && !s.empty();
-}
-
-}  // namespace
-
 bool RangeFilter::TableSelected(std::string_view database, std::string_view table) const {
   if (!databases.empty() &&
       std::find(databases.begin(), databases.end(), database) == databases.end()) {
@@ -57,17 +46,6 @@ Result<std::vector<OpKind>> ParseSqlTypes(const std::vector<std::string>& names)
     }
   }
   return out;
-}
-
-Result<binlog::Gtid> ParseGtid(std::string_view text) {
-  const std::vector<std::string> parts = SplitString(text, '-');
-  binlog::Gtid gtid;
-  if (parts.size() != 3 || !ParseNumber(parts[0], gtid.domain_id) ||
-      !ParseNumber(parts[1], gtid.server_id) || !ParseNumber(parts[2], gtid.seq_no)) {
-    return InvalidArgumentError(
-        fmt::format("'{}' is not a MariaDB GTID (domain-server-sequence, e.g. 0-1-42)", text));
-  }
-  return gtid;
 }
 
 }  // namespace safeddl::flashback

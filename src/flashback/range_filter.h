@@ -33,7 +33,4 @@ struct RangeFilter {
 // Parses "insert,update,delete" (any subset). InvalidArgument for anything else.
 Result<std::vector<OpKind>> ParseSqlTypes(const std::vector<std::string>& names);
 
-// Parses one MariaDB GTID "domain-server-seq". InvalidArgument for anything else.
-Result<binlog::Gtid> ParseGtid(std::string_view text);
-
 }  // namespace safeddl::flashback

@@ -32,15 +32,5 @@ TEST(RangeFilterTest, SqlTypes) {
   EXPECT_NE(bad.message().find("upsert"), std::string::npos);
 }
 
-TEST(RangeFilterTest, Gtid) {
-  Result<binlog::Gtid> g = ParseGtid("0-1-42");
-  ASSERT_TRUE(g.ok());
-  EXPECT_EQ(g->domain_id, 0u);
-  EXPECT_EQ(g->server_id, 1u);
-  EXPECT_EQ(g->seq_no, 42u);
-  EXPECT_EQ(ParseGtid("0-1").status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(ParseGtid("0-1-x").status().code(), StatusCode::kInvalidArgument);
-}
-
 }  // namespace
 }  // namespace safeddl::flashback

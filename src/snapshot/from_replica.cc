@@ -15,22 +15,15 @@
 namespace safeddl::snapshot {
 namespace {
 
-// "d-s-n" with one domain only.
+// The position "d-s-n" of one domain.
 Result<binlog::Gtid> SingleDomainPosition(const std::string& pos) {
-  const std::vector<std::string> entries = SplitString(pos, ',');
-  const std::vector<std::string> parts = entries.size() == 1
-                                             ? SplitString(TrimWhitespace(entries[0]), '-')
-                                             : std::vector<std::string>{};
-  if (parts.size() != 3) {
+  Result<binlog::Gtid> g = binlog::ParseGtid(TrimWhitespace(pos));
+  if (!g.ok()) {
     return FailedPreconditionError(fmt::format(
         "the replica's GTID position is '{}': a snapshot from a replica needs one GTID domain "
         "with at least one transaction applied",
         pos));
   }
-  binlog::Gtid g;
-  g.domain_id = static_cast<uint32_t>(ParseUint64(parts[0]).value_or(0));
-  g.server_id = static_cast<uint32_t>(ParseUint64(parts[1]).value_or(0));
-  g.seq_no = ParseUint64(parts[2]).value_or(0);
   return g;
 }
 

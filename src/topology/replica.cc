@@ -33,45 +33,6 @@ Status ChangeDelay(mysql::Connection& replica, long long seconds) {
 
 }  // namespace
 
-std::string GtidTriple::ToString() const {
-  return fmt::format("{}-{}-{}", domain, server_id, sequence);
-}
-
-Result<GtidTriple> ParseGtidTriple(std::string_view text) {
-  const std::vector<std::string> parts = SplitString(TrimWhitespace(text), '-');
-  std::optional<uint64_t> d, s, n;
-  if (parts.size() == 3) {
-    d = ParseUint64(parts[0]);
-    s = ParseUint64(parts[1]);
-    n = ParseUint64(parts[2]);
-  }
-  if (!d || !s || !n || *d > UINT32_MAX || *s > UINT32_MAX) {
-    return InvalidArgumentError(
-        fmt::format("'{}' is not a MariaDB GTID (domain-server_id-sequence, e.g. 0-1-100)", text));
-  }
-  return GtidTriple{static_cast<uint32_t>(*d), static_cast<uint32_t>(*s), *n};
-}
-
-std::optional<uint64_t> SequenceInDomain(std::string_view gtid_list, uint32_t domain) {
-  for (const std::string& entry : SplitString(gtid_list, ',')) {
-    if (entry.empty()) continue;
-    Result<GtidTriple> g = ParseGtidTriple(entry);
-    if (g.ok() && g->domain == domain) return g->sequence;
-  }
-  return std::nullopt;
-}
-
-bool GtidPositionCovers(std::string_view current, std::string_view wanted) {
-  for (const std::string& entry : SplitString(wanted, ',')) {
-    if (entry.empty()) continue;
-    Result<GtidTriple> w = ParseGtidTriple(entry);
-    if (!w.ok()) return false;
-    const std::optional<uint64_t> have = SequenceInDomain(current, w->domain);
-    if (!have || *have < w->sequence) return false;
-  }
-  return true;
-}
-
 Result<ReplicaState> ReadReplicaState(mysql::Connection& replica) {
   SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::ReplicationStatus> status,
                            mysql::ReadReplicationStatus(replica));
@@ -93,7 +54,7 @@ Result<ReplicaState> SetReplicaDelay(mysql::Connection& replica, long long secon
   return ReadReplicaState(replica);
 }
 
-Result<StopBeforeReport> StopBefore(mysql::Connection& replica, const GtidTriple& gtid,
+Result<StopBeforeReport> StopBefore(mysql::Connection& replica, const binlog::Gtid& gtid,
                                     std::chrono::seconds wait, bool keep_delay) {
   SAFEDDL_ASSIGN_OR_RETURN(ReplicaState state, ReadReplicaState(replica));
   if (state.status.using_gtid.empty() || state.status.using_gtid == "No") {
@@ -101,27 +62,28 @@ Result<StopBeforeReport> StopBefore(mysql::Connection& replica, const GtidTriple
         "this replica does not replicate with GTIDs (Using_Gtid = No), which stopping before a "
         "transaction needs: CHANGE MASTER TO MASTER_USE_GTID = slave_pos");
   }
-  if (gtid.sequence <= 1) {
+  if (gtid.seq_no <= 1) {
     return InvalidArgumentError(fmt::format(
         "{} is the first transaction of domain {}: there is nothing before it to stop at",
-        gtid.ToString(), gtid.domain));
+        gtid.ToString(), gtid.domain_id));
   }
   StopBeforeReport report;
   report.before = gtid;
   report.delay = state.status.sql_delay;
-  const std::optional<uint64_t> applied = SequenceInDomain(state.gtid_slave_pos, gtid.domain);
-  if (applied && *applied >= gtid.sequence) {
+  const std::optional<uint64_t> applied =
+      binlog::SequenceInDomain(state.gtid_slave_pos, gtid.domain_id);
+  if (applied && *applied >= gtid.seq_no) {
     return FailedPreconditionError(fmt::format(
         "too late on this replica: it has applied {} already (gtid_slave_pos {}); a replica "
         "delayed longer, a snapshot or flashback can still bring the rows back",
         gtid.ToString(), state.gtid_slave_pos));
   }
-  if (applied && *applied == gtid.sequence - 1 && !state.status.sql_running) {
+  if (applied && *applied == gtid.seq_no - 1 && !state.status.sql_running) {
     report.already_there = true;
     report.gtid_slave_pos = state.gtid_slave_pos;
     return report;
   }
-  const GtidTriple until{gtid.domain, gtid.server_id, gtid.sequence - 1};
+  const binlog::Gtid until{gtid.domain_id, gtid.server_id, gtid.seq_no - 1};
   // START SLAVE UNTIL master_gtid_pos starts both threads (and both stop at the point).
   const std::string start_until =
       fmt::format("START SLAVE UNTIL master_gtid_pos = {}", mysql::QuoteString(until.ToString()));
@@ -148,8 +110,9 @@ Result<StopBeforeReport> StopBefore(mysql::Connection& replica, const GtidTriple
       return FailedPreconditionError(
           fmt::format("the replica's SQL thread stopped on an error: {}", state.status.last_error));
     }
-    const std::optional<uint64_t> now = SequenceInDomain(state.gtid_slave_pos, gtid.domain);
-    if (!now || *now >= gtid.sequence) {
+    const std::optional<uint64_t> now =
+        binlog::SequenceInDomain(state.gtid_slave_pos, gtid.domain_id);
+    if (!now || *now >= gtid.seq_no) {
       return InternalError(fmt::format("the replica stopped at {}, not before {}",
                                        state.gtid_slave_pos, gtid.ToString()));
     }

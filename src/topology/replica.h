@@ -13,25 +13,12 @@
 #include <string>
 #include <string_view>
 
+#include "binlog/gtid_event.h"
 #include "common/result.h"
 #include "mysql/connection.h"
 #include "mysql/replication.h"
 
 namespace safeddl::topology {
-
-struct GtidTriple {
-  uint32_t domain = 0;
-  uint32_t server_id = 0;
-  uint64_t sequence = 0;
-  std::string ToString() const;
-};
-// "0-1-100". InvalidArgument otherwise.
-Result<GtidTriple> ParseGtidTriple(std::string_view text);
-// The sequence number `gtid_list` ("0-1-99,1-2-7") holds for `domain`, nullopt when none.
-std::optional<uint64_t> SequenceInDomain(std::string_view gtid_list, uint32_t domain);
-
-// True when the GTID position `current` has reached `wanted` in every domain `wanted` names.
-bool GtidPositionCovers(std::string_view current, std::string_view wanted);
 
 struct ReplicaState {
   mysql::ReplicationStatus status;
@@ -46,7 +33,7 @@ Result<ReplicaState> ReadReplicaState(mysql::Connection& replica);
 Result<ReplicaState> SetReplicaDelay(mysql::Connection& replica, long long seconds);
 
 struct StopBeforeReport {
-  GtidTriple before;           // the transaction not applied
+  binlog::Gtid before;         // the transaction not applied
   std::string gtid_slave_pos;  // where the replica stopped
   long long delay = 0;         // MASTER_DELAY, as it was and is again
   bool already_there = false;  // it was stopped just before `before` already
@@ -59,7 +46,7 @@ struct StopBeforeReport {
 // stopped. Refused when the replica has already applied `gtid`, does not replicate with GTID, or
 // `gtid` is its domain's first transaction. Timeout after `wait` (the replica is left running
 // towards the point, and the delay put back).
-Result<StopBeforeReport> StopBefore(mysql::Connection& replica, const GtidTriple& gtid,
+Result<StopBeforeReport> StopBefore(mysql::Connection& replica, const binlog::Gtid& gtid,
                                     std::chrono::seconds wait, bool keep_delay);
 
 // START SLAVE: replication goes on (with its delay).

@@ -4,11 +4,11 @@
 
 #include <thread>
 
+#include "binlog/gtid_event.h"
 #include "common/strings.h"
 #include "mysql/quote.h"
 #include "mysql/replication.h"
 #include "schema/introspect.h"
-#include "topology/replica.h"
 
 namespace safeddl::topology {
 namespace {
@@ -135,7 +135,7 @@ class Rollout {
       }
       // gtid_current_pos: the old primary wrote part of `pos` itself (not in its slave_pos).
       SAFEDDL_ASSIGN_OR_RETURN(std::string current, Value(conn, "SELECT @@gtid_current_pos"));
-      if (GtidPositionCovers(current, pos)) break;
+      if (binlog::GtidPositionCovers(current, pos)) break;
       if (Clock::now() > deadline) {
         return TimeoutError(fmt::format("{} did not catch up with {} within {} s", server, pos,
                                         request_.catch_up.count()));

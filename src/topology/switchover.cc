@@ -7,12 +7,12 @@
 #include <memory>
 #include <thread>
 
+#include "binlog/gtid_event.h"
 #include "common/strings.h"
 #include "mysql/quote.h"
 #include "mysql/replication.h"
 #include "topology/fence.h"
 #include "topology/fence_store.h"
-#include "topology/replica.h"
 
 namespace safeddl::topology {
 namespace {
@@ -326,7 +326,7 @@ class Run {
       // gtid_current_pos: the old primary wrote part of `pos` itself (not in its slave_pos).
       for (;;) {
         SAFEDDL_ASSIGN_OR_RETURN(std::string current, Value(*conn, "SELECT @@gtid_current_pos"));
-        if (GtidPositionCovers(current, pos)) break;
+        if (binlog::GtidPositionCovers(current, pos)) break;
         if (Clock::now() > deadline) {
           return FailedPreconditionError(fmt::format(
               "{} did not apply the new primary's position {} (it is at {})", name, pos, current));

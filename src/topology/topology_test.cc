@@ -4,7 +4,6 @@
 
 #include "topology/accounts.h"
 #include "topology/fence_expiry.h"
-#include "topology/replica.h"
 
 namespace safeddl::topology {
 namespace {
@@ -84,20 +83,6 @@ TEST(Accounts, SqlQuotesBothParts) {
   EXPECT_EQ(AccountSql("app", "%"), "`app`@`%`");
   EXPECT_EQ(AccountSql("we`ird", "h"), "`we``ird`@`h`");
   EXPECT_EQ(AccountSql("", "localhost"), "''@`localhost`");
-}
-
-TEST(Gtids, ParsedAndCompared) {
-  Result<GtidTriple> g = ParseGtidTriple("0-3310-42");
-  ASSERT_TRUE(g.ok());
-  EXPECT_EQ(g->ToString(), "0-3310-42");
-  EXPECT_FALSE(ParseGtidTriple("0-1").ok());
-  EXPECT_FALSE(ParseGtidTriple("a-b-c").ok());
-  EXPECT_EQ(SequenceInDomain("0-1-5,2-7-9", 2), 9u);
-  EXPECT_FALSE(SequenceInDomain("0-1-5", 3).has_value());
-  EXPECT_TRUE(GtidPositionCovers("0-1-10,1-2-3", "0-5-10"));
-  EXPECT_FALSE(GtidPositionCovers("0-1-9,1-2-3", "0-5-10"));
-  EXPECT_FALSE(GtidPositionCovers("0-1-10", "0-1-10,1-2-1"));
-  EXPECT_TRUE(GtidPositionCovers("0-1-10", ""));
 }
 
 TEST(FenceExpiry, EventUndoesExactlyWhatTheFenceChanged) {
