@@ -134,6 +134,33 @@ Result<StopBeforeReport> StopBefore(mysql::Connection& replica, const binlog::Gt
   return report;
 }
 
+Status WaitUntilReplicated(mysql::Connection& replica, const std::string& name,
+                           const std::string& pos, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::ReplicationStatus> st,
+                             mysql::ReadReplicationStatus(replica));
+    if (st && st->io_running && st->sql_running && st->last_error.empty()) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      return FailedPreconditionError(
+          fmt::format("{} does not replicate: {}", name,
+                      st ? (st->last_error.empty() ? "threads not running" : st->last_error)
+                         : "no replication configured"));
+    }
+    std::this_thread::sleep_for(kPoll);
+  }
+  for (;;) {
+    SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> current,
+                             replica.QueryValue("SELECT @@gtid_current_pos"));
+    if (binlog::GtidPositionCovers(current.value_or(""), pos)) return Status::OK();
+    if (std::chrono::steady_clock::now() > deadline) {
+      return FailedPreconditionError(
+          fmt::format("{} did not apply {} (it is at {})", name, pos, current.value_or("")));
+    }
+    std::this_thread::sleep_for(kPoll);
+  }
+}
+
 Result<ReplicaState> StartReplica(mysql::Connection& replica) {
   SAFEDDL_RETURN_IF_ERROR(ReadReplicaState(replica).status());
   SAFEDDL_RETURN_IF_ERROR(replica.Execute("START SLAVE"));

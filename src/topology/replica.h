@@ -49,6 +49,14 @@ struct StopBeforeReport {
 Result<StopBeforeReport> StopBefore(mysql::Connection& replica, const binlog::Gtid& gtid,
                                     std::chrono::seconds wait, bool keep_delay);
 
+// Waits until `replica`'s replication threads run without error and its gtid_current_pos has
+// reached `pos` in every domain (gtid_current_pos: a former primary wrote part of `pos` itself,
+// so it is not in its slave position). A transient error (the IO thread still connecting) is
+// waited out too. FailedPrecondition after `limit`, naming the replica as `name` and saying where
+// it is.
+Status WaitUntilReplicated(mysql::Connection& replica, const std::string& name,
+                           const std::string& pos, std::chrono::seconds limit);
+
 // START SLAVE: replication goes on (with its delay).
 Result<ReplicaState> StartReplica(mysql::Connection& replica);
 

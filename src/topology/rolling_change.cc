@@ -2,19 +2,16 @@
 
 #include <fmt/format.h>
 
-#include <thread>
-
-#include "binlog/gtid_event.h"
 #include "common/strings.h"
 #include "mysql/quote.h"
 #include "mysql/replication.h"
 #include "schema/introspect.h"
+#include "topology/replica.h"
 
 namespace safeddl::topology {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr auto kPoll = std::chrono::milliseconds(200);
 
 struct Member {
   std::string address;
@@ -89,9 +86,7 @@ class Rollout {
                                  mysql::ReplicaConnectOptions(options_, a));
         SAFEDDL_ASSIGN_OR_RETURN(std::unique_ptr<mysql::Connection> conn,
                                  mysql::Connection::Open(o));
-        replicas_.push_back(
-            {fmt::format("{}:{}", o.host == "localhost" ? "127.0.0.1" : o.host, o.port),
-             std::move(conn)});
+        replicas_.push_back({fmt::format("{}:{}", o.host, o.port), std::move(conn)});
       }
     }
     SAFEDDL_ASSIGN_OR_RETURN(report_.definition, schema::TableDefinition(primary_, q_table_));
@@ -119,29 +114,11 @@ class Rollout {
     return Status::OK();
   }
 
-  // Its replication runs without error and has reached `pos` (gtid_current_pos) in time.
+  // Its replication runs without error and has reached `pos` in time.
   Status Replicating(const std::string& server, mysql::Connection& conn, const std::string& pos) {
     const auto start = Clock::now();
-    const auto deadline = start + request_.catch_up;
-    for (;;) {
-      SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::ReplicationStatus> st,
-                               mysql::ReadReplicationStatus(conn));
-      if (!st || !st->sql_running || !st->io_running || !st->last_error.empty()) {
-        return FailedPreconditionError(
-            fmt::format("replication on {} does not run after the change: {}", server,
-                        !st                      ? "not a replica"
-                        : st->last_error.empty() ? "threads stopped"
-                                                 : st->last_error));
-      }
-      // gtid_current_pos: the old primary wrote part of `pos` itself (not in its slave_pos).
-      SAFEDDL_ASSIGN_OR_RETURN(std::string current, Value(conn, "SELECT @@gtid_current_pos"));
-      if (binlog::GtidPositionCovers(current, pos)) break;
-      if (Clock::now() > deadline) {
-        return TimeoutError(fmt::format("{} did not catch up with {} within {} s", server, pos,
-                                        request_.catch_up.count()));
-      }
-      std::this_thread::sleep_for(kPoll);
-    }
+    SAFEDDL_RETURN_IF_ERROR(WaitUntilReplicated(conn, server, pos, request_.catch_up)
+                                .WithContext("after the change there"));
     Record(server, "replication runs and caught up", start);
     return Status::OK();
   }

@@ -5,21 +5,19 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
-#include <thread>
 
-#include "binlog/gtid_event.h"
 #include "common/strings.h"
 #include "mysql/quote.h"
 #include "mysql/replication.h"
 #include "topology/fence.h"
 #include "topology/fence_store.h"
+#include "topology/replica.h"
 
 namespace safeddl::topology {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kVerifyLimit = std::chrono::seconds(30);
-constexpr auto kPoll = std::chrono::milliseconds(200);
 
 struct Address {
   std::string host;
@@ -310,29 +308,8 @@ class Run {
       if (&r != candidate_) all.push_back({r.address.Text(), r.conn.get()});
     }
     for (auto& [name, conn] : all) {
-      const auto deadline = Clock::now() + kVerifyLimit;
-      for (;;) {
-        SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::ReplicationStatus> st,
-                                 mysql::ReadReplicationStatus(*conn));
-        if (st && st->io_running && st->sql_running && st->last_error.empty()) break;
-        if (Clock::now() > deadline) {
-          return FailedPreconditionError(
-              fmt::format("{} does not replicate from the new primary: {}", name,
-                          st ? (st->last_error.empty() ? "threads not running" : st->last_error)
-                             : "no replication configured"));
-        }
-        std::this_thread::sleep_for(kPoll);
-      }
-      // gtid_current_pos: the old primary wrote part of `pos` itself (not in its slave_pos).
-      for (;;) {
-        SAFEDDL_ASSIGN_OR_RETURN(std::string current, Value(*conn, "SELECT @@gtid_current_pos"));
-        if (binlog::GtidPositionCovers(current, pos)) break;
-        if (Clock::now() > deadline) {
-          return FailedPreconditionError(fmt::format(
-              "{} did not apply the new primary's position {} (it is at {})", name, pos, current));
-        }
-        std::this_thread::sleep_for(kPoll);
-      }
+      SAFEDDL_RETURN_IF_ERROR(WaitUntilReplicated(*conn, name, pos, kVerifyLimit)
+                                  .WithContext("verifying replication from the new primary"));
     }
     detail_ = fmt::format("{} server(s) replicate from {} and have applied {}", all.size(),
                           report_.new_primary, pos);
