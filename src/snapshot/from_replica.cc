@@ -6,7 +6,6 @@
 #include "common/strings.h"
 #include "mysql/quote.h"
 #include "mysql/replication.h"
-#include "osc/checksum.h"
 #include "schema/introspect.h"
 #include "snapshot/literal_rows.h"
 #include "snapshot/point_in_time.h"
@@ -25,27 +24,6 @@ Result<binlog::Gtid> SingleDomainPosition(const std::string& pos) {
         pos));
   }
   return g;
-}
-
-struct CountAndChecksum {
-  std::string rows, checksum;
-  bool operator==(const CountAndChecksum&) const = default;
-};
-
-Result<CountAndChecksum> Summarize(mysql::Connection& conn, const std::string& db,
-                                   const std::string& table, const std::string& where) {
-  SAFEDDL_ASSIGN_OR_RETURN(schema::TableSchema t, schema::IntrospectTable(conn, db, table));
-  std::vector<std::string> columns;
-  for (const schema::Column& c : t.columns) {
-    if (!c.IsGenerated()) columns.push_back(*mysql::QuoteIdentifier(c.name));
-  }
-  SAFEDDL_ASSIGN_OR_RETURN(std::string q, mysql::QuoteQualified(db, table));
-  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet rs,
-                           conn.Query(fmt::format("SELECT COUNT(*), BIT_XOR({}) FROM {}{}",
-                                                  osc::RowChecksumExpression(columns), q,
-                                                  where.empty() ? "" : " WHERE (" + where + ")")));
-  if (rs.empty()) return InternalError("no checksum row for " + q);
-  return CountAndChecksum{rs[0][0].value_or("0"), rs[0][1].value_or("0")};
 }
 
 }  // namespace
@@ -136,17 +114,22 @@ Result<FromReplicaSnapshot> TakeFromReplica(mysql::Connection& primary, mysql::C
                                             sink, columns_known)
                                 .status());
     if (batcher) SAFEDDL_RETURN_IF_ERROR(batcher->Flush());
-    SAFEDDL_ASSIGN_OR_RETURN(CountAndChecksum theirs,
-                             Summarize(replica, request.database, request.table, request.where));
-    SAFEDDL_ASSIGN_OR_RETURN(CountAndChecksum ours, Summarize(primary, std::string(kSnapshotSchema),
-                                                              record.snapshot_table, ""));
+    SAFEDDL_ASSIGN_OR_RETURN(schema::TableSchema source,
+                             schema::IntrospectTable(replica, request.database, request.table));
+    SAFEDDL_ASSIGN_OR_RETURN(
+        schema::TableSchema kept,
+        schema::IntrospectTable(primary, kSnapshotSchema, record.snapshot_table));
+    SAFEDDL_ASSIGN_OR_RETURN(RowsAndChecksum theirs,
+                             CountRowsAndChecksum(replica, source, q_table, request.where));
+    SAFEDDL_ASSIGN_OR_RETURN(RowsAndChecksum ours,
+                             CountRowsAndChecksum(primary, kept, q_snapshot, ""));
     if (!(theirs == ours)) {
       return InternalError(fmt::format(
           "the copy differs from the replica's rows ({} rows, checksum {} against {} rows, "
           "checksum {})",
           ours.rows, ours.checksum, theirs.rows, theirs.checksum));
     }
-    record.rows = ParseInt64(ours.rows).value_or(0);
+    record.rows = ours.rows;
     record.checksum = ours.checksum;
     record.binlog_file = coordinates->file;
     record.binlog_position = coordinates->offset;

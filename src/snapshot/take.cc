@@ -239,16 +239,10 @@ class Taker {
   }
 
   Status Summarize(const binlog::BinlogPosition& at) {
-    std::vector<std::string> columns;
-    for (const schema::Column& c : plan_.ghost.columns) {
-      if (!c.IsGenerated()) columns.push_back(*mysql::QuoteIdentifier(c.name));
-    }
-    SAFEDDL_ASSIGN_OR_RETURN(
-        mysql::ResultSet rs,
-        conn_->Query(fmt::format("SELECT COUNT(*), BIT_XOR({}) FROM {}",
-                                 osc::RowChecksumExpression(columns), plan_.q_ghost)));
-    record_.rows = rs.empty() ? 0 : ParseInt64(rs[0][0].value_or("0")).value_or(0);
-    record_.checksum = rs.empty() ? "" : rs[0][1].value_or("0");
+    SAFEDDL_ASSIGN_OR_RETURN(RowsAndChecksum kept,
+                             CountRowsAndChecksum(*conn_, plan_.ghost, plan_.q_ghost, ""));
+    record_.rows = kept.rows;
+    record_.checksum = kept.checksum;
     record_.binlog_file = at.file;
     record_.binlog_position = at.offset;
     SAFEDDL_ASSIGN_OR_RETURN(
@@ -274,6 +268,21 @@ class Taker {
 };
 
 }  // namespace
+
+Result<RowsAndChecksum> CountRowsAndChecksum(mysql::Connection& conn,
+                                             const schema::TableSchema& table,
+                                             const std::string& q_table, const std::string& where) {
+  std::vector<std::string> columns;
+  for (const schema::Column& c : table.columns) {
+    if (!c.IsGenerated()) columns.push_back(*mysql::QuoteIdentifier(c.name));
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet rs,
+                           conn.Query(fmt::format("SELECT COUNT(*), BIT_XOR({}) FROM {}{}",
+                                                  osc::RowChecksumExpression(columns), q_table,
+                                                  where.empty() ? "" : " WHERE (" + where + ")")));
+  if (rs.empty()) return InternalError("no checksum row for " + q_table);
+  return RowsAndChecksum{ParseInt64(rs[0][0].value_or("0")).value_or(0), rs[0][1].value_or("0")};
+}
 
 const schema::Index* SnapshotKey(const schema::TableSchema& table) {
   if (const schema::Index* pk = table.PrimaryKey()) return pk;

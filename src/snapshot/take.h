@@ -26,6 +26,7 @@
 
 #include "common/result.h"
 #include "mysql/connect_options.h"
+#include "mysql/connection.h"
 #include "osc/migration_options.h"
 #include "schema/table_schema.h"
 #include "snapshot/catalog.h"
@@ -55,6 +56,18 @@ Result<SnapshotRecord> TakeSnapshot(const mysql::ConnectOptions& connect,
 
 // The comment a column snapshot's table carries (restore.h: rows deleted since are not put back).
 inline constexpr std::string_view kColumnSnapshotComment = "safeddl column snapshot";
+
+// What the catalog records of a snapshot's rows: COUNT(*) and the BIT_XOR of
+// osc::RowChecksumExpression over `table`'s non-generated columns, for the rows `where` selects
+// (all when empty). `q_table` is `table` quoted as the statement should name it.
+struct RowsAndChecksum {
+  int64_t rows = 0;
+  std::string checksum;
+  bool operator==(const RowsAndChecksum&) const = default;
+};
+Result<RowsAndChecksum> CountRowsAndChecksum(mysql::Connection& conn,
+                                             const schema::TableSchema& table,
+                                             const std::string& q_table, const std::string& where);
 
 // The key a snapshot's rows are identified by: the primary key, else the first unique key of
 // NOT NULL columns without a prefix part; nullptr when there is none.
