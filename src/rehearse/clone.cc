@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <memory>
 
 #include "common/strings.h"
 #include "mysql/quote.h"
@@ -55,26 +54,9 @@ Result<CloneResult> CloneTable(mysql::Connection& source, mysql::Connection& tar
       target.Execute("CREATE DATABASE IF NOT EXISTS " + *mysql::QuoteIdentifier(db)));
   SAFEDDL_RETURN_IF_ERROR(target.Execute("USE " + *mysql::QuoteIdentifier(db)));
   SAFEDDL_RETURN_IF_ERROR(target.Execute(*create[0][1]));
-  SAFEDDL_RETURN_IF_ERROR(source.Execute("SET SESSION time_zone = '+00:00'"));
-  SAFEDDL_RETURN_IF_ERROR(target.Execute(
-      "SET SESSION time_zone = '+00:00', sql_mode = 'NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES'"));
-  std::unique_ptr<snapshot::StatementBatcher> batcher;
-  const auto columns_known = [&](const std::vector<std::string>& names) {
-    batcher = std::make_unique<snapshot::StatementBatcher>(
-        fmt::format("INSERT INTO {} ({}) VALUES\n", q_table, JoinStrings(names, ", ")),
-        [&](const std::string& statement) { return target.Execute(statement); });
-    return Status::OK();
-  };
-  const auto sink = [&](const std::vector<std::string>& tuples) -> Status {
-    for (const std::string& t : tuples) SAFEDDL_RETURN_IF_ERROR(batcher->Add(t));
-    return Status::OK();
-  };
-  SAFEDDL_ASSIGN_OR_RETURN(
-      snapshot::LiteralRowsRead read,
-      snapshot::ReadLiteralRows(source, db, table, where, sink, columns_known));
-  if (batcher) SAFEDDL_RETURN_IF_ERROR(batcher->Flush());
   CloneResult out;
-  out.rows = read.rows;
+  SAFEDDL_ASSIGN_OR_RETURN(out.rows,
+                           snapshot::CopyLiteralRows(source, db, table, where, target, q_table));
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

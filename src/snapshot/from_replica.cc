@@ -96,24 +96,9 @@ Result<FromReplicaSnapshot> TakeFromReplica(mysql::Connection& primary, mysql::C
                              mysql::QuoteQualified(kSnapshotSchema, record.snapshot_table));
     SAFEDDL_RETURN_IF_ERROR(
         primary.Execute(fmt::format("CREATE TABLE {} LIKE {}", q_snapshot, q_table)));
-    SAFEDDL_RETURN_IF_ERROR(replica.Execute("SET SESSION time_zone = '+00:00'"));
-    SAFEDDL_RETURN_IF_ERROR(primary.Execute(
-        "SET SESSION time_zone = '+00:00', sql_mode = 'NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES'"));
-    std::unique_ptr<StatementBatcher> batcher;
-    const auto columns_known = [&](const std::vector<std::string>& names) {
-      batcher = std::make_unique<StatementBatcher>(
-          fmt::format("INSERT INTO {} ({}) VALUES\n", q_snapshot, JoinStrings(names, ", ")),
-          [&](const std::string& statement) { return primary.Execute(statement); });
-      return Status::OK();
-    };
-    const auto sink = [&](const std::vector<std::string>& tuples) -> Status {
-      for (const std::string& t : tuples) SAFEDDL_RETURN_IF_ERROR(batcher->Add(t));
-      return Status::OK();
-    };
-    SAFEDDL_RETURN_IF_ERROR(ReadLiteralRows(replica, request.database, request.table, request.where,
-                                            sink, columns_known)
+    SAFEDDL_RETURN_IF_ERROR(CopyLiteralRows(replica, request.database, request.table, request.where,
+                                            primary, q_snapshot)
                                 .status());
-    if (batcher) SAFEDDL_RETURN_IF_ERROR(batcher->Flush());
     SAFEDDL_ASSIGN_OR_RETURN(schema::TableSchema source,
                              schema::IntrospectTable(replica, request.database, request.table));
     SAFEDDL_ASSIGN_OR_RETURN(

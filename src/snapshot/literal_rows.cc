@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 
 #include "common/strings.h"
 #include "mysql/quote.h"
@@ -127,6 +128,29 @@ Result<LiteralRowsRead> ReadLiteralRows(
                                kMaxRowsPerRead);
   }
   return out;
+}
+
+Result<int64_t> CopyLiteralRows(mysql::Connection& from, const std::string& db,
+                                const std::string& table, const std::string& where,
+                                mysql::Connection& to, const std::string& into) {
+  SAFEDDL_RETURN_IF_ERROR(from.Execute("SET SESSION time_zone = '+00:00'"));
+  SAFEDDL_RETURN_IF_ERROR(to.Execute(
+      "SET SESSION time_zone = '+00:00', sql_mode = 'NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES'"));
+  std::unique_ptr<StatementBatcher> batcher;
+  const auto columns_known = [&](const std::vector<std::string>& names) {
+    batcher = std::make_unique<StatementBatcher>(
+        fmt::format("INSERT INTO {} ({}) VALUES\n", into, JoinStrings(names, ", ")),
+        [&](const std::string& statement) { return to.Execute(statement); });
+    return Status::OK();
+  };
+  const auto sink = [&](const std::vector<std::string>& tuples) -> Status {
+    for (const std::string& t : tuples) SAFEDDL_RETURN_IF_ERROR(batcher->Add(t));
+    return Status::OK();
+  };
+  SAFEDDL_ASSIGN_OR_RETURN(LiteralRowsRead read,
+                           ReadLiteralRows(from, db, table, where, sink, columns_known));
+  if (batcher) SAFEDDL_RETURN_IF_ERROR(batcher->Flush());
+  return read.rows;
 }
 
 Status StatementBatcher::Add(const std::string& tuple) {

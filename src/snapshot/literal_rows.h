@@ -1,6 +1,6 @@
 // A table's rows as tuples of exact literals, read in key order a bounded number of bytes at a
-// time: what a snapshot file holds (to_file.h) and what a snapshot taken from a replica sends to
-// the primary (from_replica.h).
+// time: what a snapshot file holds (to_file.h), and what a snapshot taken from a replica
+// (from_replica.h) or a rehearsal's copy (rehearse/clone.h) sends to another server.
 //
 // Each column is read as the text of a literal that stores the same value again: text as hex with
 // its charset's introducer (_latin1 X'E9'), binary and spatial values as X'..', FLOAT through
@@ -39,6 +39,14 @@ Result<LiteralRowsRead> ReadLiteralRows(
     mysql::Connection& conn, const std::string& db, const std::string& table,
     const std::string& where, const LiteralRowsSink& sink,
     const std::function<Status(const std::vector<std::string>& columns)>& columns_known = nullptr);
+
+// Copies the rows of `db`.`table` on `from` (those `where` selects) into `into` (a quoted table
+// name) on `to`, as INSERT statements of exact literals, about 1 MiB each. Both sessions are set to
+// time zone +00:00, and `to` to a strict sql_mode with NO_AUTO_VALUE_ON_ZERO (a 0 in an
+// AUTO_INCREMENT column stays 0). Returns the rows copied.
+Result<int64_t> CopyLiteralRows(mysql::Connection& from, const std::string& db,
+                                const std::string& table, const std::string& where,
+                                mysql::Connection& to, const std::string& into);
 
 // Groups tuples into statements `prefix` + "(..),\n(..)" of about 1 MiB at most (well under the
 // client's max_allowed_packet), handing each complete statement to `emit`.
