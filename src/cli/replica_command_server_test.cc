@@ -24,6 +24,7 @@ using nlohmann::json;
 
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 64;
 
 std::string Q(const std::string& id) { return mysql::QuoteIdentifier(id).value(); }
 
@@ -60,8 +61,8 @@ class ReplicaTest : public ::testing::Test {
     testkit::MustExecute(*admin_, fmt::format("CREATE TABLE {} (id INT NOT NULL PRIMARY KEY, "
                                               "v INT NOT NULL) ENGINE=InnoDB",
                                               table_));
-    testkit::MustExecute(*admin_,
-                         fmt::format("INSERT INTO {} SELECT seq, seq FROM {}.seq_1_to_100", table_, Q(db_)));
+    testkit::MustExecute(*admin_, fmt::format("INSERT INTO {} SELECT seq, seq FROM {}.seq_1_to_100",
+                                              table_, Q(db_)));
     ASSERT_TRUE(testkit::WaitForReplica(1));
   }
   void TearDown() override {
@@ -170,6 +171,12 @@ TEST_F(ReplicaTest, SkipGtidOfAnOrdinarySnapshotUndoesOneTransaction) {
   expected[7] = 77;
   expected[500] = 500;
 
+  // Not a GTID at all: a usage error, before anything is read.
+  testkit::CommandResult malformed =
+      testkit::RunSafeddl(OnPrimary({"restore", id, "--skip-gtid", "0-x-1", "--execute"}));
+  EXPECT_EQ(malformed.exit_code, kExitUsage);
+  EXPECT_NE(malformed.err.find("--skip-gtid: '0-x-1' is not a MariaDB GTID"), std::string::npos)
+      << malformed.err;
   // A GTID that is not in the stretch is refused: nothing would be left out.
   testkit::CommandResult wrong =
       testkit::RunSafeddl(OnPrimary({"restore", id, "--skip-gtid", "0-1-999999999", "--execute"}));

@@ -91,6 +91,12 @@ Result<std::string> BringForwardUntil(const RestoreCommandOptions& o, Session& s
 }  // namespace
 
 Status RunRestore(const RestoreCommandOptions& o) {
+  std::vector<binlog::Gtid> skip;
+  for (const std::string& text : o.skip_gtids) {
+    Result<binlog::Gtid> gtid = binlog::ParseGtid(text);
+    if (!gtid.ok()) return gtid.status().WithContext("--skip-gtid");
+    skip.push_back(*gtid);
+  }
   SAFEDDL_ASSIGN_OR_RETURN(Session session, OpenSession(o.connection));
   SAFEDDL_RETURN_IF_ERROR(osc::PrepareSession(*session.conn, osc::MigrationOptions{}));
   snapshot::RestoreRequest request;
@@ -98,15 +104,6 @@ Status RunRestore(const RestoreCommandOptions& o) {
   request.execute = o.execute;
   request.replace_table = o.replace_table;
   std::string reached;
-  std::vector<binlog::Gtid> skip;
-  for (const std::string& text : o.skip_gtids) {
-    Result<binlog::Gtid> gtid = binlog::ParseGtid(text);
-    if (!gtid.ok()) {
-      return InvalidArgumentError(fmt::format(
-          "--skip-gtid '{}' is not a GTID (domain-server-sequence, e.g. 0-1-100)", text));
-    }
-    skip.push_back(*gtid);
-  }
   if (!o.until.empty() || !skip.empty()) {
     std::optional<snapshot::PointInTime> point;
     if (!o.until.empty()) {
