@@ -104,6 +104,7 @@ Status RunRehearse(RehearseOptions o) {
     LogInfo("rehearse: starting a sandbox server under {}", root);
     SAFEDDL_ASSIGN_OR_RETURN(sandbox::SandboxInfo info, sandbox::Up(spec));
     request.target.defaults_file = info.servers[0].client_config;
+    request.match_durability = true;
     where = fmt::format("a sandbox at 127.0.0.1:{}", info.servers[0].port);
   }
   Result<rehearse::RehearsalReport> report = rehearse::Rehearse(request);

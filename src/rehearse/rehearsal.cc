@@ -22,6 +22,15 @@ Result<RehearsalReport> Rehearse(const RehearsalRequest& request) {
     return NotFoundError(fmt::format("table `{}`.`{}` does not exist", m.database, m.table));
   }
   report.production_rows = ParseInt64(*rows).value_or(0);
+  if (request.match_durability) {
+    for (const char* setting : {"innodb_flush_log_at_trx_commit", "sync_binlog"}) {
+      SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                               production->QueryValue(fmt::format("SELECT @@GLOBAL.{}", setting)));
+      const std::optional<long long> number = ParseInt64(value.value_or(""));
+      if (!number) continue;
+      SAFEDDL_RETURN_IF_ERROR(target->Execute(fmt::format("SET GLOBAL {} = {}", setting, *number)));
+    }
+  }
   SAFEDDL_ASSIGN_OR_RETURN(binlog::BinlogPosition from, binlog::CurrentBinlogPosition(*production));
   SAFEDDL_ASSIGN_OR_RETURN(
       report.clone, CloneTable(*production, *target, m.database, m.table, request.sample_percent));

@@ -2,6 +2,7 @@
 // sandbox, or a test server the user gives) while the production table's writes are replayed
 // there as they happen, to measure what the real run will cost before it is made.
 //
+// 0. With match_durability, the rehearsal server takes production's commit durability.
 // 1. The production binlog position is taken, then the table is copied (clone.h: all rows or a
 //    sample by key; production only serves short reads).
 // 2. The replay starts from that position (mirror.h): the copy takes production's writes live.
@@ -30,6 +31,10 @@ struct RehearsalRequest {
   osc::MigrationOptions migration;  // the user's alter flags; run with execute
   double sample_percent = 100;
   uint32_t server_id = 0;  // the replay reads production's binlog as this server_id
+  // Give the rehearsal server production's commit durability first (innodb_flush_log_at_trx_commit,
+  // sync_binlog): a throwaway sandbox's fast settings would make the rehearsal faster than the
+  // real run. Off for a test server of the user's, whose settings are left alone.
+  bool match_durability = false;
   osc::Migrator::ProgressFn progress;
 };
 
