@@ -49,7 +49,8 @@ endfunction()
 function(safeddl_server_test name)
   cmake_parse_arguments(ARG "FULL_ONLY;ALONE" "" "SOURCES;LIBS" ${ARGN})
   # ALONE: timing-bound tests (a kill at a point of the copy, a cut-over under writes) run with
-  # no other server test beside them, on either sandbox.
+  # no other test beside them (RUN_SERIAL: not even a fixture's server starting or stopping, which
+  # takes a core of the two for seconds), and hold both sandboxes' locks.
   if(ARG_ALONE)
     set(full_lock "sandbox_server;sandbox_stock_server")
     set(stock_lock "sandbox_server;sandbox_stock_server")
@@ -72,6 +73,7 @@ function(safeddl_server_test name)
     FIXTURES_REQUIRED sandbox
     RESOURCE_LOCK "${full_lock}"
     ENVIRONMENT "SAFEDDL_TEST_SANDBOX=${SAFEDDL_TEST_SANDBOX_FILE};SAFEDDL_BIN=$<TARGET_FILE:safeddl>")
+  set_tests_properties(${name} PROPERTIES RUN_SERIAL ${ARG_ALONE})
   if(ARG_FULL_ONLY OR NOT SAFEDDL_TEST_STOCK_VARIANTS)
     return()
   endif()
@@ -83,4 +85,5 @@ function(safeddl_server_test name)
     RESOURCE_LOCK "${stock_lock}"
     ENVIRONMENT
       "SAFEDDL_TEST_SANDBOX=${SAFEDDL_TEST_STOCK_SANDBOX_FILE};SAFEDDL_TEST_STOCK=1;SAFEDDL_BIN=$<TARGET_FILE:safeddl>")
+  set_tests_properties(${name}_stock PROPERTIES RUN_SERIAL ${ARG_ALONE})
 endfunction()
