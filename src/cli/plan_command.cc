@@ -23,12 +23,8 @@ Result<std::vector<plan::SchemaStatement>> StatementsFor(const PlanCommandOption
     if (!text) return InvalidArgumentError("cannot read --file " + o.file);
     return plan::SplitStatements(*text);
   }
-  plan::SchemaStatement s;
-  s.kind = plan::StatementKind::kAlterTable;
-  s.tables.push_back({o.database, o.table});
-  s.alter_clauses = o.alter;
-  SAFEDDL_ASSIGN_OR_RETURN(std::string table, mysql::QuoteQualified(o.database, o.table));
-  s.sql = fmt::format("ALTER TABLE {} {}", table, o.alter);
+  SAFEDDL_ASSIGN_OR_RETURN(plan::SchemaStatement s,
+                           plan::AlterTableStatement(o.database, o.table, o.alter));
   return std::vector<plan::SchemaStatement>{s};
 }
 

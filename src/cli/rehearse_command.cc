@@ -7,18 +7,49 @@
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/binlog_command.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "plan/estimate.h"
+#include "plan/planner.h"
+#include "plan/statement_split.h"
 #include "rehearse/rehearsal.h"
 #include "sandbox/sandbox.h"
 
 namespace safeddl::cli {
 namespace {
 
+// Plan's estimate of safeddl alter's time on production, or why there is none.
+struct PlanEstimate {
+  std::optional<plan::Estimate> online;
+  std::string none;  // why there is no estimate
+};
+
+Result<PlanEstimate> EstimateOnProduction(const osc::MigrationOptions& m,
+                                          const mysql::ConnectOptions& production) {
+  PlanEstimate out;
+  SAFEDDL_ASSIGN_OR_RETURN(plan::SchemaStatement statement,
+                           plan::AlterTableStatement(m.database, m.table, m.alter));
+  SAFEDDL_ASSIGN_OR_RETURN(auto conn, mysql::Connection::Open(production));
+  plan::PlanOptions po;
+  po.database = m.database;
+  po.binlog.connect = production;
+  po.binlog.server_id = DefaultBinlogServerId();
+  SAFEDDL_ASSIGN_OR_RETURN(plan::PlanReport report, plan::PlanStatements(*conn, {statement}, po));
+  const plan::StatementPlan& s = report.statements.at(0);
+  out.online = s.online_estimate;
+  if (!out.online) {
+    out.none = !s.invalid.empty()          ? s.invalid
+               : !s.online_refusal.empty() ? s.online_refusal
+                                           : "no copy rate was measured";
+  }
+  return out;
+}
+
 void PrintReport(const RehearseOptions& o, const rehearse::RehearsalReport& r,
-                 const std::string& where) {
+                 const std::optional<PlanEstimate>& planned, const std::string& where) {
   const osc::MigrationOptions& m = o.alter.migration;
   if (m.json) {
     nlohmann::json j = {{"server", where},
@@ -33,13 +64,24 @@ void PrintReport(const RehearseOptions& o, const rehearse::RehearsalReport& r,
                         {"replay_ended_by", r.replay.ended_by},
                         {"production_rows", r.production_rows},
                         {"extrapolated_seconds", r.extrapolated_seconds},
-                        {"sample_percent", o.sample_percent}};
+                        {"sample_percent", o.sample_percent},
+                        {"copy_throttled_seconds", r.clone.throttled_seconds}};
+    if (planned && planned->online) {
+      j["plan_estimate"] = {{"seconds", planned->online->seconds},
+                            {"low", planned->online->low},
+                            {"high", planned->online->high}};
+    } else if (planned) {
+      j["plan_estimate"] = {{"none", planned->none}};
+    }
     fmt::print("{}\n", j.dump(2));
     return;
   }
   fmt::print("rehearsal of `{}`.`{}` on {}:\n", m.database, m.table, where);
-  fmt::print("  copy: {} rows in {}{}\n", r.clone.rows, HumanDuration(r.clone.seconds),
-             o.sample_percent < 100 ? fmt::format(" (a {}% sample)", o.sample_percent) : "");
+  fmt::print("  copy: {} rows in {}{}{}\n", r.clone.rows, HumanDuration(r.clone.seconds),
+             o.sample_percent < 100 ? fmt::format(" (a {}% sample)", o.sample_percent) : "",
+             r.clone.throttled_seconds > 0
+                 ? fmt::format(", {} of it throttled", HumanDuration(r.clone.throttled_seconds))
+                 : "");
   fmt::print("  alter: {} (", HumanDuration(r.alter.total_seconds));
   bool first = true;
   for (const auto& [phase, seconds] : r.alter.phase_seconds) {
@@ -54,6 +96,11 @@ void PrintReport(const RehearseOptions& o, const rehearse::RehearsalReport& r,
       r.replay.ended_by.empty() ? "" : " (replay ended: " + r.replay.ended_by + ")");
   fmt::print("  expected on the whole table ({} rows): about {}\n", r.production_rows,
              HumanDuration(r.extrapolated_seconds));
+  if (planned) {
+    fmt::print(
+        "  plan's estimate on production: {}\n",
+        planned->online ? plan::DescribeEstimate(planned->online) : "none: " + planned->none);
+  }
 }
 
 }  // namespace
@@ -76,6 +123,9 @@ void SetupRehearse(CLI::App& parent, CommandSlot& slot) {
                   "Rehearse on this test server ([client] section of a my.cnf) instead of a "
                   "sandbox started for it");
   cmd->add_flag("--keep-sandbox", opts->keep_sandbox, "Leave the sandbox running afterwards");
+  cmd->add_flag("--no-estimate", opts->no_estimate,
+                "Skip plan's estimate on production (its sampled rates use plan's scratch schema "
+                "there)");
   cmd->callback([opts, &slot] { slot = [opts] { return RunRehearse(*opts); }; });
 }
 
@@ -91,6 +141,11 @@ Status RunRehearse(RehearseOptions o) {
   request.sample_percent = o.sample_percent;
   request.server_id = DefaultBinlogServerId();
   request.progress = PrintMigrationProgress;
+  std::optional<PlanEstimate> planned;
+  if (!o.no_estimate) {
+    LogInfo("rehearse: plan's estimate on production first");
+    SAFEDDL_ASSIGN_OR_RETURN(planned, EstimateOnProduction(m, request.production));
+  }
   std::string where;
   std::string root;
   if (!o.on_defaults_file.empty()) {
@@ -114,7 +169,7 @@ Status RunRehearse(RehearseOptions o) {
     std::filesystem::remove_all(root, ignored);
   }
   SAFEDDL_RETURN_IF_ERROR(report.status());
-  PrintReport(o, *report, where);
+  PrintReport(o, *report, planned, where);
   std::fflush(stdout);
   return Status::OK();
 }

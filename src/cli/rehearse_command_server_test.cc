@@ -1,13 +1,16 @@
 // `safeddl rehearse` against the fixture's primary as production: a 200k-row table under a light
 // write load is copied to a sandbox of the rehearsal's own, its writes replayed there, the ALTER
-// run on the copy; the time it reports is within 30% of the real run's on the primary, the
-// production table is untouched by the rehearsal, and a sample is extrapolated to the table.
+// run on the copy; the time it reports is within 30% of the real run's on the primary, beside
+// plan's estimate, the production table is untouched by the rehearsal, and a sample is
+// extrapolated to the table. Production's copy obeys alter's throttle flags.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -89,6 +92,10 @@ TEST_F(RehearseTest, ReportsTheRealRunsTimeAndLeavesProductionAlone) {
   EXPECT_EQ(r.value("rows_rehearsed", 0), kRows) << rehearsal.out;
   EXPECT_GT(r.value("replayed_row_changes", 0), 0) << rehearsal.out;
   EXPECT_EQ(r.value("replay_ended_by", "?"), "") << rehearsal.out;
+  ASSERT_TRUE(r.contains("plan_estimate")) << rehearsal.out;
+  EXPECT_GT(r["plan_estimate"].value("seconds", 0.0), 0.0) << rehearsal.out;
+  EXPECT_LE(r["plan_estimate"].value("low", 1e9), r["plan_estimate"].value("high", 0.0))
+      << rehearsal.out;
   // Production was only read: no index, no ghost.
   EXPECT_EQ(testkit::MustQueryValue(
                 *admin_, fmt::format("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE "
@@ -101,9 +108,11 @@ TEST_F(RehearseTest, ReportsTheRealRunsTimeAndLeavesProductionAlone) {
                                                    mysql::QuoteString(db_))),
       "1");
 
-  testkit::CommandResult sample = testkit::RunSafeddl(Args("rehearse", {"--sample", "50"}));
+  testkit::CommandResult sample =
+      testkit::RunSafeddl(Args("rehearse", {"--sample", "50", "--no-estimate"}));
   ASSERT_EQ(sample.exit_code, kExitOk) << sample.out << sample.err;
   json s = testkit::ParseJson(sample);
+  EXPECT_FALSE(s.contains("plan_estimate")) << sample.out;
   EXPECT_GT(s.value("rows_rehearsed", 0), kRows * 4 / 10) << sample.out;
   EXPECT_LT(s.value("rows_rehearsed", 0), kRows * 6 / 10) << sample.out;
   EXPECT_GT(s.value("extrapolated_seconds", 0.0), s.value("alter_seconds", 0.0)) << sample.out;
@@ -126,6 +135,40 @@ TEST_F(RehearseTest, ReportsTheRealRunsTimeAndLeavesProductionAlone) {
               rehearsed, actual, s.value("extrapolated_seconds", 0.0));
   EXPECT_LE(std::abs(rehearsed - actual), 0.3 * actual)
       << "rehearsed " << rehearsed << " s, real " << actual << " s";
+}
+
+TEST_F(RehearseTest, ProductionsCopyWaitsWhileThrottledAndStopsAtCriticalLoad) {
+  const std::string flag = fmt::format("/tmp/safeddl-rehearse-throttle-{}", ::getpid());
+  {
+    std::FILE* f = std::fopen(flag.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fclose(f);
+  }
+  auto run =
+      testkit::StartSafeddl(Args("rehearse", {"--no-estimate", "--throttle-flag-file", flag}));
+  // Held at the first read while the flag file is there.
+  ASSERT_TRUE(testkit::WaitFor([&] {
+    return run->StderrSoFar().find("production's copy throttled") != std::string::npos;
+  })) << run->StderrSoFar();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_TRUE(run->Running()) << run->StderrSoFar();
+  std::remove(flag.c_str());
+  testkit::CommandResult done = run->Wait();
+  ASSERT_EQ(done.exit_code, kExitOk) << done.out << done.err;
+  json r = testkit::ParseJson(done);
+  EXPECT_EQ(r.value("rows_rehearsed", 0), kRows) << done.out;
+  EXPECT_GE(r.value("copy_throttled_seconds", 0.0), 1.5) << done.out;
+
+  // A critical load on production stops the rehearsal in its copy, with the reason.
+  testkit::CommandResult critical = testkit::RunSafeddl(
+      Args("rehearse", {"--no-estimate", "--critical-load", "Threads_connected=1"}));
+  EXPECT_EQ(critical.exit_code, 1) << critical.out << critical.err;
+  EXPECT_NE(critical.err.find("--critical-load reached"), std::string::npos) << critical.err;
+  EXPECT_EQ(
+      testkit::MustQueryValue(*admin_, fmt::format("SELECT COUNT(*) FROM information_schema.TABLES "
+                                                   "WHERE TABLE_SCHEMA = {}",
+                                                   mysql::QuoteString(db_))),
+      "1");
 }
 
 }  // namespace

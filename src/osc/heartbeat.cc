@@ -4,6 +4,7 @@
 
 #include "common/log.h"
 #include "common/strings.h"
+#include "mysql/replication.h"
 
 namespace safeddl::osc {
 
@@ -20,6 +21,14 @@ std::string ChangelogCreateStatement(const MigrationPlan& plan) {
 }
 
 Result<int64_t> ReadHeartbeatLagMillis(mysql::Connection& replica, const MigrationPlan& plan) {
+  if (plan.q_changelog.empty()) {
+    SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::ReplicationStatus> status,
+                             mysql::ReadReplicationStatus(replica));
+    if (!status || !status->seconds_behind) {
+      return NotFoundError("the replica does not replicate (Seconds_Behind_Master is NULL)");
+    }
+    return *status->seconds_behind * 1000;
+  }
   SAFEDDL_ASSIGN_OR_RETURN(
       auto v, replica.QueryValue(
                   fmt::format("SELECT TIMESTAMPDIFF(MICROSECOND, value, UTC_TIMESTAMP(6)) FROM {} "

@@ -16,7 +16,9 @@ namespace safeddl::osc {
 
 // The changelog table's definition (gh-ost's shape: hint -> value, one row per hint).
 std::string ChangelogCreateStatement(const MigrationPlan& plan);
-// Replica lag in milliseconds, measured on `replica` from the heartbeat row.
+// Replica lag in milliseconds, measured on `replica` from the heartbeat row; without a changelog
+// table in `plan` (a run that writes nothing to the primary, such as a rehearsal's copy), the
+// replica's Seconds_Behind_Master, in whole seconds.
 Result<int64_t> ReadHeartbeatLagMillis(mysql::Connection& replica, const MigrationPlan& plan);
 
 class Heartbeat {

@@ -1,5 +1,7 @@
 #include "plan/estimate.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -57,6 +59,13 @@ std::optional<Estimate> EstimateOnline(const SampleRates& rates, int64_t table_r
   Estimate e = WithRange(work / (1 - share) + kOnlineFixedSeconds, Uncertainty(rates, table_rows));
   e.writes_outpace_apply = outpaced;
   return e;
+}
+
+std::string DescribeEstimate(const std::optional<Estimate>& e) {
+  if (!e) return "unknown";
+  std::string s = fmt::format("{:.1f} s ({:.1f}-{:.1f} s)", e->seconds, e->low, e->high);
+  if (e->writes_outpace_apply) s += ", at least: the writes outpace the apply";
+  return s;
 }
 
 }  // namespace safeddl::plan

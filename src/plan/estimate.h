@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "plan/rate_sample.h"
 
@@ -46,5 +47,9 @@ std::optional<Estimate> EstimateOnline(const SampleRates& rates, int64_t table_r
 // The relative half-width of the range: 0.35 as the model's own error, plus the chunks' spread,
 // plus 0.1 per tenfold extrapolation; at most 0.9.
 double Uncertainty(const SampleRates& rates, int64_t table_rows);
+
+// "12.3 s (8.0-16.6 s)", with ", at least: the writes outpace the apply" when they do; "unknown"
+// for nullopt.
+std::string DescribeEstimate(const std::optional<Estimate>& e);
 
 }  // namespace safeddl::plan

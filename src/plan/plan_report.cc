@@ -78,13 +78,6 @@ json StatementJson(const StatementPlan& s) {
   return j;
 }
 
-std::string Range(const std::optional<Estimate>& e) {
-  if (!e) return "unknown";
-  std::string s = fmt::format("{:.1f} s ({:.1f}-{:.1f} s)", e->seconds, e->low, e->high);
-  if (e->writes_outpace_apply) s += ", at least: the writes outpace the apply";
-  return s;
-}
-
 std::string Bytes(int64_t b) {
   if (b >= (int64_t{1} << 30)) return fmt::format("{:.1f} GiB", static_cast<double>(b) / (1 << 30));
   if (b >= (int64_t{1} << 20)) return fmt::format("{:.1f} MiB", static_cast<double>(b) / (1 << 20));
@@ -109,8 +102,8 @@ void AppendStatement(std::string& out, const StatementPlan& s, const PlanReport&
     out += fmt::format("   table: ~{} rows, {} data, {} indexes\n", s.size.rows,
                        Bytes(s.size.data_bytes), Bytes(s.size.index_bytes));
     if (s.native_estimate || s.online_estimate) {
-      out += fmt::format("   estimate: native {}; safeddl alter {}\n", Range(s.native_estimate),
-                         Range(s.online_estimate));
+      out += fmt::format("   estimate: native {}; safeddl alter {}\n",
+                         DescribeEstimate(s.native_estimate), DescribeEstimate(s.online_estimate));
     }
     out += s.write_rate.known()
                ? fmt::format("   writes to the table now: {:.0f} rows/s (binlog, {:.1f} s)\n",

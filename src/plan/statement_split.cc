@@ -633,4 +633,15 @@ Result<std::vector<SchemaStatement>> SplitStatements(std::string_view text) {
   return out;
 }
 
+Result<SchemaStatement> AlterTableStatement(const std::string& db, const std::string& table,
+                                            const std::string& clauses) {
+  SchemaStatement s;
+  s.kind = StatementKind::kAlterTable;
+  s.tables.push_back({db, table});
+  s.alter_clauses = clauses;
+  SAFEDDL_ASSIGN_OR_RETURN(std::string quoted, mysql::QuoteQualified(db, table));
+  s.sql = fmt::format("ALTER TABLE {} {}", quoted, clauses);
+  return s;
+}
+
 }  // namespace safeddl::plan

@@ -70,4 +70,9 @@ struct SchemaStatement {
 // no ON), the lexer's errors (unterminated string, comment, identifier), no statement at all.
 Result<std::vector<SchemaStatement>> SplitStatements(std::string_view text);
 
+// The ALTER TABLE of `db`.`table` with gh-ost style `clauses` ("ADD COLUMN c INT"): what plan,
+// alter and rehearse take as --database/--table/--alter.
+Result<SchemaStatement> AlterTableStatement(const std::string& db, const std::string& table,
+                                            const std::string& clauses);
+
 }  // namespace safeddl::plan

@@ -33,7 +33,7 @@ Result<std::string> SampleCondition(mysql::Connection& source, const std::string
 
 Result<CloneResult> CloneTable(mysql::Connection& source, mysql::Connection& target,
                                const std::string& db, const std::string& table,
-                               double sample_percent) {
+                               double sample_percent, const std::function<Status()>& pace) {
   const auto start = std::chrono::steady_clock::now();
   SAFEDDL_ASSIGN_OR_RETURN(std::string q_table, mysql::QuoteQualified(db, table));
   SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet create, source.Query("SHOW CREATE TABLE " + q_table));
@@ -55,8 +55,9 @@ Result<CloneResult> CloneTable(mysql::Connection& source, mysql::Connection& tar
   SAFEDDL_RETURN_IF_ERROR(target.Execute("USE " + *mysql::QuoteIdentifier(db)));
   SAFEDDL_RETURN_IF_ERROR(target.Execute(*create[0][1]));
   CloneResult out;
-  SAFEDDL_ASSIGN_OR_RETURN(out.rows,
-                           snapshot::CopyLiteralRows(source, db, table, where, target, q_table));
+  SAFEDDL_RETURN_IF_ERROR(pace());
+  SAFEDDL_ASSIGN_OR_RETURN(
+      out.rows, snapshot::CopyLiteralRows(source, db, table, where, target, q_table, pace));
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -4,7 +4,10 @@
 //
 // 0. With match_durability, the rehearsal server takes production's commit durability.
 // 1. The production binlog position is taken, then the table is copied (clone.h: all rows or a
-//    sample by key; production only serves short reads).
+//    sample by key; production only serves short reads), paced like alter's copy by the user's
+//    throttle flags (osc::Throttler: --max-load, flag files, --throttle-query/-http, replica lag
+//    as Seconds_Behind_Master, since a rehearsal writes no heartbeat to production);
+//    --critical-load stops it.
 // 2. The replay starts from that position (mirror.h): the copy takes production's writes live.
 // 3. The same ALTER, with the user's flags, runs on the copy (osc::Migrator, --execute).
 // 4. The report: the ALTER's time and phases, its cut-over stall, the replayed writes' p99 and

@@ -132,7 +132,8 @@ Result<LiteralRowsRead> ReadLiteralRows(
 
 Result<int64_t> CopyLiteralRows(mysql::Connection& from, const std::string& db,
                                 const std::string& table, const std::string& where,
-                                mysql::Connection& to, const std::string& into) {
+                                mysql::Connection& to, const std::string& into,
+                                const std::function<Status()>& between_reads) {
   SAFEDDL_RETURN_IF_ERROR(from.Execute("SET SESSION time_zone = '+00:00'"));
   SAFEDDL_RETURN_IF_ERROR(to.Execute(
       "SET SESSION time_zone = '+00:00', sql_mode = 'NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES'"));
@@ -145,7 +146,7 @@ Result<int64_t> CopyLiteralRows(mysql::Connection& from, const std::string& db,
   };
   const auto sink = [&](const std::vector<std::string>& tuples) -> Status {
     for (const std::string& t : tuples) SAFEDDL_RETURN_IF_ERROR(batcher->Add(t));
-    return Status::OK();
+    return between_reads ? between_reads() : Status::OK();
   };
   SAFEDDL_ASSIGN_OR_RETURN(LiteralRowsRead read,
                            ReadLiteralRows(from, db, table, where, sink, columns_known));

@@ -43,10 +43,12 @@ Result<LiteralRowsRead> ReadLiteralRows(
 // Copies the rows of `db`.`table` on `from` (those `where` selects) into `into` (a quoted table
 // name) on `to`, as INSERT statements of exact literals, about 1 MiB each. Both sessions are set to
 // time zone +00:00, and `to` to a strict sql_mode with NO_AUTO_VALUE_ON_ZERO (a 0 in an
-// AUTO_INCREMENT column stays 0). Returns the rows copied.
+// AUTO_INCREMENT column stays 0). `between_reads` (may be empty) runs after each read from
+// `from`, before the next: a throttle's wait; its error stops the copy. Returns the rows copied.
 Result<int64_t> CopyLiteralRows(mysql::Connection& from, const std::string& db,
                                 const std::string& table, const std::string& where,
-                                mysql::Connection& to, const std::string& into);
+                                mysql::Connection& to, const std::string& into,
+                                const std::function<Status()>& between_reads = nullptr);
 
 // Groups tuples into statements `prefix` + "(..),\n(..)" of about 1 MiB at most (well under the
 // client's max_allowed_packet), handing each complete statement to `emit`.
