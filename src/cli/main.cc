@@ -13,6 +13,7 @@
 #include "cli/check_command.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/failover_command.h"
 #include "cli/fence_command.h"
 #include "cli/flashback_command.h"
 #include "cli/plan_command.h"
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
   cli::SetupFence(app, slot);
   cli::SetupReplica(app, slot);
   cli::SetupSwitchover(app, slot);
+  cli::SetupFailover(app, slot);
   cli::SetupRehearse(app, slot);
 
   // gh-ost command lines may spell flags Go-style ("-execute"): accept them.

@@ -8,13 +8,12 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/promotion_steps.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "topology/switchover.h"
 
 namespace safeddl::cli {
-namespace {}  // namespace
-
 Result<std::string> ReadPasswordFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return IoError(fmt::format("cannot read --replication-password-file {}", path));
@@ -70,24 +69,16 @@ Status RunSwitchover(const SwitchoverCommandOptions& o) {
   SAFEDDL_ASSIGN_OR_RETURN(topology::SwitchoverReport r,
                            topology::Switchover(*session.conn, session.options, request));
   if (o.json) {
-    nlohmann::json steps = nlohmann::json::array();
-    for (const topology::SwitchoverStep& s : r.steps) {
-      steps.push_back({{"step", s.name}, {"detail", s.detail}, {"seconds", s.seconds}});
-    }
-    nlohmann::json j = {{"dry_run", r.dry_run},
-                        {"old_primary", r.old_primary},
-                        {"new_primary", r.new_primary},
-                        {"repointed", r.repointed},
-                        {"final_gtid", r.final_gtid},
-                        {"write_outage_seconds", r.write_outage_seconds},
-                        {"steps", steps}};
+    nlohmann::json j = {
+        {"dry_run", r.dry_run},         {"old_primary", r.old_primary},
+        {"new_primary", r.new_primary}, {"repointed", r.repointed},
+        {"final_gtid", r.final_gtid},   {"write_outage_seconds", r.write_outage_seconds},
+        {"steps", StepsToJson(r.steps)}};
     fmt::print("{}\n", j.dump(2));
   } else {
     fmt::print("{}switchover {} -> {}\n", r.dry_run ? "dry run: " : "", r.old_primary,
                r.new_primary);
-    for (const topology::SwitchoverStep& s : r.steps) {
-      fmt::print("  {:<24} {:>7}  {}\n", s.name, HumanDuration(s.seconds), s.detail);
-    }
+    PrintSteps(r.steps);
     if (r.dry_run) {
       fmt::print("  nothing changed (without --dry-run it would switch over)\n");
     } else {

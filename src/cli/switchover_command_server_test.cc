@@ -4,9 +4,13 @@
 // runs from the new primary afterwards, and writes were refused for well under 5 s. A replica
 // whose replication is stopped refuses the switchover before anything changes. On a stock server
 // (no log_slave_updates) it is refused with the reason, nothing changed.
+// `safeddl failover` after the primary is killed: refused while the primary answers and for a
+// replica that lacks transactions another has; the most advanced replica is promoted, the other
+// replicates from it with every committed row; on a stock server, its one replica is promoted.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -37,6 +42,7 @@ constexpr int kExitFailure = 1;
 struct Node {
   unsigned port = 0;
   std::string config;  // its client.cnf
+  int pid = 0;
   std::string Address() const { return fmt::format("127.0.0.1:{}", port); }
 };
 
@@ -113,8 +119,10 @@ class SwitchoverTest : public ::testing::Test {
                                               mysql::QuoteString(password_)));
     testkit::MustExecute(primary, "GRANT SELECT, INSERT ON app.* TO 'app'@'127.0.0.1'");
   }
-  // Every server holds the same transactions and rows as nodes_[primary] once caught up.
-  void ExpectSameEverywhere(size_t primary, const std::set<long long>& committed) {
+  // Every server (but `gone`) holds the same transactions and rows as nodes_[primary] once caught
+  // up.
+  void ExpectSameEverywhere(size_t primary, const std::set<long long>& committed,
+                            std::optional<size_t> gone = std::nullopt) {
     auto p = Open(nodes_[primary]);
     ASSERT_TRUE(p);
     const std::string pos = Value(*p, "SELECT @@gtid_binlog_pos");
@@ -125,7 +133,7 @@ class SwitchoverTest : public ::testing::Test {
                                          "SELECT COUNT(*) FROM information_schema.COLUMNS "
                                          "WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = 'w'");
     for (size_t i = 0; i < nodes_.size(); ++i) {
-      if (i == primary) continue;
+      if (i == primary || i == gone) continue;
       auto r = Open(nodes_[i]);
       ASSERT_TRUE(r);
       ASSERT_TRUE(testkit::WaitFor(
@@ -165,7 +173,7 @@ class SwitchoverTest : public ::testing::Test {
     json j = json::parse(r.out, nullptr, false);
     if (r.exit_code != kExitOk || !j.is_object()) return false;
     for (const json& s : j["servers"]) {
-      nodes_.push_back({s.value("port", 0u), s.value("defaults_file", "")});
+      nodes_.push_back({s.value("port", 0u), s.value("defaults_file", ""), s.value("pid", 0)});
     }
     const std::string cnf = ReadAll(nodes_[0].config);
     const size_t at = cnf.find("password=");
@@ -336,6 +344,124 @@ TEST_F(SwitchoverTest, StockServerWithoutLogSlaveUpdatesIsRefused) {
   auto st = replica->Query("SHOW SLAVE STATUS");
   ASSERT_TRUE(st.ok() && !st->empty());
   EXPECT_EQ((*st)[0].GetString("Slave_SQL_Running"), "Yes");
+}
+
+// Kills the primary (as a crash would) and waits until the replicas' IO threads see it gone.
+void KillPrimary(const std::vector<Node>& nodes) {
+  ASSERT_GT(nodes[0].pid, 0);
+  ::kill(nodes[0].pid, SIGKILL);
+  for (size_t i = 1; i < nodes.size(); ++i) {
+    auto r = Open(nodes[i]);
+    ASSERT_TRUE(r);
+    ASSERT_TRUE(testkit::WaitFor(
+        [&] {
+          auto st = r->Query("SHOW SLAVE STATUS");
+          return st.ok() && !st->empty() && (*st)[0].GetString("Slave_IO_Running") != "Yes";
+        },
+        std::chrono::seconds(30)))
+        << nodes[i].Address() << " still connected to the killed primary";
+  }
+}
+
+testkit::CommandResult Failover(const Node& on, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"failover", "--defaults-file=" + on.config, "--json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return testkit::RunSafeddl(args);
+}
+
+TEST_F(SwitchoverTest, FailoverPromotesTheMostAdvancedReplicaAndLosesNoCommittedRow) {
+  ASSERT_TRUE(Up(2, false));
+  auto primary = Open(nodes_[0]);
+  ASSERT_TRUE(primary);
+  CreateApplication(*primary);
+  for (size_t i = 1; i < 3; ++i) testkit::MustExecute(*Open(nodes_[i]), "SET GLOBAL read_only = 1");
+
+  // While the primary answers, failover is refused.
+  testkit::CommandResult alive = Failover(nodes_[1], {"--replicas", nodes_[2].Address()});
+  EXPECT_EQ(alive.exit_code, kExitFailure) << alive.out << alive.err;
+  EXPECT_NE(alive.err.find("switchover"), std::string::npos) << alive.err;
+
+  // Replica 2 stops receiving halfway through the application's writes: replica 1 is ahead.
+  std::set<long long> committed;
+  {
+    Application app(nodes_, password_);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    testkit::MustExecute(*Open(nodes_[2]), "STOP SLAVE IO_THREAD");
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    app.Stop();
+    committed = app.committed;
+  }
+  ASSERT_GT(committed.size(), 100u);
+  const std::string last = Value(*primary, "SELECT @@gtid_binlog_pos");
+  EXPECT_EQ(Value(*Open(nodes_[1]),
+                  fmt::format("SELECT MASTER_GTID_WAIT({}, 30)", mysql::QuoteString(last))),
+            "0");
+  primary.reset();
+  KillPrimary(nodes_);
+  testkit::MustExecute(*Open(nodes_[2]), "START SLAVE IO_THREAD");
+
+  // Replica 2 lacks transactions replica 1 has: it is not promoted, nothing changes.
+  testkit::CommandResult behind =
+      Failover(nodes_[2], {"--replicas", nodes_[1].Address(), "--to", nodes_[2].Address()});
+  EXPECT_EQ(behind.exit_code, kExitFailure) << behind.out << behind.err;
+  EXPECT_NE(behind.err.find("has transactions it lacks"), std::string::npos) << behind.err;
+  for (size_t i = 1; i < 3; ++i) {
+    auto r = Open(nodes_[i]);
+    ASSERT_TRUE(r);
+    EXPECT_FALSE(r->Query("SHOW SLAVE STATUS")->empty()) << nodes_[i].Address();
+    EXPECT_EQ(Value(*r, "SELECT @@GLOBAL.read_only"), "1") << nodes_[i].Address();
+  }
+
+  // Without --to, run on the replica that is behind: the one ahead is found and promoted.
+  testkit::CommandResult done = Failover(nodes_[2], {"--replicas", nodes_[1].Address()});
+  ASSERT_EQ(done.exit_code, kExitOk) << done.out << done.err;
+  json j = testkit::ParseJson(done);
+  EXPECT_EQ(j.value("new_primary", ""), nodes_[1].Address()) << done.out;
+  EXPECT_EQ(j.value("old_primary", ""), nodes_[0].Address()) << done.out;
+  EXPECT_EQ(j["repointed"], json::array({nodes_[2].Address()})) << done.out;
+  std::printf("failover: %s took writes after %.2f s\n", nodes_[1].Address().c_str(),
+              j.value("seconds_to_promotion", 0.0));
+
+  auto fresh = Open(nodes_[1]);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(Value(*fresh, "SELECT @@GLOBAL.read_only"), "0");
+  EXPECT_TRUE(fresh->Query("SHOW SLAVE STATUS")->empty());
+  testkit::MustExecute(*fresh, "INSERT INTO app.w (id, v) VALUES (-1, 1)");
+  committed.insert(-1);
+  auto other = Open(nodes_[2]);
+  ASSERT_TRUE(other);
+  auto st = other->Query("SHOW SLAVE STATUS");
+  ASSERT_TRUE(st.ok() && !st->empty());
+  EXPECT_EQ((*st)[0].GetString("Master_Port"), std::to_string(nodes_[1].port));
+  ExpectSameEverywhere(1, committed, 0);
+}
+
+TEST_F(SwitchoverTest, FailoverOnAStockServerPromotesItsOneReplica) {
+  ASSERT_TRUE(Up(1, true));
+  auto primary = Open(nodes_[0]);
+  ASSERT_TRUE(primary);
+  testkit::MustExecute(*primary, "CREATE DATABASE app");
+  testkit::MustExecute(*primary, "CREATE TABLE app.w (id INT PRIMARY KEY) DEFAULT CHARSET=latin1");
+  testkit::MustExecute(*primary, "INSERT INTO app.w SELECT seq FROM app.seq_1_to_1000");
+  const std::string last = Value(*primary, "SELECT @@gtid_binlog_pos");
+  auto replica = Open(nodes_[1]);
+  ASSERT_TRUE(replica);
+  EXPECT_EQ(
+      Value(*replica, fmt::format("SELECT MASTER_GTID_WAIT({}, 30)", mysql::QuoteString(last))),
+      "0");
+  testkit::MustExecute(*replica, "SET GLOBAL read_only = 1");
+  primary.reset();
+  KillPrimary(nodes_);
+
+  testkit::CommandResult done = Failover(nodes_[1], {});
+  ASSERT_EQ(done.exit_code, kExitOk) << done.out << done.err;
+  json j = testkit::ParseJson(done);
+  EXPECT_EQ(j.value("new_primary", ""), nodes_[1].Address()) << done.out;
+  EXPECT_EQ(j.value("why", ""), "the only replica") << done.out;
+  EXPECT_EQ(Value(*replica, "SELECT @@GLOBAL.read_only"), "0");
+  EXPECT_TRUE(replica->Query("SHOW SLAVE STATUS")->empty());
+  EXPECT_EQ(Value(*replica, "SELECT COUNT(*) FROM app.w"), "1000");
+  testkit::MustExecute(*replica, "INSERT INTO app.w VALUES (1001)");
 }
 
 }  // namespace

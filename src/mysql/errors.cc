@@ -62,6 +62,20 @@ StatusCode ClassifyErrno(unsigned errnum) {
 
 bool IsMissingTable(const Status& status) { return status.server_errno() == ER_NO_SUCH_TABLE; }
 
+bool IsServerUnreachable(const Status& status) {
+  switch (status.server_errno()) {
+    case CR_CONNECTION_ERROR:
+    case CR_CONN_HOST_ERROR:
+    case CR_UNKNOWN_HOST:
+    case CR_IPSOCK_ERROR:
+    case CR_SERVER_GONE_ERROR:
+    case CR_SERVER_LOST:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool IsValueThatDoesNotFit(const Status& status) {
   switch (status.server_errno()) {
     case ER_BAD_NULL_ERROR:

@@ -17,6 +17,11 @@ StatusCode ClassifyErrno(unsigned errnum);
 // Whether the server said the table a statement names does not exist (ER_NO_SUCH_TABLE).
 bool IsMissingTable(const Status& status);
 
+// A connection attempt's failure that says no server answers there (refused, no route, unknown
+// host, dropped during the handshake), as opposed to one that answers and refuses this client
+// (access denied, too many connections, host blocked).
+bool IsServerUnreachable(const Status& status);
+
 // Whether the server refused a value that the column it was written to cannot hold (too long, out
 // of range, not in the column's charset or type, NULL for a NOT NULL column): errors that strict
 // sql_mode raises where a non-strict one converts the value with a warning.

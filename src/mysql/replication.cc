@@ -20,8 +20,8 @@ std::string FirstColumn(const Row& row, std::initializer_list<std::string_view> 
 }  // namespace
 
 Result<std::vector<std::string>> ListReplicaAddresses(Connection& primary) {
-  SAFEDDL_ASSIGN_OR_RETURN(ResultSet hosts,
-                           primary.Query(std::string(primary.server().ShowReplicaHostsStatement())));
+  SAFEDDL_ASSIGN_OR_RETURN(
+      ResultSet hosts, primary.Query(std::string(primary.server().ShowReplicaHostsStatement())));
   std::vector<std::string> out;
   for (const Row& r : hosts.rows()) {
     const std::string host = r.GetString("Host");
@@ -66,6 +66,8 @@ ReplicationStatus ParseReplicationStatus(const Row& row) {
   s.using_gtid = FirstColumn(row, {"Using_Gtid"});
   s.source_server_id = FirstColumn(row, {"Master_Server_Id", "Source_Server_Id"});
   s.source_user = FirstColumn(row, {"Master_User", "Source_User"});
+  s.sql_error = FirstColumn(row, {"Last_SQL_Error"});
+  s.gtid_io_pos = FirstColumn(row, {"Gtid_IO_Pos"});
   return s;
 }
 

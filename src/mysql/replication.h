@@ -25,13 +25,15 @@ struct ReplicationStatus {
   std::string source_port;
   bool io_running = false;
   bool sql_running = false;
-  std::optional<long long> seconds_behind;  // nullopt: NULL (not replicating)
-  std::string last_error;                   // empty when none
-  long long sql_delay = 0;                  // MASTER_DELAY, seconds (SQL_Delay)
+  std::optional<long long> seconds_behind;       // nullopt: NULL (not replicating)
+  std::string last_error;                        // empty when none
+  long long sql_delay = 0;                       // MASTER_DELAY, seconds (SQL_Delay)
   std::optional<long long> sql_remaining_delay;  // NULL unless waiting out the delay
   std::string using_gtid;                        // "No", "Slave_Pos", "Current_Pos"
   std::string source_server_id;                  // Master_Server_Id
   std::string source_user;                       // Master_User: the replication account
+  std::string sql_error;                         // Last_SQL_Error alone
+  std::string gtid_io_pos;  // MariaDB's Gtid_IO_Pos: the last GTID received into the relay log
 };
 
 // "host:port" of every replica `primary` lists (those started with report_host).

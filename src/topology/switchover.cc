@@ -11,6 +11,7 @@
 #include "mysql/replication.h"
 #include "topology/fence.h"
 #include "topology/fence_store.h"
+#include "topology/promotion.h"
 #include "topology/replica.h"
 
 namespace safeddl::topology {
@@ -18,32 +19,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kVerifyLimit = std::chrono::seconds(30);
-
-struct Address {
-  std::string host;
-  unsigned port = 0;
-  std::string Text() const { return fmt::format("{}:{}", host, port); }
-};
-
-// "host:port"; localhost is 127.0.0.1 (a replica on this machine without report_host is listed
-// as localhost, and is reached over TCP).
-Result<Address> ParseAddress(const std::string& text) {
-  const size_t colon = text.rfind(':');
-  Address a;
-  a.host = text.substr(0, colon);
-  if (a.host == "localhost") a.host = "127.0.0.1";
-  const unsigned long long port =
-      colon == std::string::npos ? 0 : ParseUint64(text.substr(colon + 1)).value_or(0);
-  const bool host_ok = !a.host.empty() && std::all_of(a.host.begin(), a.host.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ||
-           c == ':';
-  });
-  if (!host_ok || port == 0 || port > 65535) {
-    return InvalidArgumentError(fmt::format("'{}' is not HOST:PORT", text));
-  }
-  a.port = static_cast<unsigned>(port);
-  return a;
-}
 
 struct Server {
   Address address;
@@ -90,17 +65,6 @@ Result<bool> WaitApplied(mysql::Connection& r, const std::string& gtid,
   return waited.has_value() && *waited == "0";
 }
 
-// 'text' with quotes doubled: a literal as CHANGE MASTER needs one, for a session with
-// NO_BACKSLASH_ESCAPES (where a backslash is just a character).
-std::string PlainLiteral(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') out += c;
-  }
-  return out + "'";
-}
-
 class Run {
  public:
   Run(mysql::Connection& primary, const mysql::ConnectOptions& options,
@@ -141,13 +105,12 @@ class Run {
 
  private:
   Status Step(const std::string& name, const std::function<Status()>& body) {
-    if (request_.progress) request_.progress(name);
-    const auto start = Clock::now();
-    detail_.clear();
-    Status s = body();
-    report_.steps.push_back(
-        {name, detail_, std::chrono::duration<double>(Clock::now() - start).count()});
-    return s;
+    return RunStep(name, request_.progress, report_.steps, [&](std::string& detail) {
+      detail_.clear();
+      Status s = body();
+      detail = detail_;
+      return s;
+    });
   }
 
   std::string Where(const std::string& what) const {
@@ -255,41 +218,21 @@ class Run {
   }
 
   Status Promote() {
-    mysql::Connection& c = *candidate_->conn;
-    SAFEDDL_RETURN_IF_ERROR(c.Execute("STOP SLAVE"));
-    SAFEDDL_RETURN_IF_ERROR(c.Execute("RESET SLAVE ALL"));
-    SAFEDDL_RETURN_IF_ERROR(c.Execute("SET GLOBAL read_only = 0"));
+    SAFEDDL_RETURN_IF_ERROR(PromoteToPrimary(*candidate_->conn));
     detail_ = report_.new_primary + " replicates from nobody and takes writes";
     return Status::OK();
-  }
-
-  std::string ChangeMasterTo() const {
-    return fmt::format("CHANGE MASTER TO MASTER_HOST = {}, MASTER_PORT = {}",
-                       PlainLiteral(candidate_->address.host), candidate_->address.port);
   }
 
   Status Repoint() {
     for (Server& r : replicas_) {
       if (&r == candidate_) continue;
-      SAFEDDL_RETURN_IF_ERROR(r.conn->Execute("STOP SLAVE"));
-      SAFEDDL_RETURN_IF_ERROR(r.conn->Execute(ChangeMasterTo() + ", MASTER_USE_GTID = slave_pos"));
-      SAFEDDL_RETURN_IF_ERROR(r.conn->Execute("START SLAVE"));
+      SAFEDDL_RETURN_IF_ERROR(ReplicateFrom(*r.conn, candidate_->address, ContinueFrom::kSlavePos));
       report_.repointed.push_back(r.address.Text());
     }
     // The old primary replicates from its own last position (current_pos), and stays read_only
     // when its fence is lifted: a replica takes no application writes.
-    // CHANGE MASTER takes only plain string literals (not the hex form QuoteString uses for
-    // other text): quotes doubled, backslashes literal under NO_BACKSLASH_ESCAPES.
-    SAFEDDL_RETURN_IF_ERROR(
-        primary_.Execute("SET @safeddl_sql_mode = @@SESSION.sql_mode, SESSION sql_mode = "
-                         "CONCAT(@@SESSION.sql_mode, ',NO_BACKSLASH_ESCAPES')"));
-    Status changed = primary_.Execute(
-        fmt::format("{}, MASTER_USER = {}, MASTER_PASSWORD = {}, MASTER_USE_GTID = current_pos",
-                    ChangeMasterTo(), PlainLiteral(replication_user_),
-                    PlainLiteral(request_.replication_password)));
-    SAFEDDL_RETURN_IF_ERROR(primary_.Execute("SET SESSION sql_mode = @safeddl_sql_mode"));
-    SAFEDDL_RETURN_IF_ERROR(changed);
-    SAFEDDL_RETURN_IF_ERROR(primary_.Execute("START SLAVE"));
+    SAFEDDL_RETURN_IF_ERROR(ReplicateFrom(primary_, candidate_->address, ContinueFrom::kCurrentPos,
+                                          replication_user_, request_.replication_password));
     SAFEDDL_RETURN_IF_ERROR(SetReadOnlyBefore(primary_, fence_id_, "ON"));
     SAFEDDL_RETURN_IF_ERROR(FenceOff(primary_).status());
     detail_ = fmt::format("{} and the old primary {} replicate from {}",

@@ -30,6 +30,7 @@
 #include "common/result.h"
 #include "mysql/connect_options.h"
 #include "mysql/connection.h"
+#include "topology/promotion.h"
 
 namespace safeddl::topology {
 
@@ -44,11 +45,7 @@ struct SwitchoverRequest {
   std::function<void(const std::string&)> progress;  // a line per step; may be empty
 };
 
-struct SwitchoverStep {
-  std::string name;
-  std::string detail;
-  double seconds = 0;
-};
+using SwitchoverStep = PromotionStep;
 
 struct SwitchoverReport {
   std::string old_primary;  // host:port
