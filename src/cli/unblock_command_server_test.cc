@@ -316,6 +316,7 @@ TEST_F(UnblockTest, LockTablesHolderIsReportedNotKilled) {
                                              db_ + "\\.t: a failover candidate")))
         << advice;
     EXPECT_NE(advice.find("SET GLOBAL read_only"), std::string::npos) << advice;
+    EXPECT_NE(advice.find("`safeddl switchover --to "), std::string::npos) << advice;
     // Its SQL thread stopped: no longer a candidate, and the report says why.
     auto replica_conn = testkit::Connect(testkit::OptionsFor(testkit::Replica(1)));
     ASSERT_TRUE(replica_conn);

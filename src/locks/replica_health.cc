@@ -76,7 +76,8 @@ std::vector<ReplicaHealth> CheckReplicaHealth(const mysql::ConnectOptions& prima
     return {h};
   }
   std::vector<ReplicaHealth> out;
-  for (const std::string& address : *addresses) out.push_back(CheckOne(primary_options, address, table));
+  for (const std::string& address : *addresses)
+    out.push_back(CheckOne(primary_options, address, table));
   return out;
 }
 
@@ -89,16 +90,18 @@ std::string DescribeReplicaHealth(const ReplicaHealth& r, const TableName& table
   if (s.io_running && s.sql_running) {
     facts.push_back("replicating");
   } else {
-    facts.push_back(fmt::format("NOT replicating (IO thread {}, SQL thread {}{})",
-                                s.io_running ? "running" : "stopped",
-                                s.sql_running ? "running" : "stopped",
-                                s.last_error.empty() ? "" : "; " + s.last_error));
+    facts.push_back(fmt::format(
+        "NOT replicating (IO thread {}, SQL thread {}{})", s.io_running ? "running" : "stopped",
+        s.sql_running ? "running" : "stopped", s.last_error.empty() ? "" : "; " + s.last_error));
   }
   facts.push_back(s.seconds_behind ? fmt::format("{}s behind", *s.seconds_behind)
                                    : std::string("lag unknown"));
   facts.push_back(r.same_ddl.empty() ? "no DDL on " + table.ToString()
                                      : "running the same kind of change: " + r.same_ddl);
-  std::string verdict = ": a failover candidate";
+  std::string verdict = fmt::format(
+      ": a failover candidate (`safeddl switchover --to {}`, or `safeddl failover` "
+      "if the primary is gone)",
+      r.address);
   if (!r.IsCandidate()) {
     verdict = ": not a failover candidate";
     if (r.status && s.io_running && s.sql_running && s.seconds_behind &&
