@@ -4,6 +4,8 @@
 // runs from the new primary afterwards, and writes were refused for well under 5 s. A replica
 // whose replication is stopped refuses the switchover before anything changes. On a stock server
 // (no log_slave_updates) it is refused with the reason, nothing changed.
+// Run again after it stopped at a step (each state made by hand, and a SIGKILL in the fence's
+// grace), it finishes the switchover.
 // `safeddl failover` after the primary is killed: refused while the primary answers and for a
 // replica that lacks transactions another has; the most advanced replica is promoted, the other
 // replicates from it with every committed row; on a stock server, its one replica is promoted.
@@ -323,6 +325,86 @@ TEST_F(SwitchoverTest, ViaReplicasChangesEveryServerWhileTheApplicationWrites) {
   }
 }
 
+// `alter --via-replicas` killed (SIGKILL) once a replica has the change, and once in the
+// switchover's fence: the same command run again goes on from where the servers stand.
+TEST_F(SwitchoverTest, ViaReplicasRunAgainAfterAKillFinishesTheRollout) {
+  ASSERT_TRUE(Up(2, false));
+  CreateApplication(*Open(nodes_[0]));
+  testkit::MustExecute(*Open(nodes_[0]), "INSERT INTO app.w SELECT seq, seq FROM app.seq_1_to_500");
+  const auto args = [&](size_t primary, size_t to, const std::string& change) {
+    return std::vector<std::string>{"alter",
+                                    "--defaults-file=" + nodes_[primary].config,
+                                    "--database",
+                                    "app",
+                                    "--table",
+                                    "w",
+                                    "--alter",
+                                    change,
+                                    "--via-replicas",
+                                    "--switchover-to",
+                                    nodes_[to].Address(),
+                                    "--replication-password-file",
+                                    password_file_,
+                                    "--execute",
+                                    "--json"};
+  };
+  const auto kill_at = [&](const std::vector<std::string>& a, const std::string& line) {
+    auto run = testkit::StartSafeddl(a);
+    ASSERT_TRUE(testkit::WaitFor([&] {
+      return run->StderrSoFar().find(line) != std::string::npos || !run->Running();
+    })) << run->StderrSoFar();
+    run->Signal(SIGKILL);
+    EXPECT_EQ(run->Wait().exit_code, 128 + SIGKILL) << "it ended before the kill";
+  };
+  const auto has_column = [&](const std::string& column) {
+    int with = 0;
+    for (const Node& n : nodes_) {
+      with += Value(*Open(n),
+                    "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE "
+                    "TABLE_SCHEMA = 'app' AND TABLE_NAME = 'w' AND COLUMN_NAME = '" +
+                        column + "'") == "1";
+    }
+    return with;
+  };
+  const auto steps_with = [](const json& j, const std::string& what) {
+    int n = 0;
+    for (const json& s : j["steps"]) n += s.value("step", "").find(what) != std::string::npos;
+    return n;
+  };
+
+  // Killed once the first replica has the new column. 0 -> 1.
+  kill_at(args(0, 1, "ADD COLUMN note INT NOT NULL DEFAULT 7"), "ALTER TABLE (not binlogged)");
+  EXPECT_GE(has_column("note"), 1);
+  EXPECT_LT(has_column("note"), 3);
+  testkit::CommandResult first =
+      testkit::RunSafeddl(args(0, 1, "ADD COLUMN note INT NOT NULL DEFAULT 7"));
+  ASSERT_EQ(first.exit_code, kExitOk) << first.out << first.err;
+  json a = testkit::ParseJson(first);
+  EXPECT_EQ(steps_with(a, "resuming the rollout"), 1) << first.out;
+  EXPECT_GE(steps_with(a, "has the new definition already"), 1) << first.out;
+  EXPECT_EQ(a["changed"].size(), 3u) << first.out;
+  EXPECT_EQ(a.value("new_primary", ""), nodes_[1].Address()) << first.out;
+  EXPECT_EQ(has_column("note"), 3);
+  ExpectSameEverywhere(1, {});
+
+  // Killed in the switchover's fence, both replicas changed. 1 -> 2.
+  kill_at(args(1, 2, "ADD COLUMN label CHAR(2) NOT NULL DEFAULT 'x'"),
+          "via replicas: fence the primary");
+  testkit::CommandResult second =
+      testkit::RunSafeddl(args(1, 2, "ADD COLUMN label CHAR(2) NOT NULL DEFAULT 'x'"));
+  ASSERT_EQ(second.exit_code, kExitOk) << second.out << second.err;
+  json b = testkit::ParseJson(second);
+  EXPECT_EQ(steps_with(b, "resuming the rollout"), 1) << second.out;
+  EXPECT_EQ(steps_with(b, "has the new definition already"), 2) << second.out;
+  EXPECT_EQ(b.value("new_primary", ""), nodes_[2].Address()) << second.out;
+  EXPECT_EQ(has_column("label"), 3);
+  auto old = Open(nodes_[1]);
+  EXPECT_EQ(Value(*old, "SELECT @@GLOBAL.read_only"), "1");
+  EXPECT_EQ(Value(*old, "SELECT COUNT(*) FROM _safeddl_rollout.rollout WHERE finished_at IS NULL"),
+            "0");
+  ExpectSameEverywhere(2, {});
+}
+
 TEST_F(SwitchoverTest, StockServerWithoutLogSlaveUpdatesIsRefused) {
   ASSERT_TRUE(Up(1, true));
   auto primary = Open(nodes_[0]);
@@ -344,6 +426,121 @@ TEST_F(SwitchoverTest, StockServerWithoutLogSlaveUpdatesIsRefused) {
   auto st = replica->Query("SHOW SLAVE STATUS");
   ASSERT_TRUE(st.ok() && !st->empty());
   EXPECT_EQ((*st)[0].GetString("Slave_SQL_Running"), "Yes");
+}
+
+// What a switchover leaves when it is killed at a step, made by hand with the same statements;
+// the switchover run again goes on from there and ends as one that was not stopped.
+TEST_F(SwitchoverTest, RunAgainItGoesOnFromWhereAStoppedOneLeftTheServers) {
+  ASSERT_TRUE(Up(2, false));
+  CreateApplication(*Open(nodes_[0]));
+  const std::string repl_user =
+      (*Open(nodes_[1])->Query("SHOW SLAVE STATUS"))[0].GetString("Master_User");
+  ASSERT_FALSE(repl_user.empty());
+  int next_id = 1;
+  const auto write_on = [&](size_t primary) {
+    for (int i = 0; i < 20; ++i) {
+      testkit::MustExecute(
+          *Open(nodes_[primary]),
+          fmt::format("INSERT INTO app.w (id, v) VALUES ({}, {})", next_id++, primary));
+    }
+  };
+  // Fences `primary` as the switchover does, and waits until `replicas` applied its position.
+  const auto fence_and_wait = [&](size_t primary, std::vector<size_t> replicas) {
+    testkit::CommandResult f =
+        testkit::RunSafeddl({"fence", "on", "--defaults-file=" + nodes_[primary].config,
+                             "--read-only", "--lock-accounts", "--grace", "1s"});
+    ASSERT_EQ(f.exit_code, kExitOk) << f.err;
+    const std::string pos = Value(*Open(nodes_[primary]), "SELECT @@gtid_binlog_pos");
+    for (size_t r : replicas) {
+      EXPECT_EQ(Value(*Open(nodes_[r]),
+                      fmt::format("SELECT MASTER_GTID_WAIT({}, 30)", mysql::QuoteString(pos))),
+                "0");
+    }
+  };
+  const auto promote = [&](size_t n) {
+    auto c = Open(nodes_[n]);
+    testkit::MustExecute(*c, "STOP SLAVE");
+    testkit::MustExecute(*c, "RESET SLAVE ALL");
+    testkit::MustExecute(*c, "SET GLOBAL read_only = 0");
+  };
+  const auto repoint = [&](size_t n, size_t to, bool with_account) {
+    auto c = Open(nodes_[n]);
+    testkit::MustExecute(*c, "STOP SLAVE");
+    testkit::MustExecute(
+        *c, fmt::format("CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = {}, "
+                        "MASTER_USE_GTID = {}{}",
+                        nodes_[to].port, with_account ? "current_pos" : "slave_pos",
+                        with_account ? fmt::format(", MASTER_USER = '{}', MASTER_PASSWORD = '{}'",
+                                                   repl_user, password_)
+                                     : ""));
+    testkit::MustExecute(*c, "START SLAVE");
+  };
+  const auto switchover = [&](size_t primary, size_t to) {
+    return testkit::RunSafeddl({"switchover", "--defaults-file=" + nodes_[primary].config, "--to",
+                                nodes_[to].Address(), "--replication-password-file", password_file_,
+                                "--json"});
+  };
+  // The old primary is a replica of the new one, read_only, its application account open.
+  const auto expect_done = [&](size_t old_primary, size_t primary) {
+    auto old = Open(nodes_[old_primary]);
+    ASSERT_TRUE(old);
+    auto st = old->Query("SHOW SLAVE STATUS");
+    ASSERT_TRUE(st.ok() && !st->empty());
+    EXPECT_EQ((*st)[0].GetString("Master_Port"), std::to_string(nodes_[primary].port));
+    EXPECT_EQ(Value(*old, "SELECT @@GLOBAL.read_only"), "1");
+    const std::string locked = Value(*old,
+                                     "SELECT IFNULL(JSON_VALUE(Priv, '$.account_locked'), "
+                                     "'false') FROM mysql.global_priv WHERE User = 'app'");
+    EXPECT_TRUE(locked == "false" || locked == "0") << locked;
+    EXPECT_EQ(Value(*Open(nodes_[primary]), "SELECT @@GLOBAL.read_only"), "0");
+    write_on(primary);
+    ExpectSameEverywhere(primary, {});
+  };
+
+  // Stopped in the promotion's first statement: the primary fenced, the candidate's replication
+  // stopped. 0 -> 1.
+  write_on(0);
+  fence_and_wait(0, {1, 2});
+  testkit::MustExecute(*Open(nodes_[1]), "STOP SLAVE");
+  testkit::CommandResult a = switchover(0, 1);
+  ASSERT_EQ(a.exit_code, kExitOk) << a.out << a.err;
+  EXPECT_NE(a.out.find("undo the stopped switchover"), std::string::npos) << a.out;
+  expect_done(0, 1);
+
+  // Stopped in the repoint: the candidate promoted, one replica repointed. 1 -> 2.
+  fence_and_wait(1, {0, 2});
+  promote(2);
+  repoint(0, 2, false);
+  testkit::CommandResult b = switchover(1, 2);
+  ASSERT_EQ(b.exit_code, kExitOk) << b.out << b.err;
+  EXPECT_NE(b.out.find("resuming: this primary is fenced"), std::string::npos) << b.out;
+  expect_done(1, 2);
+
+  // Stopped before lifting the old primary's fence: everything repointed. 2 -> 0.
+  fence_and_wait(2, {0, 1});
+  promote(0);
+  repoint(1, 0, false);
+  repoint(2, 0, true);
+  testkit::CommandResult c = switchover(2, 0);
+  ASSERT_EQ(c.exit_code, kExitOk) << c.out << c.err;
+  EXPECT_NE(c.out.find("replicates from " + nodes_[0].Address() + " already"), std::string::npos)
+      << c.out;
+  expect_done(2, 0);
+
+  // Killed (SIGKILL) in the fence's grace period. 0 -> 2.
+  auto killed = testkit::StartSafeddl({"switchover", "--defaults-file=" + nodes_[0].config, "--to",
+                                       nodes_[2].Address(), "--replication-password-file",
+                                       password_file_, "--grace", "5s"});
+  ASSERT_TRUE(testkit::WaitFor([&] {
+    return killed->StderrSoFar().find("switchover: fence the primary") != std::string::npos;
+  })) << killed->StderrSoFar();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  killed->Signal(SIGKILL);
+  EXPECT_EQ(killed->Wait().exit_code, 128 + SIGKILL);
+  testkit::CommandResult d = switchover(0, 2);
+  ASSERT_EQ(d.exit_code, kExitOk) << d.out << d.err;
+  EXPECT_NE(d.out.find("undo the stopped switchover"), std::string::npos) << d.out;
+  expect_done(0, 2);
 }
 
 // Kills the primary (as a crash would) and waits until the replicas' IO threads see it gone.

@@ -271,10 +271,14 @@ Result<FenceStatus> GetFenceStatus(mysql::Connection& conn) {
   return status;
 }
 
-Result<FenceOffReport> FenceOff(mysql::Connection& conn) {
+Result<FenceOffReport> FenceOff(mysql::Connection& conn, bool keep_read_only) {
   SAFEDDL_RETURN_IF_ERROR(PrepareFenceSession(conn));
   SAFEDDL_ASSIGN_OR_RETURN(std::optional<FenceRecord> open, OpenFence(conn));
   if (!open) return FenceOffReport{};
+  if (keep_read_only) {
+    SAFEDDL_RETURN_IF_ERROR(SetReadOnlyBefore(conn, open->id, "ON"));
+    open->read_only_before = "ON";
+  }
   return Lift(conn, *open, "fence off");
 }
 

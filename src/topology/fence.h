@@ -87,6 +87,7 @@ struct FenceOffReport {
 
 // Lifts the open fence: drops its event, unlocks the accounts it locked, puts read_only and the
 // event scheduler back as they were. With no open fence, reports that (not an error).
-Result<FenceOffReport> FenceOff(mysql::Connection& conn);
+// `keep_read_only`: read_only stays ON whatever it was before (a primary that became a replica).
+Result<FenceOffReport> FenceOff(mysql::Connection& conn, bool keep_read_only = false);
 
 }  // namespace safeddl::topology

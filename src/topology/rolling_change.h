@@ -4,14 +4,19 @@
 // primary. The application never waits on the change: replicas apply it while replication waits
 // behind it, and the primary never runs it while it is the primary.
 //
-// 1. Gate: the switchover's own gate (switchover.h), and the table defined alike everywhere.
-// 2. Each replica in turn: ALTER TABLE with sql_log_bin=0 (a bounded metadata-lock wait), then
-//    its replication must run without error and catch up with the primary within catch_up.
+// 1. Gate: the switchover's own gate (switchover.h), and the table defined alike everywhere. The
+//    rollout is recorded on this server (rollout_store.h) with the definitions before and after
+//    (the after one from a temporary copy altered here, never binlogged).
+// 2. Each replica in turn (this server's, the candidate's own): ALTER TABLE with sql_log_bin=0 (a
+//    bounded metadata-lock wait), then its replication must run without error and catch up with
+//    the primary within catch_up.
 // 3. Switchover to the candidate.
 // 4. The old primary, now a replica: the same ALTER, then its replication checked.
-// 5. Every server has the same definition of the table.
-// A failure stops the rollout; the report says which servers have the new definition. Not
-// resumable yet. Not thread-safe.
+// 5. Every server has the same definition of the table; the record is marked finished.
+// A failure stops the rollout; the report says which servers have the new definition. Run again
+// (against the same server, same change and candidate) after a stop, it finds the record: every
+// server must hold the definition before or after, those with the after one are skipped, and the
+// switchover goes on from where it stopped (switchover.h). Not thread-safe.
 #pragma once
 
 #include <chrono>

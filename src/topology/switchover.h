@@ -19,7 +19,18 @@
 // 6. Verify that every replica's threads run without error and have applied the new primary's
 //    position.
 // Each step is timed in the report. A failure after step 4 is reported with where each server
-// stands; the steps are not yet resumable. Not thread-safe.
+// stands.
+//
+// Run again with the same `to` after it stopped part way (killed, or a failure), it goes on from
+// what the servers show:
+// - this primary is fenced, the candidate not promoted (its replication perhaps stopped by the
+//   promotion's first statement): the fence is lifted and the candidate's replication started,
+//   then it starts over (a fence the user put on for another reason is lifted the same way);
+// - this primary is fenced and the candidate replicates from nobody, holding this primary's last
+//   position: the promotion was done; the replicas still here and this server are repointed;
+// - this server replicates from the candidate: its fence (if still on) is lifted, and every
+//   server verified.
+// Not thread-safe.
 #pragma once
 
 #include <chrono>
