@@ -1,7 +1,7 @@
 #include "mysql/connection.h"
 
-#include <fmt/format.h>
 #include <errmsg.h>
+#include <fmt/format.h>
 #include <mysql.h>
 
 #include <algorithm>
@@ -131,8 +131,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectOptions& optio
 Connection::Connection(MysqlHandle handle, ConnectOptions options, SessionLog* log)
     : handle_(std::move(handle)), options_(std::move(options)), log_(log) {
   id_ = mysql_thread_id(handle_.get());
-  mysql_set_local_infile_handler(handle_.get(), &InfileInit, &InfileRead, &InfileEnd,
-                                 &InfileError, this);
+  mysql_set_local_infile_handler(handle_.get(), &InfileInit, &InfileRead, &InfileEnd, &InfileError,
+                                 this);
 }
 
 int Connection::InfileInit(void** state, const char* /*name*/, void* self) {
@@ -235,6 +235,11 @@ Result<std::optional<std::string>> Connection::QueryValue(std::string_view sql) 
   SAFEDDL_ASSIGN_OR_RETURN(ResultSet rs, Query(sql));
   if (rs.empty() || rs[0].size() == 0) return std::optional<std::string>();
   return rs[0][0];
+}
+
+Result<std::string> Connection::QueryText(std::string_view sql) {
+  SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> v, QueryValue(sql));
+  return v.value_or("");
 }
 
 }  // namespace safeddl::mysql

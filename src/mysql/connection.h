@@ -45,6 +45,9 @@ class Connection {
   Result<ResultSet> Query(std::string_view sql);
   // The first column of the first row; nullopt when there is no row or the value is NULL.
   Result<std::optional<std::string>> QueryValue(std::string_view sql);
+  // The same as text, "" for no row or NULL (for values that are never empty when present:
+  // @@server_id, @@gtid_binlog_pos, ...).
+  Result<std::string> QueryText(std::string_view sql);
 
   // The server's id for this session (CONNECTION_ID()).
   uint64_t id() const { return id_; }

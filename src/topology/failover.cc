@@ -30,11 +30,6 @@ struct Member {
 // A GTID position as the report shows it.
 std::string Shown(const std::string& pos) { return pos.empty() ? "(no GTID yet)" : pos; }
 
-Result<std::string> Value(mysql::Connection& conn, std::string_view sql) {
-  SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> v, conn.QueryValue(sql));
-  return v.value_or("");
-}
-
 // Why `m` cannot take part, or "".
 std::string MemberProblem(const Member& m, const Member& first) {
   const mysql::ReplicationStatus& s = m.status;
@@ -115,7 +110,7 @@ class Run {
   Status Gate(std::string& detail) {
     Member first;
     first.conn = &first_conn_;
-    SAFEDDL_ASSIGN_OR_RETURN(std::string port, Value(first_conn_, "SELECT @@port"));
+    SAFEDDL_ASSIGN_OR_RETURN(std::string port, first_conn_.QueryText("SELECT @@port"));
     SAFEDDL_ASSIGN_OR_RETURN(
         first.address, ParseAddress(fmt::format(
                            "{}:{}", options_.host.empty() ? "127.0.0.1" : options_.host, port)));
@@ -149,8 +144,9 @@ class Run {
             m.address.Text()));
       }
       m.status = *st;
-      SAFEDDL_ASSIGN_OR_RETURN(std::string log_bin, Value(*m.conn, "SELECT @@log_bin"));
-      SAFEDDL_ASSIGN_OR_RETURN(std::string updates, Value(*m.conn, "SELECT @@log_slave_updates"));
+      SAFEDDL_ASSIGN_OR_RETURN(std::string log_bin, m.conn->QueryText("SELECT @@log_bin"));
+      SAFEDDL_ASSIGN_OR_RETURN(std::string updates,
+                               m.conn->QueryText("SELECT @@log_slave_updates"));
       m.binlogs = log_bin == "1" && updates == "1";
     }
     for (const Member& m : members_) {
@@ -203,7 +199,7 @@ class Run {
   Status ReadPositions() {
     report_.replicas.clear();
     for (Member& m : members_) {
-      SAFEDDL_ASSIGN_OR_RETURN(m.slave_pos, Value(*m.conn, "SELECT @@gtid_slave_pos"));
+      SAFEDDL_ASSIGN_OR_RETURN(m.slave_pos, m.conn->QueryText("SELECT @@gtid_slave_pos"));
       report_.replicas.push_back({m.address.Text(), m.slave_pos});
     }
     return Status::OK();
@@ -216,7 +212,7 @@ class Run {
       for (;;) {
         SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::ReplicationStatus> st,
                                  mysql::ReadReplicationStatus(*m.conn));
-        SAFEDDL_ASSIGN_OR_RETURN(std::string applied, Value(*m.conn, "SELECT @@gtid_slave_pos"));
+        SAFEDDL_ASSIGN_OR_RETURN(std::string applied, m.conn->QueryText("SELECT @@gtid_slave_pos"));
         if (!st) return FailedPreconditionError(m.address.Text() + " stopped being a replica");
         if (!st->sql_error.empty()) {
           return FailedPreconditionError(fmt::format(
@@ -317,7 +313,7 @@ class Run {
 
   Status Verify(std::string& detail) {
     SAFEDDL_ASSIGN_OR_RETURN(report_.new_primary_pos,
-                             Value(*chosen_->conn, "SELECT @@gtid_binlog_pos"));
+                             chosen_->conn->QueryText("SELECT @@gtid_binlog_pos"));
     for (Member& m : members_) {
       if (&m == chosen_) continue;
       SAFEDDL_RETURN_IF_ERROR(

@@ -23,11 +23,6 @@ struct Member {
   std::unique_ptr<mysql::Connection> conn;
 };
 
-Result<std::string> Value(mysql::Connection& conn, std::string_view sql) {
-  SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> v, conn.QueryValue(sql));
-  return v.value_or("");
-}
-
 class Rollout {
  public:
   Rollout(mysql::Connection& primary, const mysql::ConnectOptions& options,
@@ -192,9 +187,9 @@ class Rollout {
       if (m.address != request_.switchover.to) continue;
       SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::ReplicationStatus> st,
                                mysql::ReadReplicationStatus(*m.conn));
-      if (!st) return Value(*m.conn, "SELECT @@gtid_binlog_pos");
+      if (!st) return m.conn->QueryText("SELECT @@gtid_binlog_pos");
     }
-    return Value(here_, "SELECT @@gtid_binlog_pos");
+    return here_.QueryText("SELECT @@gtid_binlog_pos");
   }
 
   // The table is defined alike on every server at the end.

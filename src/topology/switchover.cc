@@ -29,11 +29,6 @@ struct Server {
   bool replica = false;  // it has a replication status
 };
 
-Result<std::string> Value(mysql::Connection& conn, std::string_view sql) {
-  SAFEDDL_ASSIGN_OR_RETURN(std::optional<std::string> v, conn.QueryValue(sql));
-  return v.value_or("");
-}
-
 // Why `r` cannot take part, or "".
 std::string ReplicaProblem(const Server& r, const std::string& primary_id,
                            std::chrono::seconds max_lag) {
@@ -160,8 +155,8 @@ class Run {
   }
 
   Status Gate() {
-    SAFEDDL_ASSIGN_OR_RETURN(primary_id_, Value(primary_, "SELECT @@server_id"));
-    SAFEDDL_ASSIGN_OR_RETURN(std::string port, Value(primary_, "SELECT @@port"));
+    SAFEDDL_ASSIGN_OR_RETURN(primary_id_, primary_.QueryText("SELECT @@server_id"));
+    SAFEDDL_ASSIGN_OR_RETURN(std::string port, primary_.QueryText("SELECT @@port"));
     report_.old_primary =
         fmt::format("{}:{}",
                     options_.host.empty() || options_.host == "localhost" ? std::string("127.0.0.1")
@@ -193,8 +188,8 @@ class Run {
   Result<bool> PausedByPromotion(Server& r) {
     const mysql::ReplicationStatus& s = r.status;
     if (s.io_running || s.sql_running || !s.last_error.empty()) return false;
-    SAFEDDL_ASSIGN_OR_RETURN(std::string applied, Value(*r.conn, "SELECT @@gtid_slave_pos"));
-    SAFEDDL_ASSIGN_OR_RETURN(std::string last, Value(primary_, "SELECT @@gtid_binlog_pos"));
+    SAFEDDL_ASSIGN_OR_RETURN(std::string applied, r.conn->QueryText("SELECT @@gtid_slave_pos"));
+    SAFEDDL_ASSIGN_OR_RETURN(std::string last, primary_.QueryText("SELECT @@gtid_binlog_pos"));
     return binlog::GtidPositionCovers(applied, last);
   }
 
@@ -232,9 +227,9 @@ class Run {
                       listed.empty() ? std::string("none") : JoinStrings(listed, ", ")));
     }
     report_.new_primary = candidate_->address.Text();
-    SAFEDDL_ASSIGN_OR_RETURN(std::string log_bin, Value(*candidate_->conn, "SELECT @@log_bin"));
+    SAFEDDL_ASSIGN_OR_RETURN(std::string log_bin, candidate_->conn->QueryText("SELECT @@log_bin"));
     SAFEDDL_ASSIGN_OR_RETURN(std::string updates,
-                             Value(*candidate_->conn, "SELECT @@log_slave_updates"));
+                             candidate_->conn->QueryText("SELECT @@log_slave_updates"));
     if (log_bin != "1" || updates != "1") {
       return FailedPreconditionError(fmt::format(
           "the candidate {} must binlog what it applies (log_bin={}, log_slave_updates={}): the "
@@ -274,8 +269,8 @@ class Run {
   // The primary is fenced and the candidate replicates from nobody: a switchover promoted it and
   // stopped. It must hold this primary's last position; the replicas still here are repointed.
   Status GateRepoint(Server c) {
-    SAFEDDL_ASSIGN_OR_RETURN(report_.final_gtid, Value(primary_, "SELECT @@gtid_binlog_pos"));
-    SAFEDDL_ASSIGN_OR_RETURN(std::string has, Value(*c.conn, "SELECT @@gtid_current_pos"));
+    SAFEDDL_ASSIGN_OR_RETURN(report_.final_gtid, primary_.QueryText("SELECT @@gtid_binlog_pos"));
+    SAFEDDL_ASSIGN_OR_RETURN(std::string has, c.conn->QueryText("SELECT @@gtid_current_pos"));
     if (!binlog::GtidPositionCovers(has, report_.final_gtid)) {
       return FailedPreconditionError(fmt::format(
           "this primary is fenced (fence {}) and {} replicates from nobody, but it has not applied "
@@ -290,7 +285,7 @@ class Run {
     SAFEDDL_ASSIGN_OR_RETURN(std::vector<std::string> listed,
                              mysql::ListReplicaAddresses(primary_));
     SAFEDDL_ASSIGN_OR_RETURN(std::string candidate_id,
-                             Value(*candidate_->conn, "SELECT @@server_id"));
+                             candidate_->conn->QueryText("SELECT @@server_id"));
     std::string known_user;
     for (const std::string& text : listed) {
       SAFEDDL_ASSIGN_OR_RETURN(Address a, ParseAddress(text));
@@ -378,7 +373,7 @@ class Run {
     fence.grace = request_.grace;
     SAFEDDL_ASSIGN_OR_RETURN(FenceOnReport on, FenceOn(primary_, fence));
     fence_id_ = on.fence.id;
-    SAFEDDL_ASSIGN_OR_RETURN(report_.final_gtid, Value(primary_, "SELECT @@gtid_binlog_pos"));
+    SAFEDDL_ASSIGN_OR_RETURN(report_.final_gtid, primary_.QueryText("SELECT @@gtid_binlog_pos"));
     detail_ = fmt::format(
         "fence {}: {} account(s) locked, {} session(s) ended, read_only; last "
         "GTID position {}",
@@ -424,7 +419,8 @@ class Run {
   // The old primary and every replica of the new one (those it lists, and those this run
   // repointed) run their threads and have applied the new primary's position.
   Status Verify() {
-    SAFEDDL_ASSIGN_OR_RETURN(std::string pos, Value(*candidate_->conn, "SELECT @@gtid_binlog_pos"));
+    SAFEDDL_ASSIGN_OR_RETURN(std::string pos,
+                             candidate_->conn->QueryText("SELECT @@gtid_binlog_pos"));
     std::vector<std::pair<std::string, mysql::Connection*>> all = {
         {report_.old_primary, &primary_}};
     for (Server& r : replicas_) {
