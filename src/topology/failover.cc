@@ -110,24 +110,17 @@ class Run {
   Status Gate(std::string& detail) {
     Member first;
     first.conn = &first_conn_;
-    SAFEDDL_ASSIGN_OR_RETURN(std::string port, first_conn_.QueryText("SELECT @@port"));
-    SAFEDDL_ASSIGN_OR_RETURN(
-        first.address, ParseAddress(fmt::format(
-                           "{}:{}", options_.host.empty() ? "127.0.0.1" : options_.host, port)));
+    SAFEDDL_ASSIGN_OR_RETURN(first.address, ServerAddress(first_conn_, options_));
     members_.push_back(std::move(first));
     for (const std::string& text : request_.others) {
       SAFEDDL_ASSIGN_OR_RETURN(Address a, ParseAddress(text));
       bool known = false;
       for (const Member& m : members_) known = known || m.address == a;
       if (known) continue;
-      SAFEDDL_ASSIGN_OR_RETURN(mysql::ConnectOptions o,
-                               mysql::ReplicaConnectOptions(options_, a.Text()));
-      Result<std::unique_ptr<mysql::Connection>> conn = mysql::Connection::Open(o);
+      Result<std::unique_ptr<mysql::Connection>> conn = ConnectTo(options_, a);
       if (!conn.ok()) {
         return conn.status().WithContext(
-            fmt::format("replica {} cannot be reached with this account; nothing was changed "
-                        "(leave it out of --replicas to fail over without it)",
-                        a.Text()));
+            "nothing was changed (leave that replica out of --replicas to fail over without it)");
       }
       Member m;
       m.address = a;

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "common/strings.h"
+#include "mysql/replication.h"
 
 namespace safeddl::topology {
 namespace {
@@ -43,6 +44,24 @@ Result<Address> ParseAddress(const std::string& text) {
   }
   a.port = static_cast<unsigned>(port);
   return a;
+}
+
+Result<Address> ServerAddress(mysql::Connection& conn, const mysql::ConnectOptions& options) {
+  SAFEDDL_ASSIGN_OR_RETURN(std::string port, conn.QueryText("SELECT @@port"));
+  return ParseAddress(
+      fmt::format("{}:{}", options.host.empty() ? std::string("127.0.0.1") : options.host, port));
+}
+
+Result<std::unique_ptr<mysql::Connection>> ConnectTo(const mysql::ConnectOptions& account,
+                                                     const Address& a) {
+  SAFEDDL_ASSIGN_OR_RETURN(mysql::ConnectOptions o,
+                           mysql::ReplicaConnectOptions(account, a.Text()));
+  Result<std::unique_ptr<mysql::Connection>> conn = mysql::Connection::Open(o);
+  if (!conn.ok()) {
+    return conn.status().WithContext(
+        fmt::format("{} cannot be reached with this account", a.Text()));
+  }
+  return conn;
 }
 
 Status RunStep(const std::string& name, const std::function<void(const std::string&)>& progress,

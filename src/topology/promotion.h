@@ -7,11 +7,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.h"
+#include "mysql/connect_options.h"
 #include "mysql/connection.h"
 
 namespace safeddl::topology {
@@ -26,6 +28,15 @@ struct Address {
 // "host:port"; localhost is 127.0.0.1 (a replica on this machine without report_host is listed
 // as localhost, and is reached over TCP). InvalidArgument for anything else.
 Result<Address> ParseAddress(const std::string& text);
+
+// Where `conn` (opened with `options`) is reached over TCP: the options' host (127.0.0.1 for a
+// socket or localhost) and the server's @@port.
+Result<Address> ServerAddress(mysql::Connection& conn, const mysql::ConnectOptions& options);
+
+// A connection to `a` with `account`'s user, password and TLS (mysql::ReplicaConnectOptions);
+// the error says that `a` cannot be reached with this account.
+Result<std::unique_ptr<mysql::Connection>> ConnectTo(const mysql::ConnectOptions& account,
+                                                     const Address& a);
 
 // One timed step of a change of primary, as its report lists it.
 struct PromotionStep {

@@ -59,7 +59,8 @@ class Rollout {
       SAFEDDL_RETURN_IF_ERROR(
           Replicating(here_address_, here_, pos).WithContext(Stopped(here_address_)));
     }
-    SAFEDDL_RETURN_IF_ERROR(SameDefinitionEverywhere());
+    SAFEDDL_ASSIGN_OR_RETURN(report_.definition, schema::TableDefinition(here_, q_table_));
+    SAFEDDL_RETURN_IF_ERROR(DefinedAlikeEverywhere("after the rollout "));
     SAFEDDL_RETURN_IF_ERROR(FinishRollout(here_, record_.id));
     return report_;
   }
@@ -92,9 +93,7 @@ class Rollout {
       bool known = false;
       for (const Member& m : servers_) known = known || m.address == a.Text();
       if (known) continue;
-      SAFEDDL_ASSIGN_OR_RETURN(mysql::ConnectOptions o,
-                               mysql::ReplicaConnectOptions(options_, a.Text()));
-      SAFEDDL_ASSIGN_OR_RETURN(std::unique_ptr<mysql::Connection> conn, mysql::Connection::Open(o));
+      SAFEDDL_ASSIGN_OR_RETURN(std::unique_ptr<mysql::Connection> conn, ConnectTo(options_, a));
       if (i == candidate) {
         SAFEDDL_ASSIGN_OR_RETURN(std::vector<std::string> more, mysql::ListReplicaAddresses(*conn));
         addresses.insert(addresses.end(), more.begin(), more.end());
@@ -126,15 +125,7 @@ class Rollout {
           "alter --via-replicas against the primary",
           own->source_host, own->source_port));
     }
-    for (Member& r : servers_) {
-      Result<std::string> theirs = schema::TableDefinition(*r.conn, q_table_);
-      if (!theirs.ok() || *theirs != report_.definition) {
-        return FailedPreconditionError(fmt::format(
-            "{} is defined differently on {} than on {}{}", q_table_, r.address, here_address_,
-            theirs.ok() ? fmt::format(":\n{}\n{}", report_.definition, *theirs)
-                        : ": " + theirs.status().message()));
-      }
-    }
+    SAFEDDL_RETURN_IF_ERROR(DefinedAlikeEverywhere(""));
     if (request_.switchover.dry_run) return Status::OK();
     SAFEDDL_ASSIGN_OR_RETURN(std::string after, AlteredDefinition());
     SAFEDDL_ASSIGN_OR_RETURN(record_, StartRollout(here_, key, report_.definition, after));
@@ -192,15 +183,15 @@ class Rollout {
     return here_.QueryText("SELECT @@gtid_binlog_pos");
   }
 
-  // The table is defined alike on every server at the end.
-  Status SameDefinitionEverywhere() {
-    SAFEDDL_ASSIGN_OR_RETURN(report_.definition, schema::TableDefinition(here_, q_table_));
+  // Every other server defines the table as this one does (report_.definition); `when` prefixes
+  // the error.
+  Status DefinedAlikeEverywhere(std::string_view when) {
     for (Member& r : servers_) {
       Result<std::string> theirs = schema::TableDefinition(*r.conn, q_table_);
       if (!theirs.ok() || *theirs != report_.definition) {
         return FailedPreconditionError(
-            fmt::format("after the rollout {} is defined differently on {} than on {}{}", q_table_,
-                        r.address, here_address_,
+            fmt::format("{}{} is defined differently on {} than on {}{}", when, q_table_, r.address,
+                        here_address_,
                         theirs.ok() ? fmt::format(":\n{}\n{}", report_.definition, *theirs)
                                     : ": " + theirs.status().message()));
       }

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -92,7 +90,8 @@ class Run {
           Step("verify", [this] { return Verify(); }).WithContext(Where(promoted)));
       return report_;
     }
-    if (stale_fence_) {
+    // A fence on in the fresh phase: a switchover stopped before its promotion.
+    if (open_fence_) {
       SAFEDDL_RETURN_IF_ERROR(
           Step("undo the stopped switchover", [this] { return UndoStoppedStart(); }));
     }
@@ -137,15 +136,10 @@ class Run {
         what, report_.new_primary, report_.old_primary);
   }
 
-  // Connects to `a` with the user's account and reads its replication status.
+  // Connects to `a` (the `role` it plays, for the error) and reads its replication status.
   Result<Server> Reach(const Address& a, const std::string& role) {
-    SAFEDDL_ASSIGN_OR_RETURN(mysql::ConnectOptions o,
-                             mysql::ReplicaConnectOptions(options_, a.Text()));
-    Result<std::unique_ptr<mysql::Connection>> conn = mysql::Connection::Open(o);
-    if (!conn.ok()) {
-      return conn.status().WithContext(
-          fmt::format("{} {} cannot be reached with this account", role, a.Text()));
-    }
+    Result<std::unique_ptr<mysql::Connection>> conn = ConnectTo(options_, a);
+    if (!conn.ok()) return conn.status().WithContext(role);
     Server r{a, std::move(*conn), {}, false};
     SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::ReplicationStatus> st,
                              mysql::ReadReplicationStatus(*r.conn));
@@ -156,12 +150,8 @@ class Run {
 
   Status Gate() {
     SAFEDDL_ASSIGN_OR_RETURN(primary_id_, primary_.QueryText("SELECT @@server_id"));
-    SAFEDDL_ASSIGN_OR_RETURN(std::string port, primary_.QueryText("SELECT @@port"));
-    report_.old_primary =
-        fmt::format("{}:{}",
-                    options_.host.empty() || options_.host == "localhost" ? std::string("127.0.0.1")
-                                                                          : options_.host,
-                    port);
+    SAFEDDL_ASSIGN_OR_RETURN(Address here, ServerAddress(primary_, options_));
+    report_.old_primary = here.Text();
     SAFEDDL_ASSIGN_OR_RETURN(Address to, ParseAddress(request_.to));
     SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::ReplicationStatus> own,
                              mysql::ReadReplicationStatus(primary_));
@@ -177,7 +167,6 @@ class Run {
     if (open_fence_) {
       SAFEDDL_ASSIGN_OR_RETURN(Server c, Reach(to, "the candidate"));
       if (!c.replica) return GateRepoint(std::move(c));
-      stale_fence_ = true;
       if (c.status.source_server_id == primary_id_) paused_ = std::move(c);
     }
     return GateFresh(to);
@@ -212,7 +201,7 @@ class Run {
     }
     for (Server& r : replicas_) {
       std::string problem = ReplicaProblem(r, primary_id_, request_.max_lag);
-      if (!problem.empty() && stale_fence_ && &r == candidate_) {
+      if (!problem.empty() && open_fence_ && &r == candidate_) {
         SAFEDDL_ASSIGN_OR_RETURN(restart_candidate_, PausedByPromotion(r));
         if (restart_candidate_) problem.clear();
       }
@@ -240,7 +229,7 @@ class Run {
     SAFEDDL_RETURN_IF_ERROR(ChooseReplicationUser(candidate_->status.source_user));
     detail_ = fmt::format("{} replica(s) healthy, candidate {} binlogs what it applies",
                           replicas_.size(), report_.new_primary);
-    if (stale_fence_) {
+    if (open_fence_) {
       detail_ += fmt::format(
           "; the primary is fenced (fence {}){}: lifted and put on again first", open_fence_->id,
           restart_candidate_ ? " and the candidate's replication stopped, by a switchover that "
@@ -278,7 +267,6 @@ class Run {
           "from here. Lift the fence (`safeddl fence off`) and look at both; nothing was changed",
           open_fence_->id, c.address.Text(), report_.final_gtid, has));
     }
-    fence_id_ = open_fence_->id;
     promoted_ = std::move(c);
     candidate_ = &*promoted_;
     report_.new_primary = candidate_->address.Text();
@@ -309,7 +297,7 @@ class Run {
     detail_ = fmt::format(
         "resuming: this primary is fenced (fence {}) and {} was promoted with its last position "
         "{}; {} replica(s) still to repoint, then this server",
-        fence_id_, report_.new_primary, report_.final_gtid, replicas_.size());
+        open_fence_->id, report_.new_primary, report_.final_gtid, replicas_.size());
     return Status::OK();
   }
 
@@ -372,7 +360,6 @@ class Run {
     fence.lock_accounts = true;
     fence.grace = request_.grace;
     SAFEDDL_ASSIGN_OR_RETURN(FenceOnReport on, FenceOn(primary_, fence));
-    fence_id_ = on.fence.id;
     SAFEDDL_ASSIGN_OR_RETURN(report_.final_gtid, primary_.QueryText("SELECT @@gtid_binlog_pos"));
     detail_ = fmt::format(
         "fence {}: {} account(s) locked, {} session(s) ended, read_only; last "
@@ -455,10 +442,8 @@ class Run {
   std::string replication_user_;
   std::vector<Server> replicas_;
   Server* candidate_ = nullptr;
-  uint64_t fence_id_ = 0;
   Phase phase_ = Phase::kFresh;
   std::optional<FenceRecord> open_fence_;
-  bool stale_fence_ = false;        // a fence is on, the candidate not yet promoted
   bool restart_candidate_ = false;  // its replication stopped by a stopped promotion
   std::optional<Server> paused_;    // the candidate, reached directly (not listed when stopped)
   std::optional<Server> promoted_;  // the candidate, promoted already (kRepoint, kFinish)
