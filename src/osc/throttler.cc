@@ -121,8 +121,8 @@ void Throttler::HttpLoop(std::chrono::milliseconds interval, std::chrono::millis
     // Sleep in short steps so Stop() need not wait a long interval.
     const TimePoint until = SystemClock::Get().Now() + interval;
     while (!stop_.load() && SystemClock::Get().Now() < until) {
-      std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
-          interval, std::chrono::milliseconds(20)));
+      std::this_thread::sleep_for(
+          std::min<std::chrono::milliseconds>(interval, std::chrono::milliseconds(20)));
     }
     if (!stop_.load()) CheckHttpOnce(timeout);
   }
@@ -201,6 +201,21 @@ void Throttler::CheckOnce(TimePoint& last) {
     critical_ = AbortedError("--critical-load reached: " + d.critical_reason);
   }
   last = now;
+}
+
+Status Throttler::WaitWhileThrottled(std::string_view who,
+                                     const std::function<Status()>& meanwhile) const {
+  bool told = false;
+  while (throttled()) {
+    SAFEDDL_RETURN_IF_ERROR(critical());
+    if (!told) {
+      LogInfo("{} throttled ({})", who, reason());
+      told = true;
+    }
+    if (meanwhile) SAFEDDL_RETURN_IF_ERROR(meanwhile());
+    std::this_thread::sleep_for(kThrottleCheckInterval);
+  }
+  return critical();
 }
 
 bool Throttler::throttled() const {

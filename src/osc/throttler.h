@@ -1,18 +1,21 @@
 // Throttler: watches what should pause the migration — flag files, server load, the throttle
 // query, replica lag read from heartbeats, a throttle asked for by command — every
 // kThrottleCheckInterval on its own thread (and --throttle-http's URL every
-// --throttle-http-interval-millis on a second one, as a slow answer must not delay the rest), and answers "throttled? why?" to the copy and apply
-// loops. Critical load (re-checked after --critical-load-interval-millis) makes critical()
-// non-OK: the migration aborts. Thresholds, the throttle query and the replicas to watch are
-// re-read from LiveSettings on every check (the control socket changes them). Thread-safe.
+// --throttle-http-interval-millis on a second one, as a slow answer must not delay the rest), and
+// answers "throttled? why?" to the copy and apply loops. Critical load (re-checked after
+// --critical-load-interval-millis) makes critical() non-OK: the migration aborts. Thresholds, the
+// throttle query and the replicas to watch are re-read from LiveSettings on every check (the
+// control socket changes them). Thread-safe.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -44,6 +47,11 @@ class Throttler {
   Status critical() const;
   // Seconds spent throttled so far.
   double throttled_seconds() const;
+  // For work between its own steps (a snapshot's chunks, a rehearsal's reads): returns once not
+  // throttled, with critical()'s error if the load turned critical. The first wait is logged as
+  // "<who> throttled (<reason>)"; `meanwhile` (may be empty) runs every check interval.
+  Status WaitWhileThrottled(std::string_view who,
+                            const std::function<Status()>& meanwhile = nullptr) const;
   std::vector<ReplicaLag> lags() const;
 
  private:

@@ -3,34 +3,14 @@
 #include <fmt/format.h>
 
 #include <memory>
-#include <thread>
 
 #include "binlog/server_position.h"
-#include "common/log.h"
 #include "common/strings.h"
 #include "mysql/quote.h"
 #include "osc/live_settings.h"
 #include "osc/throttler.h"
 
 namespace safeddl::rehearse {
-namespace {
-
-// Holds production's copy while the throttle is on; --critical-load ends it.
-Status WaitWhileThrottled(const osc::Throttler& throttler) {
-  bool told = false;
-  while (throttler.throttled()) {
-    SAFEDDL_RETURN_IF_ERROR(throttler.critical());
-    if (!told) {
-      LogInfo("rehearse: production's copy throttled ({})", throttler.reason());
-      told = true;
-    }
-    std::this_thread::sleep_for(osc::kThrottleCheckInterval);
-  }
-  return throttler.critical();
-}
-
-}  // namespace
-
 Result<RehearsalReport> Rehearse(const RehearsalRequest& request) {
   const osc::MigrationOptions& m = request.migration;
   RehearsalReport report;
@@ -61,8 +41,10 @@ Result<RehearsalReport> Rehearse(const RehearsalRequest& request) {
     SAFEDDL_ASSIGN_OR_RETURN(std::unique_ptr<osc::Throttler> throttler,
                              osc::Throttler::Start(request.production, m, no_heartbeat, live));
     SAFEDDL_ASSIGN_OR_RETURN(
-        report.clone, CloneTable(*production, *target, m.database, m.table, request.sample_percent,
-                                 [&throttler] { return WaitWhileThrottled(*throttler); }));
+        report.clone,
+        CloneTable(*production, *target, m.database, m.table, request.sample_percent, [&throttler] {
+          return throttler->WaitWhileThrottled("rehearse: production's copy");
+        }));
     report.clone.throttled_seconds = throttler->throttled_seconds();
   }
   SAFEDDL_ASSIGN_OR_RETURN(std::unique_ptr<Mirror> replay,

@@ -5,11 +5,9 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
-#include <thread>
 
 #include "binlog/schema_lookup.h"
 #include "binlog/server_position.h"
-#include "common/log.h"
 #include "common/strings.h"
 #include "mysql/connection.h"
 #include "mysql/quote.h"
@@ -190,17 +188,8 @@ class Taker {
 
   // Before a chunk: wait while the throttler says so, applying captured changes meanwhile.
   Status WaitWhileThrottled() {
-    bool said = false;
-    while (throttler_->throttled()) {
-      SAFEDDL_RETURN_IF_ERROR(throttler_->critical());
-      if (!said) {
-        LogInfo("snapshot: throttled ({})", throttler_->reason());
-        said = true;
-      }
-      SAFEDDL_RETURN_IF_ERROR(ApplyPending(*capture_, *applier_));
-      std::this_thread::sleep_for(osc::kThrottleCheckInterval);
-    }
-    return throttler_->critical();
+    return throttler_->WaitWhileThrottled("snapshot:",
+                                          [this] { return ApplyPending(*capture_, *applier_); });
   }
 
   Status StartCapture(const osc::MigrationOptions& session) {
