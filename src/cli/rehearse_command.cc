@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "plan/estimate.h"
+#include "plan/plan_report.h"
 #include "plan/planner.h"
 #include "plan/statement_split.h"
 #include "rehearse/rehearsal.h"
@@ -67,9 +68,7 @@ void PrintReport(const RehearseOptions& o, const rehearse::RehearsalReport& r,
                         {"sample_percent", o.sample_percent},
                         {"copy_throttled_seconds", r.clone.throttled_seconds}};
     if (planned && planned->online) {
-      j["plan_estimate"] = {{"seconds", planned->online->seconds},
-                            {"low", planned->online->low},
-                            {"high", planned->online->high}};
+      j["plan_estimate"] = plan::EstimateToJson(planned->online);
     } else if (planned) {
       j["plan_estimate"] = {{"none", planned->none}};
     }

@@ -9,14 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-json EstimateJson(const std::optional<Estimate>& e) {
-  if (!e) return nullptr;
-  return json{{"seconds", e->seconds},
-              {"low", e->low},
-              {"high", e->high},
-              {"writes_outpace_apply", e->writes_outpace_apply}};
-}
-
 json OptionalNumber(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 json StatementJson(const StatementPlan& s) {
@@ -43,8 +35,8 @@ json StatementJson(const StatementPlan& s) {
   j["estimate_seconds"] = {
       {"native", s.native_estimate ? json(s.native_estimate->seconds) : json(nullptr)},
       {"online", s.online_estimate ? json(s.online_estimate->seconds) : json(nullptr)}};
-  j["estimate"] = {{"native", EstimateJson(s.native_estimate)},
-                   {"online", EstimateJson(s.online_estimate)}};
+  j["estimate"] = {{"native", EstimateToJson(s.native_estimate)},
+                   {"online", EstimateToJson(s.online_estimate)}};
   j["rates"] = {{"sample_rows", s.rates.rows},
                 {"copy_rows_per_second", OptionalNumber(s.rates.copy_rows_per_second)},
                 {"copy_chunks", s.rates.chunks},
@@ -162,6 +154,14 @@ void AppendStatement(std::string& out, const StatementPlan& s, const PlanReport&
 json RiskToJson(const Risk& r) {
   return {{"kind", r.kind}, {"rows", r.rows},         {"detail", r.detail},
           {"fix", r.fix},   {"examples", r.examples}, {"blocking", r.blocking}};
+}
+
+json EstimateToJson(const std::optional<Estimate>& e) {
+  if (!e) return nullptr;
+  return json{{"seconds", e->seconds},
+              {"low", e->low},
+              {"high", e->high},
+              {"writes_outpace_apply", e->writes_outpace_apply}};
 }
 
 json PlanReportToJson(const PlanReport& report) {

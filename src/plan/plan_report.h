@@ -5,6 +5,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "plan/planner.h"
@@ -14,6 +15,9 @@ namespace safeddl::plan {
 nlohmann::json PlanReportToJson(const PlanReport& report);
 // One risk as the report's JSON has it (kind, rows, detail, fix, examples, blocking).
 nlohmann::json RiskToJson(const Risk& risk);
+// One estimate as the report's JSON has it (seconds, low, high, writes_outpace_apply); null for
+// none.
+nlohmann::json EstimateToJson(const std::optional<Estimate>& e);
 std::string RenderPlanText(const PlanReport& report);
 
 }  // namespace safeddl::plan
