@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build ccache pkg-config git
-          mariadb-server mariadb-client libmariadb-dev
+          mariadb-server mariadb-client libmariadb-dev galera-4 rsync iproute2
           libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev zlib1g-dev)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(libbenchmark-dev sysbench percona-toolkit time)

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 
+#include "cli/alter_galera.h"
 #include "cli/alter_via_replicas.h"
 #include "cli/binlog_command.h"
 #include "cli/revert_command.h"
@@ -165,6 +166,21 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
       ->group(g);
   cmd->add_option("--replication-password-file", o.replication_password_file,
                   "With --via-replicas: a file whose first line is that account's password")
+      ->group(g);
+  cmd->add_option("--galera-method", o.galera_method,
+                  "On a Galera node: toi (the DDL in total order on every node, issued only once "
+                  "no node has a lock, a long transaction or a state in its way, within "
+                  "--max-wait; for INSTANT changes and small tables)")
+      ->check(CLI::IsMember({"toi", "rsu", "online"}))
+      ->group(g);
+  cmd->add_option("--max-wait", o.max_wait,
+                  "With --galera-method toi: how long to wait for every node to be clear before "
+                  "refusing (e.g. 10s, 2m)")
+      ->capture_default_str()
+      ->group(g);
+  cmd->add_option("--galera-nodes", o.galera_nodes,
+                  "Every node's SQL address (HOST:PORT,...), where wsrep_incoming_addresses does "
+                  "not list them")
       ->group(g);
   cmd->add_flag("--migrate-on-replica", m.migrate_on_replica,
                 "The server connected to is a replica: migrate its table only")
@@ -413,6 +429,13 @@ Status Resolve(AlterOptions& o) {
     }
     o.force_copy = true;  // a native change keeps no old table to go back to
   }
+  if (o.galera_method == "rsu" || o.galera_method == "online") {
+    return UnsupportedError(fmt::format(
+        "--galera-method {} is not built yet: use --galera-method toi for an INSTANT change or a "
+        "small table",
+        o.galera_method));
+  }
+  SAFEDDL_RETURN_IF_ERROR(ParseDurationFlag("--max-wait", o.max_wait).status());
   if (!o.conf.empty() && o.connection.defaults_file.empty()) o.connection.defaults_file = o.conf;
   if (o.ssl) o.connection.ssl_mode = o.ssl_allow_insecure ? "REQUIRED" : "VERIFY_IDENTITY";
   return Status::OK();
@@ -613,6 +636,9 @@ Status RunAlter(AlterOptions o) {
   if (o.mysql_timeout > 0)
     connect.read_timeout = std::chrono::seconds(static_cast<int64_t>(o.mysql_timeout));
   if (o.via_replicas) return RunAlterViaReplicas(o, connect);
+  if (!o.galera_method.empty()) return RunAlterOnGalera(o, connect);
+  SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::GaleraStatus> galera, GaleraNodeStatus(connect));
+  if (galera) return RunAlterOnGalera(o, connect);  // refused: no method chosen
   SAFEDDL_ASSIGN_OR_RETURN(auto log, mysql::SessionLog::Open(o.connection.session_log));
 
   osc::MigrationOptions& m = o.migration;

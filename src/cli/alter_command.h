@@ -39,6 +39,11 @@ struct AlterOptions {
   std::string switchover_to;
   std::string replication_user;
   std::string replication_password_file;
+  // On a Galera node (cli/alter_galera.h): --galera-method (toi), how long the TOI change may
+  // wait for its way to be clear, and the nodes when they cannot be discovered.
+  std::string galera_method;
+  std::string max_wait = "10s";
+  std::string galera_nodes;
   std::vector<std::string> ignored;  // gh-ost flags given that safeddl does not need
 };
 

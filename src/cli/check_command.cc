@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/strings.h"
+#include "galera/cluster.h"
 
 namespace safeddl::cli {
 namespace {
@@ -40,6 +41,51 @@ std::string ReadinessLine(const mysql::ReadinessReport& report, Capability capab
   std::vector<std::string> items;
   for (const Finding* f : report.BlockersOf(capability)) items.push_back(f->item);
   return fmt::format("  {:<14} NOT READY: {}\n", label, JoinStrings(items, ", "));
+}
+
+// Every node of the cluster asked directly (a node's own view of the others is its cluster size
+// only). A node that cannot be reached is reported instead of the table.
+struct GaleraView {
+  std::vector<std::pair<std::string, mysql::GaleraStatus>> nodes;  // name, status
+  std::string error;
+};
+
+GaleraView ViewCluster(const mysql::ConnectOptions& options) {
+  GaleraView view;
+  Result<galera::Cluster> cluster = galera::ReachCluster(options, {});
+  if (!cluster.ok()) {
+    view.error = cluster.status().message();
+    return view;
+  }
+  for (const galera::Node& n : cluster->nodes) view.nodes.emplace_back(n.Name(), n.status);
+  return view;
+}
+
+std::string RenderGaleraView(const GaleraView& view) {
+  if (!view.error.empty()) return fmt::format("\nGalera nodes: cannot ask each: {}\n", view.error);
+  size_t width = 4;
+  for (const auto& [name, _] : view.nodes) width = std::max(width, name.size());
+  std::string out = fmt::format(
+      "\nGalera nodes (each asked directly):\n  {:<{}}  {:<16}  {:<14}  {:>12}  {:>6}  {:>9}\n",
+      "NODE", width, "STATE", "COMPONENT", "FC PAUSED ns", "RECV Q", "BF ABORTS");
+  for (const auto& [name, g] : view.nodes) {
+    out += fmt::format("  {:<{}}  {:<16}  {:<14}  {:>12}  {:>6}  {:>9}\n", name, width,
+                       g.desync ? g.local_state + " (desync)" : g.local_state,
+                       fmt::format("{} of {}", g.cluster_status, g.cluster_size),
+                       g.flow_control_paused_ns, g.recv_queue, g.bf_aborts);
+  }
+  return out;
+}
+
+nlohmann::json GaleraViewToJson(const GaleraView& view) {
+  nlohmann::json j = {{"nodes", nlohmann::json::array()}};
+  if (!view.error.empty()) j["error"] = view.error;
+  for (const auto& [name, g] : view.nodes) {
+    nlohmann::json node = mysql::GaleraStatusToJson(g);
+    node["name"] = name;
+    j["nodes"].push_back(std::move(node));
+  }
+  return j;
 }
 
 }  // namespace
@@ -114,10 +160,18 @@ Status RunCheck(const CheckOptions& options) {
   SAFEDDL_ASSIGN_OR_RETURN(mysql::ReadinessSnapshot snapshot,
                            mysql::CollectReadiness(*session.conn, options.database));
   const mysql::ReadinessReport report = mysql::EvaluateReadiness(snapshot);
+  std::optional<GaleraView> galera;
+  if (snapshot.galera) galera = ViewCluster(session.options);
   if (options.json) {
-    fmt::print("{}\n", CheckReportToJson(snapshot, report).dump(kJsonIndent));
+    nlohmann::json j = CheckReportToJson(snapshot, report);
+    if (galera) {
+      j["galera"] = GaleraViewToJson(*galera);
+      j["galera"]["this_node"] = mysql::GaleraStatusToJson(*snapshot.galera);
+    }
+    fmt::print("{}\n", j.dump(kJsonIndent));
   } else {
     fmt::print("{}", RenderCheckTable(report));
+    if (galera) fmt::print("{}", RenderGaleraView(*galera));
   }
   std::fflush(stdout);
   if (report.ReadyFor(Capability::kAlter)) return Status::OK();

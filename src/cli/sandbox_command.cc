@@ -12,14 +12,20 @@ namespace safeddl::cli {
 namespace {
 
 void PrintHuman(const sandbox::SandboxInfo& info) {
-  fmt::print("sandbox '{}' {} ({}{})\n", info.name,
+  fmt::print("sandbox '{}' {} ({}{}{})\n", info.name,
              info.already_running ? "is already running" : "is running", info.version,
-             info.stock ? ", stock settings" : "");
+             info.stock ? ", stock settings" : "",
+             info.galera ? fmt::format(", Galera cluster of {}", info.servers.size()) : "");
   for (const sandbox::ServerInstance& s : info.servers) {
+    const std::string what = info.galera
+                                 ? fmt::format("  (Galera node; group port {}, IST {}, SST {})",
+                                               s.galera_port, s.galera_port + 1, s.sst_port)
+                             : s.role == "primary" ? ""
+                                                   : "  (GTID replica of primary)";
     fmt::print("  {:<9} {}:{:<5}  server_id {}  pid {}{}\n", s.role, s.host, s.port, s.server_id,
-               s.pid, s.role == "primary" ? "" : "  (GTID replica of primary)");
+               s.pid, what);
   }
-  const sandbox::ServerInstance& primary = info.servers.front();
+  const sandbox::ServerInstance& primary = info.servers.front();  // node1 on Galera
   fmt::print("connect:  mariadb --defaults-file={}\n", primary.client_config);
   fmt::print("check:    safeddl check --defaults-file={}\n", primary.client_config);
   const std::string root = std::filesystem::path(info.dir).parent_path().string();
@@ -49,6 +55,11 @@ void SetupSandbox(CLI::App& parent, CommandSlot& slot) {
       ->check(CLI::Range(1024, 65535));
   up->add_option("--replicas", opts->replicas, "Start this many GTID replicas of the primary")
       ->check(CLI::Range(0, 8));
+  up->add_option("--galera", opts->galera,
+                 "Start a Galera cluster of this many nodes instead (galera-4, rsync SST; the "
+                 "first bootstraps it, the others join one at a time)")
+      ->check(CLI::Range(1, 9))
+      ->excludes("--replicas");
   up->add_flag("--performance-schema", opts->performance_schema, "Turn performance_schema on");
   up->add_flag("--stock", opts->stock,
                "Server defaults, as users run them: only port, datadir, log-bin, server-id and "
@@ -75,6 +86,7 @@ Status RunSandboxUp(const SandboxOptions& o) {
   spec.root = o.dir;
   spec.port = o.port;
   spec.replicas = o.replicas;
+  spec.galera_nodes = o.galera;
   spec.performance_schema = o.performance_schema;
   spec.stock = o.stock;
   SAFEDDL_ASSIGN_OR_RETURN(sandbox::SandboxInfo info, sandbox::Up(spec));

@@ -13,6 +13,7 @@ struct SandboxOptions {
   std::string dir;  // folder holding sandboxes; empty: sandbox::DefaultRoot()
   unsigned port = 0;
   int replicas = 0;
+  int galera = 0;  // nodes of a Galera cluster
   bool performance_schema = false;
   bool stock = false;
   bool keep = false;

@@ -521,6 +521,54 @@ void AddReplicationFindings(const ReadinessSnapshot& s, std::vector<Finding>& ou
   out.push_back(std::move(own));
 }
 
+// A Galera node: the cluster as this node sees it, and what alter can do there. The online copy's
+// cut-over locks (LOCK TABLES, GET_LOCK) are not replicated, so alter is ready only through
+// --galera-method toi.
+void AddGaleraFindings(const ReadinessSnapshot& s, std::vector<Finding>& out) {
+  if (!s.galera) return;
+  const GaleraStatus& g = *s.galera;
+  Finding cluster{"galera", "cluster", FindingLevel::kOk, "", "", {Capability::kAlter}};
+  cluster.found =
+      fmt::format("node '{}' of '{}': {} node(s), {}, {}, wsrep_OSU_method {}", g.node_name,
+                  g.cluster_name, g.cluster_size, g.cluster_status, g.local_state, g.osu_method);
+  if (!g.ready || !g.Primary()) {
+    cluster.level = FindingLevel::kFail;
+    cluster.fix = "bring the node back into the Primary component before changing anything";
+  } else if (!g.Synced()) {
+    cluster.level = FindingLevel::kWarn;
+    cluster.fix = "wait until the node is Synced (SHOW GLOBAL STATUS LIKE 'wsrep_local_state%')";
+  }
+  out.push_back(std::move(cluster));
+  out.push_back({"galera",
+                 "online copy on Galera",
+                 FindingLevel::kFail,
+                 "not built yet: the online copy's cut-over locks are not replicated between "
+                 "nodes",
+                 "safeddl alter --galera-method toi (the DDL in total order, issued only when no "
+                 "node is in its way): for INSTANT changes and small tables",
+                 {Capability::kAlter}});
+  out.push_back(
+      {"galera",
+       "write-set limits",
+       FindingLevel::kOk,
+       fmt::format(
+           "wsrep_max_ws_rows {}, wsrep_max_ws_size {} bytes, gcache {}",
+           g.max_ws_rows == 0 ? std::string("0 (no limit)") : std::to_string(g.max_ws_rows),
+           g.max_ws_size,
+           g.gcache_size ? fmt::format("{} bytes", *g.gcache_size) : std::string("unknown")),
+       "",
+       {}});
+  out.push_back(
+      {"galera",
+       "flow control",
+       FindingLevel::kOk,
+       fmt::format("paused {:.3f} of the time since FLUSH STATUS ({} ns in all), "
+                   "receive queue {}, {} local transaction(s) aborted by replication",
+                   g.flow_control_paused, g.flow_control_paused_ns, g.recv_queue, g.bf_aborts),
+       "",
+       {}});
+}
+
 }  // namespace
 
 std::string_view CapabilityName(Capability capability) {
@@ -607,6 +655,7 @@ Result<ReadinessSnapshot> CollectReadiness(Connection& conn, std::string_view ta
   SAFEDDL_RETURN_IF_ERROR(ReadMetadataLockInfoPlugin(conn, snapshot));
   SAFEDDL_RETURN_IF_ERROR(ReadMdlInstrument(conn, snapshot));
   SAFEDDL_RETURN_IF_ERROR(ReadReplication(conn, snapshot));
+  SAFEDDL_ASSIGN_OR_RETURN(snapshot.galera, ReadGaleraStatus(conn));
   return snapshot;
 }
 
@@ -619,6 +668,7 @@ ReadinessReport EvaluateReadiness(const ReadinessSnapshot& snapshot) {
   AddPrivilegeFindings(snapshot, report.findings);
   AddLockFindings(snapshot, report.findings);
   AddReplicationFindings(snapshot, report.findings);
+  AddGaleraFindings(snapshot, report.findings);
   for (Capability c : kAllCapabilities) report.ready[c] = report.BlockersOf(c).empty();
   return report;
 }

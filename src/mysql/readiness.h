@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "mysql/galera_status.h"
 #include "mysql/replication.h"
 #include "mysql/server_info.h"
 
@@ -64,6 +65,9 @@ struct ReadinessSnapshot {
   std::string replicas_error;  // why SHOW REPLICA HOSTS failed, empty when it worked
   std::optional<OwnReplication> own_replication;
   std::string own_replication_error;
+
+  // This server's Galera state; nullopt when it is not a Galera node.
+  std::optional<GaleraStatus> galera;
 };
 
 enum class Capability { kAlter, kUnblock, kFlashback, kBinlog };

@@ -18,6 +18,7 @@
 #include "common/strings.h"
 #include "mysql/connection.h"
 #include "mysql/quote.h"
+#include "sandbox/galera.h"
 #include "sandbox/ports.h"
 #include "sandbox/sandbox_state.h"
 #include "sandbox/server_process.h"
@@ -30,6 +31,9 @@ namespace fs = std::filesystem;
 constexpr auto kStartTimeout = std::chrono::seconds(60);
 constexpr auto kStopTimeout = std::chrono::seconds(60);
 constexpr auto kReplicationTimeout = std::chrono::seconds(30);
+// A joining Galera node accepts connections only after its state transfer.
+constexpr auto kGaleraStartTimeout = std::chrono::seconds(180);
+constexpr auto kGaleraSyncTimeout = std::chrono::seconds(120);
 constexpr size_t kMaxSocketPath = 100;  // sockaddr_un::sun_path is 108 bytes
 constexpr size_t kPasswordLength = 24;
 constexpr char kReplicationUser[] = "repl";
@@ -85,9 +89,11 @@ Status WriteFile(const std::string& path, const std::string& content) {
   return Status::OK();
 }
 
-// The friendly sandbox: everything the binlog can carry (FULL row metadata), strict GTID,
-// performance_schema on request, and settings that make throwaway servers fast.
-std::string FriendlyServerConfig(const ServerInstance& s, bool performance_schema) {
+// The friendly sandbox: everything the binlog can carry (FULL row metadata), strict GTID (not on
+// Galera nodes, which number their GTIDs by the cluster's order), performance_schema on request,
+// and settings that make throwaway servers fast.
+std::string FriendlyServerConfig(const ServerInstance& s, bool performance_schema,
+                                 bool strict_gtid) {
   return fmt::format(
       "# safeddl sandbox server '{}': throwaway, loopback only. Generated; edits are lost.\n"
       "[mariadbd]\n"
@@ -99,6 +105,7 @@ std::string FriendlyServerConfig(const ServerInstance& s, bool performance_schem
       "report-host=127.0.0.1\n"
       "report-port={}\n"
       "pid-file={}/mariadbd.pid\n"
+      "tmpdir={}/tmp\n"
       "log-error={}\n"
       "server-id={}\n"
       "log-bin=mariadb-bin\n"
@@ -107,7 +114,7 @@ std::string FriendlyServerConfig(const ServerInstance& s, bool performance_schem
       "binlog-row-image=FULL\n"
       "binlog-row-metadata=FULL\n"
       "log-slave-updates=ON\n"
-      "gtid-strict-mode=ON\n"
+      "gtid-strict-mode={}\n"
       "skip-name-resolve\n"
       "max-connections=500\n"
       "innodb-buffer-pool-size=256M\n"
@@ -115,8 +122,8 @@ std::string FriendlyServerConfig(const ServerInstance& s, bool performance_schem
       "innodb-flush-log-at-trx-commit=2\n"
       "sync-binlog=0\n"
       "performance-schema={}\n",
-      s.role, s.dir, s.socket, s.port, s.port, s.dir, s.error_log, s.server_id,
-      performance_schema ? "ON" : "OFF");
+      s.role, s.dir, s.socket, s.port, s.port, s.dir, s.dir, s.error_log, s.server_id,
+      strict_gtid ? "ON" : "OFF", performance_schema ? "ON" : "OFF");
 }
 
 // The stock sandbox (SandboxSpec::stock): a server as users run one. Only what a bare server
@@ -124,7 +131,8 @@ std::string FriendlyServerConfig(const ServerInstance& s, bool performance_schem
 // other setting is the server's default: binlog_row_metadata=NO_LOG, performance_schema off,
 // innodb_autoinc_lock_mode=1, gtid_strict_mode=OFF, latin1, no report-host, no
 // log-slave-updates, default buffer pool, durable commits. Add a line here only with the reason
-// a loopback test cannot do without it.
+// a loopback test cannot do without it (tmpdir: sandboxes side by side must not share /tmp's
+// temporary files; a stock server crashed once in CI dropping an internal temporary table).
 std::string StockServerConfig(const ServerInstance& s) {
   return fmt::format(
       "# safeddl stock sandbox server '{}': server defaults, throwaway, loopback only.\n"
@@ -135,18 +143,21 @@ std::string StockServerConfig(const ServerInstance& s) {
       "port={}\n"
       "bind-address=127.0.0.1\n"
       "pid-file={}/mariadbd.pid\n"
+      "tmpdir={}/tmp\n"
       "log-error={}\n"
       "server-id={}\n"
       "log-bin=mariadb-bin\n"
       "binlog-format=ROW\n",
-      s.role, s.dir, s.socket, s.port, s.dir, s.error_log, s.server_id);
+      s.role, s.dir, s.socket, s.port, s.dir, s.dir, s.error_log, s.server_id);
 }
 
 std::string ServerConfig(const ServerInstance& s, const SandboxSpec& spec) {
+  const bool galera = spec.galera_nodes > 0;
   std::string cfg =
-      spec.stock ? StockServerConfig(s) : FriendlyServerConfig(s, spec.performance_schema);
-  // mariadbd refuses to run as root unless told to; the datadir is root's then.
-  if (::geteuid() == 0) cfg += "user=root\n";
+      spec.stock ? StockServerConfig(s) : FriendlyServerConfig(s, spec.performance_schema, !galera);
+  // mariadbd refuses to run as root unless told to; the datadir is root's then. Galera nodes run
+  // as mysql (galera.h says why).
+  if (::geteuid() == 0) cfg += galera ? "user=mysql\n" : "user=root\n";
   return cfg;
 }
 
@@ -264,8 +275,102 @@ void RefreshRunning(SandboxInfo& info) {
   for (ServerInstance& s : info.servers) s.running = IsServerAlive(s.pid, s.config);
 }
 
+// The SQL ports of `count` servers: --port and the free ones after it, or the first free ones.
+Result<std::vector<unsigned>> ChoosePorts(const SandboxSpec& spec, int count) {
+  if (spec.port == 0) return FindFreePorts(kDefaultFirstPort, count);
+  if (!IsPortFree(spec.port)) {
+    return FailedPreconditionError(fmt::format(
+        "port {} is in use on 127.0.0.1: choose another with --port, or leave it out to take "
+        "the first free one",
+        spec.port));
+  }
+  std::vector<unsigned> ports = {spec.port};
+  if (count > 1) {
+    SAFEDDL_ASSIGN_OR_RETURN(auto more, FindFreePorts(spec.port + 1, count - 1));
+    ports.insert(ports.end(), more.begin(), more.end());
+  }
+  return ports;
+}
+
+Result<std::unique_ptr<mysql::Connection>> ConnectAsSandboxUser(const ServerInstance& s) {
+  mysql::ConnectOptions o;
+  o.defaults_file = s.client_config;
+  return mysql::Connection::Open(o);
+}
+
+// Starts a Galera node (the first one of a stopped cluster with `bootstrap`) and waits until it
+// accepts connections: a joining node does once its state transfer is done.
+Status StartGaleraNode(ServerInstance& s, const std::string& server_binary, bool bootstrap) {
+  std::vector<std::string> args;
+  if (bootstrap) args.push_back("--wsrep-new-cluster");
+  SAFEDDL_ASSIGN_OR_RETURN(s.pid, StartServer(server_binary, s.config, s.error_log, args));
+  SAFEDDL_RETURN_IF_ERROR(WaitForSocket(s.pid, s.socket, s.error_log, kGaleraStartTimeout)
+                              .WithContext("starting Galera node " + s.role));
+  s.running = true;
+  return Status::OK();
+}
+
+Status WaitNodeSynced(const ServerInstance& s, int cluster_size) {
+  SAFEDDL_ASSIGN_OR_RETURN(auto conn, ConnectAsSandboxUser(s));
+  return WaitUntilSynced(*conn, s, cluster_size, kGaleraSyncTimeout);
+}
+
+// A Galera cluster of spec.galera_nodes nodes: the first one initialized and bootstrapped, the
+// others joining one at a time by SST (their datadirs start empty), each Synced before the next.
+Status CreateGaleraNodes(const SandboxSpec& spec, SandboxInfo& info, const std::string& password,
+                         const std::string& server_binary) {
+  SAFEDDL_ASSIGN_OR_RETURN(std::string provider, FindGaleraProvider());
+  SAFEDDL_ASSIGN_OR_RETURN(std::optional<RunAs> run_as, GaleraRunAs());
+  if (run_as) {
+    ::chmod(info.dir.c_str(), 0711);  // the nodes' own folders are theirs
+    SAFEDDL_RETURN_IF_ERROR(CheckReachable(info.dir, *run_as));
+  }
+  std::vector<unsigned> sql_ports;
+  for (const ServerInstance& s : info.servers) sql_ports.push_back(s.port);
+  SAFEDDL_RETURN_IF_ERROR(AssignGaleraPorts(info.servers, sql_ports));
+  for (size_t i = 0; i < info.servers.size(); ++i) {
+    ServerInstance& s = info.servers[i];
+    SAFEDDL_RETURN_IF_ERROR(MakeDirectory(s.dir + "/data"));
+    SAFEDDL_RETURN_IF_ERROR(MakeDirectory(s.dir + "/tmp"));
+    if (i == 0) {
+      SAFEDDL_RETURN_IF_ERROR(InitializeDatadir(s.dir + "/data", s.dir + "/install-db.log"));
+    }
+    SAFEDDL_RETURN_IF_ERROR(WriteFile(
+        s.config, ServerConfig(s, spec) + GaleraConfigLines("safeddl_" + info.name, provider,
+                                                            info.servers, i, spec.stock)));
+    SAFEDDL_RETURN_IF_ERROR(WriteFile(s.client_config, ClientConfig(s, password)));
+    SAFEDDL_RETURN_IF_ERROR(WriteFile(s.error_log, ""));
+    if (run_as) SAFEDDL_RETURN_IF_ERROR(GiveTree(s.dir, *run_as));
+    SAFEDDL_RETURN_IF_ERROR(StartGaleraNode(s, server_binary, /*bootstrap=*/i == 0));
+    if (i == 0) {
+      SAFEDDL_RETURN_IF_ERROR(BootstrapAccounts(s, password).WithContext("creating accounts"));
+    }
+    SAFEDDL_RETURN_IF_ERROR(WaitNodeSynced(s, static_cast<int>(i + 1)));
+  }
+  return Status::OK();
+}
+
+// Starts the stopped nodes of a Galera sandbox: a cluster with no node running from the node
+// that stopped last (it holds every write), then the others one at a time.
+Status RestartGalera(SandboxInfo& info, const std::string& server_binary) {
+  int running = 0;
+  for (const ServerInstance& s : info.servers) running += s.running ? 1 : 0;
+  if (running == 0) {
+    SAFEDDL_ASSIGN_OR_RETURN(size_t first, BootstrapNode(info.servers));
+    SAFEDDL_RETURN_IF_ERROR(StartGaleraNode(info.servers[first], server_binary, true));
+    SAFEDDL_RETURN_IF_ERROR(WaitNodeSynced(info.servers[first], ++running));
+  }
+  for (ServerInstance& s : info.servers) {
+    if (s.running) continue;
+    SAFEDDL_RETURN_IF_ERROR(StartGaleraNode(s, server_binary, false));
+    SAFEDDL_RETURN_IF_ERROR(WaitNodeSynced(s, ++running));
+  }
+  return SaveState(info);
+}
+
 // Restarts the stopped servers of an existing sandbox from their datadirs.
 Status Restart(SandboxInfo& info, const std::string& server_binary) {
+  if (info.galera) return RestartGalera(info, server_binary);
   for (ServerInstance& s : info.servers) {
     if (s.running) continue;
     SAFEDDL_ASSIGN_OR_RETURN(s.pid, StartServer(server_binary, s.config, s.error_log));
@@ -276,36 +381,12 @@ Status Restart(SandboxInfo& info, const std::string& server_binary) {
   return SaveState(info);
 }
 
-Result<SandboxInfo> CreateNew(const SandboxSpec& spec, const std::string& dir,
-                              const std::string& server_binary) {
-  std::vector<unsigned> ports;
-  if (spec.port != 0) {
-    if (!IsPortFree(spec.port)) {
-      return FailedPreconditionError(fmt::format(
-          "port {} is in use on 127.0.0.1: choose another with --port, or leave it out to take "
-          "the first free one",
-          spec.port));
-    }
-    ports.push_back(spec.port);
-    if (spec.replicas > 0) {
-      SAFEDDL_ASSIGN_OR_RETURN(auto more, FindFreePorts(spec.port + 1, spec.replicas));
-      ports.insert(ports.end(), more.begin(), more.end());
-    }
-  } else {
-    SAFEDDL_ASSIGN_OR_RETURN(ports, FindFreePorts(kDefaultFirstPort, 1 + spec.replicas));
-  }
-  SAFEDDL_ASSIGN_OR_RETURN(std::string password, GeneratePassword());
-
-  SandboxInfo info;
-  info.name = spec.name;
-  info.dir = dir;
-  info.stock = spec.stock;
-  for (size_t i = 0; i < ports.size(); ++i) {
-    info.servers.push_back(
-        DescribeServer(dir, i == 0 ? "primary" : fmt::format("replica{}", i), ports[i]));
-  }
+// A primary and spec.replicas GTID replicas of it, each from its own initialized datadir.
+Status CreatePrimaryAndReplicas(const SandboxSpec& spec, SandboxInfo& info,
+                                const std::string& password, const std::string& server_binary) {
   for (ServerInstance& s : info.servers) {
     SAFEDDL_RETURN_IF_ERROR(MakeDirectory(s.dir + "/data"));
+    SAFEDDL_RETURN_IF_ERROR(MakeDirectory(s.dir + "/tmp"));
     SAFEDDL_RETURN_IF_ERROR(InitializeDatadir(s.dir + "/data", s.dir + "/install-db.log"));
     // A port found free can be taken by another process before mariadbd binds it (two sandboxes
     // starting at once): when safeddl chose the port, it moves on to the next free one.
@@ -324,7 +405,8 @@ Result<SandboxInfo> CreateNew(const SandboxSpec& spec, const std::string& dir,
       std::error_code ec;
       std::filesystem::remove(s.error_log, ec);
       const std::string role = s.role;
-      s = DescribeServer(dir, role, next[0]);
+      s = DescribeServer(info.dir, role, next[0]);
+      SAFEDDL_RETURN_IF_ERROR(MakeDirectory(s.dir + "/tmp"));
     }
     s.running = true;
     SAFEDDL_RETURN_IF_ERROR(BootstrapAccounts(s, password).WithContext("creating accounts"));
@@ -333,6 +415,29 @@ Result<SandboxInfo> CreateNew(const SandboxSpec& spec, const std::string& dir,
   for (size_t i = 1; i < info.servers.size(); ++i) {
     SAFEDDL_RETURN_IF_ERROR(StartReplication(info.servers[i], info.servers[0], password));
   }
+  return Status::OK();
+}
+
+Result<SandboxInfo> CreateNew(const SandboxSpec& spec, const std::string& dir,
+                              const std::string& server_binary) {
+  const bool galera = spec.galera_nodes > 0;
+  SAFEDDL_ASSIGN_OR_RETURN(std::vector<unsigned> ports,
+                           ChoosePorts(spec, galera ? spec.galera_nodes : 1 + spec.replicas));
+  SAFEDDL_ASSIGN_OR_RETURN(std::string password, GeneratePassword());
+
+  SandboxInfo info;
+  info.name = spec.name;
+  info.dir = dir;
+  info.stock = spec.stock;
+  info.galera = galera;
+  for (size_t i = 0; i < ports.size(); ++i) {
+    const std::string role = galera   ? fmt::format("node{}", i + 1)
+                             : i == 0 ? std::string("primary")
+                                      : fmt::format("replica{}", i);
+    info.servers.push_back(DescribeServer(dir, role, ports[i]));
+  }
+  SAFEDDL_RETURN_IF_ERROR(galera ? CreateGaleraNodes(spec, info, password, server_binary)
+                                 : CreatePrimaryAndReplicas(spec, info, password, server_binary));
   SAFEDDL_ASSIGN_OR_RETURN(auto conn, ConnectAsRoot(info.servers[0], password));
   SAFEDDL_ASSIGN_OR_RETURN(auto version, conn->QueryValue("SELECT VERSION()"));
   info.version = version.value_or("");
@@ -362,6 +467,13 @@ Result<SandboxInfo> Up(const SandboxSpec& spec) {
   if (spec.replicas < 0 || spec.replicas > 8) {
     return InvalidArgumentError("--replicas must be between 0 and 8");
   }
+  if (spec.galera_nodes < 0 || spec.galera_nodes > 9) {
+    return InvalidArgumentError("--galera takes a number of nodes between 1 and 9");
+  }
+  if (spec.galera_nodes > 0 && spec.replicas > 0) {
+    return InvalidArgumentError(
+        "--galera makes a cluster of nodes, which replicate to each other: leave out --replicas");
+  }
   if (spec.stock && spec.performance_schema) {
     return InvalidArgumentError(
         "--stock keeps the server's defaults, performance_schema off among them: leave out "
@@ -373,6 +485,12 @@ Result<SandboxInfo> Up(const SandboxSpec& spec) {
 
   if (fs::exists(dir + "/" + kStateFile)) {
     SAFEDDL_ASSIGN_OR_RETURN(SandboxInfo info, Load(dir));
+    if (info.galera != (spec.galera_nodes > 0)) {
+      return FailedPreconditionError(fmt::format(
+          "sandbox '{}' exists {}: take it down first (safeddl sandbox down --name {}) or choose "
+          "another --name",
+          spec.name, info.galera ? "as a Galera cluster" : "without --galera", spec.name));
+    }
     if (info.stock != spec.stock) {
       return FailedPreconditionError(fmt::format(
           "sandbox '{}' exists {} --stock: take it down first (safeddl sandbox down --name {}) "

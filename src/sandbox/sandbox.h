@@ -1,5 +1,5 @@
-// Sandboxes: throwaway local MariaDB servers (a primary and optional GTID replicas) for the demo,
-// the tests, and users who want to try a change first.
+// Sandboxes: throwaway local MariaDB servers (a primary and optional GTID replicas, or a Galera
+// cluster: galera.h) for the demo, the tests, and users who want to try a change first.
 //
 // A sandbox lives in `<root>/<name>/`: one folder per server (datadir, my.cnf, client.cnf with
 // the generated password, mode 0600, error log, socket) and `sandbox.json` describing it. The
@@ -25,13 +25,15 @@ struct SandboxSpec {
   // the server's defaults (binlog_row_metadata=NO_LOG, performance_schema off, latin1, ...).
   // Replicas stay stock too. Excludes performance_schema.
   bool stock = false;
+  // A Galera cluster of this many nodes (node1, node2, ...) instead of a primary and replicas.
+  int galera_nodes = 0;
 };
 
 inline constexpr unsigned kDefaultFirstPort = 3310;
 inline constexpr char kSandboxUser[] = "safeddl";
 
 struct ServerInstance {
-  std::string role;  // "primary", "replica1", ...
+  std::string role;  // "primary", "replica1", ...; Galera: "node1", "node2", ...
   std::string host = "127.0.0.1";
   unsigned port = 0;
   unsigned server_id = 0;
@@ -42,6 +44,8 @@ struct ServerInstance {
   std::string client_config;  // [client] user, password, host, port: for --defaults-file
   std::string error_log;
   bool running = false;  // filled by List()/Up()
+  unsigned galera_port = 0;  // Galera node: group communication (IST on the next port)
+  unsigned sst_port = 0;     // Galera node: where it receives a state transfer
 };
 
 struct SandboxInfo {
@@ -51,6 +55,7 @@ struct SandboxInfo {
   std::string version;                  // mariadbd's version string
   std::vector<ServerInstance> servers;  // primary first
   bool stock = false;                   // made with SandboxSpec::stock
+  bool galera = false;                  // a Galera cluster: servers are its nodes
   bool already_running = false;         // Up() found it running and did not restart it
 };
 

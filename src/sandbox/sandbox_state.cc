@@ -16,11 +16,15 @@ nlohmann::json ToJson(const SandboxInfo& info) {
                        {"defaults_file", s.client_config},
                        {"error_log", s.error_log},
                        {"running", s.running}});
+    if (s.galera_port != 0) {
+      servers.back()["galera_port"] = s.galera_port;
+      servers.back()["sst_port"] = s.sst_port;
+    }
   }
   return {{"name", info.name},  {"dir", info.dir},
           {"user", info.user},  {"version", info.version},
           {"servers", servers}, {"already_running", info.already_running},
-          {"stock", info.stock}};
+          {"stock", info.stock},  {"galera", info.galera}};
 }
 
 Result<SandboxInfo> FromJson(const nlohmann::json& j) {
@@ -33,6 +37,7 @@ Result<SandboxInfo> FromJson(const nlohmann::json& j) {
   info.user = j.value("user", kSandboxUser);
   info.version = j.value("version", "");
   info.stock = j.value("stock", false);
+  info.galera = j.value("galera", false);
   for (const auto& s : j["servers"]) {
     ServerInstance server;
     server.role = s.value("role", "");
@@ -45,6 +50,8 @@ Result<SandboxInfo> FromJson(const nlohmann::json& j) {
     server.config = s.value("config", "");
     server.client_config = s.value("defaults_file", "");
     server.error_log = s.value("error_log", "");
+    server.galera_port = s.value("galera_port", 0u);
+    server.sst_port = s.value("sst_port", 0u);
     info.servers.push_back(std::move(server));
   }
   if (info.servers.empty()) return CorruptionError("sandbox.json lists no servers");

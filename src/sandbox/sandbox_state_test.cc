@@ -35,6 +35,28 @@ TEST(SandboxStateTest, RoundTripsThroughJson) {
   EXPECT_EQ(back->servers[1].port, 3311u);
 }
 
+TEST(SandboxStateTest, GaleraNodesKeepTheirPorts) {
+  SandboxInfo info;
+  info.galera = true;
+  ServerInstance node;
+  node.role = "node2";
+  node.port = 3311;
+  node.galera_port = 14569;
+  node.sst_port = 14445;
+  info.servers.push_back(node);
+  Result<SandboxInfo> back = FromJson(ToJson(info));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(back->galera);
+  EXPECT_EQ(back->servers[0].galera_port, 14569u);
+  EXPECT_EQ(back->servers[0].sst_port, 14445u);
+  // A server of a primary/replica sandbox carries no Galera ports.
+  info.galera = false;
+  info.servers[0].galera_port = 0;
+  const nlohmann::json plain = ToJson(info);
+  EXPECT_FALSE(plain["servers"][0].contains("galera_port"));
+  EXPECT_FALSE(FromJson(plain)->galera);
+}
+
 TEST(SandboxStateTest, OlderJsonWithoutStockIsNotStock) {
   SandboxInfo info;
   info.servers = {ServerInstance{}};

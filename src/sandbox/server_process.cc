@@ -178,8 +178,11 @@ Status InitializeDatadir(const std::string& datadir, const std::string& log_path
 }
 
 Result<int> StartServer(const std::string& server_binary, const std::string& config_path,
-                        const std::string& error_log) {
-  return Spawn({server_binary, "--defaults-file=" + config_path}, error_log);
+                        const std::string& error_log,
+                        const std::vector<std::string>& extra_args) {
+  std::vector<std::string> argv = {server_binary, "--defaults-file=" + config_path};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  return Spawn(argv, error_log);
 }
 
 Status WaitForSocket(int pid, const std::string& socket_path, const std::string& error_log,

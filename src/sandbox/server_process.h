@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 
@@ -22,10 +23,11 @@ Result<std::string> FindInstallDbBinary();
 // its output (shown in the error when it fails).
 Status InitializeDatadir(const std::string& datadir, const std::string& log_path);
 
-// Starts `mariadbd --defaults-file=<config>` detached and returns its pid. Does not wait for
-// readiness (see WaitForSocket).
+// Starts `mariadbd --defaults-file=<config> <extra_args>` detached and returns its pid. Does not
+// wait for readiness (see WaitForSocket).
 Result<int> StartServer(const std::string& server_binary, const std::string& config_path,
-                        const std::string& error_log);
+                        const std::string& error_log,
+                        const std::vector<std::string>& extra_args = {});
 
 // Waits until the unix socket accepts connections, or fails with the tail of the error log when
 // the process exits or `timeout` passes.

@@ -1,0 +1,20 @@
+// `safeddl alter` on a Galera node. `--galera-method toi`: the DDL in total order on every node,
+// issued only once no node has what would make it wait or stall the cluster, within --max-wait
+// (galera/toi.h). Without --galera-method a Galera node is refused before anything changes: the
+// online copy's cut-over locks (LOCK TABLES, GET_LOCK) are not replicated there.
+#pragma once
+
+#include <optional>
+#include "cli/alter_command.h"
+
+#include "mysql/connect_options.h"
+#include "mysql/galera_status.h"
+
+namespace safeddl::cli {
+
+// The server's Galera state; nullopt when it is not a Galera node (wsrep_on OFF).
+Result<std::optional<mysql::GaleraStatus>> GaleraNodeStatus(const mysql::ConnectOptions& connect);
+
+Status RunAlterOnGalera(const AlterOptions& options, const mysql::ConnectOptions& connect);
+
+}  // namespace safeddl::cli

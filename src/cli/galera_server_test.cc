@@ -1,0 +1,368 @@
+// Galera, on three-node clusters of its own (`safeddl sandbox up --galera 3`, friendly and stock):
+// - the sandbox: every node Synced in one Primary component, a write on one node read on the
+//   others; `check` knows the node is Galera's, asks every node, and says alter is ready only
+//   through --galera-method toi;
+// - `alter --galera-method toi`: an INSTANT change under writes on two nodes gives every node the
+//   same definition and keeps every committed row; a LOCK TABLES READ held on another node, a
+//   transaction holding the table open, or a desynced node makes it refuse within --max-wait,
+//   naming the node, with no DDL issued (wsrep_last_committed unchanged); a lock released
+//   within --max-wait lets it go on; a plain alter on a Galera node is refused.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "testkit/testkit.h"
+
+namespace safeddl::cli {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kExitOk = 0;
+
+struct GaleraNode {
+  std::string name;
+  unsigned port = 0;
+  std::string config;  // its client.cnf
+};
+
+struct TestCluster {
+  std::string root;
+  std::vector<GaleraNode> nodes;
+};
+
+std::unique_ptr<mysql::Connection> Open(const GaleraNode& n) {
+  mysql::ConnectOptions o;
+  o.defaults_file = n.config;
+  return testkit::Connect(o);
+}
+
+std::string Value(mysql::Connection& c, const std::string& sql) {
+  return testkit::MustQueryValue(c, sql);
+}
+
+std::string Checksum(mysql::Connection& c, const std::string& table) {
+  auto rs = c.Query("CHECKSUM TABLE " + table);
+  return rs.ok() && !rs->empty() ? (*rs)[0][1].value_or("NULL") : "?";
+}
+
+double SecondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+class GaleraTest : public ::testing::TestWithParam<bool> {
+ protected:
+  static std::map<bool, TestCluster>& Clusters() {
+    static std::map<bool, TestCluster> clusters;
+    return clusters;
+  }
+  static void TearDownTestSuite() {
+    for (auto& [stock, c] : Clusters()) {
+      testkit::RunSafeddl({"sandbox", "down", "--name", "g", "--dir", c.root});
+      std::filesystem::remove_all(c.root);
+    }
+    Clusters().clear();
+  }
+
+  void SetUp() override {
+    const bool stock = GetParam();
+    auto it = Clusters().find(stock);
+    if (it == Clusters().end()) {
+      TestCluster c;
+      c.root = fmt::format("/tmp/safeddl-galera-{}-{}", ::getpid(), stock ? "stock" : "full");
+      std::filesystem::remove_all(c.root);
+      std::vector<std::string> args = {"sandbox", "up",       "--name", "g",     "--dir",
+                                       c.root,    "--galera", "3",      "--json"};
+      if (stock) args.push_back("--stock");
+      const auto start = Clock::now();
+      testkit::CommandResult r = testkit::RunSafeddl(args);
+      ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+      json j = testkit::ParseJson(r);
+      EXPECT_TRUE(j.value("galera", false));
+      for (const json& s : j["servers"]) {
+        c.nodes.push_back({s.value("role", ""), s.value("port", 0u), s.value("defaults_file", "")});
+      }
+      ASSERT_EQ(c.nodes.size(), 3u);
+      fmt::print(stderr, "three-node cluster ({}) up in {:.1f} s\n", stock ? "stock" : "friendly",
+                 SecondsSince(start));
+      it = Clusters().emplace(stock, std::move(c)).first;
+    }
+    cluster_ = &it->second;
+    for (const GaleraNode& n : cluster_->nodes) {
+      conns_.push_back(Open(n));
+      ASSERT_NE(conns_.back(), nullptr);
+    }
+    db_ = fmt::format("g_{}", ++counter_);
+    testkit::MustExecute(*conns_[0], fmt::format("DROP DATABASE IF EXISTS `{}`", db_));
+    testkit::MustExecute(*conns_[0], fmt::format("CREATE DATABASE `{}`", db_));
+    testkit::MustExecute(*conns_[0],
+                         fmt::format("CREATE TABLE `{}`.t (id INT AUTO_INCREMENT PRIMARY KEY, "
+                                     "node VARCHAR(8) NOT NULL, v INT NOT NULL)",
+                                     db_));
+    for (int i = 0; i < 20; ++i) {
+      testkit::MustExecute(
+          *conns_[0], fmt::format("INSERT INTO `{}`.t (node, v) VALUES ('node1', {})", db_, i));
+    }
+  }
+  void TearDown() override {
+    if (!conns_.empty() && conns_[0]) {
+      conns_[0]->Execute(fmt::format("DROP DATABASE IF EXISTS `{}`", db_)).IgnoreError();
+    }
+  }
+
+  const GaleraNode& Node(int i) const { return cluster_->nodes[i]; }
+  std::string Table() const { return fmt::format("`{}`.t", db_); }
+
+  testkit::CommandResult Alter(const std::string& alter, std::vector<std::string> extra,
+                               int via = 0) {
+    std::vector<std::string> args = {"alter",      "--defaults-file=" + Node(via).config,
+                                     "--database", db_,
+                                     "--table",    "t",
+                                     "--alter",    alter};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return testkit::RunSafeddl(args);
+  }
+  std::vector<std::string> Definitions() {
+    std::vector<std::string> out;
+    for (auto& c : conns_) {
+      auto rs = c->Query("SHOW CREATE TABLE " + Table());
+      // Without the AUTO_INCREMENT=n counter: each node has its own (auto_increment_offset).
+      out.push_back(std::regex_replace(rs.ok() && !rs->empty() ? (*rs)[0][1].value_or("") : "?",
+                                       std::regex(" AUTO_INCREMENT=[0-9]+"), ""));
+    }
+    return out;
+  }
+  // The writes this node has committed from the cluster, its own and the others'.
+  long long LastCommitted(int i) {
+    return std::stoll(Value(*conns_[i],
+                            "SELECT VARIABLE_VALUE FROM information_schema."
+                            "GLOBAL_STATUS WHERE VARIABLE_NAME = "
+                            "'WSREP_LAST_COMMITTED'"));
+  }
+  // Expect a refusal within about `max_wait` seconds that names `who` and `what`, with no DDL
+  // issued anywhere.
+  void ExpectRefused(const std::string& max_wait_flag, double max_wait, const std::string& who,
+                     const std::string& what) {
+    const std::vector<std::string> before = Definitions();
+    const long long committed = LastCommitted(0);
+    const auto start = Clock::now();
+    testkit::CommandResult r =
+        Alter("ADD COLUMN c INT", {"--galera-method", "toi", "--execute", max_wait_flag});
+    const double took = SecondsSince(start);
+    EXPECT_NE(r.exit_code, kExitOk) << r.out;
+    EXPECT_NE(r.err.find("not issuing the TOI change"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(who), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(what), std::string::npos) << r.err;
+    EXPECT_GE(took, max_wait - 0.2);
+    EXPECT_LT(took, max_wait + 5) << "refused only after " << took << " s";
+    EXPECT_EQ(Definitions(), before);
+    EXPECT_EQ(LastCommitted(0), committed) << "something was replicated: the DDL was issued";
+  }
+
+  TestCluster* cluster_ = nullptr;
+  std::vector<std::unique_ptr<mysql::Connection>> conns_;
+  std::string db_;
+  static inline int counter_ = 0;
+};
+
+TEST_P(GaleraTest, SandboxIsOneSyncedClusterAndCheckAsksEveryNode) {
+  for (auto& c : conns_) {
+    EXPECT_EQ(Value(*c,
+                    "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE "
+                    "VARIABLE_NAME = 'WSREP_LOCAL_STATE_COMMENT'"),
+              "Synced");
+    EXPECT_EQ(Value(*c,
+                    "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE "
+                    "VARIABLE_NAME = 'WSREP_CLUSTER_SIZE'"),
+              "3");
+    EXPECT_EQ(Value(*c, "SELECT COUNT(*) FROM " + Table()), "20");
+  }
+  EXPECT_EQ(Value(*conns_[0], "SELECT @@binlog_row_metadata"), GetParam() ? "NO_LOG" : "FULL");
+
+  testkit::CommandResult r =
+      testkit::RunSafeddl({"check", "--defaults-file=" + Node(1).config, "--json"});
+  EXPECT_NE(r.exit_code, kExitOk) << "alter is not ready for the online copy on Galera";
+  json j = testkit::ParseJson(r);
+  EXPECT_FALSE(j["ready"].value("alter", true));
+  EXPECT_EQ(j["galera"]["this_node"].value("node_name", ""), "node2");
+  EXPECT_EQ(j["galera"]["this_node"].value("cluster_size", 0), 3);
+  ASSERT_EQ(j["galera"]["nodes"].size(), 3u) << j.dump(2);
+  std::set<std::string> names;
+  for (const json& n : j["galera"]["nodes"]) {
+    EXPECT_EQ(n.value("local_state", ""), "Synced");
+    EXPECT_EQ(n.value("cluster_status", ""), "Primary");
+    EXPECT_EQ(n.value("osu_method", ""), "TOI");
+    names.insert(n.value("node_name", ""));
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"node1", "node2", "node3"}));
+  bool advice = false;
+  for (const json& f : j["findings"]) {
+    if (f.value("item", "") == "online copy on Galera") {
+      advice = f.value("fix", "").find("--galera-method toi") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(advice) << j.dump(2);
+
+  // A plain alter is refused on a Galera node, before anything changes.
+  const std::vector<std::string> before = Definitions();
+  r = Alter("ADD COLUMN c INT", {"--execute"});
+  EXPECT_NE(r.exit_code, kExitOk);
+  EXPECT_NE(r.err.find("is a Galera node of cluster"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--galera-method toi"), std::string::npos) << r.err;
+  EXPECT_EQ(Definitions(), before);
+}
+
+TEST_P(GaleraTest, ToiInstantChangeUnderWritesGivesEveryNodeTheSameDefinition) {
+  // Writers on node2 and node3, committing small transactions; a transaction that TOI aborts
+  // (deadlock) is retried, so every committed row must be on every node afterwards.
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::vector<std::string> committed;
+  std::atomic<int> aborted{0};
+  std::vector<std::thread> writers;
+  for (int w = 1; w <= 2; ++w) {
+    writers.emplace_back([&, w] {
+      auto conn = Open(Node(w));
+      if (!conn) return;
+      for (int i = 0; !stop; ++i) {
+        const std::string tag = fmt::format("w{}-{}", w, i);
+        Status s = conn->Execute(fmt::format("INSERT INTO {} (node, v) VALUES ('{}', {})", Table(),
+                                             Node(w).name, 1000 * w + i));
+        if (s.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          committed.push_back(fmt::format("{}:{}", Node(w).name, 1000 * w + i));
+        } else {
+          ++aborted;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  testkit::CommandResult r = Alter("ADD COLUMN c INT NOT NULL DEFAULT 7",
+                                   {"--galera-method", "toi", "--execute", "--json"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  stop = true;
+  for (auto& t : writers) t.join();
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  json j = testkit::ParseJson(r);
+  EXPECT_TRUE(j.value("executed", false));
+  EXPECT_EQ(j["nodes"].size(), 3u);
+  EXPECT_GE(j.value("check_rounds", 0), 1);
+
+  const std::vector<std::string> defs = Definitions();
+  EXPECT_NE(defs[0].find("`c` int(11) NOT NULL DEFAULT 7"), std::string::npos) << defs[0];
+  EXPECT_EQ(defs[1], defs[0]);
+  EXPECT_EQ(defs[2], defs[0]);
+  ASSERT_GT(committed.size(), 20u);
+  // Every node holds exactly the rows the writers saw committed, and the same checksum.
+  std::set<std::string> expected(committed.begin(), committed.end());
+  const std::string checksum = Checksum(*conns_[0], Table());
+  for (size_t n = 0; n < conns_.size(); ++n) {
+    auto rs = conns_[n]->Query(fmt::format(
+        "SELECT CONCAT(node, ':', v) FROM {} WHERE node <> 'node1' ORDER BY id", Table()));
+    ASSERT_TRUE(rs.ok());
+    std::set<std::string> seen;
+    for (const mysql::Row& row : rs->rows()) seen.insert(row[0].value_or(""));
+    EXPECT_EQ(seen, expected) << Node(n).name;
+    EXPECT_EQ(Checksum(*conns_[n], Table()), checksum) << Node(n).name;
+    EXPECT_EQ(Value(*conns_[n], "SELECT COUNT(*) FROM " + Table() + " WHERE c <> 7"), "0");
+  }
+  fmt::print(stderr, "TOI under writes: {} rows committed, {} aborted and retried\n",
+             committed.size(), aborted.load());
+}
+
+TEST_P(GaleraTest, LockTablesOnAnotherNodeIsRefusedWithinMaxWait) {
+  auto holder = Open(Node(1));
+  testkit::MustExecute(*holder, "LOCK TABLES " + Table() + " READ");
+  ExpectRefused("--max-wait=2s", 2.0, "node2", "LOCK TABLES");
+  // The holder was left alone: it still holds its lock.
+  EXPECT_EQ(Value(*holder, "SELECT COUNT(*) FROM " + Table()), "20");
+  testkit::MustExecute(*holder, "UNLOCK TABLES");
+}
+
+TEST_P(GaleraTest, GlobalReadLockIsRefused) {
+  auto holder = Open(Node(2));
+  testkit::MustExecute(*holder, "FLUSH TABLES WITH READ LOCK");
+  ExpectRefused("--max-wait=1s", 1.0, "node3", "FLUSH TABLES WITH READ LOCK");
+  testkit::MustExecute(*holder, "UNLOCK TABLES");
+}
+
+TEST_P(GaleraTest, LongTransactionHoldingTheTableIsRefused) {
+  auto holder = Open(Node(2));
+  testkit::MustExecute(*holder, "BEGIN");
+  Value(*holder, "SELECT COUNT(*) FROM " + Table());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const std::string id = Value(*holder, "SELECT CONNECTION_ID()");
+  ExpectRefused("--max-wait=1s", 1.0, "node3", "session " + id);
+  testkit::MustExecute(*holder, "COMMIT");
+}
+
+TEST_P(GaleraTest, DesyncedNodeIsRefused) {
+  testkit::MustExecute(*conns_[2], "SET GLOBAL wsrep_desync = ON");
+  ExpectRefused("--max-wait=1s", 1.0, "node3", "desynced");
+  testkit::MustExecute(*conns_[2], "SET GLOBAL wsrep_desync = OFF");
+  // Synced again before the next test.
+  for (int i = 0; i < 100; ++i) {
+    if (Value(*conns_[2],
+              "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE "
+              "VARIABLE_NAME = 'WSREP_LOCAL_STATE_COMMENT'") == "Synced") {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+TEST_P(GaleraTest, LockReleasedWithinMaxWaitLetsTheChangeGoOn) {
+  auto holder = Open(Node(2));
+  testkit::MustExecute(*holder, "LOCK TABLES " + Table() + " READ");
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    testkit::MustExecute(*holder, "UNLOCK TABLES");
+  });
+  const auto start = Clock::now();
+  testkit::CommandResult r = Alter("ADD INDEX v_idx (v)", {"--galera-method", "toi", "--execute",
+                                                           "--max-wait", "20s", "--json"});
+  const double took = SecondsSince(start);
+  release.join();
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_GE(took, 1.4);
+  EXPECT_NE(r.err.find("TOI waits"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("node3"), std::string::npos) << r.err;
+  json j = testkit::ParseJson(r);
+  EXPECT_GT(j.value("check_rounds", 0), 1);
+  const std::vector<std::string> defs = Definitions();
+  EXPECT_NE(defs[0].find("KEY `v_idx` (`v`)"), std::string::npos) << defs[0];
+  EXPECT_EQ(defs[1], defs[0]);
+  EXPECT_EQ(defs[2], defs[0]);
+}
+
+TEST_P(GaleraTest, DryRunChecksAndChangesNothing) {
+  const std::vector<std::string> before = Definitions();
+  const long long committed = LastCommitted(0);
+  testkit::CommandResult r = Alter("ADD COLUMN c INT", {"--galera-method", "toi"}, /*via=*/1);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_NE(r.out.find("dry run"), std::string::npos) << r.out;
+  EXPECT_EQ(Definitions(), before);
+  EXPECT_EQ(LastCommitted(0), committed);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sandboxes, GaleraTest, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "stock" : "friendly"; });
+
+}  // namespace
+}  // namespace safeddl::cli

@@ -1,0 +1,64 @@
+// TOI with a bounded wait (`safeddl alter --galera-method toi`): the DDL runs on every node in
+// total order, and while it runs no node commits writes; once started it cannot be killed, and a
+// node where an explicit lock (LOCK TABLES, FLUSH TABLES WITH READ LOCK) holds the table makes the
+// whole cluster wait for it, without bound. So before the DDL is issued, every node is checked
+// for what would make it wait or stall, and it is issued only once none is there, within
+// --max-wait; otherwise nothing is issued and the blocker is named.
+//
+// The checks on each node, in rounds until all pass at once:
+//   - the node is ready, Synced, not desynced, in a Primary component of the expected size;
+//   - a write's lock on the table can be had at once (`UPDATE t SET c = c WHERE 1 = 0` with
+//     lock_wait_timeout=0: blocked by LOCK TABLES on t and by a global read lock, not by
+//     ordinary transactions; it matches no row, writes nothing and replicates nothing);
+//   - an exclusive lock on the table can be had at once (LOCK TABLES t WRITE, released at once):
+//     when it cannot, some transaction has the table open; one open longer than
+//     `long_transaction` is a blocker (TOI would roll it back), a short one is not.
+// The DDL then runs on the given node with wsrep_OSU_method=TOI for its session only (the global
+// setting is never changed), and every node is polled until it shows the new definition.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+#include "galera/cluster.h"
+#include "mysql/connect_options.h"
+
+namespace safeddl::galera {
+
+struct ToiOptions {
+  std::string database;
+  std::string table;
+  std::string alter;  // the ALTER's clauses, as gh-ost's --alter
+  std::chrono::milliseconds max_wait{10000};
+  std::chrono::seconds long_transaction{1};
+  bool execute = false;  // false: the checks only
+  std::function<void(const std::string&)> progress;
+};
+
+struct ToiReport {
+  std::string statement;
+  std::vector<std::string> nodes;
+  int rounds = 0;             // rounds of checks until all passed
+  double gate_seconds = 0;    // time spent checking
+  double ddl_seconds = 0;     // the DDL on the node it was issued on
+  double spread_seconds = 0;  // until every node showed the new definition
+  bool executed = false;
+  nlohmann::json ToJson() const;
+};
+
+// The checks of one round: what blocks a TOI change of the table now, one line per blocker
+// naming the node; empty when nothing does.
+Result<std::vector<std::string>> ToiBlockers(Cluster& cluster, const ToiOptions& options);
+
+// Checks until clear (or refuses once max_wait has passed, naming what blocked last), then, with
+// `execute`, runs the DDL through `origin` (a node of `cluster`) and waits for every node to show
+// the same definition.
+Result<ToiReport> RunToiChange(const mysql::ConnectOptions& origin, Cluster& cluster,
+                               const ToiOptions& options);
+
+}  // namespace safeddl::galera
