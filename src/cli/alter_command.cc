@@ -170,12 +170,13 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
   cmd->add_option("--galera-method", o.galera_method,
                   "On a Galera node: toi (the DDL in total order on every node, issued only once "
                   "no node has a lock, a long transaction or a state in its way, within "
-                  "--max-wait; for INSTANT changes and small tables)")
+                  "--max-wait; for INSTANT changes and small tables) or rsu (node by node, each "
+                  "desynced while it changes; index changes and rebuilds only)")
       ->check(CLI::IsMember({"toi", "rsu", "online"}))
       ->group(g);
   cmd->add_option("--max-wait", o.max_wait,
                   "With --galera-method toi: how long to wait for every node to be clear before "
-                  "refusing (e.g. 10s, 2m)")
+                  "refusing; rsu: for each node's table to be free (e.g. 10s, 2m)")
       ->capture_default_str()
       ->group(g);
   cmd->add_option("--galera-nodes", o.galera_nodes,
@@ -429,11 +430,10 @@ Status Resolve(AlterOptions& o) {
     }
     o.force_copy = true;  // a native change keeps no old table to go back to
   }
-  if (o.galera_method == "rsu" || o.galera_method == "online") {
-    return UnsupportedError(fmt::format(
-        "--galera-method {} is not built yet: use --galera-method toi for an INSTANT change or a "
-        "small table",
-        o.galera_method));
+  if (o.galera_method == "online") {
+    return UnsupportedError(
+        "--galera-method online is not built yet: use --galera-method toi for an INSTANT change "
+        "or a small table, or rsu for an index change or a rebuild");
   }
   SAFEDDL_RETURN_IF_ERROR(ParseDurationFlag("--max-wait", o.max_wait).status());
   if (!o.conf.empty() && o.connection.defaults_file.empty()) o.connection.defaults_file = o.conf;

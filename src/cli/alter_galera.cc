@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "galera/cluster.h"
+#include "galera/rsu.h"
 #include "galera/toi.h"
 #include "mysql/connection.h"
 #include "mysql/galera_status.h"
@@ -17,6 +18,49 @@ Result<std::optional<mysql::GaleraStatus>> GaleraNodeStatus(const mysql::Connect
   return mysql::ReadGaleraStatus(*conn);
 }
 
+namespace {
+
+Status PrintToiReport(const galera::ToiReport& report, bool json) {
+  if (json) {
+    fmt::print("{}\n", report.ToJson().dump(2));
+  } else if (!report.executed) {
+    fmt::print(
+        "dry run: nothing on any of the {} nodes is in the way of a TOI change now (checked in "
+        "{:.2f} s); with --execute safeddl runs:\n  {}\n",
+        report.nodes.size(), report.gate_seconds, report.statement);
+  } else {
+    fmt::print(
+        "done: {} (TOI) on {} nodes: checked in {:.2f} s ({} round(s)), the DDL took {:.2f} s, "
+        "every node showed the new definition after {:.2f} s\n",
+        report.statement, report.nodes.size(), report.gate_seconds, report.rounds,
+        report.ddl_seconds, report.spread_seconds);
+  }
+  return Status::OK();
+}
+
+Status PrintRsuReport(const galera::RsuReport& report, bool json) {
+  if (json) {
+    fmt::print("{}\n", report.ToJson().dump(2));
+    return Status::OK();
+  }
+  if (!report.executed) {
+    fmt::print(
+        "dry run: the change keeps rows' columns, every node is Synced, and the first node's "
+        "catch-up fits its gcache (writes now: {:.1f} kB/s); with --execute safeddl runs, node "
+        "by node ({}):\n  SET SESSION wsrep_OSU_method = 'RSU'; {}\n",
+        report.write_bytes_per_second / 1e3, JoinStrings(report.nodes, ", "), report.statement);
+    return Status::OK();
+  }
+  fmt::print("done: {} (RSU, node by node):\n", report.statement);
+  for (const galera::RsuNodeStep& s : report.steps) {
+    fmt::print("  {:<28} DDL {:.2f} s{}, Synced again after {:.2f} s\n", s.node, s.ddl_seconds,
+               s.attempts > 1 ? fmt::format(" ({} tries)", s.attempts) : "", s.resync_seconds);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Status RunAlterOnGalera(const AlterOptions& o, const mysql::ConnectOptions& connect) {
   const osc::MigrationOptions& m = o.migration;
   if (o.galera_method.empty()) {
@@ -25,7 +69,8 @@ Status RunAlterOnGalera(const AlterOptions& o, const mysql::ConnectOptions& conn
         "this server ({}) is a Galera node of cluster '{}' ({} nodes): the online copy's "
         "cut-over locks are not replicated there. Choose --galera-method toi (the DDL in total "
         "order on every node, issued only when none has a lock or long transaction in its way "
-        "within --max-wait: for INSTANT changes and small tables). Nothing was changed",
+        "within --max-wait: for INSTANT changes and small tables), or --galera-method rsu (node "
+        "by node, for index changes and rebuilds). Nothing was changed",
         g ? g->node_name : "?", g ? g->cluster_name : "?", g ? g->cluster_size : 0));
   }
   std::vector<std::string> nodes;
@@ -33,38 +78,32 @@ Status RunAlterOnGalera(const AlterOptions& o, const mysql::ConnectOptions& conn
     if (!TrimWhitespace(n).empty()) nodes.emplace_back(TrimWhitespace(n));
   }
   SAFEDDL_ASSIGN_OR_RETURN(galera::Cluster cluster, galera::ReachCluster(connect, nodes));
-  galera::ToiOptions t;
-  t.database = m.database;
-  t.table = m.table;
-  t.alter = m.alter;
-  SAFEDDL_ASSIGN_OR_RETURN(std::chrono::seconds max_wait,
-                           ParseDurationFlag("--max-wait", o.max_wait));
-  t.max_wait = max_wait;
-  t.execute = m.execute;
-  t.progress = [](const std::string& line) { LogInfo("{}", line); };
   LogInfo("Galera cluster of {} nodes: {}", cluster.nodes.size(), [&] {
     std::vector<std::string> names;
     for (const galera::Node& n : cluster.nodes) names.push_back(n.Name());
     return JoinStrings(names, ", ");
   }());
+  auto progress = [](const std::string& line) { LogInfo("{}", line); };
+  if (o.galera_method == "rsu") {
+    galera::RsuOptions r;
+    r.database = m.database;
+    r.table = m.table;
+    r.alter = m.alter;
+    r.execute = m.execute;
+    SAFEDDL_ASSIGN_OR_RETURN(r.max_wait, ParseDurationFlag("--max-wait", o.max_wait));
+    r.progress = progress;
+    SAFEDDL_ASSIGN_OR_RETURN(galera::RsuReport report, galera::RunRollingRsu(connect, cluster, r));
+    return PrintRsuReport(report, m.json);
+  }
+  galera::ToiOptions t;
+  t.database = m.database;
+  t.table = m.table;
+  t.alter = m.alter;
+  SAFEDDL_ASSIGN_OR_RETURN(t.max_wait, ParseDurationFlag("--max-wait", o.max_wait));
+  t.execute = m.execute;
+  t.progress = progress;
   SAFEDDL_ASSIGN_OR_RETURN(galera::ToiReport report, galera::RunToiChange(connect, cluster, t));
-  if (m.json) {
-    fmt::print("{}\n", report.ToJson().dump(2));
-    return Status::OK();
-  }
-  if (!report.executed) {
-    fmt::print(
-        "dry run: nothing on any of the {} nodes is in the way of a TOI change now (checked in "
-        "{:.2f} s); with --execute safeddl runs:\n  {}\n",
-        report.nodes.size(), report.gate_seconds, report.statement);
-    return Status::OK();
-  }
-  fmt::print(
-      "done: {} (TOI) on {} nodes: checked in {:.2f} s ({} round(s)), the DDL took {:.2f} s, "
-      "every node showed the new definition after {:.2f} s\n",
-      report.statement, report.nodes.size(), report.gate_seconds, report.rounds, report.ddl_seconds,
-      report.spread_seconds);
-  return Status::OK();
+  return PrintToiReport(report, m.json);
 }
 
 }  // namespace safeddl::cli

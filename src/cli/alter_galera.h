@@ -1,7 +1,9 @@
 // `safeddl alter` on a Galera node. `--galera-method toi`: the DDL in total order on every node,
 // issued only once no node has what would make it wait or stall the cluster, within --max-wait
-// (galera/toi.h). Without --galera-method a Galera node is refused before anything changes: the
-// online copy's cut-over locks (LOCK TABLES, GET_LOCK) are not replicated there.
+// (galera/toi.h). `--galera-method rsu`: node by node, each desynced while it changes, for changes
+// that keep rows' columns (galera/rsu.h). Without --galera-method a Galera node is refused before
+// anything changes: the online copy's cut-over locks (LOCK TABLES, GET_LOCK) are not replicated
+// there.
 #pragma once
 
 #include <optional>

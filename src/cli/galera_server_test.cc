@@ -7,8 +7,13 @@
 //   transaction holding the table open, or a desynced node makes it refuse within --max-wait,
 //   naming the node, with no DDL issued (wsrep_last_committed unchanged); a lock released
 //   within --max-wait lets it go on; a plain alter on a Galera node is refused.
+// - `alter --galera-method rsu`: an index added under writes on all three nodes, one node
+//   desynced at a time, every node Synced after with the same definition and checksum; ADD COLUMN
+//   refused with nothing changed; a node killed during the rollout stops it, the rest of the
+//   cluster stays Primary and the error names the node (which `sandbox up` then brings back).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -38,6 +43,7 @@ struct GaleraNode {
   std::string name;
   unsigned port = 0;
   std::string config;  // its client.cnf
+  int pid = 0;
 };
 
 struct TestCluster {
@@ -94,7 +100,8 @@ class GaleraTest : public ::testing::TestWithParam<bool> {
       json j = testkit::ParseJson(r);
       EXPECT_TRUE(j.value("galera", false));
       for (const json& s : j["servers"]) {
-        c.nodes.push_back({s.value("role", ""), s.value("port", 0u), s.value("defaults_file", "")});
+        c.nodes.push_back({s.value("role", ""), s.value("port", 0u), s.value("defaults_file", ""),
+                           s.value("pid", 0)});
       }
       ASSERT_EQ(c.nodes.size(), 3u);
       fmt::print(stderr, "three-node cluster ({}) up in {:.1f} s\n", stock ? "stock" : "friendly",
@@ -171,6 +178,37 @@ class GaleraTest : public ::testing::TestWithParam<bool> {
     EXPECT_LT(took, max_wait + 5) << "refused only after " << took << " s";
     EXPECT_EQ(Definitions(), before);
     EXPECT_EQ(LastCommitted(0), committed) << "something was replicated: the DDL was issued";
+  }
+
+  std::string State(int i) {
+    return Value(*conns_[i],
+                 "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE "
+                 "VARIABLE_NAME = 'WSREP_LOCAL_STATE_COMMENT'");
+  }
+  // A table `big` of `rows` rows (made on node1, replicated).
+  void MakeBig(int rows) {
+    testkit::MustExecute(*conns_[0], fmt::format("CREATE TABLE `{}`.big (id INT AUTO_INCREMENT "
+                                                 "PRIMARY KEY, v INT NOT NULL, s VARCHAR(80))",
+                                                 db_));
+    for (int done = 0; done < rows; done += 50000) {
+      testkit::MustExecute(
+          *conns_[0], fmt::format("INSERT INTO `{}`.big (v, s) SELECT seq % 1000, REPEAT('x', 60) "
+                                  "FROM `{}`.seq_{}_to_{}",
+                                  db_, db_, done + 1, std::min(rows, done + 50000)));
+    }
+  }
+  testkit::CommandResult AlterBig(const std::string& alter, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"alter",      "--defaults-file=" + Node(0).config,
+                                     "--database", db_,
+                                     "--table",    "big",
+                                     "--alter",    alter};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return testkit::RunSafeddl(args);
+  }
+  std::string BigDefinition(int i) {
+    auto rs = conns_[i]->Query(fmt::format("SHOW CREATE TABLE `{}`.big", db_));
+    return std::regex_replace(rs.ok() && !rs->empty() ? (*rs)[0][1].value_or("") : "?",
+                              std::regex(" AUTO_INCREMENT=[0-9]+"), "");
   }
 
   TestCluster* cluster_ = nullptr;
@@ -359,6 +397,145 @@ TEST_P(GaleraTest, DryRunChecksAndChangesNothing) {
   EXPECT_NE(r.out.find("dry run"), std::string::npos) << r.out;
   EXPECT_EQ(Definitions(), before);
   EXPECT_EQ(LastCommitted(0), committed);
+}
+
+TEST_P(GaleraTest, RsuAddsAnIndexNodeByNodeUnderWritesOnEveryNode) {
+  MakeBig(100000);
+  std::atomic<bool> stop{false};
+  std::atomic<int> writes{0}, failed{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 3; ++w) {
+    writers.emplace_back([&, w] {
+      auto conn = Open(Node(w));
+      if (!conn) return;
+      for (int i = 0; !stop; ++i) {
+        Status st =
+            conn->Execute(i % 2 == 0 ? fmt::format("INSERT INTO `{}`.big (v, s) VALUES ({}, 'w{}')",
+                                                   db_, i % 1000, w)
+                                     : fmt::format("UPDATE `{}`.big SET v = v + 1 WHERE id = {}",
+                                                   db_, 1 + (i * 7919) % 100000));
+        st.ok() ? ++writes : ++failed;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    });
+  }
+  // Every node's state, sampled together: never two nodes out of the flow at once.
+  std::vector<std::unique_ptr<mysql::Connection>> watch;
+  for (int n = 0; n < 3; ++n) watch.push_back(Open(Node(n)));
+  std::atomic<bool> done{false};
+  int most_out = 0;
+  std::set<int> seen_out;
+  std::thread monitor([&] {
+    while (!done) {
+      int out = 0;
+      for (int n = 0; n < 3; ++n) {
+        auto v = watch[n]->QueryValue(
+            "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
+            "'WSREP_LOCAL_STATE_COMMENT'");
+        if (v.ok() && v->value_or("") != "Synced") {
+          ++out;
+          seen_out.insert(n);
+        }
+      }
+      most_out = std::max(most_out, out);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  testkit::CommandResult r =
+      AlterBig("ADD INDEX v_idx (v), FORCE", {"--galera-method", "rsu", "--execute", "--json"});
+  done = true;
+  monitor.join();
+  stop = true;
+  for (auto& t : writers) t.join();
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  json j = testkit::ParseJson(r);
+  ASSERT_EQ(j["steps"].size(), 3u) << j.dump(2);
+  for (int n = 0; n < 3; ++n) {
+    EXPECT_NE(j["steps"][n].value("node", "").find(Node(n).name), std::string::npos);
+  }
+  EXPECT_EQ(most_out, 1) << "nodes out of the flow at the same time";
+  EXPECT_FALSE(seen_out.empty()) << "no node was ever seen desynced";
+  EXPECT_GT(writes.load(), 50);
+  // Every node Synced, with the same definition and the same rows.
+  const std::string def = BigDefinition(0);
+  EXPECT_NE(def.find("KEY `v_idx` (`v`)"), std::string::npos) << def;
+  std::string checksum;
+  for (int n = 0; n < 3; ++n) {
+    EXPECT_EQ(State(n), "Synced");
+    EXPECT_EQ(BigDefinition(n), def) << Node(n).name;
+    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
+    const std::string c = Checksum(*conns_[n], fmt::format("`{}`.big", db_));
+    if (n == 0) checksum = c;
+    EXPECT_EQ(c, checksum) << Node(n).name;
+  }
+  fmt::print(stderr, "RSU under writes: {} writes, {} failed, {} node(s) seen desynced\n",
+             writes.load(), failed.load(), seen_out.size());
+}
+
+TEST_P(GaleraTest, RsuRefusesAColumnChangeBeforeAnythingChanges) {
+  const std::vector<std::string> before = Definitions();
+  const long long committed = LastCommitted(0);
+  testkit::CommandResult r = Alter("ADD COLUMN c INT", {"--galera-method", "rsu", "--execute"});
+  EXPECT_NE(r.exit_code, kExitOk);
+  EXPECT_NE(r.err.find("a column added"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Nothing was changed"), std::string::npos) << r.err;
+  r = Alter("ADD UNIQUE KEY (v)", {"--galera-method", "rsu", "--execute"});
+  EXPECT_NE(r.exit_code, kExitOk);
+  EXPECT_NE(r.err.find("unique key"), std::string::npos) << r.err;
+  EXPECT_EQ(Definitions(), before);
+  EXPECT_EQ(LastCommitted(0), committed);
+}
+
+TEST_P(GaleraTest, RsuStopsWhenANodeIsKilledAndNamesIt) {
+  MakeBig(300000);
+  testkit::CommandResult r;
+  std::thread rollout([&] { r = AlterBig("FORCE", {"--galera-method", "rsu", "--execute"}); });
+  // Once node1 is out of the flow for its change, node3 is killed.
+  auto watch = Open(Node(0));
+  const std::string before = BigDefinition(0);
+  bool underway = false;
+  for (int i = 0; i < 4000 && !underway; ++i) {
+    auto v = watch->QueryValue(
+        "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
+        "'WSREP_DESYNC_COUNT'");
+    underway = (v.ok() && v->value_or("0") != "0") || BigDefinition(0) != before;
+    if (!underway) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_TRUE(underway) << "the rollout never started on node1";
+  ASSERT_EQ(::kill(Node(2).pid, SIGKILL), 0);
+  rollout.join();
+  EXPECT_NE(r.exit_code, kExitOk) << r.out;
+  EXPECT_NE(r.err.find("the rolling change stopped"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("node3"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Where the nodes stand"), std::string::npos) << r.err;
+  // The two others stay a Primary component.
+  for (int n = 0; n < 2; ++n) {
+    std::string status, size;
+    for (int i = 0; i < 100; ++i) {
+      status = Value(*conns_[n],
+                     "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                     "WHERE VARIABLE_NAME = 'WSREP_CLUSTER_STATUS'");
+      size = Value(*conns_[n],
+                   "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                   "WHERE VARIABLE_NAME = 'WSREP_CLUSTER_SIZE'");
+      if (size == "2") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(status, "Primary") << Node(n).name;
+    EXPECT_EQ(size, "2") << Node(n).name;
+  }
+  // `sandbox up` brings node3 back into the cluster.
+  std::vector<std::string> args = {"sandbox",      "up",       "--name", "g",     "--dir",
+                                   cluster_->root, "--galera", "3",      "--json"};
+  if (GetParam()) args.push_back("--stock");
+  testkit::CommandResult up = testkit::RunSafeddl(args);
+  ASSERT_EQ(up.exit_code, kExitOk) << up.err;
+  json j = testkit::ParseJson(up);
+  cluster_->nodes[2].pid = j["servers"][2].value("pid", 0);
+  conns_[2] = Open(Node(2));
+  ASSERT_NE(conns_[2], nullptr);
+  EXPECT_EQ(State(2), "Synced");
 }
 
 INSTANTIATE_TEST_SUITE_P(Sandboxes, GaleraTest, ::testing::Values(false, true),

@@ -1,5 +1,7 @@
-// NodeNotReady: when a node may take part in a schema change.
+// NodeNotReady: when a node may take part in a schema change; CatchUpDoesNotFit: when a node can
+// be out of the flow for an RSU change.
 #include "galera/cluster.h"
+#include "galera/rsu.h"
 
 #include <gtest/gtest.h>
 
@@ -35,6 +37,16 @@ TEST(NodeNotReadyTest, EachReasonIsNamed) {
   s = SyncedNode();
   s.local_state = "Joined";
   EXPECT_NE(NodeNotReady(s, 3).find("not Synced (Joined)"), std::string::npos);
+}
+
+TEST(CatchUpTest, WritesWhileOutMustStayWellWithinTheGcache) {
+  const long long gcache = 128LL << 20;
+  EXPECT_FALSE(CatchUpDoesNotFit(1e6, 10, gcache, 0.5).has_value());          // 10 MB of 134 MB
+  std::optional<std::string> why = CatchUpDoesNotFit(1e6, 100, gcache, 0.5);  // 100 MB
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("about 100.0 MB"), std::string::npos) << *why;
+  EXPECT_NE(why->find("50%"), std::string::npos) << *why;
+  EXPECT_TRUE(CatchUpDoesNotFit(0, 10, std::nullopt, 0.5).has_value());
 }
 
 }  // namespace

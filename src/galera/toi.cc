@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "common/strings.h"
+#include "galera/table_locks.h"
 #include "mysql/connection.h"
 #include "mysql/quote.h"
 #include "schema/introspect.h"
@@ -15,111 +16,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr unsigned kLockWaitTimeout = 1205;
 constexpr auto kRoundInterval = std::chrono::milliseconds(100);
 constexpr auto kSpreadTimeout = std::chrono::seconds(120);
 
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-struct TableNames {
-  std::string quoted;        // `d`.`t`
-  std::string first_column;  // quoted
-};
-
-Result<TableNames> ResolveTable(mysql::Connection& conn, const ToiOptions& o) {
-  TableNames t;
-  SAFEDDL_ASSIGN_OR_RETURN(t.quoted, mysql::QuoteQualified(o.database, o.table));
-  SAFEDDL_ASSIGN_OR_RETURN(
-      std::optional<std::string> column,
-      conn.QueryValue(fmt::format(
-          "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {} AND "
-          "TABLE_NAME = {} ORDER BY ORDINAL_POSITION LIMIT 1",
-          mysql::QuoteString(o.database), mysql::QuoteString(o.table))));
-  if (!column) {
-    return NotFoundError(
-        fmt::format("table {} does not exist (or this account cannot see it)", t.quoted));
-  }
-  SAFEDDL_ASSIGN_OR_RETURN(t.first_column, mysql::QuoteIdentifier(*column));
-  return t;
-}
-
-// Why the write probe could not lock the table at once: LOCK TABLES on it (the table is in use
-// while no statement runs on it) or a global read lock.
-std::string ExplicitLockBlocker(Node& node, const ToiOptions& o, const TableNames& t) {
-  Result<std::string> db = mysql::QuoteIdentifier(o.database);
-  Result<mysql::ResultSet> open =
-      db.ok() ? node.conn->Query(fmt::format("SHOW OPEN TABLES FROM {} WHERE `Table` = {} AND "
-                                             "In_use > 0",
-                                             *db, mysql::QuoteString(o.table)))
-              : Result<mysql::ResultSet>(db.status());
-  const bool table_lock = open.ok() && !open->empty();
-  return fmt::format(
-      "{}: {} holds {} (TOI would wait for it on that node, and every node's writes with it); "
-      "`safeddl unblock` there names the session",
-      node.Name(),
-      table_lock ? "an explicit lock (LOCK TABLES)"
-                 : "a global read lock (FLUSH TABLES WITH READ LOCK) or a backup lock",
-      table_lock ? t.quoted : std::string("every table"));
-}
-
-// The transactions on `node` open longer than o.long_transaction, named; empty when none.
-Result<std::string> LongTransactions(Node& node, const ToiOptions& o) {
-  SAFEDDL_ASSIGN_OR_RETURN(
-      mysql::ResultSet trx,
-      node.conn->Query(fmt::format(
-          "SELECT trx_mysql_thread_id, TIMESTAMPDIFF(SECOND, trx_started, NOW()) FROM "
-          "information_schema.INNODB_TRX WHERE trx_started <= NOW() - INTERVAL {} SECOND AND "
-          "trx_mysql_thread_id <> CONNECTION_ID() ORDER BY trx_started LIMIT 5",
-          o.long_transaction.count())));
-  std::vector<std::string> named;
-  for (const mysql::Row& row : trx.rows()) {
-    const std::string id = row[0].value_or("?");
-    std::string who;
-    // Read apart from INNODB_TRX: a join of two information_schema tables needs a temporary
-    // table on the server.
-    Result<mysql::ResultSet> session = node.conn->Query(
-        fmt::format("SELECT USER, HOST FROM information_schema.PROCESSLIST WHERE ID = {}", id));
-    if (session.ok() && !session->empty()) {
-      who = fmt::format(" {}@{}", (*session)[0][0].value_or(""), (*session)[0][1].value_or(""));
-    }
-    named.push_back(fmt::format("session {}{}, open {} s", id, who, row[1].value_or("?")));
-  }
-  if (named.empty()) return std::string();
-  return fmt::format(
-      "{}: a transaction has the table open ({}); TOI would roll it back: let it finish, or end "
-      "it",
-      node.Name(), JoinStrings(named, "; "));
-}
-
-// One node's table-lock probes; empty when both locks could be had at once.
-Result<std::string> ProbeLocks(Node& node, const ToiOptions& o, const TableNames& t) {
-  Status write = node.conn->Execute(
-      fmt::format("UPDATE {} SET {} = {} WHERE 1 = 0", t.quoted, t.first_column, t.first_column));
-  if (!write.ok()) {
-    if (write.server_errno() != kLockWaitTimeout) {
-      return write.WithContext(fmt::format("checking {} on {}", t.quoted, node.Name()));
-    }
-    return ExplicitLockBlocker(node, o, t);
-  }
-  Status exclusive = node.conn->Execute(fmt::format("LOCK TABLES {} WRITE", t.quoted));
-  node.conn->Execute("UNLOCK TABLES").IgnoreError();
-  if (exclusive.ok()) return std::string();
-  if (exclusive.server_errno() != kLockWaitTimeout) {
-    return exclusive.WithContext(
-        fmt::format("checking {} on {} (the account needs LOCK TABLES)", t.quoted, node.Name()));
-  }
-  return LongTransactions(node, o);
-}
-
-// The probes ask for their locks without waiting (lock_wait_timeout=0): none of them queues in
-// front of the application's statements. The session's own timeout is restored after.
-Result<std::string> ProbeNode(Node& node, const ToiOptions& o, const TableNames& t) {
-  SAFEDDL_RETURN_IF_ERROR(node.conn->Execute("SET SESSION lock_wait_timeout = 0"));
-  Result<std::string> blocker = ProbeLocks(node, o, t);
-  SAFEDDL_RETURN_IF_ERROR(node.conn->Execute("SET SESSION lock_wait_timeout = DEFAULT"));
-  return blocker;
 }
 
 }  // namespace
@@ -137,7 +38,8 @@ nlohmann::json ToiReport::ToJson() const {
 
 Result<std::vector<std::string>> ToiBlockers(Cluster& cluster, const ToiOptions& options) {
   SAFEDDL_RETURN_IF_ERROR(Refresh(cluster));
-  SAFEDDL_ASSIGN_OR_RETURN(TableNames t, ResolveTable(*cluster.nodes.front().conn, options));
+  SAFEDDL_ASSIGN_OR_RETURN(
+      TableNames t, ResolveTable(*cluster.nodes.front().conn, options.database, options.table));
   std::vector<std::string> blockers;
   for (Node& node : cluster.nodes) {
     const std::string why = NodeNotReady(node.status, cluster.expected_size);
@@ -145,7 +47,8 @@ Result<std::vector<std::string>> ToiBlockers(Cluster& cluster, const ToiOptions&
       blockers.push_back(node.Name() + ": " + why);
       continue;
     }
-    SAFEDDL_ASSIGN_OR_RETURN(std::string blocker, ProbeNode(node, options, t));
+    SAFEDDL_ASSIGN_OR_RETURN(std::string blocker,
+                             TableLockBlocker(node, t, options.long_transaction));
     if (!blocker.empty()) blockers.push_back(std::move(blocker));
   }
   return blockers;
@@ -156,7 +59,7 @@ Result<ToiReport> RunToiChange(const mysql::ConnectOptions& origin, Cluster& clu
   ToiReport report;
   for (const Node& n : cluster.nodes) report.nodes.push_back(n.Name());
   SAFEDDL_ASSIGN_OR_RETURN(auto conn, mysql::Connection::Open(origin));
-  SAFEDDL_ASSIGN_OR_RETURN(TableNames t, ResolveTable(*conn, o));
+  SAFEDDL_ASSIGN_OR_RETURN(TableNames t, ResolveTable(*conn, o.database, o.table));
   report.statement = fmt::format("ALTER TABLE {} {}", t.quoted, o.alter);
   SAFEDDL_ASSIGN_OR_RETURN(const std::string before, schema::TableDefinition(*conn, t.quoted));
 

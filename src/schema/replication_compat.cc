@@ -37,8 +37,9 @@ bool Has(const Clause& c, std::string_view word, size_t from = 0) {
   return false;
 }
 
-// "" when replication carries the clause, else why not.
-std::string Problem(const Clause& c) {
+// "" when replication carries the clause, else why not. `same_columns`: no column may be added
+// either.
+std::string Problem(const Clause& c, bool same_columns) {
   if (c.empty()) return "";
   auto word = [&](size_t i, std::string_view w) { return i < c.size() && c[i].IsWord(w); };
   static constexpr std::string_view kOptions[] = {
@@ -70,6 +71,10 @@ std::string Problem(const Clause& c) {
     if (word(i, "INDEX") || word(i, "KEY") || word(i, "FULLTEXT") || word(i, "SPATIAL")) {
       return "";
     }
+    if (same_columns) {
+      return "a column added: while the nodes differ they apply each other's rows, which must "
+             "have the same columns";
+    }
     if (word(i, "COLUMN")) ++i;
     if (Has(c, "FIRST", i) || Has(c, "AFTER", i)) {
       return "a column added elsewhere than at the end: rows events name columns by position";
@@ -93,14 +98,12 @@ std::string Problem(const Clause& c) {
   return "not known to be carried by row-based replication";
 }
 
-}  // namespace
-
-Result<ReplicationCompat> ReplicationCarries(std::string_view alter_text) {
+Result<ReplicationCompat> Check(std::string_view alter_text, bool same_columns) {
   SAFEDDL_ASSIGN_OR_RETURN(AlterAnalysis analysis, AnalyzeAlter(alter_text));
   SAFEDDL_ASSIGN_OR_RETURN(LexedAlter lexed, LexAlter(analysis.ghost_alter));
   ReplicationCompat out;
   for (const Clause& c : SplitClauses(lexed.tokens)) {
-    if (std::string problem = Problem(c); !problem.empty()) {
+    if (std::string problem = Problem(c, same_columns); !problem.empty()) {
       out.clause = lexed.clean_text.substr(c.front().begin, c.back().end - c.front().begin);
       out.reason = std::move(problem);
       return out;
@@ -109,6 +112,16 @@ Result<ReplicationCompat> ReplicationCarries(std::string_view alter_text) {
   out.carried = !analysis.empty();
   if (!out.carried) out.reason = "nothing to change";
   return out;
+}
+
+}  // namespace
+
+Result<ReplicationCompat> ReplicationCarries(std::string_view alter_text) {
+  return Check(alter_text, /*same_columns=*/false);
+}
+
+Result<ReplicationCompat> RowImagesUnchanged(std::string_view alter_text) {
+  return Check(alter_text, /*same_columns=*/true);
 }
 
 }  // namespace safeddl::schema

@@ -9,6 +9,7 @@
 // ENGINE=InnoDB, FORCE, STATS_*). Everything else is not, with the clause and the reason: a
 // column changed, moved, renamed or dropped; a unique or primary key (a write the source accepts
 // could break the replica); foreign keys, checks, partitions. Pure, thread-safe.
+// RowImagesUnchanged is the same with no column added either.
 #pragma once
 
 #include <string>
@@ -26,5 +27,10 @@ struct ReplicationCompat {
 
 // InvalidArgument for an ALTER text AnalyzeAlter refuses.
 Result<ReplicationCompat> ReplicationCarries(std::string_view alter_text);
+
+// Stricter: whether rows keep exactly the same columns (an index or a table option changed, a
+// rebuild), so that servers with the old and the new definition apply each other's rows both
+// ways — Galera nodes during a rolling RSU change. A column added at the end is refused too.
+Result<ReplicationCompat> RowImagesUnchanged(std::string_view alter_text);
 
 }  // namespace safeddl::schema

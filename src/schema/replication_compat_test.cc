@@ -43,5 +43,28 @@ TEST(ReplicationCompat, EverythingElseIsRefusedWithTheClause) {
   EXPECT_FALSE(Carried("ALGORITHM=INSTANT"));  // nothing to change
 }
 
+TEST(ReplicationCompat, SameColumnsForRollingChangesBetweenNodesThatReplicateBothWays) {
+  auto same = [](std::string_view alter) {
+    Result<ReplicationCompat> r = RowImagesUnchanged(alter);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() && r->carried;
+  };
+  EXPECT_TRUE(same("ADD INDEX (v), DROP INDEX old_k"));
+  EXPECT_TRUE(same("ENGINE=InnoDB"));
+  EXPECT_TRUE(same("FORCE"));
+  EXPECT_TRUE(same("COMMENT 'x'"));
+  Result<ReplicationCompat> r = RowImagesUnchanged("ADD INDEX (a), ADD COLUMN c INT");
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->carried);
+  EXPECT_EQ(r->clause, "ADD COLUMN c INT");
+  EXPECT_NE(r->reason.find("same columns"), std::string::npos);
+  EXPECT_FALSE(same("ADD c INT"));
+  EXPECT_FALSE(same("ADD UNIQUE KEY (a)"));
+  EXPECT_FALSE(same("MODIFY a BIGINT"));
+  EXPECT_FALSE(same("DROP COLUMN a"));
+  // Async replication still takes a column at the end.
+  EXPECT_TRUE(Carried("ADD COLUMN c INT"));
+}
+
 }  // namespace
 }  // namespace safeddl::schema
