@@ -11,6 +11,9 @@
 //   desynced at a time, every node Synced after with the same definition and checksum; ADD COLUMN
 //   refused with nothing changed; a node killed during the rollout stops it, the rest of the
 //   cluster stays Primary and the error names the node (which `sandbox up` then brings back).
+// - `unblock` on a node where a TOI change from another node waits behind LOCK TABLES: the change
+//   is explained (total order, cannot be killed, the cluster waits), the holder named, and the
+//   primary/replica fallbacks left out; a BF abort is counted by unblock and reported by watch.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -536,6 +539,91 @@ TEST_P(GaleraTest, RsuStopsWhenANodeIsKilledAndNamesIt) {
   conns_[2] = Open(Node(2));
   ASSERT_NE(conns_[2], nullptr);
   EXPECT_EQ(State(2), "Synced");
+}
+
+TEST_P(GaleraTest, UnblockExplainsATotalOrderChangeWaitingBehindALock) {
+  auto holder = Open(Node(1));
+  testkit::MustExecute(*holder, "LOCK TABLES " + Table() + " READ");
+  const std::string holder_id = Value(*holder, "SELECT CONNECTION_ID()");
+  auto issuer = Open(Node(0));
+  std::thread ddl(
+      [&] { testkit::MustExecute(*issuer, "ALTER TABLE " + Table() + " ADD COLUMN c INT"); });
+  // node2's applier waits for the table.
+  bool waiting = false;
+  for (int i = 0; i < 100 && !waiting; ++i) {
+    waiting = Value(*conns_[1],
+                    "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE "
+                    "USER = 'system user' AND STATE = 'Waiting for table metadata "
+                    "lock'") != "0";
+    if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(waiting);
+  testkit::CommandResult r = testkit::RunSafeddl(
+      {"unblock", "--defaults-file=" + Node(1).config, "--install-mdl-plugin", "--json"});
+  testkit::MustExecute(*holder, "UNLOCK TABLES");
+  ddl.join();
+  json j = testkit::ParseJson(r);
+  EXPECT_NE(j.value("galera", "").find("Galera node 'node2'"), std::string::npos) << r.out;
+  ASSERT_EQ(j["pileups"].size(), 1u) << r.out;
+  const json& pileup = j["pileups"][0];
+  const json& decision = pileup["decision"];
+  ASSERT_FALSE(decision["reasons"].empty()) << r.out;
+  const std::string reason = decision["reasons"][0].get<std::string>();
+  EXPECT_NE(reason.find("replicated from another node"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("total order (TOI)"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("cannot be killed"), std::string::npos) << reason;
+  std::string advice = decision["advice"].dump();
+  EXPECT_NE(advice.find("end what holds"), std::string::npos) << advice;
+  EXPECT_EQ(advice.find("failover candidate"), std::string::npos) << advice;
+  EXPECT_NE(pileup.dump().find(holder_id), std::string::npos)
+      << "the LOCK TABLES session " << holder_id << " is not named: " << pileup.dump(2);
+  // The change went on once the lock was released: the same definition everywhere.
+  for (int i = 0; i < 100 && Definitions()[1] != Definitions()[0]; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const std::vector<std::string> defs = Definitions();
+  EXPECT_NE(defs[0].find("`c` int(11)"), std::string::npos);
+  EXPECT_EQ(defs[1], defs[0]);
+  EXPECT_EQ(defs[2], defs[0]);
+}
+
+TEST_P(GaleraTest, UnblockCountsBruteForceAborts) {
+  auto bf = [&] {
+    return std::stoll(Value(*conns_[1],
+                            "SELECT VARIABLE_VALUE FROM information_schema."
+                            "GLOBAL_STATUS WHERE VARIABLE_NAME = "
+                            "'WSREP_LOCAL_BF_ABORTS'"));
+  };
+  const long long before = bf();
+  // `watch` on node2 reports the abort as it happens.
+  std::unique_ptr<testkit::RunningSafeddl> watch = testkit::StartSafeddl(
+      {"watch", "--defaults-file=" + Node(1).config, "--interval", "0.2", "--json"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  // A transaction on node2 holds row 1; the same row written on node1 wins in the cluster's
+  // order and rolls node2's transaction back.
+  auto local = Open(Node(1));
+  testkit::MustExecute(*local, "BEGIN");
+  testkit::MustExecute(*local, "UPDATE " + Table() + " SET v = v + 1 WHERE id = 1");
+  testkit::MustExecute(*conns_[0], "UPDATE " + Table() + " SET v = v + 100 WHERE id = 1");
+  Status commit = local->Execute("COMMIT");
+  EXPECT_FALSE(commit.ok()) << "node2's transaction was not rolled back";
+  const long long after = bf();
+  EXPECT_EQ(after, before + 1);
+  EXPECT_TRUE(testkit::WaitFor(
+      [&] { return watch->StdoutSoFar().find("\"event\":\"bf_aborts\"") != std::string::npos; },
+      std::chrono::seconds(10)))
+      << watch->StdoutSoFar() << watch->StderrSoFar();
+  EXPECT_NE(watch->StderrSoFar().find("1 local transaction(s) rolled back"), std::string::npos)
+      << watch->StderrSoFar();
+  watch->Signal(SIGTERM);
+  watch->Wait();
+  testkit::CommandResult r =
+      testkit::RunSafeddl({"unblock", "--defaults-file=" + Node(1).config, "--json"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  json j = testkit::ParseJson(r);
+  EXPECT_NE(j.value("galera", "").find(fmt::format("{} local transaction(s) rolled back", after)),
+            std::string::npos)
+      << r.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Sandboxes, GaleraTest, ::testing::Values(false, true),

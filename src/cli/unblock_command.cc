@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "locks/actions.h"
+#include "locks/galera_context.h"
 #include "locks/replica_health.h"
 #include "locks/report.h"
 #include "locks/verify.h"
@@ -152,15 +153,20 @@ Status RunUnblock(const UnblockOptions& o) {
   d.policy = o.policy;
   const TimePoint started = SystemClock::Get().Now();
   SAFEDDL_ASSIGN_OR_RETURN(locks::Diagnosis diag, locks::Diagnose(conn, d));
+  SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::GaleraStatus> galera,
+                           mysql::ReadGaleraStatus(conn));
+  if (galera) locks::AddGaleraContext(*galera, diag.snapshot, diag.graph, diag.decisions);
 
   // Nothing safe to kill: say which replica could take over.
   for (locks::Decision& dec : diag.decisions) {
     auto generic = std::find(dec.advice.begin(), dec.advice.end(), locks::kReplicaHealthAdvice);
     if (dec.action != locks::ActionKind::kNothingSafe || generic == dec.advice.end()) continue;
     std::vector<std::string> lines;
-    for (const locks::ReplicaHealth& r : locks::CheckReplicaHealth(session.options, conn, dec.table))
+    for (const locks::ReplicaHealth& r :
+         locks::CheckReplicaHealth(session.options, conn, dec.table))
       lines.push_back(locks::DescribeReplicaHealth(r, dec.table));
-    if (lines.empty()) lines.push_back("no replica is listed (SHOW REPLICA HOSTS): no failover candidate");
+    if (lines.empty())
+      lines.push_back("no replica is listed (SHOW REPLICA HOSTS): no failover candidate");
     generic = dec.advice.erase(generic);
     dec.advice.insert(generic, lines.begin(), lines.end());
   }
@@ -170,6 +176,7 @@ Status RunUnblock(const UnblockOptions& o) {
   report.graph = &diag.graph;
   report.decisions = diag.decisions;
   report.execute = o.execute;
+  if (galera) report.galera = locks::GaleraSummary(*galera);
   if (!o.json) fmt::print("{}", locks::RenderDiagnosisText(report));
   std::fflush(stdout);
 

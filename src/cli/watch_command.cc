@@ -16,6 +16,7 @@
 #include "common/strings.h"
 #include "locks/actions.h"
 #include "locks/diagnose.h"
+#include "locks/galera_context.h"
 #include "locks/metrics.h"
 #include "locks/metrics_server.h"
 #include "locks/rate_limiter.h"
@@ -65,11 +66,25 @@ class Watcher {
   }
   Status MaybeAct(const locks::Diagnosis& d, size_t i, TableState& st,
                   locks::WatchMetrics& metrics);
+  // On a Galera node: local transactions rolled back by conflicting writes from other nodes
+  // since the last poll.
+  void NoteBruteForceAborts(long long total) {
+    if (last_bf_aborts_ && total > *last_bf_aborts_) {
+      const long long n = total - *last_bf_aborts_;
+      LogWarning(
+          "watch: {} local transaction(s) rolled back by conflicting writes from other Galera "
+          "nodes (BF aborts) since the last poll: the application sees deadlock errors",
+          n);
+      Emit({{"event", "bf_aborts"}, {"count", n}, {"total", total}});
+    }
+    last_bf_aborts_ = total;
+  }
 
   const WatchOptions& o_;
   mysql::Connection* conn_;
   locks::RateLimiter limiter_;
   std::map<locks::TableName, TableState> tables_;
+  std::optional<long long> last_bf_aborts_;
 };
 
 Status Watcher::MaybeAct(const locks::Diagnosis& d, size_t i, TableState& st,
@@ -143,6 +158,12 @@ Status Watcher::Poll(locks::WatchMetrics& metrics) {
   d.policy = o_.policy;
   d.read_schema = false;
   SAFEDDL_ASSIGN_OR_RETURN(locks::Diagnosis diag, locks::Diagnose(*conn_, d));
+  SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::GaleraStatus> galera,
+                           mysql::ReadGaleraStatus(*conn_));
+  if (galera) {
+    locks::AddGaleraContext(*galera, diag.snapshot, diag.graph, diag.decisions);
+    NoteBruteForceAborts(galera->bf_aborts);
+  }
   ++metrics.polls;
   metrics.Update(diag.graph);
   const TimePoint now = SystemClock::Get().Now();

@@ -105,8 +105,17 @@ Status InstallMdlPlugin(mysql::Connection& conn) {
       conn.QueryValue("SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = "
                       "'METADATA_LOCK_INFO'"));
   if (status && EqualsIgnoreCase(*status, "ACTIVE")) return Status::OK();
-  return conn.Execute("INSTALL SONAME 'metadata_lock_info'")
-      .WithContext("installing the METADATA_LOCK_INFO plugin (needs INSERT on mysql.plugin)");
+  // On a Galera node INSTALL is replicated in total order: behind the very DDL a pileup waits
+  // for, it would wait too. Installed on this node only.
+  Result<std::optional<std::string>> wsrep = conn.QueryValue("SELECT @@session.wsrep_on");
+  const bool galera = wsrep.ok() && wsrep->value_or("0") == "1";
+  if (galera) SAFEDDL_RETURN_IF_ERROR(conn.Execute("SET SESSION wsrep_on = OFF"));
+  Status installed = conn.Execute("INSTALL SONAME 'metadata_lock_info'")
+                         .WithContext(
+                             "installing the METADATA_LOCK_INFO plugin (needs INSERT on "
+                             "mysql.plugin)");
+  if (galera) SAFEDDL_RETURN_IF_ERROR(conn.Execute("SET SESSION wsrep_on = ON"));
+  return installed;
 }
 
 Result<Diagnosis> Diagnose(mysql::Connection& conn, const DiagnoseOptions& o) {

@@ -23,6 +23,7 @@ struct UnblockReport {
   bool execute = false;
   std::vector<KillOutcome> outcomes;
   std::optional<VerifyReport> verification;
+  std::string galera;  // GaleraSummary on a Galera node, else empty
 };
 
 // RenderText = RenderDiagnosisText (sources, pileup trees, decisions) + RenderOutcomeText

@@ -123,6 +123,7 @@ json RenderJson(const UnblockReport& r) {
             {"pileups", pileups},
             {"ddls", ddls},
             {"actions", actions}};
+  if (!r.galera.empty()) j["galera"] = r.galera;
   if (r.verification) {
     const VerifyReport& v = *r.verification;
     j["verification"] = {{"ok", v.ok()},

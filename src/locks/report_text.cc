@@ -114,6 +114,7 @@ std::string RenderDiagnosisText(const UnblockReport& r) {
   out += "lock sources: ";
   for (size_t i = 0; i < sources.size(); ++i) out += (i ? ", " : "") + sources[i];
   out += snap.HoldersVisible() ? " (holders known)\n" : " (holders inferred)\n";
+  if (!r.galera.empty()) out += r.galera + "\n";
   for (const std::string& n : snap.sources.notes) out += "  note: " + n + "\n";
   for (const std::string& n : r.graph->notes) out += "  note: " + n + "\n";
   if (r.graph->pileups.empty()) out += "\nNo session waits for a table metadata lock.\n";

@@ -335,13 +335,34 @@ Status CreateGaleraNodes(const SandboxSpec& spec, SandboxInfo& info, const std::
     if (i == 0) {
       SAFEDDL_RETURN_IF_ERROR(InitializeDatadir(s.dir + "/data", s.dir + "/install-db.log"));
     }
-    SAFEDDL_RETURN_IF_ERROR(WriteFile(
-        s.config, ServerConfig(s, spec) + GaleraConfigLines("safeddl_" + info.name, provider,
-                                                            info.servers, i, spec.stock)));
-    SAFEDDL_RETURN_IF_ERROR(WriteFile(s.client_config, ClientConfig(s, password)));
-    SAFEDDL_RETURN_IF_ERROR(WriteFile(s.error_log, ""));
-    if (run_as) SAFEDDL_RETURN_IF_ERROR(GiveTree(s.dir, *run_as));
-    SAFEDDL_RETURN_IF_ERROR(StartGaleraNode(s, server_binary, /*bootstrap=*/i == 0));
+    // As for a primary: a port safeddl chose can be taken by another process before the node
+    // binds it (a joiner binds only after its state transfer); it moves on to the next free one.
+    for (int attempt = 1;; ++attempt) {
+      SAFEDDL_RETURN_IF_ERROR(WriteFile(
+          s.config, ServerConfig(s, spec) + GaleraConfigLines("safeddl_" + info.name, provider,
+                                                              info.servers, i, spec.stock)));
+      SAFEDDL_RETURN_IF_ERROR(WriteFile(s.client_config, ClientConfig(s, password)));
+      SAFEDDL_RETURN_IF_ERROR(WriteFile(s.error_log, ""));
+      if (run_as) SAFEDDL_RETURN_IF_ERROR(GiveTree(s.dir, *run_as));
+      Status started = StartGaleraNode(s, server_binary, /*bootstrap=*/i == 0);
+      if (started.ok()) break;
+      const bool port_taken =
+          ReadFileToString(s.error_log).value_or("").find(kPortTakenMessage) != std::string::npos;
+      if (!port_taken || spec.port != 0 || attempt >= kPortAttempts) return started;
+      StopServer(s.pid, s.config, kStopTimeout).IgnoreError();
+      SAFEDDL_ASSIGN_OR_RETURN(auto next, FindFreePorts(s.port + 1, 1));
+      LogInfo("port {} was taken while {} started; using {}", s.port, s.role, next[0]);
+      if (i > 0) {  // a joiner starts from an empty datadir again
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator(s.dir + "/data", ec)) {
+          fs::remove_all(entry.path(), ec);
+        }
+      }
+      const ServerInstance taken = s;
+      s = DescribeServer(info.dir, taken.role, next[0]);
+      s.galera_port = taken.galera_port;
+      s.sst_port = taken.sst_port;
+    }
     if (i == 0) {
       SAFEDDL_RETURN_IF_ERROR(BootstrapAccounts(s, password).WithContext("creating accounts"));
     }
