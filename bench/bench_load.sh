@@ -7,6 +7,9 @@
 #   bench_load_start LOG     sysbench oltp_write_only at RATE tx/s in the background, each
 #                            per-second line time-stamped into LOG (SB_PID set)
 #   bench_load_stop          ends the load once its threads see the stop file; waits for it
+#   analyse LOG M0 M1        the load's per-second figures around a change from M0 to M1 (needs
+#                            AFTER): "p99_before p99_during worst_p99 tps_min err_sum ignored
+#                            reconnects"
 # Passwords: sysbench only takes --mysql-password, so it gets it on its command line (a throwaway
 # loopback sandbox); it is never printed or written to the logs.
 
@@ -103,4 +106,37 @@ bench_load_stop() {
   sleep 1  # the time-stamping reader drains
   SB_PID=""
   return $rc
+}
+
+# analyse LOG M0 M1: prints "p99_before p99_during worst_p99 tps_min err_sum ignored reconnects".
+analyse() {
+  awk -v m0="$2" -v m1="$3" -v after="$AFTER" '
+    function median(a, n,   i, j, t) {
+      for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+      if (n == 0) return -1
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    / tps: / {
+      t = $1; n = 0
+      for (i = 2; i <= NF; i++) {
+        if ($i == "tps:") tps = $(i + 1)
+        if ($i == "(ms,99%):") p99 = $(i + 1)
+        if ($i == "err/s:") errs = $(i + 1)
+      }
+      sec++
+      if (tps + 0 == 0) p99 = 1000  # nothing completed in that second: blocked for >= 1 s
+      err_sum += errs
+      if (t <= m0 && sec > 2) before[++nb] = p99                  # whole interval before start
+      if (t > m0 && t - 1 < m1) during[++nd] = p99                # overlaps the migration
+      if (t > m0 && t - 1 < m1 + after) {                         # migration + drain
+        if (p99 > worst) worst = p99
+        if (tpsmin == "" || tps + 0 < tpsmin) tpsmin = tps + 0
+      }
+    }
+    /ignored errors:/ { ignored = $4 }
+    /reconnects:/ { reconnects = $3 }
+    END {
+      printf "%.2f %.2f %.2f %.0f %.0f %d %d\n", median(before, nb), median(during, nd), worst,
+        tpsmin, err_sum, ignored, reconnects
+    }' "$1"
 }
