@@ -210,8 +210,10 @@ TEST_F(UnblockTest, EarlyCopyAlterIsKilledAndTheTableIsIntact) {
   testkit::MustExecute(*admin_, fmt::format("INSERT INTO {0}.big SELECT seq, REPEAT('x', 80), seq "
                                             "FROM {0}.seq_1_to_300000",
                                             Q(db_)));
-  // A persistent column hashing 8 KB per row makes the copy take many seconds.
-  Background alter(db_, {"ALTER TABLE big ADD COLUMN h CHAR(64) AS (SHA2(REPEAT(a, 100), 256)) "
+  // A persistent column hashing 32 KB per row makes the copy take many seconds: long enough
+  // that it is still early when the sanitizer build's unblock runs (slower to start and to
+  // diagnose) get to it (with 8 KB, a CI run found it 91% done and waited for it).
+  Background alter(db_, {"ALTER TABLE big ADD COLUMN h CHAR(64) AS (SHA2(REPEAT(a, 400), 256)) "
                          "PERSISTENT, ALGORITHM=COPY"});
   ASSERT_TRUE(WaitFor([&] {
     return testkit::MustQueryValue(
