@@ -115,7 +115,12 @@ for name in $METHODS; do
   sleep "$AFTER"
   F1=$(flow_paused_ns)
   bench_load_stop || log "$name: sysbench failed; see $LOGS/$name.sysbench.log"
-  ((rc == 0)) || { log "$name failed (exit $rc): $(tail -2 "$LOGS/$name.err")"; continue; }
+  if ((rc != 0)); then
+    log "$name failed (exit $rc): $(tail -2 "$LOGS/$name.err")"
+    echo "$name failed - - - - - - - -" >>"$LOGS/results.txt"
+    q "DROP TABLE IF EXISTS sbtest._sbtest1_new" 2>/dev/null || true
+    continue
+  fi
   secs=$(awk -v a="$M0" -v b="$M1" 'BEGIN { printf "%.2f", b - a }')
   stats=$(analyse "$LOGS/$name.sysbench.log" "$M0" "$M1")
   fc_ms=$(((F1 - F0) / 1000000))
