@@ -18,6 +18,10 @@ double MillisBetween(TimePoint start, TimePoint end) {
   return std::chrono::duration<double, std::milli>(end - start).count();
 }
 
+double SecondsSince(TimePoint start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 std::string UtcTimestampNow() {
   const auto now = std::chrono::system_clock::now();
   const auto micros =

@@ -33,6 +33,8 @@ class SystemClock final : public Clock {
 
 // Milliseconds (fractional) between two steady-clock readings.
 double MillisBetween(TimePoint start, TimePoint end);
+// Seconds (fractional) from a steady-clock reading until now.
+double SecondsSince(TimePoint start);
 
 // The current UTC wall-clock time as ISO 8601 with microseconds: "2026-11-22T08:12:59.123456Z".
 std::string UtcTimestampNow();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/strings.h"
 #include "galera/table_locks.h"
 #include "mysql/connection.h"
@@ -24,10 +25,6 @@ constexpr auto kRateSample = std::chrono::seconds(1);
 // What the first node's DDL is assumed to read and write per second before one was measured
 // (an index build or a rebuild of an InnoDB table here runs well above it).
 constexpr double kAssumedDdlBytesPerSecond = 20.0 * 1024 * 1024;
-
-double SecondsSince(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 std::string Megabytes(double bytes) { return fmt::format("{:.1f} MB", bytes / 1e6); }
 

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "galera/table_locks.h"
@@ -18,10 +19,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto kRoundInterval = std::chrono::milliseconds(100);
 constexpr auto kSpreadTimeout = std::chrono::seconds(120);
-
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 }  // namespace
 
