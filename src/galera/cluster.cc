@@ -68,10 +68,11 @@ Result<Cluster> ReachCluster(const mysql::ConnectOptions& options,
 
 Status Refresh(Cluster& cluster) {
   for (Node& node : cluster.nodes) {
-    SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::GaleraStatus> s,
-                             mysql::ReadGaleraStatus(*node.conn));
-    if (!s) return FailedPreconditionError(node.Name() + " left Galera replication (wsrep_on OFF)");
-    node.status = std::move(*s);
+    Result<std::optional<mysql::GaleraStatus>> s = mysql::ReadGaleraStatus(*node.conn);
+    if (!s.ok()) return s.status().WithContext(node.Name() + " cannot be asked");
+    if (!*s)
+      return FailedPreconditionError(node.Name() + " left Galera replication (wsrep_on OFF)");
+    node.status = std::move(**s);
   }
   return Status::OK();
 }

@@ -35,7 +35,8 @@ struct Cluster {
 Result<Cluster> ReachCluster(const mysql::ConnectOptions& options,
                              const std::vector<std::string>& addresses);
 
-// Reads every node's wsrep state again.
+// Reads every node's wsrep state again. The error names the first node that cannot be asked or
+// has left Galera replication.
 Status Refresh(Cluster& cluster);
 
 // Pure: what is wrong with a node for a schema change to start now, empty when nothing. A node

@@ -86,17 +86,13 @@ std::string WhereNodesStand(Cluster& cluster, const std::string& quoted, const s
   return out;
 }
 
-// Refreshes every node; the first node that cannot be asked, has left or is not ready is the
-// problem.
+// Refresh, and every node still sees a component as big as at the start. Whatever is wrong
+// stops the rollout (a failed precondition, whatever the cause: a lost connection too).
 Status ClusterIntact(Cluster& cluster) {
-  for (Node& node : cluster.nodes) {
-    Result<std::optional<mysql::GaleraStatus>> s = mysql::ReadGaleraStatus(*node.conn);
-    if (!s.ok()) {
-      return FailedPreconditionError(
-          fmt::format("{} cannot be asked: {}", node.Name(), s.status().message()));
-    }
-    if (!*s) return FailedPreconditionError(node.Name() + " left Galera replication");
-    node.status = std::move(**s);
+  if (Status refreshed = Refresh(cluster); !refreshed.ok()) {
+    return FailedPreconditionError(refreshed.message());
+  }
+  for (const Node& node : cluster.nodes) {
     if (node.status.cluster_size < cluster.expected_size) {
       return FailedPreconditionError(fmt::format("{} sees only {} of {} nodes", node.Name(),
                                                  node.status.cluster_size, cluster.expected_size));

@@ -33,10 +33,9 @@ nlohmann::json ToiReport::ToJson() const {
           {"spread_seconds", spread_seconds}};
 }
 
-Result<std::vector<std::string>> ToiBlockers(Cluster& cluster, const ToiOptions& options) {
+Result<std::vector<std::string>> ToiBlockers(Cluster& cluster, const TableNames& t,
+                                             const ToiOptions& options) {
   SAFEDDL_RETURN_IF_ERROR(Refresh(cluster));
-  SAFEDDL_ASSIGN_OR_RETURN(
-      TableNames t, ResolveTable(*cluster.nodes.front().conn, options.database, options.table));
   std::vector<std::string> blockers;
   for (Node& node : cluster.nodes) {
     const std::string why = NodeNotReady(node.status, cluster.expected_size);
@@ -65,7 +64,7 @@ Result<ToiReport> RunToiChange(const mysql::ConnectOptions& origin, Cluster& clu
   std::vector<std::string> blockers;
   for (;;) {
     ++report.rounds;
-    SAFEDDL_ASSIGN_OR_RETURN(blockers, ToiBlockers(cluster, o));
+    SAFEDDL_ASSIGN_OR_RETURN(blockers, ToiBlockers(cluster, t, o));
     if (blockers.empty() || Clock::now() >= deadline) break;
     if (report.rounds == 1 && o.progress) {
       o.progress(fmt::format("TOI waits (up to {:.1f} s) for: {}",

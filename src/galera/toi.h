@@ -26,6 +26,7 @@
 
 #include "common/result.h"
 #include "galera/cluster.h"
+#include "galera/table_locks.h"
 #include "mysql/connect_options.h"
 
 namespace safeddl::galera {
@@ -51,9 +52,10 @@ struct ToiReport {
   nlohmann::json ToJson() const;
 };
 
-// The checks of one round: what blocks a TOI change of the table now, one line per blocker
-// naming the node; empty when nothing does.
-Result<std::vector<std::string>> ToiBlockers(Cluster& cluster, const ToiOptions& options);
+// The checks of one round: what blocks a TOI change of `table` now, one line per blocker naming
+// the node; empty when nothing does.
+Result<std::vector<std::string>> ToiBlockers(Cluster& cluster, const TableNames& table,
+                                             const ToiOptions& options);
 
 // Checks until clear (or refuses once max_wait has passed, naming what blocked last), then, with
 // `execute`, runs the DDL through `origin` (a node of `cluster`) and waits for every node to show
