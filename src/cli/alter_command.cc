@@ -638,7 +638,7 @@ Status RunAlter(AlterOptions o) {
   if (o.via_replicas) return RunAlterViaReplicas(o, connect);
   if (!o.galera_method.empty()) return RunAlterOnGalera(o, connect);
   SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::GaleraStatus> galera, GaleraNodeStatus(connect));
-  if (galera) return RunAlterOnGalera(o, connect);  // refused: no method chosen
+  if (galera) return RefuseWithoutGaleraMethod(*galera);
   SAFEDDL_ASSIGN_OR_RETURN(auto log, mysql::SessionLog::Open(o.connection.session_log));
 
   osc::MigrationOptions& m = o.migration;

@@ -61,18 +61,20 @@ Status PrintRsuReport(const galera::RsuReport& report, bool json) {
 
 }  // namespace
 
+Status RefuseWithoutGaleraMethod(const mysql::GaleraStatus& g) {
+  return FailedPreconditionError(fmt::format(
+      "this server ({}) is a Galera node of cluster '{}' ({} nodes): the online copy's "
+      "cut-over locks are not replicated there. Choose --galera-method toi (the DDL in total "
+      "order on every node, issued only when none has a lock or long transaction in its way "
+      "within --max-wait: for INSTANT changes and small tables), or --galera-method rsu (node "
+      "by node, for index changes and rebuilds). Nothing was changed",
+      g.node_name, g.cluster_name, g.cluster_size));
+}
+
 Status RunAlterOnGalera(const AlterOptions& o, const mysql::ConnectOptions& connect) {
   const osc::MigrationOptions& m = o.migration;
-  if (o.galera_method.empty()) {
-    SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::GaleraStatus> g, GaleraNodeStatus(connect));
-    return FailedPreconditionError(fmt::format(
-        "this server ({}) is a Galera node of cluster '{}' ({} nodes): the online copy's "
-        "cut-over locks are not replicated there. Choose --galera-method toi (the DDL in total "
-        "order on every node, issued only when none has a lock or long transaction in its way "
-        "within --max-wait: for INSTANT changes and small tables), or --galera-method rsu (node "
-        "by node, for index changes and rebuilds). Nothing was changed",
-        g ? g->node_name : "?", g ? g->cluster_name : "?", g ? g->cluster_size : 0));
-  }
+  SAFEDDL_ASSIGN_OR_RETURN(std::chrono::seconds max_wait,
+                           ParseDurationFlag("--max-wait", o.max_wait));
   std::vector<std::string> nodes;
   for (const std::string& n : SplitString(o.galera_nodes, ',')) {
     if (!TrimWhitespace(n).empty()) nodes.emplace_back(TrimWhitespace(n));
@@ -90,7 +92,7 @@ Status RunAlterOnGalera(const AlterOptions& o, const mysql::ConnectOptions& conn
     r.table = m.table;
     r.alter = m.alter;
     r.execute = m.execute;
-    SAFEDDL_ASSIGN_OR_RETURN(r.max_wait, ParseDurationFlag("--max-wait", o.max_wait));
+    r.max_wait = max_wait;
     r.progress = progress;
     SAFEDDL_ASSIGN_OR_RETURN(galera::RsuReport report, galera::RunRollingRsu(connect, cluster, r));
     return PrintRsuReport(report, m.json);
@@ -99,7 +101,7 @@ Status RunAlterOnGalera(const AlterOptions& o, const mysql::ConnectOptions& conn
   t.database = m.database;
   t.table = m.table;
   t.alter = m.alter;
-  SAFEDDL_ASSIGN_OR_RETURN(t.max_wait, ParseDurationFlag("--max-wait", o.max_wait));
+  t.max_wait = max_wait;
   t.execute = m.execute;
   t.progress = progress;
   SAFEDDL_ASSIGN_OR_RETURN(galera::ToiReport report, galera::RunToiChange(connect, cluster, t));

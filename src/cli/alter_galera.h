@@ -17,6 +17,10 @@ namespace safeddl::cli {
 // The server's Galera state; nullopt when it is not a Galera node (wsrep_on OFF).
 Result<std::optional<mysql::GaleraStatus>> GaleraNodeStatus(const mysql::ConnectOptions& connect);
 
+// A plain alter (no --galera-method) on node `node`: refused, with the methods to choose from.
+Status RefuseWithoutGaleraMethod(const mysql::GaleraStatus& node);
+
+// With --galera-method toi or rsu.
 Status RunAlterOnGalera(const AlterOptions& options, const mysql::ConnectOptions& connect);
 
 }  // namespace safeddl::cli

@@ -19,8 +19,7 @@ void AddGaleraContext(const mysql::GaleraStatus& g, const LockSnapshot& snapshot
     Decision& d = decisions[i];
     const Pileup& p = graph.pileups[i];
     std::erase_if(d.advice, [](const std::string& a) {
-      return a == kReplicaHealthAdvice || a.find("read_only") != std::string::npos ||
-             a.find("failover candidate") != std::string::npos;
+      return a == kReplicaHealthAdvice || a == kReadOnlyAdvice;
     });
     const SessionInfo* ddl = p.ddl_id ? snapshot.FindSession(*p.ddl_id) : nullptr;
     if (ddl == nullptr || !p.ddl_waiting) continue;

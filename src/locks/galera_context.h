@@ -21,7 +21,8 @@ namespace safeddl::locks {
 std::string GaleraSummary(const mysql::GaleraStatus& galera);
 
 // Adds the Galera explanation to each decision whose pileup has a DDL at its head, and replaces
-// the primary/replica fallbacks. `decisions[i]` belongs to `graph.pileups[i]`.
+// the primary/replica fallbacks (kReplicaHealthAdvice, kReadOnlyAdvice: call it before the
+// replica-health advice is filled in). `decisions[i]` belongs to `graph.pileups[i]`.
 void AddGaleraContext(const mysql::GaleraStatus& galera, const LockSnapshot& snapshot,
                       const WaitGraph& graph, std::vector<Decision>& decisions);
 

@@ -203,9 +203,7 @@ Decision Decide(const LockSnapshot& snap, const Pileup& p, const PolicyConfig& c
   }
   if (d.action == ActionKind::kNothingSafe) {
     d.advice.push_back(kReplicaHealthAdvice);
-    d.advice.push_back(
-        "stop writes explicitly if the pileup must end now: SET GLOBAL read_only "
-        "= ON (run it yourself; safeddl never does)");
+    d.advice.push_back(kReadOnlyAdvice);
   }
   return d;
 }

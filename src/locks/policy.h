@@ -43,6 +43,10 @@ struct PolicyConfig {
 inline constexpr char kReplicaHealthAdvice[] =
     "check replica health as a failover candidate: safeddl check on each replica (running, lag, "
     "not running the same DDL)";
+// The other fallback when nothing is safe to kill: stopping writes by hand.
+inline constexpr char kReadOnlyAdvice[] =
+    "stop writes explicitly if the pileup must end now: SET GLOBAL read_only = ON (run it "
+    "yourself; safeddl never does)";
 
 enum class ActionKind { kNone, kWait, kKillBlocker, kKillDdl, kNothingSafe };
 // "none", "wait", "kill_blocker", "kill_ddl", "nothing_safe".
