@@ -26,12 +26,12 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "schema/introspect.h"
 #include "testkit/testkit.h"
 
 namespace safeddl::cli {
@@ -137,23 +137,29 @@ class GaleraTest : public ::testing::TestWithParam<bool> {
   const GaleraNode& Node(int i) const { return cluster_->nodes[i]; }
   std::string Table() const { return fmt::format("`{}`.t", db_); }
 
-  testkit::CommandResult Alter(const std::string& alter, std::vector<std::string> extra,
-                               int via = 0) {
+  testkit::CommandResult AlterTable(const std::string& table, const std::string& alter,
+                                    std::vector<std::string> extra, int via = 0) {
     std::vector<std::string> args = {"alter",      "--defaults-file=" + Node(via).config,
                                      "--database", db_,
-                                     "--table",    "t",
+                                     "--table",    table,
                                      "--alter",    alter};
     args.insert(args.end(), extra.begin(), extra.end());
     return testkit::RunSafeddl(args);
   }
+  testkit::CommandResult Alter(const std::string& alter, std::vector<std::string> extra,
+                               int via = 0) {
+    return AlterTable("t", alter, std::move(extra), via);
+  }
+  // The table's definition on one node, without the AUTO_INCREMENT=n counter: each node has its
+  // own (auto_increment_offset).
+  std::string Definition(int node, const std::string& table = "t") {
+    Result<std::string> d =
+        schema::TableDefinition(*conns_[node], fmt::format("`{}`.`{}`", db_, table));
+    return d.ok() ? *d : "?";
+  }
   std::vector<std::string> Definitions() {
     std::vector<std::string> out;
-    for (auto& c : conns_) {
-      auto rs = c->Query("SHOW CREATE TABLE " + Table());
-      // Without the AUTO_INCREMENT=n counter: each node has its own (auto_increment_offset).
-      out.push_back(std::regex_replace(rs.ok() && !rs->empty() ? (*rs)[0][1].value_or("") : "?",
-                                       std::regex(" AUTO_INCREMENT=[0-9]+"), ""));
-    }
+    for (size_t n = 0; n < conns_.size(); ++n) out.push_back(Definition(static_cast<int>(n)));
     return out;
   }
   // The writes this node has committed from the cluster, its own and the others'.
@@ -200,20 +206,6 @@ class GaleraTest : public ::testing::TestWithParam<bool> {
                                   db_, db_, done + 1, std::min(rows, done + 50000)));
     }
   }
-  testkit::CommandResult AlterBig(const std::string& alter, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"alter",      "--defaults-file=" + Node(0).config,
-                                     "--database", db_,
-                                     "--table",    "big",
-                                     "--alter",    alter};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return testkit::RunSafeddl(args);
-  }
-  std::string BigDefinition(int i) {
-    auto rs = conns_[i]->Query(fmt::format("SHOW CREATE TABLE `{}`.big", db_));
-    return std::regex_replace(rs.ok() && !rs->empty() ? (*rs)[0][1].value_or("") : "?",
-                              std::regex(" AUTO_INCREMENT=[0-9]+"), "");
-  }
-
   TestCluster* cluster_ = nullptr;
   std::vector<std::unique_ptr<mysql::Connection>> conns_;
   std::string db_;
@@ -445,8 +437,8 @@ TEST_P(GaleraTest, RsuAddsAnIndexNodeByNodeUnderWritesOnEveryNode) {
     }
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  testkit::CommandResult r =
-      AlterBig("ADD INDEX v_idx (v), FORCE", {"--galera-method", "rsu", "--execute", "--json"});
+  testkit::CommandResult r = AlterTable("big", "ADD INDEX v_idx (v), FORCE",
+                                        {"--galera-method", "rsu", "--execute", "--json"});
   done = true;
   monitor.join();
   stop = true;
@@ -461,12 +453,12 @@ TEST_P(GaleraTest, RsuAddsAnIndexNodeByNodeUnderWritesOnEveryNode) {
   EXPECT_FALSE(seen_out.empty()) << "no node was ever seen desynced";
   EXPECT_GT(writes.load(), 50);
   // Every node Synced, with the same definition and the same rows.
-  const std::string def = BigDefinition(0);
+  const std::string def = Definition(0, "big");
   EXPECT_NE(def.find("KEY `v_idx` (`v`)"), std::string::npos) << def;
   std::string checksum;
   for (int n = 0; n < 3; ++n) {
     EXPECT_EQ(State(n), "Synced");
-    EXPECT_EQ(BigDefinition(n), def) << Node(n).name;
+    EXPECT_EQ(Definition(n, "big"), def) << Node(n).name;
     testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
     const std::string c = Checksum(*conns_[n], fmt::format("`{}`.big", db_));
     if (n == 0) checksum = c;
@@ -493,16 +485,18 @@ TEST_P(GaleraTest, RsuRefusesAColumnChangeBeforeAnythingChanges) {
 TEST_P(GaleraTest, RsuStopsWhenANodeIsKilledAndNamesIt) {
   MakeBig(300000);
   testkit::CommandResult r;
-  std::thread rollout([&] { r = AlterBig("FORCE", {"--galera-method", "rsu", "--execute"}); });
+  std::thread rollout([&] {
+    r = AlterTable("big", "FORCE", {"--galera-method", "rsu", "--execute"});
+  });
   // Once node1 is out of the flow for its change, node3 is killed.
   auto watch = Open(Node(0));
-  const std::string before = BigDefinition(0);
+  const std::string before = Definition(0, "big");
   bool underway = false;
   for (int i = 0; i < 4000 && !underway; ++i) {
     auto v = watch->QueryValue(
         "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
         "'WSREP_DESYNC_COUNT'");
-    underway = (v.ok() && v->value_or("0") != "0") || BigDefinition(0) != before;
+    underway = (v.ok() && v->value_or("0") != "0") || Definition(0, "big") != before;
     if (!underway) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   EXPECT_TRUE(underway) << "the rollout never started on node1";
