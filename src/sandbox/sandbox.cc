@@ -39,7 +39,6 @@ constexpr size_t kPasswordLength = 24;
 constexpr char kReplicationUser[] = "repl";
 constexpr char kStateFile[] = "sandbox.json";
 constexpr int kPortAttempts = 5;
-constexpr int kPortTakenLogLines = 5;
 constexpr char kPortTakenMessage[] = "Address already in use";
 
 Status ValidateName(const std::string& name) {
@@ -275,6 +274,19 @@ void RefreshRunning(SandboxInfo& info) {
   for (ServerInstance& s : info.servers) s.running = IsServerAlive(s.pid, s.config);
 }
 
+// After a failed start: the free port to try next, when the server's port was taken (by a
+// process that bound it after safeddl found it free: two sandboxes starting at once) and safeddl
+// chose it, for a few attempts; nullopt otherwise. The error log holds this start only.
+Result<std::optional<unsigned>> PortToTryNext(const ServerInstance& s, const SandboxSpec& spec,
+                                              int attempt) {
+  const bool port_taken =
+      ReadFileToString(s.error_log).value_or("").find(kPortTakenMessage) != std::string::npos;
+  if (!port_taken || spec.port != 0 || attempt >= kPortAttempts) return std::optional<unsigned>();
+  SAFEDDL_ASSIGN_OR_RETURN(auto next, FindFreePorts(s.port + 1, 1));
+  LogInfo("port {} was taken while {} started; using {}", s.port, s.role, next[0]);
+  return std::optional<unsigned>(next[0]);
+}
+
 // The SQL ports of `count` servers: --port and the free ones after it, or the first free ones.
 Result<std::vector<unsigned>> ChoosePorts(const SandboxSpec& spec, int count) {
   if (spec.port == 0) return FindFreePorts(kDefaultFirstPort, count);
@@ -346,12 +358,9 @@ Status CreateGaleraNodes(const SandboxSpec& spec, SandboxInfo& info, const std::
       if (run_as) SAFEDDL_RETURN_IF_ERROR(GiveTree(s.dir, *run_as));
       Status started = StartGaleraNode(s, server_binary, /*bootstrap=*/i == 0);
       if (started.ok()) break;
-      const bool port_taken =
-          ReadFileToString(s.error_log).value_or("").find(kPortTakenMessage) != std::string::npos;
-      if (!port_taken || spec.port != 0 || attempt >= kPortAttempts) return started;
+      SAFEDDL_ASSIGN_OR_RETURN(std::optional<unsigned> next, PortToTryNext(s, spec, attempt));
+      if (!next) return started;
       StopServer(s.pid, s.config, kStopTimeout).IgnoreError();
-      SAFEDDL_ASSIGN_OR_RETURN(auto next, FindFreePorts(s.port + 1, 1));
-      LogInfo("port {} was taken while {} started; using {}", s.port, s.role, next[0]);
       if (i > 0) {  // a joiner starts from an empty datadir again
         std::error_code ec;
         for (const auto& entry : fs::directory_iterator(s.dir + "/data", ec)) {
@@ -359,7 +368,7 @@ Status CreateGaleraNodes(const SandboxSpec& spec, SandboxInfo& info, const std::
         }
       }
       const ServerInstance taken = s;
-      s = DescribeServer(info.dir, taken.role, next[0]);
+      s = DescribeServer(info.dir, taken.role, *next);
       s.galera_port = taken.galera_port;
       s.sst_port = taken.sst_port;
     }
@@ -416,17 +425,12 @@ Status CreatePrimaryAndReplicas(const SandboxSpec& spec, SandboxInfo& info,
       SAFEDDL_ASSIGN_OR_RETURN(s.pid, StartServer(server_binary, s.config, s.error_log));
       Status started = WaitForSocket(s.pid, s.socket, s.error_log, kStartTimeout);
       if (started.ok()) break;
-      const bool port_taken =
-          TailOfFile(s.error_log, kPortTakenLogLines).find(kPortTakenMessage) != std::string::npos;
-      if (!port_taken || spec.port != 0 || attempt >= kPortAttempts) {
-        return started.WithContext("starting sandbox server " + s.role);
-      }
-      SAFEDDL_ASSIGN_OR_RETURN(auto next, FindFreePorts(s.port + 1, 1));
-      LogInfo("port {} was taken while {} started; using {}", s.port, s.role, next[0]);
+      SAFEDDL_ASSIGN_OR_RETURN(std::optional<unsigned> next, PortToTryNext(s, spec, attempt));
+      if (!next) return started.WithContext("starting sandbox server " + s.role);
       std::error_code ec;
       std::filesystem::remove(s.error_log, ec);
       const std::string role = s.role;
-      s = DescribeServer(info.dir, role, next[0]);
+      s = DescribeServer(info.dir, role, *next);
       SAFEDDL_RETURN_IF_ERROR(MakeDirectory(s.dir + "/tmp"));
     }
     s.running = true;
