@@ -322,13 +322,21 @@ Status StartGaleraNode(ServerInstance& s, const std::string& server_binary, bool
   return Status::OK();
 }
 
-Status WaitNodeSynced(const ServerInstance& s, int cluster_size) {
-  SAFEDDL_ASSIGN_OR_RETURN(auto conn, ConnectAsSandboxUser(s));
-  return WaitUntilSynced(*conn, s, cluster_size, kGaleraSyncTimeout);
+// Every running node Synced in one Primary component of them all. Waiting for the node that
+// joined is not enough: the node that donated its state is "Joined" again for a moment after.
+Status WaitAllSynced(const std::vector<ServerInstance>& nodes) {
+  int running = 0;
+  for (const ServerInstance& s : nodes) running += s.running ? 1 : 0;
+  for (const ServerInstance& s : nodes) {
+    if (!s.running) continue;
+    SAFEDDL_ASSIGN_OR_RETURN(auto conn, ConnectAsSandboxUser(s));
+    SAFEDDL_RETURN_IF_ERROR(WaitUntilSynced(*conn, s, running, kGaleraSyncTimeout));
+  }
+  return Status::OK();
 }
 
 // A Galera cluster of spec.galera_nodes nodes: the first one initialized and bootstrapped, the
-// others joining one at a time by SST (their datadirs start empty), each Synced before the next.
+// others joining one at a time by SST (their datadirs start empty), all Synced before the next.
 Status CreateGaleraNodes(const SandboxSpec& spec, SandboxInfo& info, const std::string& password,
                          const std::string& server_binary) {
   SAFEDDL_ASSIGN_OR_RETURN(std::string provider, FindGaleraProvider());
@@ -375,7 +383,7 @@ Status CreateGaleraNodes(const SandboxSpec& spec, SandboxInfo& info, const std::
     if (i == 0) {
       SAFEDDL_RETURN_IF_ERROR(BootstrapAccounts(s, password).WithContext("creating accounts"));
     }
-    SAFEDDL_RETURN_IF_ERROR(WaitNodeSynced(s, static_cast<int>(i + 1)));
+    SAFEDDL_RETURN_IF_ERROR(WaitAllSynced(info.servers));
   }
   return Status::OK();
 }
@@ -383,17 +391,16 @@ Status CreateGaleraNodes(const SandboxSpec& spec, SandboxInfo& info, const std::
 // Starts the stopped nodes of a Galera sandbox: a cluster with no node running from the node
 // that stopped last (it holds every write), then the others one at a time.
 Status RestartGalera(SandboxInfo& info, const std::string& server_binary) {
-  int running = 0;
-  for (const ServerInstance& s : info.servers) running += s.running ? 1 : 0;
-  if (running == 0) {
+  if (std::none_of(info.servers.begin(), info.servers.end(),
+                   [](const ServerInstance& s) { return s.running; })) {
     SAFEDDL_ASSIGN_OR_RETURN(size_t first, BootstrapNode(info.servers));
     SAFEDDL_RETURN_IF_ERROR(StartGaleraNode(info.servers[first], server_binary, true));
-    SAFEDDL_RETURN_IF_ERROR(WaitNodeSynced(info.servers[first], ++running));
+    SAFEDDL_RETURN_IF_ERROR(WaitAllSynced(info.servers));
   }
   for (ServerInstance& s : info.servers) {
     if (s.running) continue;
     SAFEDDL_RETURN_IF_ERROR(StartGaleraNode(s, server_binary, false));
-    SAFEDDL_RETURN_IF_ERROR(WaitNodeSynced(s, ++running));
+    SAFEDDL_RETURN_IF_ERROR(WaitAllSynced(info.servers));
   }
   return SaveState(info);
 }
