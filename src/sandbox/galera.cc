@@ -26,14 +26,6 @@ constexpr char kDefaultProvider[] = "/usr/lib/galera/libgalera_smm.so";
 constexpr auto kPollInterval = std::chrono::milliseconds(200);
 constexpr int kLogLines = 12;
 
-bool OnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  for (const std::string& dir : SplitString(path ? path : "", ':')) {
-    if (!dir.empty() && ::access((dir + "/" + name).c_str(), X_OK) == 0) return true;
-  }
-  return ::access(("/usr/bin/" + name).c_str(), X_OK) == 0;
-}
-
 bool Taken(unsigned port, const std::vector<unsigned>& taken) {
   return std::find(taken.begin(), taken.end(), port) != taken.end();
 }
@@ -49,7 +41,7 @@ Result<std::string> FindGaleraProvider() {
         "install galera-4 rsync), or point $SAFEDDL_GALERA_PROVIDER at libgalera_smm.so",
         provider));
   }
-  if (!OnPath("rsync")) {
+  if (!FindExecutable("rsync", {"/usr/bin"})) {
     return NotFoundError(
         "rsync is missing, and Galera nodes receive their data by rsync SST: sudo apt-get install "
         "rsync");

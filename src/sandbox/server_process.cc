@@ -25,19 +25,6 @@ namespace {
 constexpr auto kPollInterval = std::chrono::milliseconds(50);
 constexpr int kErrorLogTailLines = 15;
 
-std::optional<std::string> FindExecutable(const std::string& name,
-                                          const std::vector<std::string>& extra_dirs) {
-  std::vector<std::string> dirs;
-  if (const char* path = std::getenv("PATH")) dirs = SplitString(path, ':');
-  dirs.insert(dirs.end(), extra_dirs.begin(), extra_dirs.end());
-  for (const std::string& dir : dirs) {
-    if (dir.empty()) continue;
-    const std::string candidate = dir + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return std::nullopt;
-}
-
 // Forks and execs argv with stdout/stderr appended to `log_path`, in a new session; returns pid.
 Result<int> Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
   const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -89,6 +76,19 @@ bool SocketAccepts(const std::string& path) {
 }
 
 }  // namespace
+
+std::optional<std::string> FindExecutable(const std::string& name,
+                                          const std::vector<std::string>& extra_dirs) {
+  std::vector<std::string> dirs;
+  if (const char* path = std::getenv("PATH")) dirs = SplitString(path, ':');
+  dirs.insert(dirs.end(), extra_dirs.begin(), extra_dirs.end());
+  for (const std::string& dir : dirs) {
+    if (dir.empty()) continue;
+    const std::string candidate = dir + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return std::nullopt;
+}
 
 Result<std::string> FindServerBinary() {
   if (const char* override_path = std::getenv("SAFEDDL_MARIADBD");
@@ -178,8 +178,7 @@ Status InitializeDatadir(const std::string& datadir, const std::string& log_path
 }
 
 Result<int> StartServer(const std::string& server_binary, const std::string& config_path,
-                        const std::string& error_log,
-                        const std::vector<std::string>& extra_args) {
+                        const std::string& error_log, const std::vector<std::string>& extra_args) {
   std::vector<std::string> argv = {server_binary, "--defaults-file=" + config_path};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   return Spawn(argv, error_log);

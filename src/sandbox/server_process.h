@@ -6,12 +6,17 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
 
 namespace safeddl::sandbox {
+
+// `name` in a folder of $PATH, else of `extra_dirs`, executable; nullopt when none has it.
+std::optional<std::string> FindExecutable(const std::string& name,
+                                          const std::vector<std::string>& extra_dirs);
 
 // Finds the mariadbd binary: $SAFEDDL_MARIADBD when set, else PATH, /usr/sbin, /usr/libexec.
 // The error names the Debian package to install.
