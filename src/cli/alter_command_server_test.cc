@@ -129,12 +129,16 @@ TEST_F(AlterTest, RefusesWhatItCannotDoSafelyAndLeavesTheTableAlone) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.table + ": " + c.alter);
     auto before = conn_->Query("SHOW CREATE TABLE " + T(c.table));
-    std::vector<std::string> args = {
-        "alter", "--force-copy",      "--defaults-file=" + testkit::Primary().client_config,
-        "--database", db_,
-        "--table",    c.table,
-        "--alter",    c.alter,
-        "--execute"};
+    std::vector<std::string> args = {"alter",
+                                     "--force-copy",
+                                     "--defaults-file=" + testkit::Primary().client_config,
+                                     "--database",
+                                     db_,
+                                     "--table",
+                                     c.table,
+                                     "--alter",
+                                     c.alter,
+                                     "--execute"};
     const auto r = testkit::RunSafeddl(args);
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
@@ -150,6 +154,45 @@ TEST_F(AlterTest, RefusesWhatItCannotDoSafelyAndLeavesTheTableAlone) {
                                                mysql::QuoteString(db_))),
             "0")
       << "helper tables left behind";
+}
+
+// The Galera methods on a server that is not a Galera node, and bad values for them: one line,
+// a non-zero exit, the table as it was.
+TEST_F(AlterTest, GaleraMethodsRefusedOffGaleraAndBadValuesAreUsageErrors) {
+  MustExecute(*conn_, fmt::format("CREATE TABLE {} (id INT PRIMARY KEY, v INT)", T("plain")));
+  const std::string before = MustQueryValue(*conn_,
+                                            "SELECT COUNT(*) FROM information_schema."
+                                            "COLUMNS WHERE TABLE_SCHEMA = " +
+                                                mysql::QuoteString(db_));
+  struct Case {
+    std::vector<std::string> flags;
+    int exit_code;
+    std::string expect;
+  };
+  const std::vector<Case> cases = {
+      {{"--galera-method", "toi", "--execute"}, 1, "is not a Galera node"},
+      {{"--galera-method", "rsu"}, 1, "is not a Galera node"},
+      {{"--galera-method", "online", "--execute"}, 1, "not built yet"},
+      {{"--galera-method", "bogus"}, 64, "--galera-method"},
+      {{"--galera-method", "toi", "--max-wait", "soon"}, 64, "is not a duration"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(testing::PrintToString(c.flags));
+    std::vector<std::string> args = {
+        "alter",      "--defaults-file=" + testkit::Primary().client_config,
+        "--database", db_,
+        "--table",    "plain",
+        "--alter",    "ADD COLUMN c INT"};
+    args.insert(args.end(), c.flags.begin(), c.flags.end());
+    const auto r = testkit::RunSafeddl(args);
+    EXPECT_EQ(r.exit_code, c.exit_code) << r.err;
+    EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(MustQueryValue(*conn_,
+                           "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE "
+                           "TABLE_SCHEMA = " +
+                               mysql::QuoteString(db_)),
+            before);
 }
 
 TEST_F(AlterTest, PanicOnWarningsStopsALossyChange) {
@@ -245,10 +288,10 @@ TEST_F(AlterTest, HooksRunAtEachPointAndAFailingHookStopsTheMigration) {
   const std::string postpone = dir + "/postpone";
   write_hook("gh-ost-on-status", "echo \"$GH_OST_STATUS\" >> " + status_log + "; exit 1");
   std::ofstream(postpone).put('\n');
-  auto running = testkit::StartSafeddl(AlterArgs(
-      "ADD COLUMN e INT", {"--execute", "--ok-to-drop-table", "--hooks-path", dir,
-                          "--hooks-status-interval", "1", "--postpone-cut-over-flag-file",
-                          postpone}));
+  auto running = testkit::StartSafeddl(
+      AlterArgs("ADD COLUMN e INT",
+                {"--execute", "--ok-to-drop-table", "--hooks-path", dir, "--hooks-status-interval",
+                 "1", "--postpone-cut-over-flag-file", postpone}));
   EXPECT_TRUE(WaitFor([&] {
     const std::string s = ReadFileToString(status_log).value_or("");
     return std::count(s.begin(), s.end(), '\n') >= 2 || !running->Running();
@@ -287,10 +330,10 @@ TEST_F(AlterTest, InteractiveCommandAndBatchCopyRetryHooks) {
   auto holder = testkit::ConnectPrimary();
   MustExecute(*holder, "BEGIN");
   MustExecute(*holder, fmt::format("SELECT * FROM {} WHERE id = 1500 FOR UPDATE", T("t")));
-  auto running = testkit::StartSafeddl(AlterArgs(
-      "ADD COLUMN c INT", {"--execute", "--json", "--ok-to-drop-table", "--chunk-size", "100",
-                           "--hooks-path", dir, "--serve-socket-file", sock,
-                           "--postpone-cut-over-flag-file", postpone}));
+  auto running = testkit::StartSafeddl(
+      AlterArgs("ADD COLUMN c INT",
+                {"--execute", "--json", "--ok-to-drop-table", "--chunk-size", "100", "--hooks-path",
+                 dir, "--serve-socket-file", sock, "--postpone-cut-over-flag-file", postpone}));
   // The copy's waiting attempt at the held row (its NOWAIT attempts come first).
   std::string copier;
   EXPECT_TRUE(WaitFor([&] {
@@ -330,8 +373,8 @@ TEST_F(AlterTest, InteractiveCommandAndBatchCopyRetryHooks) {
   EXPECT_NE(report.dump().find("the server closed a copy connection 1 times"), std::string::npos)
       << r.out;
   EXPECT_EQ(report["rows"]["copied"].get<int64_t>(), 3000) << r.out;
-  EXPECT_EQ(MustQueryValue(*conn_, fmt::format("SELECT COUNT(*) FROM {} WHERE c IS NULL AND v = id",
-                                               T("t"))),
+  EXPECT_EQ(MustQueryValue(
+                *conn_, fmt::format("SELECT COUNT(*) FROM {} WHERE c IS NULL AND v = id", T("t"))),
             "3000");
   EXPECT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
 }
@@ -558,19 +601,25 @@ TEST_F(AlterTest, OnAReplicaOnlyWithAFlagAndThenTestOrMigrateThere) {
   ASSERT_TRUE(caught_up()) << last_seen;
   auto alter_on = [&](const sandbox::ServerInstance& server, const std::string& alter,
                       std::vector<std::string> extra) {
-    std::vector<std::string> args = {"alter", "--force-copy",      "--defaults-file=" + server.client_config,
-                                     "--database", db_,
-                                     "--table",    "t",
-                                     "--alter",    alter,
-                                     "--execute",  "--json"};
+    std::vector<std::string> args = {"alter",
+                                     "--force-copy",
+                                     "--defaults-file=" + server.client_config,
+                                     "--database",
+                                     db_,
+                                     "--table",
+                                     "t",
+                                     "--alter",
+                                     alter,
+                                     "--execute",
+                                     "--json"};
     args.insert(args.end(), extra.begin(), extra.end());
     return testkit::RunSafeddl(args);
   };
   auto has_column = [&](mysql::Connection& c, const std::string& table, const std::string& col) {
-    auto n = c.QueryValue(fmt::format(
-        "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {} AND "
-        "TABLE_NAME = {} AND COLUMN_NAME = {}",
-        mysql::QuoteString(db_), mysql::QuoteString(table), mysql::QuoteString(col)));
+    auto n = c.QueryValue(
+        fmt::format("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {} AND "
+                    "TABLE_NAME = {} AND COLUMN_NAME = {}",
+                    mysql::QuoteString(db_), mysql::QuoteString(table), mysql::QuoteString(col)));
     return n.ok() && n->value_or("") == "1";
   };
 
@@ -623,9 +672,10 @@ TEST_F(AlterTest, OnAReplicaOnlyWithAFlagAndThenTestOrMigrateThere) {
   EXPECT_TRUE(has_column(*replica, "_t_gho", "c"));
   // Replication stopped: the rehearsal's copy equals the original it left in place.
   auto fingerprint = [&](mysql::Connection& c, const std::string& table) {
-    auto v = c.QueryValue(fmt::format("SELECT CONCAT(COUNT(*), '/', BIT_XOR(CRC32(CONCAT(id, "
-                                      "'-', v)))) FROM {}",
-                                      T(table)));
+    auto v =
+        c.QueryValue(fmt::format("SELECT CONCAT(COUNT(*), '/', BIT_XOR(CRC32(CONCAT(id, "
+                                 "'-', v)))) FROM {}",
+                                 T(table)));
     return v.ok() ? v->value_or("") : v.status().ToString();
   };
   EXPECT_EQ(fingerprint(*replica, "_t_gho"), fingerprint(*replica, "t"));

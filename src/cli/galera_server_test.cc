@@ -384,12 +384,18 @@ TEST_P(GaleraTest, LockReleasedWithinMaxWaitLetsTheChangeGoOn) {
   EXPECT_EQ(defs[2], defs[0]);
 }
 
-TEST_P(GaleraTest, DryRunChecksAndChangesNothing) {
+TEST_P(GaleraTest, DryRunAndAMissingTableChangeNothing) {
   const std::vector<std::string> before = Definitions();
   const long long committed = LastCommitted(0);
   testkit::CommandResult r = Alter("ADD COLUMN c INT", {"--galera-method", "toi"}, /*via=*/1);
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   EXPECT_NE(r.out.find("dry run"), std::string::npos) << r.out;
+  // A table that is not there: one line, and nothing issued either way.
+  for (const std::string method : {"toi", "rsu"}) {
+    r = AlterTable("nosuch", "ADD INDEX (v)", {"--galera-method", method, "--execute"});
+    EXPECT_EQ(r.exit_code, 1) << method << ": " << r.err;
+    EXPECT_NE(r.err.find("does not exist"), std::string::npos) << method << ": " << r.err;
+  }
   EXPECT_EQ(Definitions(), before);
   EXPECT_EQ(LastCommitted(0), committed);
 }

@@ -20,8 +20,8 @@ Result<Cluster> ReachCluster(const mysql::ConnectOptions& options,
                            mysql::ReadGaleraStatus(*first));
   if (!status) {
     return FailedPreconditionError(
-        fmt::format("{} is not a Galera node (wsrep_on is OFF): leave out the Galera options",
-                    options.Describe()));
+        "the server connected to is not a Galera node (wsrep_on is OFF): leave out "
+        "--galera-method and --galera-nodes");
   }
   std::vector<std::string> members = addresses;
   if (members.empty()) {
