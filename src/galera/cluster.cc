@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "common/strings.h"
 
@@ -55,6 +56,11 @@ Result<Cluster> ReachCluster(const mysql::ConnectOptions& options,
     }
     node.status = std::move(*s);
     cluster.nodes.push_back(std::move(node));
+  }
+  if (addresses.empty()) {
+    std::sort(cluster.nodes.begin(), cluster.nodes.end(), [](const Node& a, const Node& b) {
+      return std::tie(a.address.host, a.address.port) < std::tie(b.address.host, b.address.port);
+    });
   }
   if (static_cast<long long>(cluster.nodes.size()) < cluster.expected_size) {
     return FailedPreconditionError(fmt::format(

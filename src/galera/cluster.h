@@ -29,9 +29,11 @@ struct Cluster {
 };
 
 // The cluster the server behind `options` is a node of. `addresses` ("host:port", may be empty)
-// replaces the discovery. Errors: not a Galera node; a member whose address is unknown (pass
-// the nodes); a member that cannot be reached with this account; fewer nodes than
-// wsrep_cluster_size says.
+// replaces the discovery and keeps its order; discovered nodes (wsrep_incoming_addresses, whose
+// order follows the members' UUIDs and changes when a node rejoins) are ordered by host, then
+// port, so a rolling change goes through the nodes in the same order every time. Errors: not a
+// Galera node; a member whose address is unknown (pass the nodes); a member that cannot be reached
+// with this account; fewer nodes than wsrep_cluster_size says.
 Result<Cluster> ReachCluster(const mysql::ConnectOptions& options,
                              const std::vector<std::string>& addresses);
 
