@@ -171,12 +171,15 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
                   "On a Galera node: toi (the DDL in total order on every node, issued only once "
                   "no node has a lock, a long transaction or a state in its way, within "
                   "--max-wait; for INSTANT changes and small tables) or rsu (node by node, each "
-                  "desynced while it changes; index changes and rebuilds only)")
+                  "desynced while it changes; index changes and rebuilds only) or online (a copy "
+                  "in chunks within the write-set limits, triggers carrying the writes, one "
+                  "RENAME in total order; for big tables)")
       ->check(CLI::IsMember({"toi", "rsu", "online"}))
       ->group(g);
   cmd->add_option("--max-wait", o.max_wait,
-                  "With --galera-method toi: how long to wait for every node to be clear before "
-                  "refusing; rsu: for each node's table to be free (e.g. 10s, 2m)")
+                  "With --galera-method toi (and online, before each DDL on the table): how long "
+                  "to wait for every node to be clear before refusing; rsu: for each node's table "
+                  "to be free (e.g. 10s, 2m)")
       ->capture_default_str()
       ->group(g);
   cmd->add_option("--galera-nodes", o.galera_nodes,
@@ -430,10 +433,10 @@ Status Resolve(AlterOptions& o) {
     }
     o.force_copy = true;  // a native change keeps no old table to go back to
   }
-  if (o.galera_method == "online") {
-    return UnsupportedError(
-        "--galera-method online is not built yet: use --galera-method toi for an INSTANT change "
-        "or a small table, or rsu for an index change or a rebuild");
+  if (o.galera_method == "online" && (m.include_triggers || m.resume)) {
+    return InvalidArgumentError(
+        "--galera-method online cannot go with --include-triggers or --resume yet (its capture "
+        "is triggers of its own; a stopped run starts over)");
   }
   SAFEDDL_RETURN_IF_ERROR(ParseDurationFlag("--max-wait", o.max_wait).status());
   if (!o.conf.empty() && o.connection.defaults_file.empty()) o.connection.defaults_file = o.conf;
@@ -636,7 +639,13 @@ Status RunAlter(AlterOptions o) {
   if (o.mysql_timeout > 0)
     connect.read_timeout = std::chrono::seconds(static_cast<int64_t>(o.mysql_timeout));
   if (o.via_replicas) return RunAlterViaReplicas(o, connect);
-  if (!o.galera_method.empty()) return RunAlterOnGalera(o, connect);
+  if (!o.galera_method.empty()) {
+    if (o.galera_method == "online") {
+      std::signal(SIGINT, OnInterrupt);
+      std::signal(SIGTERM, OnInterrupt);
+    }
+    return RunAlterOnGalera(o, connect, &g_cancel);
+  }
   SAFEDDL_ASSIGN_OR_RETURN(std::optional<mysql::GaleraStatus> galera, GaleraNodeStatus(connect));
   if (galera) return RefuseWithoutGaleraMethod(*galera);
   SAFEDDL_ASSIGN_OR_RETURN(auto log, mysql::SessionLog::Open(o.connection.session_log));

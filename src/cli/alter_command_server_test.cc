@@ -172,7 +172,8 @@ TEST_F(AlterTest, GaleraMethodsRefusedOffGaleraAndBadValuesAreUsageErrors) {
   const std::vector<Case> cases = {
       {{"--galera-method", "toi", "--execute"}, 1, "is not a Galera node"},
       {{"--galera-method", "rsu"}, 1, "is not a Galera node"},
-      {{"--galera-method", "online", "--execute"}, 1, "not built yet"},
+      {{"--galera-method", "online", "--execute"}, 1, "is not a Galera node"},
+      {{"--galera-method", "online", "--include-triggers"}, 64, "cannot go with"},
       {{"--galera-method", "bogus"}, 64, "--galera-method"},
       {{"--galera-method", "toi", "--max-wait", "soon"}, 64, "is not a duration"},
   };

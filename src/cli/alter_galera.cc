@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "galera/cluster.h"
+#include "galera/online_copy.h"
 #include "galera/rsu.h"
 #include "galera/toi.h"
 #include "mysql/connection.h"
@@ -59,19 +60,54 @@ Status PrintRsuReport(const galera::RsuReport& report, bool json) {
   return Status::OK();
 }
 
+Status PrintOnlineReport(const galera::OnlineReport& r, bool json) {
+  if (json) {
+    fmt::print("{}\n", r.ToJson().dump(2));
+    return Status::OK();
+  }
+  for (const std::string& note : r.notes) fmt::print("note: {}\n", note);
+  if (!r.executed) {
+    fmt::print(
+        "dry run: every node is Synced and the server accepts the change (tried on an empty "
+        "copy). With --execute safeddl runs {} on a copy, filled in chunks of at most {} rows "
+        "(wsrep_max_ws_rows {}, wsrep_max_ws_size {}), pausing while any node nears flow "
+        "control (gcs.fc_limit {}), with these triggers carrying the application's writes:\n",
+        r.statement, r.chunk_size_cap, r.max_ws_rows, r.max_ws_size, r.fc_limit);
+    for (const std::string& t : r.triggers) fmt::print("  {}\n", t);
+    fmt::print("then swaps it in with one RENAME TABLE in total order.\n");
+    return Status::OK();
+  }
+  fmt::print(
+      "done: {} (online copy on {} nodes) in {:.1f} s: {} rows in {} chunks ({} retried after a "
+      "conflicting write on another node; {} transaction(s) failed certification across the "
+      "nodes meanwhile), paused {:.1f} s for the cluster (flow control paused it {} ms), "
+      "checksum equal over {} rows, swapped with one RENAME in {:.3f} s after {:.2f} s of "
+      "checks\n",
+      r.statement, r.nodes.size(), r.total_seconds, r.rows_copied, r.chunks, r.chunk_retries,
+      r.cert_failures, r.throttled_seconds, r.flow_control_paused_ms, r.checksum_rows,
+      r.rename_seconds, r.swap_gate_seconds);
+  if (!r.old_table.empty()) {
+    fmt::print("the original is kept as {}: drop it once you no longer need it\n", r.old_table);
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status RefuseWithoutGaleraMethod(const mysql::GaleraStatus& g) {
   return FailedPreconditionError(fmt::format(
-      "this server ({}) is a Galera node of cluster '{}' ({} nodes): the online copy's "
-      "cut-over locks are not replicated there. Choose --galera-method toi (the DDL in total "
-      "order on every node, issued only when none has a lock or long transaction in its way "
-      "within --max-wait: for INSTANT changes and small tables), or --galera-method rsu (node "
-      "by node, for index changes and rebuilds). Nothing was changed",
+      "this server ({}) is a Galera node of cluster '{}' ({} nodes): the binlog copy's "
+      "cut-over locks are not replicated there. Choose --galera-method online (a copy in "
+      "chunks within the write-set limits, triggers carrying the writes, one RENAME in total "
+      "order: for big tables), toi (the DDL in total order on every node, issued only when "
+      "none has a lock or long transaction in its way within --max-wait: for INSTANT changes "
+      "and small tables), or rsu (node by node, for index changes and rebuilds). Nothing was "
+      "changed",
       g.node_name, g.cluster_name, g.cluster_size));
 }
 
-Status RunAlterOnGalera(const AlterOptions& o, const mysql::ConnectOptions& connect) {
+Status RunAlterOnGalera(const AlterOptions& o, const mysql::ConnectOptions& connect,
+                        const std::atomic<bool>* cancel) {
   const osc::MigrationOptions& m = o.migration;
   SAFEDDL_ASSIGN_OR_RETURN(std::chrono::seconds max_wait,
                            ParseDurationFlag("--max-wait", o.max_wait));
@@ -86,6 +122,16 @@ Status RunAlterOnGalera(const AlterOptions& o, const mysql::ConnectOptions& conn
     return JoinStrings(names, ", ");
   }());
   auto progress = [](const std::string& line) { LogInfo("{}", line); };
+  if (o.galera_method == "online") {
+    galera::OnlineOptions on;
+    on.migration = m;
+    on.max_wait = max_wait;
+    on.progress = progress;
+    on.cancel = cancel;
+    SAFEDDL_ASSIGN_OR_RETURN(galera::OnlineReport report,
+                             galera::RunOnlineCopy(connect, cluster, on));
+    return PrintOnlineReport(report, m.json);
+  }
   if (o.galera_method == "rsu") {
     galera::RsuOptions r;
     r.database = m.database;

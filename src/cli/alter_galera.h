@@ -1,11 +1,13 @@
 // `safeddl alter` on a Galera node. `--galera-method toi`: the DDL in total order on every node,
 // issued only once no node has what would make it wait or stall the cluster, within --max-wait
 // (galera/toi.h). `--galera-method rsu`: node by node, each desynced while it changes, for changes
-// that keep rows' columns (galera/rsu.h). Without --galera-method a Galera node is refused before
-// anything changes: the online copy's cut-over locks (LOCK TABLES, GET_LOCK) are not replicated
-// there.
+// that keep rows' columns (galera/rsu.h). `--galera-method online`: a ghost table filled in
+// chunks, the application's writes carried by triggers, swapped in by one RENAME in total order
+// (galera/online_copy.h). Without --galera-method a Galera node is refused before anything
+// changes: the binlog copy's cut-over locks (LOCK TABLES, GET_LOCK) are not replicated there.
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include "cli/alter_command.h"
 
@@ -20,7 +22,9 @@ Result<std::optional<mysql::GaleraStatus>> GaleraNodeStatus(const mysql::Connect
 // A plain alter (no --galera-method) on node `node`: refused, with the methods to choose from.
 Status RefuseWithoutGaleraMethod(const mysql::GaleraStatus& node);
 
-// With --galera-method toi or rsu.
-Status RunAlterOnGalera(const AlterOptions& options, const mysql::ConnectOptions& connect);
+// With --galera-method toi, rsu or online. `cancel` (set by SIGINT/SIGTERM) stops the online
+// copy before its swap, cleaned up.
+Status RunAlterOnGalera(const AlterOptions& options, const mysql::ConnectOptions& connect,
+                        const std::atomic<bool>* cancel);
 
 }  // namespace safeddl::cli

@@ -14,6 +14,12 @@
 // - `unblock` on a node where a TOI change from another node waits behind LOCK TABLES: the change
 //   is explained (total order, cannot be killed, the cluster waits), the holder named, and the
 //   primary/replica fallbacks left out; a BF abort is counted by unblock and reported by watch.
+// - `alter --galera-method online`: with wsrep_max_ws_rows=500 under writes on two nodes, no
+//   chunk is refused and every node holds exactly the rows the writers committed; node3 held by
+//   LOCK TABLES makes the copy pause naming it, and it resumes; SIGINT, or a transaction on node3
+//   keeping the swap from being issued, stops it before the swap with the table as it was (and
+//   the error says what is left, which --initially-drop-ghost-table clears); the dry run creates
+//   nothing; leftover and foreign triggers are refused.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -31,6 +37,7 @@
 #include <thread>
 #include <vector>
 
+#include "mysql/quote.h"
 #include "schema/introspect.h"
 #include "testkit/testkit.h"
 
@@ -228,9 +235,7 @@ TEST_P(GaleraTest, SandboxIsOneSyncedClusterAndCheckAsksEveryNode) {
 
   testkit::CommandResult r =
       testkit::RunSafeddl({"check", "--defaults-file=" + Node(1).config, "--json"});
-  EXPECT_NE(r.exit_code, kExitOk) << "alter is not ready for the online copy on Galera";
   json j = testkit::ParseJson(r);
-  EXPECT_FALSE(j["ready"].value("alter", true));
   EXPECT_EQ(j["galera"]["this_node"].value("node_name", ""), "node2");
   EXPECT_EQ(j["galera"]["this_node"].value("cluster_size", 0), 3);
   ASSERT_EQ(j["galera"]["nodes"].size(), 3u) << j.dump(2);
@@ -245,7 +250,8 @@ TEST_P(GaleraTest, SandboxIsOneSyncedClusterAndCheckAsksEveryNode) {
   bool advice = false;
   for (const json& f : j["findings"]) {
     if (f.value("item", "") == "online copy on Galera") {
-      advice = f.value("fix", "").find("--galera-method toi") != std::string::npos;
+      advice = f.value("found", "").find("--galera-method online") != std::string::npos &&
+               f.value("status", "") == "ok";
     }
   }
   EXPECT_TRUE(advice) << j.dump(2);
@@ -255,7 +261,7 @@ TEST_P(GaleraTest, SandboxIsOneSyncedClusterAndCheckAsksEveryNode) {
   r = Alter("ADD COLUMN c INT", {"--execute"});
   EXPECT_NE(r.exit_code, kExitOk);
   EXPECT_NE(r.err.find("is a Galera node of cluster"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("--galera-method toi"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--galera-method online"), std::string::npos) << r.err;
   EXPECT_EQ(Definitions(), before);
 }
 
@@ -374,7 +380,7 @@ TEST_P(GaleraTest, LockReleasedWithinMaxWaitLetsTheChangeGoOn) {
   release.join();
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   EXPECT_GE(took, 1.4);
-  EXPECT_NE(r.err.find("TOI waits"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the TOI change waits"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("node3"), std::string::npos) << r.err;
   json j = testkit::ParseJson(r);
   EXPECT_GT(j.value("check_rounds", 0), 1);
@@ -624,6 +630,325 @@ TEST_P(GaleraTest, UnblockCountsBruteForceAborts) {
   EXPECT_NE(j.value("galera", "").find(fmt::format("{} local transaction(s) rolled back", after)),
             std::string::npos)
       << r.out;
+}
+
+// Writers that each own a part of `big` (ids by parity, and the rows they insert), so the
+// table's final content is known exactly: every committed insert, update and delete is kept in
+// the writer's own model; a statement that failed (a certification conflict) changed nothing.
+struct OwnedRow {
+  long long v = 0;
+  std::string s;
+};
+struct ModelWriter {
+  std::map<long long, OwnedRow> rows;
+  int committed = 0;
+  int failed = 0;
+  int exceeded = 0;  // "wsrep_max_ws_rows exceeded" or "...size..."
+};
+
+TEST_P(GaleraTest, OnlineCopyWithinMaxWsRowsUnderWritesOnTwoNodesKeepsEveryWrite) {
+  MakeBig(60000);
+  struct Limit {
+    std::vector<std::unique_ptr<mysql::Connection>>& conns;
+    ~Limit() {
+      for (auto& c : conns) c->Execute("SET GLOBAL wsrep_max_ws_rows = 0").IgnoreError();
+    }
+  } limit{conns_};
+  for (auto& c : conns_) testkit::MustExecute(*c, "SET GLOBAL wsrep_max_ws_rows = 500");
+  // The limit is real: one write set of 1000 rows is refused.
+  Status big_ws = conns_[0]->Execute(
+      fmt::format("CREATE TABLE `{0}`.probe AS SELECT * FROM `{0}`.big LIMIT 1000", db_));
+  EXPECT_FALSE(big_ws.ok()) << "wsrep_max_ws_rows = 500 did not refuse 1000 rows";
+  conns_[0]->Execute(fmt::format("DROP TABLE IF EXISTS `{}`.probe", db_)).IgnoreError();
+
+  std::vector<ModelWriter> model(2);
+  {
+    auto rs = conns_[0]->Query(fmt::format("SELECT id, v, s FROM `{}`.big", db_));
+    ASSERT_TRUE(rs.ok());
+    for (const mysql::Row& r : rs->rows()) {
+      const long long id = std::stoll(*r[0]);
+      model[id % 2].rows[id] = {std::stoll(*r[1]), r[2].value_or("")};
+    }
+  }
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 2; ++w) {
+    writers.emplace_back([&, w] {
+      auto conn = Open(Node(w));
+      if (!conn) return;
+      ModelWriter& m = model[w];
+      std::vector<long long> ids;
+      for (const auto& [id, row] : m.rows) ids.push_back(id);
+      for (int i = 0; !stop; ++i) {
+        const long long id = ids[(static_cast<size_t>(i) * 7919) % ids.size()];
+        Status st;
+        if (i % 3 == 0) {
+          const std::string text = fmt::format("w{}-{}", w, i);
+          st = conn->Execute(
+              fmt::format("INSERT INTO `{}`.big (v, s) VALUES ({}, '{}')", db_, i, text));
+          if (st.ok()) {
+            auto last = conn->QueryValue("SELECT LAST_INSERT_ID()");
+            const long long new_id = std::stoll(last.ok() ? last->value_or("0") : "0");
+            m.rows[new_id] = {i, text};
+            ids.push_back(new_id);
+          }
+        } else if (i % 3 == 1) {
+          if (m.rows.count(id) == 0) continue;
+          st = conn->Execute(fmt::format(
+              "UPDATE `{}`.big SET v = v + 1, s = CONCAT(s, 'u') WHERE id = {}", db_, id));
+          if (st.ok()) {
+            ++m.rows[id].v;
+            m.rows[id].s += "u";
+          }
+        } else {
+          if (m.rows.count(id) == 0) continue;
+          st = conn->Execute(fmt::format("DELETE FROM `{}`.big WHERE id = {}", db_, id));
+          if (st.ok()) m.rows.erase(id);
+        }
+        if (st.ok()) {
+          ++m.committed;
+        } else {
+          ++m.failed;
+          if (st.message().find("exceeded") != std::string::npos) ++m.exceeded;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(4));
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  testkit::CommandResult r =
+      AlterTable("big", "ADD COLUMN c INT NOT NULL DEFAULT 7, ADD INDEX v_idx (v)",
+                 {"--galera-method", "online", "--execute", "--json", "--chunk-size", "2000"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // writes to the new table too
+  stop = true;
+  for (auto& t : writers) t.join();
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  json j = testkit::ParseJson(r);
+  EXPECT_TRUE(j.value("executed", false));
+  EXPECT_EQ(j.value("max_ws_rows", 0), 500);
+  EXPECT_LE(j.value("chunk_size_cap", 0), 250);
+  EXPECT_GE(j.value("chunks", 0), 60000 / 250);
+  EXPECT_EQ(j.value("old_table", ""), fmt::format("`{}`.`_big_del`", db_));
+  EXPECT_GT(model[0].committed, 50);
+  EXPECT_GT(model[1].committed, 50);
+  EXPECT_EQ(model[0].exceeded + model[1].exceeded, 0);
+
+  // Every node: the new definition, no trigger left, and exactly the rows the writers left.
+  const std::string def = Definition(0, "big");
+  EXPECT_NE(def.find("`c` int(11) NOT NULL DEFAULT 7"), std::string::npos) << def;
+  EXPECT_NE(def.find("KEY `v_idx` (`v`)"), std::string::npos) << def;
+  std::map<long long, OwnedRow> expected = model[0].rows;
+  expected.insert(model[1].rows.begin(), model[1].rows.end());
+  for (int n = 0; n < 3; ++n) {
+    SCOPED_TRACE(Node(n).name);
+    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
+    EXPECT_EQ(Definition(n, "big"), def);
+    EXPECT_EQ(Value(*conns_[n],
+                    "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE "
+                    "TRIGGER_SCHEMA = " +
+                        mysql::QuoteString(db_)),
+              "0");
+    auto rs = conns_[n]->Query(fmt::format("SELECT id, v, s, c FROM `{}`.big ORDER BY id", db_));
+    ASSERT_TRUE(rs.ok());
+    EXPECT_EQ(rs->size(), expected.size());
+    size_t wrong = 0;
+    auto it = expected.begin();
+    for (const mysql::Row& row : rs->rows()) {
+      if (it == expected.end() || std::stoll(*row[0]) != it->first ||
+          std::stoll(*row[1]) != it->second.v || row[2].value_or("") != it->second.s ||
+          row[3].value_or("") != "7") {
+        if (++wrong <= 3) ADD_FAILURE() << "row id " << *row[0] << " differs from the writers'";
+      }
+      if (it != expected.end()) ++it;
+    }
+    EXPECT_EQ(wrong, 0u);
+  }
+  fmt::print(stderr,
+             "online copy under writes on two nodes: {} chunks (cap {}), {} retried, {} "
+             "certification failures on the nodes, {} writes committed, {} failed, rename "
+             "{:.3f} s\n",
+             j.value("chunks", 0), j.value("chunk_size_cap", 0), j.value("chunk_retries", 0),
+             j.value("cert_failures", 0), model[0].committed + model[1].committed,
+             model[0].failed + model[1].failed, j.value("rename_seconds", 0.0));
+}
+
+TEST_P(GaleraTest, OnlineCopyPausesWhileANodeFallsBehindAndResumes) {
+  MakeBig(100000);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 2; ++w) {
+    writers.emplace_back([&, w] {
+      auto conn = Open(Node(w));
+      if (!conn) return;
+      for (int i = 0; !stop; ++i) {
+        conn->Execute(fmt::format("UPDATE `{}`.big SET v = v + 1 WHERE id = {}", db_,
+                                  1 + (i * 7919 + w) % 100000))
+            .IgnoreError();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    });
+  }
+  testkit::CommandResult r;
+  std::thread alter([&] {
+    r = AlterTable("big", "ADD INDEX v_idx (v)",
+                   {"--galera-method", "online", "--execute", "--json", "--chunk-size", "200"});
+  });
+  // Once the copy has begun, node3 stops applying: a LOCK TABLES holds `big` there, its
+  // receive queue grows and the cluster goes into flow control. Two seconds later it is let go.
+  auto watch = Open(Node(0));
+  bool begun = false;
+  for (int i = 0; i < 600 && !begun; ++i) {
+    auto v = watch->QueryValue(fmt::format("SELECT COUNT(*) FROM `{}`.`_big_gho`", db_));
+    begun = v.ok() && v->value_or("0") != "0";
+    if (!begun) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(begun) << "the copy never began";
+  auto holder = Open(Node(2));
+  testkit::MustExecute(*holder, fmt::format("LOCK TABLES `{}`.big READ", db_));
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const std::string ghost_rows_held =
+      Value(*watch, fmt::format("SELECT COUNT(*) FROM `{}`.`_big_gho`", db_));
+  testkit::MustExecute(*holder, "UNLOCK TABLES");
+  alter.join();
+  stop = true;
+  for (auto& t : writers) t.join();
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  json j = testkit::ParseJson(r);
+  EXPECT_GE(j.value("throttled_seconds", 0.0), 1.0) << j.dump(2);
+  EXPECT_NE(j["throttle_reasons"].dump().find("node3"), std::string::npos) << j.dump(2);
+  EXPECT_LT(std::stoll(ghost_rows_held), 100000) << "the copy ended while node3 was held";
+  std::string checksum;
+  for (int n = 0; n < 3; ++n) {
+    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
+    EXPECT_NE(Definition(n, "big").find("KEY `v_idx` (`v`)"), std::string::npos);
+    const std::string c = Checksum(*conns_[n], fmt::format("`{}`.big", db_));
+    if (n == 0) checksum = c;
+    EXPECT_EQ(c, checksum) << Node(n).name;
+  }
+  fmt::print(stderr, "online copy paused {:.1f} s for node3 ({}), flow control paused {} ms\n",
+             j.value("throttled_seconds", 0.0), j["throttle_reasons"][0].get<std::string>(),
+             j.value("flow_control_paused_ms", 0));
+}
+
+TEST_P(GaleraTest, OnlineCopyInterruptedLeavesTheTableAsItWas) {
+  MakeBig(100000);
+  const std::string before = Definition(0, "big");
+  std::unique_ptr<testkit::RunningSafeddl> run = testkit::StartSafeddl(
+      {"alter", "--defaults-file=" + Node(0).config, "--database", db_, "--table", "big", "--alter",
+       "ADD COLUMN c INT", "--galera-method", "online", "--execute", "--chunk-size", "100"});
+  auto watch = Open(Node(0));
+  EXPECT_TRUE(testkit::WaitFor(
+      [&] {
+        auto v = watch->QueryValue(fmt::format("SELECT COUNT(*) FROM `{}`.`_big_gho`", db_));
+        return v.ok() && v->value_or("0") != "0";
+      },
+      std::chrono::seconds(20)))
+      << run->StderrSoFar();
+  run->Signal(SIGINT);
+  testkit::CommandResult r = run->Wait();
+  EXPECT_NE(r.exit_code, kExitOk);
+  EXPECT_NE(r.err.find("interrupted before the swap"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the table is as it was"), std::string::npos) << r.err;
+  for (int n = 0; n < 3; ++n) {
+    SCOPED_TRACE(Node(n).name);
+    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
+    EXPECT_EQ(Definition(n, "big"), before);
+    EXPECT_EQ(Value(*conns_[n],
+                    "SELECT GROUP_CONCAT(TABLE_NAME ORDER BY TABLE_NAME) FROM "
+                    "information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                        mysql::QuoteString(db_)),
+              "big,t");
+    EXPECT_EQ(Value(*conns_[n],
+                    "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE "
+                    "TRIGGER_SCHEMA = " +
+                        mysql::QuoteString(db_)),
+              "0");
+  }
+}
+
+TEST_P(GaleraTest, OnlineSwapBlockedOnANodeStopsBeforeTheSwapAndSaysWhatIsLeft) {
+  MakeBig(40000);
+  const std::string before = Definition(0, "big");
+  testkit::CommandResult r;
+  std::thread run([&] {
+    r = AlterTable(
+        "big", "ADD COLUMN c INT",
+        {"--galera-method", "online", "--execute", "--chunk-size", "100", "--max-wait", "2s"});
+  });
+  // Once the copy has begun, a transaction on node3 keeps the table open until the run has
+  // ended: neither the swap nor dropping the triggers may be issued (each would roll it back).
+  // (Not LOCK TABLES: with the capture triggers on the table it locks the ghost too, and node3
+  // would stop applying the copy, which would then wait for it.)
+  auto watch = Open(Node(0));
+  EXPECT_TRUE(testkit::WaitFor(
+      [&] {
+        auto v = watch->QueryValue(fmt::format("SELECT COUNT(*) FROM `{}`.`_big_gho`", db_));
+        return v.ok() && v->value_or("0") != "0";
+      },
+      std::chrono::seconds(20)));
+  auto holder = Open(Node(2));
+  testkit::MustExecute(*holder, "BEGIN");
+  testkit::MustExecute(*holder, fmt::format("SELECT COUNT(*) FROM `{}`.big WHERE id = 1", db_));
+  run.join();
+  testkit::MustExecute(*holder, "COMMIT");
+  EXPECT_NE(r.exit_code, kExitOk);
+  EXPECT_NE(r.err.find("not issuing the swap"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("node3"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("The capture triggers are still on"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("DROP TRIGGER IF EXISTS"), std::string::npos) << r.err;
+  EXPECT_EQ(Definition(0, "big"), before);
+  // As the error says: a new run with --initially-drop-ghost-table clears them and goes on.
+  r = AlterTable("big", "ADD COLUMN c INT",
+                 {"--galera-method", "online", "--execute", "--initially-drop-ghost-table"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  for (int n = 0; n < 3; ++n) {
+    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
+    EXPECT_NE(Definition(n, "big").find("`c` int(11)"), std::string::npos) << Node(n).name;
+    EXPECT_EQ(Value(*conns_[n],
+                    "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE "
+                    "TRIGGER_SCHEMA = " +
+                        mysql::QuoteString(db_)),
+              "0");
+  }
+}
+
+TEST_P(GaleraTest, OnlineDryRunAndRefusalsChangeNothing) {
+  const std::vector<std::string> before = Definitions();
+  testkit::CommandResult r = Alter("ADD COLUMN c INT", {"--galera-method", "online"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_NE(r.out.find("dry run"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("CREATE TRIGGER"), std::string::npos) << r.out;
+  auto objects = [&] {
+    return Value(*conns_[2],
+                 "SELECT (SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                 "TABLE_SCHEMA = " +
+                     mysql::QuoteString(db_) +
+                     ") + (SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE "
+                     "TRIGGER_SCHEMA = " +
+                     mysql::QuoteString(db_) + ")");
+  };
+  testkit::MustExecute(*conns_[2], "SET SESSION wsrep_sync_wait = 1");
+  EXPECT_EQ(objects(), "1") << Value(*conns_[2],
+                                     "SELECT GROUP_CONCAT(TABLE_NAME) FROM information_schema."
+                                     "TABLES WHERE TABLE_SCHEMA = " +
+                                         mysql::QuoteString(db_));
+  // A table with a trigger of its own, and the trigger a killed run left: refused, nothing new.
+  testkit::MustExecute(*conns_[0], fmt::format("CREATE TRIGGER `{0}`.`_t_gho_ins` AFTER INSERT "
+                                               "ON `{0}`.t FOR EACH ROW SET @x = 1",
+                                               db_));
+  r = Alter("ADD COLUMN c INT", {"--galera-method", "online", "--execute"});
+  EXPECT_NE(r.exit_code, kExitOk);
+  EXPECT_NE(r.err.find("--initially-drop-ghost-table"), std::string::npos) << r.err;
+  EXPECT_EQ(objects(), "2");
+  testkit::MustExecute(*conns_[0], fmt::format("DROP TRIGGER `{}`.`_t_gho_ins`", db_));
+  testkit::MustExecute(*conns_[0], fmt::format("CREATE TRIGGER `{0}`.mine AFTER INSERT "
+                                               "ON `{0}`.t FOR EACH ROW SET @x = 1",
+                                               db_));
+  r = Alter("ADD COLUMN c INT", {"--galera-method", "online", "--execute"});
+  EXPECT_NE(r.exit_code, kExitOk);
+  EXPECT_NE(r.err.find("does not carry a table's own triggers"), std::string::npos) << r.err;
+  EXPECT_EQ(objects(), "2");
+  EXPECT_EQ(Definitions(), before);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sandboxes, GaleraTest, ::testing::Values(false, true),

@@ -50,6 +50,59 @@ Result<std::vector<std::string>> ToiBlockers(Cluster& cluster, const TableNames&
   return blockers;
 }
 
+Result<ToiGate> WaitUntilClear(Cluster& cluster, const TableNames& t, const ToiOptions& o,
+                               std::string_view what) {
+  ToiGate gate;
+  const auto start = Clock::now();
+  const auto deadline = start + o.max_wait;
+  std::vector<std::string> blockers;
+  for (;;) {
+    ++gate.rounds;
+    SAFEDDL_ASSIGN_OR_RETURN(blockers, ToiBlockers(cluster, t, o));
+    if (blockers.empty() || Clock::now() >= deadline) break;
+    if (gate.rounds == 1 && o.progress) {
+      o.progress(fmt::format("{} waits (up to {:.1f} s) for: {}", what,
+                             std::chrono::duration<double>(o.max_wait).count(),
+                             JoinStrings(blockers, "; ")));
+    }
+    std::this_thread::sleep_for(kRoundInterval);
+  }
+  gate.seconds = SecondsSince(start);
+  if (!blockers.empty()) {
+    return FailedPreconditionError(fmt::format(
+        "not issuing {}: after {:.1f} s (--max-wait) the cluster still has what would make it "
+        "wait or stall every node: {}",
+        what, gate.seconds, JoinStrings(blockers, "; ")));
+  }
+  return gate;
+}
+
+Status UseToiSession(mysql::Connection& conn, std::chrono::milliseconds max_wait) {
+  SAFEDDL_RETURN_IF_ERROR(conn.Execute("SET SESSION wsrep_OSU_method = 'TOI'"));
+  return conn.Execute(fmt::format(
+      "SET SESSION lock_wait_timeout = {}",
+      std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(max_wait).count())));
+}
+
+Status WaitForDefinitionEverywhere(Cluster& cluster, const std::string& quoted,
+                                   const std::string& definition) {
+  const auto start = Clock::now();
+  for (Node& node : cluster.nodes) {
+    for (;;) {
+      SAFEDDL_ASSIGN_OR_RETURN(std::string seen, schema::TableDefinition(*node.conn, quoted));
+      if (seen == definition) break;
+      if (Clock::now() - start > kSpreadTimeout) {
+        return FailedPreconditionError(fmt::format(
+            "the change ran, but {} still shows another definition of {} after {} s: check "
+            "that node (SHOW CREATE TABLE, its error log)",
+            node.Name(), quoted, kSpreadTimeout.count()));
+      }
+      std::this_thread::sleep_for(kRoundInterval);
+    }
+  }
+  return Status::OK();
+}
+
 Result<ToiReport> RunToiChange(const mysql::ConnectOptions& origin, Cluster& cluster,
                                const ToiOptions& o) {
   ToiReport report;
@@ -59,36 +112,17 @@ Result<ToiReport> RunToiChange(const mysql::ConnectOptions& origin, Cluster& clu
   report.statement = fmt::format("ALTER TABLE {} {}", t.quoted, o.alter);
   SAFEDDL_ASSIGN_OR_RETURN(const std::string before, schema::TableDefinition(*conn, t.quoted));
 
-  const auto start = Clock::now();
-  const auto deadline = start + o.max_wait;
-  std::vector<std::string> blockers;
-  for (;;) {
-    ++report.rounds;
-    SAFEDDL_ASSIGN_OR_RETURN(blockers, ToiBlockers(cluster, t, o));
-    if (blockers.empty() || Clock::now() >= deadline) break;
-    if (report.rounds == 1 && o.progress) {
-      o.progress(fmt::format("TOI waits (up to {:.1f} s) for: {}",
-                             std::chrono::duration<double>(o.max_wait).count(),
-                             JoinStrings(blockers, "; ")));
-    }
-    std::this_thread::sleep_for(kRoundInterval);
+  Result<ToiGate> gate = WaitUntilClear(cluster, t, o, "the TOI change");
+  if (!gate.ok()) {
+    return Status(gate.status().code(), gate.status().message() + ". Nothing was changed");
   }
-  report.gate_seconds = SecondsSince(start);
-  if (!blockers.empty()) {
-    return FailedPreconditionError(fmt::format(
-        "not issuing the TOI change: after {:.1f} s (--max-wait) the cluster still has what "
-        "would make it wait or stall every node: {}. Nothing was changed",
-        report.gate_seconds, JoinStrings(blockers, "; ")));
-  }
+  report.rounds = gate->rounds;
+  report.gate_seconds = gate->seconds;
   if (!o.execute) return report;
 
   // TOI for this session only, whatever the global method; on this node the DDL's own metadata
   // lock wait is bounded as well.
-  SAFEDDL_RETURN_IF_ERROR(conn->Execute("SET SESSION wsrep_OSU_method = 'TOI'"));
-  SAFEDDL_RETURN_IF_ERROR(conn->Execute(
-      fmt::format("SET SESSION lock_wait_timeout = {}",
-                  std::max<long long>(
-                      1, std::chrono::duration_cast<std::chrono::seconds>(o.max_wait).count()))));
+  SAFEDDL_RETURN_IF_ERROR(UseToiSession(*conn, o.max_wait));
   if (o.progress) o.progress("running " + report.statement + " (TOI)");
   const auto ddl_start = Clock::now();
   SAFEDDL_RETURN_IF_ERROR(conn->Execute(report.statement));
@@ -96,20 +130,7 @@ Result<ToiReport> RunToiChange(const mysql::ConnectOptions& origin, Cluster& clu
   report.executed = true;
   SAFEDDL_ASSIGN_OR_RETURN(const std::string after, schema::TableDefinition(*conn, t.quoted));
   if (after == before) LogInfo("note: the definition is the same as before the change");
-
-  for (Node& node : cluster.nodes) {
-    for (;;) {
-      SAFEDDL_ASSIGN_OR_RETURN(std::string seen, schema::TableDefinition(*node.conn, t.quoted));
-      if (seen == after) break;
-      if (Clock::now() - ddl_start > kSpreadTimeout) {
-        return FailedPreconditionError(fmt::format(
-            "the change ran, but {} still shows another definition of {} after {} s: check "
-            "that node (SHOW CREATE TABLE, its error log)",
-            node.Name(), t.quoted, kSpreadTimeout.count()));
-      }
-      std::this_thread::sleep_for(kRoundInterval);
-    }
-  }
+  SAFEDDL_RETURN_IF_ERROR(WaitForDefinitionEverywhere(cluster, t.quoted, after));
   report.spread_seconds = SecondsSince(ddl_start);
   return report;
 }

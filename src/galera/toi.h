@@ -20,6 +20,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -56,6 +57,25 @@ struct ToiReport {
 // the node; empty when nothing does.
 Result<std::vector<std::string>> ToiBlockers(Cluster& cluster, const TableNames& table,
                                              const ToiOptions& options);
+
+struct ToiGate {
+  int rounds = 0;
+  double seconds = 0;
+};
+
+// Rounds of ToiBlockers until none is left; FailedPrecondition naming the last blockers once
+// options.max_wait has passed ("not issuing <what>: ..."). Progress says what it waits for.
+Result<ToiGate> WaitUntilClear(Cluster& cluster, const TableNames& table, const ToiOptions& options,
+                               std::string_view what);
+
+// wsrep_OSU_method=TOI for the session only (the global setting is never changed), and the
+// session's lock_wait_timeout bounded by `max_wait` (at least 1 s).
+Status UseToiSession(mysql::Connection& conn, std::chrono::milliseconds max_wait);
+
+// Polls every node until it shows `definition` for `quoted` (SHOW CREATE TABLE); an error names
+// a node that still does not after two minutes.
+Status WaitForDefinitionEverywhere(Cluster& cluster, const std::string& quoted,
+                                   const std::string& definition);
 
 // Checks until clear (or refuses once max_wait has passed, naming what blocked last), then, with
 // `execute`, runs the DDL through `origin` (a node of `cluster`) and waits for every node to show

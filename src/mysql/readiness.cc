@@ -521,9 +521,9 @@ void AddReplicationFindings(const ReadinessSnapshot& s, std::vector<Finding>& ou
   out.push_back(std::move(own));
 }
 
-// A Galera node: the cluster as this node sees it, and what alter can do there. The online copy's
-// cut-over locks (LOCK TABLES, GET_LOCK) are not replicated, so alter is ready only through
-// --galera-method toi.
+// A Galera node: the cluster as this node sees it, and what alter can do there: the binlog
+// copy's cut-over locks (LOCK TABLES, GET_LOCK) are not replicated, so alter runs there through
+// --galera-method online (trigger capture, one RENAME in total order), toi or rsu.
 void AddGaleraFindings(const ReadinessSnapshot& s, std::vector<Finding>& out) {
   if (!s.galera) return;
   const GaleraStatus& g = *s.galera;
@@ -541,11 +541,12 @@ void AddGaleraFindings(const ReadinessSnapshot& s, std::vector<Finding>& out) {
   out.push_back(std::move(cluster));
   out.push_back({"galera",
                  "online copy on Galera",
-                 FindingLevel::kFail,
-                 "not built yet: the online copy's cut-over locks are not replicated between "
-                 "nodes",
-                 "safeddl alter --galera-method toi (the DDL in total order, issued only when no "
-                 "node is in its way): for INSTANT changes and small tables",
+                 FindingLevel::kOk,
+                 "safeddl alter --galera-method online: triggers carry the writes (no binlog "
+                 "needed), chunks within the write-set limits, one RENAME in total order; "
+                 "--galera-method toi for INSTANT changes and small tables, rsu for index "
+                 "changes node by node",
+                 "",
                  {Capability::kAlter}});
   out.push_back(
       {"galera",

@@ -231,9 +231,16 @@ Status RefuseUnsafe(const schema::TableSchema& t, const schema::AlterAnalysis& a
     notes->push_back("--discard-foreign-keys: the new table has no foreign keys (" +
                      JoinStrings(fks, ", ") + ")");
   }
-  if (!t.triggers.empty() && !options.include_triggers) {
+  if (!t.triggers.empty() && (!options.include_triggers || options.trigger_capture)) {
     std::vector<std::string> names;
     for (const auto& tr : t.triggers) names.push_back(tr.name);
+    if (options.trigger_capture) {
+      return UnsupportedError(fmt::format(
+          "{} has triggers ({}): Galera's online copy carries the writes with triggers of its "
+          "own and does not carry a table's own triggers over yet. Use --galera-method toi or "
+          "rsu for this table",
+          name, JoinStrings(names, ", ")));
+    }
     return FailedPreconditionError(fmt::format(
         "{} has triggers ({}): pass --include-triggers --trigger-suffix=<suffix> to create them "
         "on the new table at the cut-over (under new names: the old table keeps its own)",
@@ -284,8 +291,10 @@ Result<MigrationPlan> Inspect(mysql::Connection& conn, const MigrationOptions& o
   for (const auto& c : plan.analysis.stripped_clauses) {
     notes->push_back("ignoring '" + c + "' in --alter: safeddl copies online itself");
   }
-  SAFEDDL_RETURN_IF_ERROR(CheckBinlog(conn, options));
-  SAFEDDL_RETURN_IF_ERROR(CheckTopology(conn, options, notes));
+  if (!options.trigger_capture) {
+    SAFEDDL_RETURN_IF_ERROR(CheckBinlog(conn, options));
+    SAFEDDL_RETURN_IF_ERROR(CheckTopology(conn, options, notes));
+  }
   SAFEDDL_ASSIGN_OR_RETURN(plan.original,
                            schema::IntrospectTable(conn, options.database, options.table));
   SAFEDDL_RETURN_IF_ERROR(RefuseUnsafe(plan.original, plan.analysis, options, notes));

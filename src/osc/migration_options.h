@@ -77,6 +77,9 @@ struct MigrationOptions {
   bool remove_trigger_suffix_if_exists = false;
 
   // Binlog and topology.
+  // Changes reach the ghost through triggers, not the binlog (Galera's online copy,
+  // galera/online_copy.h): the inspector does not ask for a binlog or a replica's flags.
+  bool trigger_capture = false;
   bool allow_on_master = true;  // safeddl reads the binlog of the server it connects to
   // The server connected to is a replica: change its table only (--migrate-on-replica), or
   // rehearse there, stopping replication and keeping the original (--test-on-replica).
@@ -90,7 +93,7 @@ struct MigrationOptions {
   // Control and reporting.
   std::string serve_socket_file;  // empty: gh-ost's /tmp/gh-ost.<db>.<table>.sock
   bool initially_drop_socket_file = false;
-  int serve_tcp_port = 0;       // 0: none; served on 127.0.0.1 only
+  int serve_tcp_port = 0;          // 0: none; served on 127.0.0.1 only
   int64_t checkpoint_seconds = 5;  // checkpoints are saved this often (in `_<t>_ghk`)
   bool resume = false;             // go on from the checkpoint of a run that died
   bool json = false;

@@ -160,18 +160,21 @@ Status WaitUntilSynced(mysql::Connection& conn, const ServerInstance& node, int 
     SAFEDDL_ASSIGN_OR_RETURN(
         mysql::ResultSet rs,
         conn.Query("SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state_comment', "
-                   "'wsrep_cluster_size', 'wsrep_cluster_status')"));
-    std::string comment, status;
+                   "'wsrep_cluster_size', 'wsrep_cluster_status', 'wsrep_ready')"));
+    std::string comment, status, ready;
     long long members = 0;
     for (const mysql::Row& row : rs.rows()) {
       const std::string name = row[0].value_or("");
       const std::string value = row[1].value_or("");
       if (name == "wsrep_local_state_comment") comment = value;
       if (name == "wsrep_cluster_status") status = value;
+      if (name == "wsrep_ready") ready = value;
       if (name == "wsrep_cluster_size") members = ParseInt64(value).value_or(0);
     }
     state = fmt::format("{}, {} component of {} node(s)", comment, status, members);
-    if (comment == "Synced" && status == "Primary" && members == size) return Status::OK();
+    if (comment == "Synced" && status == "Primary" && members == size && ready == "ON") {
+      return Status::OK();
+    }
     std::this_thread::sleep_for(kPollInterval);
   }
   return TimeoutError(fmt::format(

@@ -56,8 +56,8 @@ Status GiveTree(const std::string& path, const RunAs& who);
 std::string GaleraConfigLines(const std::string& cluster_name, const std::string& provider,
                               const std::vector<ServerInstance>& nodes, size_t index, bool stock);
 
-// Waits until the node `conn` is on says Synced in a Primary component of `size` nodes. The
-// error tells the node's state and the end of its error log.
+// Waits until the node `conn` is on says Synced in a Primary component of `size` nodes, and ready
+// for queries (wsrep_ready ON). The error tells the node's state and the end of its error log.
 Status WaitUntilSynced(mysql::Connection& conn, const ServerInstance& node, int size,
                        std::chrono::seconds timeout);
 

@@ -381,6 +381,10 @@ Status CreateGaleraNodes(const SandboxSpec& spec, SandboxInfo& info, const std::
       s.sst_port = taken.sst_port;
     }
     if (i == 0) {
+      // The socket is there before the node is ready for queries (wsrep_ready): a loaded
+      // machine showed "WSREP has not yet prepared node for application use" in between.
+      SAFEDDL_ASSIGN_OR_RETURN(auto root, ConnectAsRoot(s, ""));
+      SAFEDDL_RETURN_IF_ERROR(WaitUntilSynced(*root, s, 1, kGaleraSyncTimeout));
       SAFEDDL_RETURN_IF_ERROR(BootstrapAccounts(s, password).WithContext("creating accounts"));
     }
     SAFEDDL_RETURN_IF_ERROR(WaitAllSynced(info.servers));

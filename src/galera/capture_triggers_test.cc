@@ -1,0 +1,64 @@
+// CaptureTriggers: the three statements of the online copy's capture, for a plan with a renamed
+// column and a two-column key.
+#include "galera/capture_triggers.h"
+
+#include <gtest/gtest.h>
+
+namespace safeddl::galera {
+namespace {
+
+osc::MigrationPlan Plan() {
+  osc::MigrationPlan p;
+  p.database = "d";
+  p.names.original = "t";
+  p.names.ghost = "_t_gho";
+  p.q_original = "`d`.`t`";
+  p.q_ghost = "`d`.`_t_gho`";
+  p.mapping.shared = {{"a", "a"}, {"b", "b"}, {"old", "new"}};
+  p.original_key = {{"a"}, {"b"}};
+  p.ghost_key = {{"a"}, {"b"}};
+  return p;
+}
+
+TEST(CaptureTriggersTest, InsertReplacesDeleteWritesTheKeyOfARowNotYetCopied) {
+  auto t = CaptureTriggers(Plan());
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  ASSERT_EQ(t->size(), 3u);
+  EXPECT_EQ((*t)[0].name, "_t_gho_ins");
+  EXPECT_EQ((*t)[0].create,
+            "CREATE TRIGGER `d`.`_t_gho_ins` AFTER INSERT ON `d`.`t` FOR EACH ROW BEGIN REPLACE "
+            "INTO `d`.`_t_gho` (`a`, `b`, `new`) VALUES (NEW.`a`, NEW.`b`, NEW.`old`); END");
+  EXPECT_EQ((*t)[2].create,
+            "CREATE TRIGGER `d`.`_t_gho_del` AFTER DELETE ON `d`.`t` FOR EACH ROW BEGIN DELETE "
+            "FROM `d`.`_t_gho` WHERE `a` = OLD.`a` AND `b` = OLD.`b`; IF ROW_COUNT() = 0 THEN "
+            "INSERT IGNORE INTO `d`.`_t_gho` (`a`, `b`, `new`) VALUES (OLD.`a`, OLD.`b`, "
+            "OLD.`old`); DELETE FROM `d`.`_t_gho` WHERE `a` = OLD.`a` AND `b` = OLD.`b`; END IF; "
+            "END");
+  const std::string& upd = (*t)[1].create;
+  EXPECT_NE(upd.find("AFTER UPDATE ON `d`.`t`"), std::string::npos) << upd;
+  EXPECT_NE(upd.find("IF NOT (OLD.`a` <=> NEW.`a` AND OLD.`b` <=> NEW.`b`) THEN DELETE FROM"),
+            std::string::npos)
+      << upd;
+  EXPECT_NE(upd.find("END IF; REPLACE INTO `d`.`_t_gho` (`a`, `b`, `new`) VALUES (NEW.`a`, "
+                     "NEW.`b`, NEW.`old`); END"),
+            std::string::npos)
+      << upd;
+  const auto drops = DropCaptureTriggers(Plan(), *t);
+  ASSERT_EQ(drops.size(), 3u);
+  EXPECT_EQ(drops[1], "DROP TRIGGER IF EXISTS `d`.`_t_gho_upd`");
+}
+
+TEST(CaptureTriggersTest, NamesAreQuotedAndTooLongOnesRefused) {
+  osc::MigrationPlan p = Plan();
+  p.mapping.shared = {{"a`b", "a`b"}};
+  p.original_key = {{"a`b"}};
+  p.ghost_key = {{"a`b"}};
+  auto t = CaptureTriggers(p);
+  ASSERT_TRUE(t.ok());
+  EXPECT_NE((*t)[0].create.find("(`a``b`) VALUES (NEW.`a``b`)"), std::string::npos);
+  p.names.ghost = std::string(61, 'x');
+  EXPECT_FALSE(CaptureTriggers(p).ok());
+}
+
+}  // namespace
+}  // namespace safeddl::galera

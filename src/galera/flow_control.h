@@ -1,0 +1,34 @@
+// Flow control seen from the copy: when the online copy on Galera (galera/online_copy.h) must
+// pause so the cluster keeps up. A node whose receive queue passes gcs.fc_limit sends flow
+// control and every node stops committing until it catches up: the application's writes stall
+// with the copy's. So the copy pauses before that, while any node's receive queue is over half
+// the limit, and while any node has sent flow control since the last look (its
+// wsrep_flow_control_sent grew, and the cluster's wsrep_flow_control_paused_ns with it), or is not
+// Synced. ReadFlowSample asks one node; FlowPauseReason is pure.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "mysql/connection.h"
+
+namespace safeddl::galera {
+
+struct FlowSample {
+  std::string node;             // its name, for the reason
+  long long paused_ns = 0;      // wsrep_flow_control_paused_ns
+  long long sent = 0;           // wsrep_flow_control_sent
+  long long recv_queue = 0;     // wsrep_local_recv_queue
+  std::string state;            // wsrep_local_state_comment
+  long long cert_failures = 0;  // wsrep_local_cert_failures: local transactions that lost
+};
+
+Result<FlowSample> ReadFlowSample(mysql::Connection& conn, const std::string& node);
+
+// Pure. Why to pause now, given each node's sample before and now (the same nodes in the same
+// order); empty when the copy may go on. `recv_queue_limit`: gcs.fc_limit.
+std::string FlowPauseReason(const std::vector<FlowSample>& before,
+                            const std::vector<FlowSample>& now, long long recv_queue_limit);
+
+}  // namespace safeddl::galera

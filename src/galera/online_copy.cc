@@ -1,0 +1,455 @@
+#include "galera/online_copy.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+#include <thread>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/strings.h"
+#include "galera/capture_triggers.h"
+#include "galera/flow_control.h"
+#include "galera/table_locks.h"
+#include "galera/toi.h"
+#include "mysql/connection.h"
+#include "mysql/galera_status.h"
+#include "mysql/quote.h"
+#include "osc/checksum.h"
+#include "osc/chunk_planner.h"
+#include "osc/copier.h"
+#include "osc/inspector.h"
+#include "osc/session_setup.h"
+#include "schema/introspect.h"
+
+namespace safeddl::galera {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kFlowLook = std::chrono::milliseconds(100);
+constexpr auto kLongestPause = std::chrono::minutes(10);
+constexpr auto kProgressEvery = std::chrono::seconds(5);
+constexpr long long kDefaultFcLimit = 16;  // galera-4's gcs.fc_limit
+constexpr long long kMinRowBytesInWriteSet = 64;
+constexpr int64_t kChecksumRowsPerRange = 5000;
+constexpr size_t kReasonsKept = 10;
+
+// A chunk that lost to another node's write: retried.
+bool LostToAnotherWrite(const Status& s) {
+  switch (s.server_errno()) {
+    case 1213:  // ER_LOCK_DEADLOCK: a brute-force abort, or certification failed
+    case 1205:  // ER_LOCK_WAIT_TIMEOUT
+    case 1180:  // ER_ERROR_DURING_COMMIT
+    case 1047:  // ER_UNKNOWN_COM_ERROR: wsrep not ready for a moment
+      return true;
+    default:
+      return false;
+  }
+}
+
+class OnlineRun {
+ public:
+  OnlineRun(const mysql::ConnectOptions& origin, Cluster& cluster, const OnlineOptions& o)
+      : origin_(origin), cluster_(cluster), o_(o), m_(o.migration) {
+    m_.trigger_capture = true;
+  }
+
+  Result<OnlineReport> Run() {
+    const auto start = Clock::now();
+    for (const Node& n : cluster_.nodes) report_.nodes.push_back(n.Name());
+    SAFEDDL_RETURN_IF_ERROR(Prepare());
+    if (!m_.execute) {
+      osc::DropGhost(*ddl_, plan_).IgnoreError();
+      report_.total_seconds = SecondsSince(start);
+      return report_;
+    }
+    Status copied = [&]() -> Status {
+      SAFEDDL_RETURN_IF_ERROR(CreateTriggers());
+      SAFEDDL_RETURN_IF_ERROR(Copy());
+      SAFEDDL_RETURN_IF_ERROR(Checksum());
+      return Swap();
+    }();
+    if (!copied.ok()) {
+      if (swapped_) return copied;
+      return Status(copied.code(), copied.message() + Abandon(), copied.server_errno(),
+                    copied.sqlstate());
+    }
+    report_.executed = true;
+    report_.total_seconds = SecondsSince(start);
+    return report_;
+  }
+
+ private:
+  void Progress(const std::string& line) {
+    if (o_.progress) o_.progress(line);
+  }
+
+  Status CheckCancel() const {
+    if (o_.cancel != nullptr && o_.cancel->load()) {
+      return AbortedError("interrupted before the swap");
+    }
+    return Status::OK();
+  }
+
+  Result<std::unique_ptr<mysql::Connection>> OpenPrepared() {
+    SAFEDDL_ASSIGN_OR_RETURN(auto conn, mysql::Connection::Open(origin_));
+    SAFEDDL_RETURN_IF_ERROR(osc::PrepareSession(*conn, m_));
+    return conn;
+  }
+
+  ToiOptions GateOptions() const {
+    ToiOptions t;
+    t.database = m_.database;
+    t.table = m_.table;
+    t.max_wait = o_.max_wait;
+    t.long_transaction = o_.long_transaction;
+    t.progress = o_.progress;
+    return t;
+  }
+
+  // Every node ready; a run's leftover triggers dropped (or refused); the plan, with the ghost
+  // created and altered (in total order, like every DDL here); the write-set limits.
+  Status Prepare() {
+    SAFEDDL_RETURN_IF_ERROR(Refresh(cluster_));
+    for (const Node& n : cluster_.nodes) {
+      const std::string why = NodeNotReady(n.status, cluster_.expected_size);
+      if (!why.empty()) {
+        return FailedPreconditionError(
+            fmt::format("{} is {}: the online copy needs every node Synced. Nothing was changed",
+                        n.Name(), why));
+      }
+    }
+    SAFEDDL_ASSIGN_OR_RETURN(ddl_, OpenPrepared());
+    SAFEDDL_RETURN_IF_ERROR(UseToiSession(*ddl_, o_.max_wait));
+    SAFEDDL_ASSIGN_OR_RETURN(table_, ResolveTable(*ddl_, m_.database, m_.table));
+    SAFEDDL_RETURN_IF_ERROR(ClearLeftoverTriggers());
+    SAFEDDL_ASSIGN_OR_RETURN(plan_, osc::Inspect(*ddl_, m_, &report_.notes));
+    report_.statement = fmt::format("ALTER TABLE {} {}", plan_.q_original, plan_.alter);
+    Status limits = [&]() -> Status {
+      SAFEDDL_ASSIGN_OR_RETURN(triggers_, CaptureTriggers(plan_));
+      for (const CaptureTrigger& t : triggers_) report_.triggers.push_back(t.create);
+      return Limits();
+    }();
+    if (!limits.ok()) osc::DropGhost(*ddl_, plan_).IgnoreError();
+    return limits;
+  }
+
+  // Triggers with the names this run uses, on the table: left by a run that was killed.
+  Status ClearLeftoverTriggers() {
+    SAFEDDL_ASSIGN_OR_RETURN(osc::TableNames names,
+                             osc::MakeTableNames(m_.table, m_.force_table_names, false, ""));
+    SAFEDDL_ASSIGN_OR_RETURN(
+        auto rows,
+        ddl_->Query(fmt::format(
+            "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = {} AND "
+            "TRIGGER_NAME IN ({}, {}, {}) ORDER BY TRIGGER_NAME",
+            mysql::QuoteString(m_.database), mysql::QuoteString(names.ghost + "_ins"),
+            mysql::QuoteString(names.ghost + "_upd"), mysql::QuoteString(names.ghost + "_del"))));
+    std::vector<std::string> left;
+    for (const mysql::Row& r : rows.rows()) left.push_back(r[0].value_or(""));
+    if (left.empty()) return Status::OK();
+    if (!m_.initially_drop_ghost_table) {
+      return AlreadyExistsError(fmt::format(
+          "the triggers {} of an earlier online copy are still on the database '{}' (a run that "
+          "was killed?): pass --initially-drop-ghost-table to drop them with its ghost table",
+          JoinStrings(left, ", "), m_.database));
+    }
+    SAFEDDL_RETURN_IF_ERROR(
+        WaitUntilClear(cluster_, table_, GateOptions(), "dropping the earlier run's triggers")
+            .status());
+    for (const std::string& name : left) {
+      SAFEDDL_ASSIGN_OR_RETURN(std::string q, mysql::QuoteQualified(m_.database, name));
+      SAFEDDL_RETURN_IF_ERROR(ddl_->Execute("DROP TRIGGER IF EXISTS " + q));
+    }
+    report_.notes.push_back("dropped the triggers left by an earlier run: " +
+                            JoinStrings(left, ", "));
+    return Status::OK();
+  }
+
+  // Rows per chunk within every node's wsrep_max_ws_rows and wsrep_max_ws_size (half of each, as
+  // a margin), and gcs.fc_limit for the flow-control pause.
+  Status Limits() {
+    for (const Node& n : cluster_.nodes) {
+      auto smallest = [](long long& into, long long v) {
+        if (v > 0 && (into == 0 || v < into)) into = v;
+      };
+      smallest(report_.max_ws_rows, n.status.max_ws_rows);
+      smallest(report_.max_ws_size, n.status.max_ws_size);
+    }
+    SAFEDDL_ASSIGN_OR_RETURN(
+        auto avg, ddl_->QueryValue(fmt::format(
+                      "SELECT AVG_ROW_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
+                      "{} AND TABLE_NAME = {}",
+                      mysql::QuoteString(m_.database), mysql::QuoteString(m_.table))));
+    const long long row_bytes =
+        std::max(kMinRowBytesInWriteSet, 2 * std::strtoll(avg.value_or("0").c_str(), nullptr, 10));
+    long long cap = 100000;  // gh-ost's largest --chunk-size
+    if (report_.max_ws_rows > 0) cap = std::min(cap, std::max(1LL, report_.max_ws_rows / 2));
+    if (report_.max_ws_size > 0) {
+      cap = std::min(cap, std::max(1LL, report_.max_ws_size / 2 / row_bytes));
+    }
+    report_.chunk_size_cap = cap;
+    SAFEDDL_ASSIGN_OR_RETURN(auto provider,
+                             ddl_->QueryValue("SELECT @@global.wsrep_provider_options"));
+    const std::optional<std::string> fc =
+        mysql::ProviderOption(provider.value_or(""), "gcs.fc_limit");
+    report_.fc_limit = fc ? std::max(1LL, std::strtoll(fc->c_str(), nullptr, 10)) : kDefaultFcLimit;
+    if (m_.chunk_size > cap) {
+      report_.notes.push_back(fmt::format(
+          "chunks of at most {} rows: each is one write set, within wsrep_max_ws_rows {} and "
+          "wsrep_max_ws_size {} (half of each)",
+          cap, report_.max_ws_rows, report_.max_ws_size));
+    }
+    return Status::OK();
+  }
+
+  Status CreateTriggers() {
+    SAFEDDL_RETURN_IF_ERROR(
+        WaitUntilClear(cluster_, table_, GateOptions(), "creating the capture triggers").status());
+    Progress(fmt::format("creating {} capture triggers on {} (total order)", triggers_.size(),
+                         plan_.q_original));
+    for (const CaptureTrigger& t : triggers_) {
+      SAFEDDL_RETURN_IF_ERROR(
+          ddl_->Execute(t.create).WithContext("creating the capture trigger " + t.name));
+      ++triggers_created_;
+    }
+    return Status::OK();
+  }
+
+  Result<std::vector<FlowSample>> SampleFlow() {
+    std::vector<FlowSample> out;
+    for (Node& n : cluster_.nodes) {
+      Result<FlowSample> s = ReadFlowSample(*n.conn, n.Name());
+      if (!s.ok()) return s.status().WithContext(n.Name() + " cannot be asked for flow control");
+      out.push_back(std::move(*s));
+    }
+    return out;
+  }
+
+  // Returns once the cluster keeps up: see galera/flow_control.h.
+  Status WaitForFlow() {
+    if (Clock::now() - last_look_ < kFlowLook) return Status::OK();
+    SAFEDDL_ASSIGN_OR_RETURN(std::vector<FlowSample> now, SampleFlow());
+    std::string reason = FlowPauseReason(flow_, now, report_.fc_limit);
+    flow_ = std::move(now);
+    last_look_ = Clock::now();
+    if (reason.empty()) return Status::OK();
+    if (report_.throttle_reasons.size() < kReasonsKept) report_.throttle_reasons.push_back(reason);
+    Progress("copy paused: " + reason);
+    const auto start = Clock::now();
+    while (!reason.empty()) {
+      SAFEDDL_RETURN_IF_ERROR(CheckCancel());
+      if (Clock::now() - start > kLongestPause) {
+        return FailedPreconditionError(fmt::format(
+            "the cluster has not kept up for {} minutes ({}): stopping the copy",
+            std::chrono::duration_cast<std::chrono::minutes>(kLongestPause).count(), reason));
+      }
+      std::this_thread::sleep_for(kFlowLook);
+      SAFEDDL_ASSIGN_OR_RETURN(now, SampleFlow());
+      reason = FlowPauseReason(flow_, now, report_.fc_limit);
+      flow_ = std::move(now);
+    }
+    last_look_ = Clock::now();
+    report_.throttled_seconds += SecondsSince(start);
+    Progress(fmt::format("copy resumed after {:.1f} s", SecondsSince(start)));
+    return Status::OK();
+  }
+
+  Status Copy() {
+    const auto start = Clock::now();
+    SAFEDDL_ASSIGN_OR_RETURN(auto copy_conn, OpenPrepared());
+    SAFEDDL_ASSIGN_OR_RETURN(auto planner_conn, OpenPrepared());
+    osc::ChunkPlanner planner(*planner_conn, plan_,
+                              std::min<int64_t>(m_.chunk_size, report_.chunk_size_cap));
+    SAFEDDL_RETURN_IF_ERROR(planner.Prepare());
+    SAFEDDL_ASSIGN_OR_RETURN(flow_, SampleFlow());
+    last_look_ = Clock::now();
+    const std::vector<FlowSample> at_start = flow_;
+    auto last_progress = Clock::now();
+    for (;;) {
+      SAFEDDL_RETURN_IF_ERROR(CheckCancel());
+      SAFEDDL_RETURN_IF_ERROR(WaitForFlow());
+      SAFEDDL_ASSIGN_OR_RETURN(std::optional<osc::KeyChunk> chunk, planner.Next());
+      if (!chunk) break;
+      Result<osc::ChunkResult> r = osc::ChunkResult{};
+      for (int64_t attempt = 1;; ++attempt) {
+        r = osc::CopyChunkRows(*copy_conn, plan_, *chunk, m_.panic_on_warnings);
+        if (r.ok()) break;
+        if (!LostToAnotherWrite(r.status()) || attempt > m_.default_retries) {
+          return r.status().WithContext(fmt::format("copy chunk {}", chunk->seq));
+        }
+        ++report_.chunk_retries;
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::min<int64_t>(1000, 20 * attempt)));
+      }
+      report_.rows_copied += r->rows;
+      ++report_.chunks;
+      planner.Adapt(r->millis);
+      if (planner.chunk_size() > report_.chunk_size_cap) {
+        planner.set_chunk_size(report_.chunk_size_cap);
+      }
+      if (Clock::now() - last_progress >= kProgressEvery) {
+        last_progress = Clock::now();
+        Progress(fmt::format("copied {} rows in {} chunks ({} retried, paused {:.1f} s)",
+                             report_.rows_copied, report_.chunks, report_.chunk_retries,
+                             report_.throttled_seconds));
+      }
+    }
+    SAFEDDL_ASSIGN_OR_RETURN(std::vector<FlowSample> end, SampleFlow());
+    for (size_t i = 0; i < end.size() && i < at_start.size(); ++i) {
+      report_.cert_failures += end[i].cert_failures - at_start[i].cert_failures;
+    }
+    if (!end.empty() && !at_start.empty()) {
+      report_.flow_control_paused_ms = (end[0].paused_ns - at_start[0].paused_ns) / 1000000;
+    }
+    report_.copy_seconds = SecondsSince(start);
+    Progress(fmt::format("copied {} rows in {} chunks in {:.1f} s", report_.rows_copied,
+                         report_.chunks, report_.copy_seconds));
+    return Status::OK();
+  }
+
+  // Both tables compared range by range; each range in one snapshot, where the triggers keep
+  // them equal.
+  Status Checksum() {
+    std::vector<std::unique_ptr<mysql::Connection>> conns;
+    std::vector<mysql::Connection*> raw;
+    for (int i = 0; i < 2; ++i) {
+      SAFEDDL_ASSIGN_OR_RETURN(auto c, OpenPrepared());
+      SAFEDDL_RETURN_IF_ERROR(
+          c->Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+      SAFEDDL_RETURN_IF_ERROR(c->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"));
+      raw.push_back(c.get());
+      conns.push_back(std::move(c));
+    }
+    SAFEDDL_ASSIGN_OR_RETURN(osc::ChecksumResult sum,
+                             osc::CompareTables(raw, plan_, kChecksumRowsPerRange));
+    for (auto& c : conns) c->Execute("COMMIT").IgnoreError();
+    report_.checksum_ranges = sum.ranges;
+    report_.checksum_rows = sum.rows_original;
+    if (!sum.clean()) {
+      return CorruptionError(fmt::format(
+          "the checksum found the ghost table different from {} ({} rows against {}, {} of {} "
+          "key ranges differ): not swapping (please report this)",
+          plan_.q_original, sum.rows_ghost, sum.rows_original, sum.differing.size(), sum.ranges));
+    }
+    Progress(fmt::format("checksum: {} rows in {} ranges, equal", sum.rows_original, sum.ranges));
+    return Status::OK();
+  }
+
+  // One RENAME in total order, once nothing on any node would make it wait.
+  Status Swap() {
+    SAFEDDL_ASSIGN_OR_RETURN(ToiGate gate,
+                             WaitUntilClear(cluster_, table_, GateOptions(), "the swap"));
+    report_.swap_rounds = gate.rounds;
+    report_.swap_gate_seconds = gate.seconds;
+    const std::string rename = fmt::format("RENAME TABLE {} TO {}, {} TO {}", plan_.q_original,
+                                           plan_.q_old, plan_.q_ghost, plan_.q_original);
+    Progress("swapping: " + rename + " (total order)");
+    const auto start = Clock::now();
+    SAFEDDL_RETURN_IF_ERROR(ddl_->Execute(rename).WithContext("the swap"));
+    report_.rename_seconds = SecondsSince(start);
+    swapped_ = true;
+    // The triggers went with the old table; nothing writes there any more.
+    for (const std::string& drop : DropCaptureTriggers(plan_, triggers_)) {
+      Status s = ddl_->Execute(drop);
+      if (!s.ok()) LogWarning("after the swap: {}: {}", drop, s.message());
+    }
+    report_.old_table = plan_.q_old;
+    if (m_.ok_to_drop_table) {
+      Status s = ddl_->Execute("DROP TABLE " + plan_.q_old);
+      if (s.ok()) {
+        report_.old_table.clear();
+      } else {
+        LogWarning("after the swap, the old table {} could not be dropped: {}", plan_.q_old,
+                   s.message());
+      }
+    }
+    SAFEDDL_ASSIGN_OR_RETURN(std::string def, schema::TableDefinition(*ddl_, plan_.q_original));
+    return WaitForDefinitionEverywhere(cluster_, plan_.q_original, def);
+  }
+
+  // Before the swap: the triggers go (a DDL in total order on the table, so only once every
+  // node is clear), then the ghost they write to. Says what it did, for the error.
+  std::string Abandon() {
+    if (!ddl_) return "";
+    const std::vector<std::string> drops = DropCaptureTriggers(plan_, triggers_);
+    if (triggers_created_ > 0) {
+      Status dropped = [&]() -> Status {
+        SAFEDDL_RETURN_IF_ERROR(
+            WaitUntilClear(cluster_, table_, GateOptions(), "dropping the capture triggers")
+                .status());
+        for (const std::string& drop : drops) SAFEDDL_RETURN_IF_ERROR(ddl_->Execute(drop));
+        return Status::OK();
+      }();
+      if (!dropped.ok()) {
+        return fmt::format(
+            ". The capture triggers are still on {} (every write to it also writes {}), since "
+            "{}. Once the table is free on every node, run: {}; DROP TABLE {} (or run safeddl "
+            "again with --initially-drop-ghost-table)",
+            plan_.q_original, plan_.q_ghost, dropped.message(), JoinStrings(drops, "; "),
+            plan_.q_ghost);
+      }
+    }
+    Status s = osc::DropGhost(*ddl_, plan_);
+    if (!s.ok()) {
+      return fmt::format(
+          ". The capture triggers were dropped, the ghost table {} not ({}): drop it",
+          plan_.q_ghost, s.message());
+    }
+    return ". The capture triggers and the ghost table were dropped: the table is as it was";
+  }
+
+  const mysql::ConnectOptions& origin_;
+  Cluster& cluster_;
+  const OnlineOptions& o_;
+  osc::MigrationOptions m_;
+  OnlineReport report_;
+  std::unique_ptr<mysql::Connection> ddl_;
+  TableNames table_;
+  osc::MigrationPlan plan_;
+  std::vector<CaptureTrigger> triggers_;
+  int triggers_created_ = 0;
+  std::vector<FlowSample> flow_;
+  Clock::time_point last_look_{};
+  bool swapped_ = false;
+};
+
+}  // namespace
+
+nlohmann::json OnlineReport::ToJson() const {
+  return {{"method", "online"},
+          {"statement", statement},
+          {"nodes", nodes},
+          {"notes", notes},
+          {"triggers", triggers},
+          {"executed", executed},
+          {"max_ws_rows", max_ws_rows},
+          {"max_ws_size", max_ws_size},
+          {"chunk_size_cap", chunk_size_cap},
+          {"fc_limit", fc_limit},
+          {"rows_copied", rows_copied},
+          {"chunks", chunks},
+          {"chunk_retries", chunk_retries},
+          {"cert_failures", cert_failures},
+          {"throttled_seconds", throttled_seconds},
+          {"throttle_reasons", throttle_reasons},
+          {"flow_control_paused_ms", flow_control_paused_ms},
+          {"copy_seconds", copy_seconds},
+          {"checksum_ranges", checksum_ranges},
+          {"checksum_rows", checksum_rows},
+          {"swap_rounds", swap_rounds},
+          {"swap_gate_seconds", swap_gate_seconds},
+          {"rename_seconds", rename_seconds},
+          {"old_table", old_table},
+          {"total_seconds", total_seconds}};
+}
+
+Result<OnlineReport> RunOnlineCopy(const mysql::ConnectOptions& origin, Cluster& cluster,
+                                   const OnlineOptions& options) {
+  OnlineRun run(origin, cluster, options);
+  return run.Run();
+}
+
+}  // namespace safeddl::galera
