@@ -4,7 +4,8 @@
 #   bench_load_init          DB_* from the client.cnf, SQL/q, the stoppable sysbench script
 #   prepare_base ROWS DB     DB.sbtest1 = a sysbench table of ROWS rows (not binlogged)
 #   restore DB               sbtest.sbtest1 = a fresh copy of DB.sbtest1, its pages flushed
-#   bench_load_start LOG     sysbench oltp_write_only at RATE tx/s in the background, each
+#   bench_load_start LOG     sysbench oltp_write_only at RATE tx/s in the background (server-side
+#                            prepared statements unless SB_PS_MODE=disable), each
 #                            per-second line time-stamped into LOG (SB_PID set)
 #   bench_load_stop          ends the load once its threads see the stop file; waits for it
 #   analyse LOG M0 M1        the load's per-second figures around a change from M0 to M1 (needs
@@ -95,7 +96,8 @@ bench_load_start() {
   rm -f "$STOP_FILE"
   SB_STOP_FILE=$STOP_FILE stdbuf -oL sysbench "$SB_SCRIPT" "${SYSBENCH_CONN[@]}" \
     --table-size="$ROWS" --threads=$THREADS --rate=$RATE --report-interval=1 --percentile=99 \
-    --mysql-ignore-errors=all --time=3600 run > >(stamp >"$1") 2>&1 &
+    --db-ps-mode="${SB_PS_MODE:-auto}" --mysql-ignore-errors=all --time=3600 run \
+    > >(stamp >"$1") 2>&1 &
   SB_PID=$!
 }
 

@@ -17,9 +17,10 @@
 // - `alter --galera-method online`: with wsrep_max_ws_rows=500 under writes on two nodes, no
 //   chunk is refused and every node holds exactly the rows the writers committed; node3 held by
 //   LOCK TABLES makes the copy pause naming it, and it resumes; SIGINT, or a transaction on node3
-//   keeping the swap from being issued, stops it before the swap with the table as it was (and
-//   the error says what is left, which --initially-drop-ghost-table clears); the dry run creates
-//   nothing; leftover and foreign triggers are refused.
+//   keeping the swap from being issued, stops it before the swap with the table as it was (the
+//   error says what is left, which --initially-drop-ghost-table clears); a row in the ghost the
+//   original does not have is found by the checksum and its range copied again; the dry run
+//   creates nothing; leftover and foreign triggers are refused.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -28,6 +29,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -213,6 +215,34 @@ class GaleraTest : public ::testing::TestWithParam<bool> {
                                   db_, db_, done + 1, std::min(rows, done + 50000)));
     }
   }
+  // Triggers in the test's database on node `n`.
+  std::string TriggerCount(int n) {
+    return Value(*conns_[n],
+                 "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE "
+                 "TRIGGER_SCHEMA = " +
+                     mysql::QuoteString(db_));
+  }
+  // `safeddl alter --galera-method online` of `big` through node1, started with a postpone flag
+  // file and returned once its copy is done and it waits for the file (PostponeFlag()).
+  std::unique_ptr<testkit::RunningSafeddl> StartPostponedOnlineAlter(
+      const std::string& alter, std::vector<std::string> extra = {}) {
+    std::ofstream(PostponeFlag()).put('\n');
+    std::vector<std::string> args = {"alter",           "--defaults-file=" + Node(0).config,
+                                     "--database",      db_,
+                                     "--table",         "big",
+                                     "--alter",         alter,
+                                     "--galera-method", "online",
+                                     "--execute",       "--postpone-cut-over-flag-file",
+                                     PostponeFlag()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::unique_ptr<testkit::RunningSafeddl> run = testkit::StartSafeddl(args);
+    EXPECT_TRUE(testkit::WaitFor(
+        [&] { return run->StderrSoFar().find("swap postponed") != std::string::npos; },
+        std::chrono::seconds(60)))
+        << run->StderrSoFar();
+    return run;
+  }
+  std::string PostponeFlag() const { return cluster_->root + "/postpone"; }
   TestCluster* cluster_ = nullptr;
   std::vector<std::unique_ptr<mysql::Connection>> conns_;
   std::string db_;
@@ -743,11 +773,7 @@ TEST_P(GaleraTest, OnlineCopyWithinMaxWsRowsUnderWritesOnTwoNodesKeepsEveryWrite
     SCOPED_TRACE(Node(n).name);
     testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
     EXPECT_EQ(Definition(n, "big"), def);
-    EXPECT_EQ(Value(*conns_[n],
-                    "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE "
-                    "TRIGGER_SCHEMA = " +
-                        mysql::QuoteString(db_)),
-              "0");
+    EXPECT_EQ(TriggerCount(n), "0");
     auto rs = conns_[n]->Query(fmt::format("SELECT id, v, s, c FROM `{}`.big ORDER BY id", db_));
     ASSERT_TRUE(rs.ok());
     EXPECT_EQ(rs->size(), expected.size());
@@ -793,16 +819,12 @@ TEST_P(GaleraTest, OnlineCopyPausesWhileANodeFallsBehindAndResumes) {
     r = AlterTable("big", "ADD INDEX v_idx (v)",
                    {"--galera-method", "online", "--execute", "--json", "--chunk-size", "200"});
   });
-  // Once the copy has begun, node3 stops applying: a LOCK TABLES holds `big` there, its
+  // As soon as node3 has the capture triggers (the copy starts right after), node3 stops
+  // applying: a LOCK TABLES holds `big` there (and the ghost, which its triggers write), its
   // receive queue grows and the cluster goes into flow control. Two seconds later it is let go.
+  EXPECT_TRUE(testkit::WaitFor([&] { return TriggerCount(2) == "3"; }, std::chrono::seconds(30),
+                               std::chrono::milliseconds(5)));
   auto watch = Open(Node(0));
-  bool begun = false;
-  for (int i = 0; i < 600 && !begun; ++i) {
-    auto v = watch->QueryValue(fmt::format("SELECT COUNT(*) FROM `{}`.`_big_gho`", db_));
-    begun = v.ok() && v->value_or("0") != "0";
-    if (!begun) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_TRUE(begun) << "the copy never began";
   auto holder = Open(Node(2));
   testkit::MustExecute(*holder, fmt::format("LOCK TABLES `{}`.big READ", db_));
   std::this_thread::sleep_for(std::chrono::seconds(2));
@@ -830,20 +852,38 @@ TEST_P(GaleraTest, OnlineCopyPausesWhileANodeFallsBehindAndResumes) {
              j.value("flow_control_paused_ms", 0));
 }
 
+TEST_P(GaleraTest, OnlineCopyChecksumFindsAForeignRowInTheGhostAndCopiesItsRangeAgain) {
+  MakeBig(40000);
+  // A row the original does not have, written into the ghost on node2 after the copy.
+  std::unique_ptr<testkit::RunningSafeddl> run =
+      StartPostponedOnlineAlter("ADD COLUMN c INT", {"--json"});
+  testkit::MustExecute(
+      *conns_[1],
+      fmt::format("INSERT INTO `{}`.`_big_gho` (id, v, s) VALUES (9000000, 1, 'x')", db_));
+  std::filesystem::remove(PostponeFlag());
+  testkit::CommandResult r = run->Wait();
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_NE(r.err.find("1 of"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("copying them again"), std::string::npos) << r.err;
+  json j = testkit::ParseJson(r);
+  EXPECT_EQ(j.value("ranges_copied_again", 0), 1);
+  for (int n = 0; n < 3; ++n) {
+    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
+    EXPECT_NE(Definition(n, "big").find("`c` int(11)"), std::string::npos) << Node(n).name;
+    EXPECT_EQ(Value(*conns_[n], fmt::format("SELECT COUNT(*) FROM `{}`.big", db_)), "40000");
+    EXPECT_EQ(Value(*conns_[n], fmt::format("SELECT COUNT(*) FROM `{0}`.big n LEFT JOIN "
+                                            "`{0}`.`_big_del` o USING (id) WHERE NOT (n.v <=> "
+                                            "o.v AND n.s <=> o.s)",
+                                            db_)),
+              "0")
+        << Node(n).name << ": the new table differs from the old";
+  }
+}
+
 TEST_P(GaleraTest, OnlineCopyInterruptedLeavesTheTableAsItWas) {
-  MakeBig(100000);
+  MakeBig(40000);
   const std::string before = Definition(0, "big");
-  std::unique_ptr<testkit::RunningSafeddl> run = testkit::StartSafeddl(
-      {"alter", "--defaults-file=" + Node(0).config, "--database", db_, "--table", "big", "--alter",
-       "ADD COLUMN c INT", "--galera-method", "online", "--execute", "--chunk-size", "100"});
-  auto watch = Open(Node(0));
-  EXPECT_TRUE(testkit::WaitFor(
-      [&] {
-        auto v = watch->QueryValue(fmt::format("SELECT COUNT(*) FROM `{}`.`_big_gho`", db_));
-        return v.ok() && v->value_or("0") != "0";
-      },
-      std::chrono::seconds(20)))
-      << run->StderrSoFar();
+  std::unique_ptr<testkit::RunningSafeddl> run = StartPostponedOnlineAlter("ADD COLUMN c INT");
   run->Signal(SIGINT);
   testkit::CommandResult r = run->Wait();
   EXPECT_NE(r.exit_code, kExitOk);
@@ -858,38 +898,26 @@ TEST_P(GaleraTest, OnlineCopyInterruptedLeavesTheTableAsItWas) {
                     "information_schema.TABLES WHERE TABLE_SCHEMA = " +
                         mysql::QuoteString(db_)),
               "big,t");
-    EXPECT_EQ(Value(*conns_[n],
-                    "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE "
-                    "TRIGGER_SCHEMA = " +
-                        mysql::QuoteString(db_)),
-              "0");
+    EXPECT_EQ(TriggerCount(n), "0");
   }
 }
 
 TEST_P(GaleraTest, OnlineSwapBlockedOnANodeStopsBeforeTheSwapAndSaysWhatIsLeft) {
   MakeBig(40000);
   const std::string before = Definition(0, "big");
-  testkit::CommandResult r;
-  std::thread run([&] {
-    r = AlterTable(
-        "big", "ADD COLUMN c INT",
-        {"--galera-method", "online", "--execute", "--chunk-size", "100", "--max-wait", "2s"});
-  });
-  // Once the copy has begun, a transaction on node3 keeps the table open until the run has
-  // ended: neither the swap nor dropping the triggers may be issued (each would roll it back).
+  // While the swap is postponed, a transaction on node3 opens the table and keeps it open:
+  // neither the swap nor dropping the triggers may then be issued (each would roll it back).
   // (Not LOCK TABLES: with the capture triggers on the table it locks the ghost too, and node3
-  // would stop applying the copy, which would then wait for it.)
-  auto watch = Open(Node(0));
-  EXPECT_TRUE(testkit::WaitFor(
-      [&] {
-        auto v = watch->QueryValue(fmt::format("SELECT COUNT(*) FROM `{}`.`_big_gho`", db_));
-        return v.ok() && v->value_or("0") != "0";
-      },
-      std::chrono::seconds(20)));
+  // would stop applying.)
+  std::unique_ptr<testkit::RunningSafeddl> run =
+      StartPostponedOnlineAlter("ADD COLUMN c INT", {"--max-wait", "2s"});
   auto holder = Open(Node(2));
   testkit::MustExecute(*holder, "BEGIN");
   testkit::MustExecute(*holder, fmt::format("SELECT COUNT(*) FROM `{}`.big WHERE id = 1", db_));
-  run.join();
+  // Older than a second: a blocker (a younger one would just be rolled back by the swap).
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  std::filesystem::remove(PostponeFlag());
+  testkit::CommandResult r = run->Wait();
   testkit::MustExecute(*holder, "COMMIT");
   EXPECT_NE(r.exit_code, kExitOk);
   EXPECT_NE(r.err.find("not issuing the swap"), std::string::npos) << r.err;
@@ -904,11 +932,7 @@ TEST_P(GaleraTest, OnlineSwapBlockedOnANodeStopsBeforeTheSwapAndSaysWhatIsLeft) 
   for (int n = 0; n < 3; ++n) {
     testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
     EXPECT_NE(Definition(n, "big").find("`c` int(11)"), std::string::npos) << Node(n).name;
-    EXPECT_EQ(Value(*conns_[n],
-                    "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE "
-                    "TRIGGER_SCHEMA = " +
-                        mysql::QuoteString(db_)),
-              "0");
+    EXPECT_EQ(TriggerCount(n), "0");
   }
 }
 

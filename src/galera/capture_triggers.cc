@@ -27,8 +27,8 @@ Result<Columns> SharedColumns(const osc::MigrationPlan& plan) {
   return Columns{JoinStrings(targets, ", "), JoinStrings(news, ", "), JoinStrings(olds, ", ")};
 }
 
-// "`gk1` = OLD.`k1` AND ..." (ghost key against the original's row) and
-// "OLD.`k1` = NEW.`k1` AND ..." (the key unchanged).
+// "`gk1` = OLD.`k1` AND ..." (ghost key against the original's old row) and
+// "OLD.`k1` <=> NEW.`k1` AND ..." (the key unchanged).
 struct KeyConditions {
   std::string ghost_is_old;
   std::string key_unchanged;
@@ -51,22 +51,21 @@ Result<KeyConditions> KeyMatch(const osc::MigrationPlan& plan) {
 Result<std::vector<CaptureTrigger>> CaptureTriggers(const osc::MigrationPlan& plan) {
   SAFEDDL_ASSIGN_OR_RETURN(Columns cols, SharedColumns(plan));
   SAFEDDL_ASSIGN_OR_RETURN(KeyConditions key, KeyMatch(plan));
-  const std::string remove_old = fmt::format(
-      "DELETE FROM {g} WHERE {k}; IF ROW_COUNT() = 0 THEN INSERT IGNORE INTO {g} ({t}) VALUES "
-      "({o}); DELETE FROM {g} WHERE {k}; END IF;",
-      fmt::arg("g", plan.q_ghost), fmt::arg("t", cols.targets), fmt::arg("o", cols.sources_old),
-      fmt::arg("k", key.ghost_is_old));
-  const std::string replace_new = fmt::format("REPLACE INTO {} ({}) VALUES ({});", plan.q_ghost,
-                                              cols.targets, cols.sources_new);
+  const std::string remove_old =
+      fmt::format("INSERT IGNORE INTO {g} ({t}) VALUES ({o}); DELETE FROM {g} WHERE {k};",
+                  fmt::arg("g", plan.q_ghost), fmt::arg("t", cols.targets),
+                  fmt::arg("o", cols.sources_old), fmt::arg("k", key.ghost_is_old));
+  const std::string write_new = fmt::format("REPLACE INTO {} ({}) VALUES ({});", plan.q_ghost,
+                                            cols.targets, cols.sources_new);
   struct Spec {
     const char* suffix;
     const char* event;
     std::string body;
   };
   const std::vector<Spec> specs = {
-      {"_ins", "INSERT", replace_new},
+      {"_ins", "INSERT", write_new},
       {"_upd", "UPDATE",
-       fmt::format("IF NOT ({}) THEN {} END IF; {}", key.key_unchanged, remove_old, replace_new)},
+       fmt::format("IF NOT ({}) THEN {} END IF; {}", key.key_unchanged, remove_old, write_new)},
       {"_del", "DELETE", remove_old},
   };
   std::vector<CaptureTrigger> out;

@@ -4,20 +4,25 @@
 // original's change and the ghost's together, in one transaction; no binlog is needed and the
 // ghost is never behind.
 //
-// For each row:
-//   - INSERT: REPLACE the new row into the ghost;
-//   - UPDATE: when the key changed, the old key's row is removed (as for DELETE); then REPLACE
-//     the new row;
-//   - DELETE: DELETE the old key's row from the ghost; when there was none (not copied yet),
-//     INSERT IGNORE the old row, then DELETE it.
-// That last step is what makes the copy safe across nodes: a DELETE that finds no row in the
-// ghost writes nothing there, so its write set would carry no key of the ghost, and a copy chunk
-// that read the row on another node, before the delete reached it, would pass certification and
-// leave the deleted row in the ghost. Writing the row first puts the ghost's key into the write
-// set, and certification then lets only one of the two commit (a chunk that loses is retried).
+// For each row, in the ghost:
+//   - INSERT: REPLACE the new row;
+//   - UPDATE: when the key changed, the old key's row removed (as for DELETE); then REPLACE the
+//     new row;
+//   - DELETE: INSERT IGNORE the old row, then DELETE it.
+// Each statement touches one row that is there (or is inserted), never a key that is absent:
+// in REPEATABLE READ, a DELETE (or a locking read) that finds no row locks the gap around the
+// key, and the application's transactions, which write rows not copied yet all into the same
+// wide gaps, then deadlock on each other. A first version that deleted first and inserted only
+// when nothing was deleted gave sysbench a thousand deadlocks a second (bench/galera_bench.sh).
+// INSERT IGNORE then DELETE also makes the copy safe across nodes: a DELETE that finds no row
+// writes no key of the ghost into the write set, so a copy chunk that read the row on another
+// node just before would pass certification and leave the deleted row in the ghost; with the
+// row written first the two write sets share the ghost's key and certification lets only one
+// commit (a chunk that loses is retried).
 // The cost: while the copy runs, an application write also writes the ghost, so a transaction's
-// write set has twice its rows (three times for rows deleted before they were copied), which
-// counts against wsrep_max_ws_rows.
+// write set has two to three times its rows, which counts against wsrep_max_ws_rows; and a value
+// the ghost refuses (a narrowed column) fails the application's write, as with
+// pt-online-schema-change.
 // Pure: the statements only.
 #pragma once
 

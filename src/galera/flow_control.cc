@@ -35,9 +35,10 @@ Result<FlowSample> ReadFlowSample(mysql::Connection& conn, const std::string& no
 }
 
 std::string FlowPauseReason(const std::vector<FlowSample>& before,
-                            const std::vector<FlowSample>& now, long long recv_queue_limit) {
+                            const std::vector<FlowSample>& now, long long recv_queue_limit,
+                            bool paused) {
   std::vector<std::string> reasons;
-  const long long queue_limit = std::max(1LL, recv_queue_limit / 2);
+  const long long queue_limit = std::max(1LL, recv_queue_limit / (paused ? 4 : 2));
   for (size_t i = 0; i < now.size(); ++i) {
     const FlowSample& n = now[i];
     if (n.state != "Synced") {

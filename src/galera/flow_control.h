@@ -1,8 +1,8 @@
 // Flow control seen from the copy: when the online copy on Galera (galera/online_copy.h) must
 // pause so the cluster keeps up. A node whose receive queue passes gcs.fc_limit sends flow
 // control and every node stops committing until it catches up: the application's writes stall
-// with the copy's. So the copy pauses before that, while any node's receive queue is over half
-// the limit, and while any node has sent flow control since the last look (its
+// with the copy's. So the copy pauses before that, before each chunk: while any node's receive
+// queue is over half the limit, and while any node has sent flow control since the last look (its
 // wsrep_flow_control_sent grew, and the cluster's wsrep_flow_control_paused_ns with it), or is not
 // Synced. ReadFlowSample asks one node; FlowPauseReason is pure.
 #pragma once
@@ -27,8 +27,11 @@ struct FlowSample {
 Result<FlowSample> ReadFlowSample(mysql::Connection& conn, const std::string& node);
 
 // Pure. Why to pause now, given each node's sample before and now (the same nodes in the same
-// order); empty when the copy may go on. `recv_queue_limit`: gcs.fc_limit.
+// order); empty when the copy may go on. `recv_queue_limit`: gcs.fc_limit. A copy that is
+// `paused` goes on only once every queue is down to a quarter of the limit, not half (so it does
+// not stop and start with every chunk).
 std::string FlowPauseReason(const std::vector<FlowSample>& before,
-                            const std::vector<FlowSample>& now, long long recv_queue_limit);
+                            const std::vector<FlowSample>& now, long long recv_queue_limit,
+                            bool paused = false);
 
 }  // namespace safeddl::galera

@@ -26,6 +26,10 @@ TEST(FlowPauseReasonTest, AReceiveQueueOverHalfTheLimitPauses) {
             "n1 has 9 write sets waiting to apply (flow control at 16)");
   EXPECT_EQ(FlowPauseReason({Node("n1")}, {Node("n1", 0, 1)}, 1), "");
   EXPECT_NE(FlowPauseReason({Node("n1")}, {Node("n1", 0, 2)}, 1), "");
+  // A paused copy waits until the queue is down to a quarter of the limit.
+  EXPECT_NE(FlowPauseReason({Node("n1")}, {Node("n1", 0, 6)}, 16, /*paused=*/true), "");
+  EXPECT_EQ(FlowPauseReason({Node("n1")}, {Node("n1", 0, 4)}, 16, /*paused=*/true), "");
+  EXPECT_EQ(FlowPauseReason({Node("n1")}, {Node("n1", 0, 6)}, 16), "");
 }
 
 TEST(FlowPauseReasonTest, ANodeNotSyncedPausesAndEveryReasonIsListed) {

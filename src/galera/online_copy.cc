@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -20,6 +21,7 @@
 #include "osc/chunk_planner.h"
 #include "osc/copier.h"
 #include "osc/inspector.h"
+#include "osc/key_range.h"
 #include "osc/session_setup.h"
 #include "schema/introspect.h"
 
@@ -30,10 +32,12 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto kFlowLook = std::chrono::milliseconds(100);
 constexpr auto kLongestPause = std::chrono::minutes(10);
+constexpr auto kTellPauseAfter = std::chrono::seconds(1);
 constexpr auto kProgressEvery = std::chrono::seconds(5);
 constexpr long long kDefaultFcLimit = 16;  // galera-4's gcs.fc_limit
 constexpr long long kMinRowBytesInWriteSet = 64;
 constexpr int64_t kChecksumRowsPerRange = 5000;
+constexpr int kChecksumRounds = 3;
 constexpr size_t kReasonsKept = 10;
 
 // A chunk that lost to another node's write: retried.
@@ -68,6 +72,7 @@ class OnlineRun {
     Status copied = [&]() -> Status {
       SAFEDDL_RETURN_IF_ERROR(CreateTriggers());
       SAFEDDL_RETURN_IF_ERROR(Copy());
+      SAFEDDL_RETURN_IF_ERROR(WhilePostponed());
       SAFEDDL_RETURN_IF_ERROR(Checksum());
       return Swap();
     }();
@@ -215,6 +220,13 @@ class OnlineRun {
           ddl_->Execute(t.create).WithContext("creating the capture trigger " + t.name));
       ++triggers_created_;
     }
+    const std::string note =
+        "statements the application prepared server-side (COM_STMT_PREPARE) on this table "
+        "before the triggers were created may fail with \"Deadlock found\" on Galera while the "
+        "triggers exist (seen on MariaDB 10.11: about one in two); reconnecting the application's "
+        "pools prepares them again and avoids it";
+    report_.notes.push_back(note);
+    Progress("note: " + note);
     return Status::OK();
   }
 
@@ -230,15 +242,16 @@ class OnlineRun {
 
   // Returns once the cluster keeps up: see galera/flow_control.h.
   Status WaitForFlow() {
-    if (Clock::now() - last_look_ < kFlowLook) return Status::OK();
     SAFEDDL_ASSIGN_OR_RETURN(std::vector<FlowSample> now, SampleFlow());
     std::string reason = FlowPauseReason(flow_, now, report_.fc_limit);
     flow_ = std::move(now);
-    last_look_ = Clock::now();
     if (reason.empty()) return Status::OK();
     if (report_.throttle_reasons.size() < kReasonsKept) report_.throttle_reasons.push_back(reason);
-    Progress("copy paused: " + reason);
+    ++report_.pauses;
+    // Short pauses (most last one look) go into the progress lines' totals; a long one is told
+    // as it happens, with its reason.
     const auto start = Clock::now();
+    bool told = false;
     while (!reason.empty()) {
       SAFEDDL_RETURN_IF_ERROR(CheckCancel());
       if (Clock::now() - start > kLongestPause) {
@@ -246,14 +259,17 @@ class OnlineRun {
             "the cluster has not kept up for {} minutes ({}): stopping the copy",
             std::chrono::duration_cast<std::chrono::minutes>(kLongestPause).count(), reason));
       }
+      if (!told && Clock::now() - start >= kTellPauseAfter) {
+        Progress("copy paused: " + reason);
+        told = true;
+      }
       std::this_thread::sleep_for(kFlowLook);
       SAFEDDL_ASSIGN_OR_RETURN(now, SampleFlow());
-      reason = FlowPauseReason(flow_, now, report_.fc_limit);
+      reason = FlowPauseReason(flow_, now, report_.fc_limit, /*paused=*/true);
       flow_ = std::move(now);
     }
-    last_look_ = Clock::now();
     report_.throttled_seconds += SecondsSince(start);
-    Progress(fmt::format("copy resumed after {:.1f} s", SecondsSince(start)));
+    if (told) Progress(fmt::format("copy resumed after {:.1f} s", SecondsSince(start)));
     return Status::OK();
   }
 
@@ -265,7 +281,6 @@ class OnlineRun {
                               std::min<int64_t>(m_.chunk_size, report_.chunk_size_cap));
     SAFEDDL_RETURN_IF_ERROR(planner.Prepare());
     SAFEDDL_ASSIGN_OR_RETURN(flow_, SampleFlow());
-    last_look_ = Clock::now();
     const std::vector<FlowSample> at_start = flow_;
     auto last_progress = Clock::now();
     for (;;) {
@@ -292,9 +307,10 @@ class OnlineRun {
       }
       if (Clock::now() - last_progress >= kProgressEvery) {
         last_progress = Clock::now();
-        Progress(fmt::format("copied {} rows in {} chunks ({} retried, paused {:.1f} s)",
-                             report_.rows_copied, report_.chunks, report_.chunk_retries,
-                             report_.throttled_seconds));
+        Progress(fmt::format(
+            "copied {} rows in {} chunks ({} retried; paused {} time(s) for the cluster, {:.1f} s)",
+            report_.rows_copied, report_.chunks, report_.chunk_retries, report_.pauses,
+            report_.throttled_seconds));
       }
     }
     SAFEDDL_ASSIGN_OR_RETURN(std::vector<FlowSample> end, SampleFlow());
@@ -310,31 +326,92 @@ class OnlineRun {
     return Status::OK();
   }
 
-  // Both tables compared range by range; each range in one snapshot, where the triggers keep
-  // them equal.
+  // Both tables compared range by range, each range in one snapshot, where the triggers keep
+  // them equal. Ranges that differ are copied again and everything compared again, up to
+  // kChecksumRounds times; a difference that is still there stops the run.
   Status Checksum() {
-    std::vector<std::unique_ptr<mysql::Connection>> conns;
-    std::vector<mysql::Connection*> raw;
-    for (int i = 0; i < 2; ++i) {
-      SAFEDDL_ASSIGN_OR_RETURN(auto c, OpenPrepared());
-      SAFEDDL_RETURN_IF_ERROR(
-          c->Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
-      SAFEDDL_RETURN_IF_ERROR(c->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"));
-      raw.push_back(c.get());
-      conns.push_back(std::move(c));
-    }
-    SAFEDDL_ASSIGN_OR_RETURN(osc::ChecksumResult sum,
-                             osc::CompareTables(raw, plan_, kChecksumRowsPerRange));
-    for (auto& c : conns) c->Execute("COMMIT").IgnoreError();
-    report_.checksum_ranges = sum.ranges;
-    report_.checksum_rows = sum.rows_original;
-    if (!sum.clean()) {
-      return CorruptionError(fmt::format(
+    const int64_t rows_per_range =
+        std::max<int64_t>(1, std::min<int64_t>(kChecksumRowsPerRange, report_.chunk_size_cap / 2));
+    for (int round = 1;; ++round) {
+      std::vector<std::unique_ptr<mysql::Connection>> conns;
+      std::vector<mysql::Connection*> raw;
+      for (int i = 0; i < 2; ++i) {
+        SAFEDDL_ASSIGN_OR_RETURN(auto c, OpenPrepared());
+        SAFEDDL_RETURN_IF_ERROR(
+            c->Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+        SAFEDDL_RETURN_IF_ERROR(c->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"));
+        raw.push_back(c.get());
+        conns.push_back(std::move(c));
+      }
+      SAFEDDL_ASSIGN_OR_RETURN(osc::ChecksumResult sum,
+                               osc::CompareTables(raw, plan_, rows_per_range));
+      for (auto& c : conns) c->Execute("COMMIT").IgnoreError();
+      report_.checksum_ranges = sum.ranges;
+      report_.checksum_rows = sum.rows_original;
+      if (sum.clean()) {
+        Progress(
+            fmt::format("checksum: {} rows in {} ranges, equal", sum.rows_original, sum.ranges));
+        return Status::OK();
+      }
+      const std::string found = fmt::format(
           "the checksum found the ghost table different from {} ({} rows against {}, {} of {} "
-          "key ranges differ): not swapping (please report this)",
-          plan_.q_original, sum.rows_ghost, sum.rows_original, sum.differing.size(), sum.ranges));
+          "key ranges differ)",
+          plan_.q_original, sum.rows_ghost, sum.rows_original, sum.differing.size(), sum.ranges);
+      if (round == kChecksumRounds) {
+        return CorruptionError(found + fmt::format(", still after {} rounds of copying them "
+                                                   "again: not swapping (please report this)",
+                                                   kChecksumRounds - 1));
+      }
+      Progress(found + ": copying them again");
+      SAFEDDL_RETURN_IF_ERROR(CopyAgain(sum.differing));
+      report_.ranges_copied_again += static_cast<long long>(sum.differing.size());
     }
-    Progress(fmt::format("checksum: {} rows in {} ranges, equal", sum.rows_original, sum.ranges));
+  }
+
+  // Each range's ghost rows replaced by the original's, in one transaction (within the write-set
+  // limits: a range holds at most half a chunk).
+  Status CopyAgain(const std::vector<osc::KeyRangeBounds>& ranges) {
+    SAFEDDL_ASSIGN_OR_RETURN(auto conn, OpenPrepared());
+    for (const osc::KeyRangeBounds& range : ranges) {
+      SAFEDDL_ASSIGN_OR_RETURN(std::string where_ghost,
+                               osc::RangePredicate(plan_.ghost_key, range));
+      SAFEDDL_ASSIGN_OR_RETURN(std::string where_original,
+                               osc::RangePredicate(plan_.original_key, range));
+      for (int64_t attempt = 1;; ++attempt) {
+        Status s = [&]() -> Status {
+          SAFEDDL_RETURN_IF_ERROR(conn->Execute("BEGIN"));
+          SAFEDDL_RETURN_IF_ERROR(
+              conn->Execute(fmt::format("DELETE FROM {} WHERE {}", plan_.q_ghost, where_ghost)));
+          SAFEDDL_RETURN_IF_ERROR(
+              conn->Execute(osc::CopyStatement(plan_, where_original, /*nowait=*/false)));
+          return conn->Execute("COMMIT");
+        }();
+        if (s.ok()) break;
+        conn->Execute("ROLLBACK").IgnoreError();
+        if (!LostToAnotherWrite(s) || attempt > m_.default_retries) {
+          return s.WithContext("copying a differing range again");
+        }
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::min<int64_t>(1000, 20 * attempt)));
+      }
+    }
+    return Status::OK();
+  }
+
+  // gh-ost's --postpone-cut-over-flag-file, after the copy and before the checksum and the swap:
+  // the triggers keep the new table current meanwhile.
+  Status WhilePostponed() {
+    const std::string& flag = m_.postpone_cut_over_flag_file;
+    std::error_code ec;
+    if (flag.empty() || !std::filesystem::exists(flag, ec)) return Status::OK();
+    Progress(
+        fmt::format("swap postponed while {} exists (the triggers keep the new table "
+                    "current): delete it to swap",
+                    flag));
+    while (std::filesystem::exists(flag, ec)) {
+      SAFEDDL_RETURN_IF_ERROR(CheckCancel());
+      std::this_thread::sleep_for(kFlowLook);
+    }
     return Status::OK();
   }
 
@@ -412,7 +489,6 @@ class OnlineRun {
   std::vector<CaptureTrigger> triggers_;
   int triggers_created_ = 0;
   std::vector<FlowSample> flow_;
-  Clock::time_point last_look_{};
   bool swapped_ = false;
 };
 
@@ -433,12 +509,14 @@ nlohmann::json OnlineReport::ToJson() const {
           {"chunks", chunks},
           {"chunk_retries", chunk_retries},
           {"cert_failures", cert_failures},
+          {"pauses", pauses},
           {"throttled_seconds", throttled_seconds},
           {"throttle_reasons", throttle_reasons},
           {"flow_control_paused_ms", flow_control_paused_ms},
           {"copy_seconds", copy_seconds},
           {"checksum_ranges", checksum_ranges},
           {"checksum_rows", checksum_rows},
+          {"ranges_copied_again", ranges_copied_again},
           {"swap_rounds", swap_rounds},
           {"swap_gate_seconds", swap_gate_seconds},
           {"rename_seconds", rename_seconds},

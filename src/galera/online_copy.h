@@ -11,7 +11,8 @@
 //   - A chunk that loses to a write from another node (a brute-force abort, or a failed
 //     certification: "Deadlock found") is retried; that is Galera's normal conflict, not an error.
 //   - The proof and the swap: every range of the key is compared in a consistent snapshot (the
-//     triggers keep both tables in step, so any snapshot sees them equal); then, once no node has
+//     triggers keep both tables in step, so any snapshot sees them equal; a range that differs is
+//     copied again and compared again, twice at most, else the run stops); then, once no node has
 //     a lock or a long transaction on the table (galera/toi.h, within --max-wait), RENAME TABLE
 //     t TO _t_del, _t_gho TO t runs in total order: every node swaps at the same point of the
 //     cluster's order, with no write lost. LOCK TABLES and GET_LOCK, which the binlog copy's
@@ -61,13 +62,15 @@ struct OnlineReport {
   // that lost, and the application's transactions that lost to a chunk (they get "Deadlock
   // found" and must be retried, as on Galera for any conflict).
   long long cert_failures = 0;
+  long long pauses = 0;  // times the copy waited for the cluster
   double throttled_seconds = 0;
   std::vector<std::string> throttle_reasons;  // why each pause began (the first ten)
   long long flow_control_paused_ms = 0;       // the cluster's flow-control pause during the copy
   double copy_seconds = 0;
   long long checksum_ranges = 0;
   long long checksum_rows = 0;
-  int swap_rounds = 0;  // rounds of checks before the RENAME
+  long long ranges_copied_again = 0;  // key ranges the checksum found different, copied again
+  int swap_rounds = 0;                // rounds of checks before the RENAME
   double swap_gate_seconds = 0;
   double rename_seconds = 0;  // the RENAME in total order: how long the table was held
   std::string old_table;      // where the original is kept; empty when dropped
