@@ -393,6 +393,11 @@ Status Resolve(AlterOptions& o) {
       !m.hooks_path.empty() && (::stat(m.hooks_path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))) {
     return InvalidArgumentError("--hooks-path " + m.hooks_path + " is not a directory");
   }
+  if (o.galera_method == "online" && (m.include_triggers || m.resume)) {
+    return InvalidArgumentError(
+        "--galera-method online cannot go with --include-triggers or --resume yet (its capture "
+        "is triggers of its own; a stopped run starts over)");
+  }
   if (m.include_triggers) {
     if (m.trigger_suffix.empty()) {
       return InvalidArgumentError(
@@ -432,11 +437,6 @@ Status Resolve(AlterOptions& o) {
           "--ok-to-drop-table or --test-on-replica");
     }
     o.force_copy = true;  // a native change keeps no old table to go back to
-  }
-  if (o.galera_method == "online" && (m.include_triggers || m.resume)) {
-    return InvalidArgumentError(
-        "--galera-method online cannot go with --include-triggers or --resume yet (its capture "
-        "is triggers of its own; a stopped run starts over)");
   }
   SAFEDDL_RETURN_IF_ERROR(ParseDurationFlag("--max-wait", o.max_wait).status());
   if (!o.conf.empty() && o.connection.defaults_file.empty()) o.connection.defaults_file = o.conf;
