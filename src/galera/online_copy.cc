@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -96,6 +97,18 @@ class OnlineRun {
       return AbortedError("interrupted before the swap");
     }
     return Status::OK();
+  }
+
+  // Calls `attempt` until it succeeds, fails for another reason than losing to another write
+  // (LostToAnotherWrite), or has been retried migration.default_retries times, pausing a little
+  // longer each time; counts the retries in `retries` when given.
+  Status RetryLostWrites(const std::function<Status()>& attempt, long long* retries = nullptr) {
+    for (int64_t n = 1;; ++n) {
+      Status s = attempt();
+      if (s.ok() || !LostToAnotherWrite(s) || n > m_.default_retries) return s;
+      if (retries != nullptr) ++*retries;
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(1000, 20 * n)));
+    }
   }
 
   Result<std::unique_ptr<mysql::Connection>> OpenPrepared() {
@@ -288,20 +301,18 @@ class OnlineRun {
       SAFEDDL_RETURN_IF_ERROR(WaitForFlow());
       SAFEDDL_ASSIGN_OR_RETURN(std::optional<osc::KeyChunk> chunk, planner.Next());
       if (!chunk) break;
-      Result<osc::ChunkResult> r = osc::ChunkResult{};
-      for (int64_t attempt = 1;; ++attempt) {
-        r = osc::CopyChunkRows(*copy_conn, plan_, *chunk, m_.panic_on_warnings);
-        if (r.ok()) break;
-        if (!LostToAnotherWrite(r.status()) || attempt > m_.default_retries) {
-          return r.status().WithContext(fmt::format("copy chunk {}", chunk->seq));
-        }
-        ++report_.chunk_retries;
-        std::this_thread::sleep_for(
-            std::chrono::milliseconds(std::min<int64_t>(1000, 20 * attempt)));
-      }
-      report_.rows_copied += r->rows;
+      osc::ChunkResult r;
+      Status copied = RetryLostWrites(
+          [&]() -> Status {
+            SAFEDDL_ASSIGN_OR_RETURN(
+                r, osc::CopyChunkRows(*copy_conn, plan_, *chunk, m_.panic_on_warnings));
+            return Status::OK();
+          },
+          &report_.chunk_retries);
+      if (!copied.ok()) return copied.WithContext(fmt::format("copy chunk {}", chunk->seq));
+      report_.rows_copied += r.rows;
       ++report_.chunks;
-      planner.Adapt(r->millis);
+      planner.Adapt(r.millis);
       if (planner.chunk_size() > report_.chunk_size_cap) {
         planner.set_chunk_size(report_.chunk_size_cap);
       }
@@ -377,7 +388,7 @@ class OnlineRun {
                                osc::RangePredicate(plan_.ghost_key, range));
       SAFEDDL_ASSIGN_OR_RETURN(std::string where_original,
                                osc::RangePredicate(plan_.original_key, range));
-      for (int64_t attempt = 1;; ++attempt) {
+      Status copied = RetryLostWrites([&]() -> Status {
         Status s = [&]() -> Status {
           SAFEDDL_RETURN_IF_ERROR(conn->Execute("BEGIN"));
           SAFEDDL_RETURN_IF_ERROR(
@@ -386,14 +397,10 @@ class OnlineRun {
               conn->Execute(osc::CopyStatement(plan_, where_original, /*nowait=*/false)));
           return conn->Execute("COMMIT");
         }();
-        if (s.ok()) break;
-        conn->Execute("ROLLBACK").IgnoreError();
-        if (!LostToAnotherWrite(s) || attempt > m_.default_retries) {
-          return s.WithContext("copying a differing range again");
-        }
-        std::this_thread::sleep_for(
-            std::chrono::milliseconds(std::min<int64_t>(1000, 20 * attempt)));
-      }
+        if (!s.ok()) conn->Execute("ROLLBACK").IgnoreError();
+        return s;
+      });
+      if (!copied.ok()) return copied.WithContext("copying a differing range again");
     }
     return Status::OK();
   }
