@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 
 #include "common/strings.h"
@@ -22,7 +21,7 @@ Result<FlowSample> ReadFlowSample(mysql::Connection& conn, const std::string& no
   }
   auto number = [&](const char* name) {
     auto it = values.find(name);
-    return it == values.end() ? 0LL : std::strtoll(it->second.c_str(), nullptr, 10);
+    return it == values.end() ? 0LL : ParseInt64(it->second).value_or(0);
   };
   FlowSample s;
   s.node = node;

@@ -202,7 +202,7 @@ class OnlineRun {
                       "{} AND TABLE_NAME = {}",
                       mysql::QuoteString(m_.database), mysql::QuoteString(m_.table))));
     const long long row_bytes =
-        std::max(kMinRowBytesInWriteSet, 2 * std::strtoll(avg.value_or("0").c_str(), nullptr, 10));
+        std::max(kMinRowBytesInWriteSet, 2 * ParseInt64(avg.value_or("0")).value_or(0));
     long long cap = 100000;  // gh-ost's largest --chunk-size
     if (report_.max_ws_rows > 0) cap = std::min(cap, std::max(1LL, report_.max_ws_rows / 2));
     if (report_.max_ws_size > 0) {
@@ -213,7 +213,7 @@ class OnlineRun {
                              ddl_->QueryValue("SELECT @@global.wsrep_provider_options"));
     const std::optional<std::string> fc =
         mysql::ProviderOption(provider.value_or(""), "gcs.fc_limit");
-    report_.fc_limit = fc ? std::max(1LL, std::strtoll(fc->c_str(), nullptr, 10)) : kDefaultFcLimit;
+    report_.fc_limit = fc ? std::max(1LL, ParseInt64(*fc).value_or(0)) : kDefaultFcLimit;
     if (m_.chunk_size > cap) {
       report_.notes.push_back(fmt::format(
           "chunks of at most {} rows: each is one write set, within wsrep_max_ws_rows {} and "
