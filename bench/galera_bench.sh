@@ -23,9 +23,13 @@
 # lowest tps, the load's errors, and flow control (the growth of wsrep_flow_control_paused_ns,
 # summed over the nodes). The index is dropped again (TOI, metadata only) between methods.
 #
-# Usage: bench/galera_bench.sh     Results: bench/results/galera-<date>.md
+# Usage: bench/galera_bench.sh     Results: bench/results/galera-<date>[-node-settings].md
 #   ROWS=1000000  METHODS="toi safetoi rsu online ptosc"  BASELINE=5  AFTER=5
 #   ALTER="ADD INDEX k_pad (pad)"  the change (dropped by DROP_INDEX=k_pad between methods)
+#   NODE_SETTINGS= global settings made on every node before the load, e.g.
+#                  "innodb_buffer_pool_size=1G innodb_log_file_size=1G" (the sandbox's 256M pool
+#                  holds the 1M-row table but not the table and its copy; its 256M redo log keeps
+#                  InnoDB near its checkpoint limit, where every write waits for a flush)
 #   SKIP_BUILD=0 / SAFEDDL=PATH    as for alter_bench.sh
 #   WORK=/tmp/safeddl-galera-bench (must be reachable by the mysql account when run as root)
 # Passwords: safeddl, mariadb and pt-osc read the nodes' client.cnf; sysbench gets it on its
@@ -47,7 +51,8 @@ THREADS=8
 RATE=300
 SAFEDDL=${SAFEDDL:-}
 LOGS=$WORK/logs
-RESULT_FILE=$ROOT/bench/results/galera-$(date +%Y-%m-%d).md
+NODE_SETTINGS=${NODE_SETTINGS:-}
+RESULT_FILE=$ROOT/bench/results/galera-$(date +%Y-%m-%d)${NODE_SETTINGS:+-node-settings}.md
 
 log() { printf '[galera_bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -83,6 +88,16 @@ SYSBENCH_CONN=(--db-driver=mysql --mysql-host=127.0.0.1,127.0.0.1,127.0.0.1
                --mysql-port="$(IFS=,; echo "${PORTS[*]}")" --mysql-user="$DB_USER"
                --mysql-password="$DB_PASS" --mysql-db=sbtest --tables=1)
 
+if [[ -n "$NODE_SETTINGS" ]]; then
+  log "on every node: $NODE_SETTINGS"
+  for setting in $NODE_SETTINGS; do
+    [[ "$setting" =~ ^([a-z_]+)=([0-9]+[KMG]?)$ ]] || { echo "galera_bench: NODE_SETTINGS takes name=size, not '$setting'" >&2; exit 1; }
+    for c in "${CNFS[@]}"; do
+      mariadb --defaults-file="$c" -e "SET GLOBAL ${BASH_REMATCH[1]} = $(numfmt --from=iec "${BASH_REMATCH[2]}")"
+    done
+  done
+  sleep 2  # a buffer pool resize runs in the background
+fi
 log "sysbench prepare: $ROWS rows (written on node1, replicated)"
 q "DROP DATABASE IF EXISTS sbtest; CREATE DATABASE sbtest"
 sysbench oltp_write_only --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="${PORTS[0]}" \
@@ -146,7 +161,7 @@ done
 {
   echo "# Galera: schema changes under load ($(date +%Y-%m-%d), commit $(git -C "$ROOT" rev-parse --short HEAD))"
   echo
-  echo "Command: \`bench/galera_bench.sh\` (ROWS=$ROWS, METHODS=\"$METHODS\"). Three nodes on one"
+  echo "Command: \`${NODE_SETTINGS:+NODE_SETTINGS=\"$NODE_SETTINGS\" }bench/galera_bench.sh\` (ROWS=$ROWS, METHODS=\"$METHODS\"). Three nodes on one"
   echo "$(nproc)-core machine; sysbench oltp_write_only, $THREADS threads at $RATE tx/s over the three nodes;"
   echo "change: \`$ALTER\` on sbtest1. Worst p99: the highest per-second p99 from the change's start to"
   echo "${AFTER} s after its end (a second with no transaction counts as 1000 ms)."

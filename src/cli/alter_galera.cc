@@ -80,13 +80,13 @@ Status PrintOnlineReport(const galera::OnlineReport& r, bool json) {
   fmt::print(
       "done: {} (online copy on {} nodes) in {:.1f} s: {} rows in {} chunks ({} retried after a "
       "conflicting write on another node; {} transaction(s) failed certification across the "
-      "nodes meanwhile), paused {} time(s), {:.1f} s in all, for the cluster (flow control "
-      "paused it {} ms), "
-      "checksum equal over {} rows, swapped with one RENAME in {:.3f} s after {:.2f} s of "
-      "checks\n",
+      "nodes meanwhile), {:.1f} s waiting for every node to commit each chunk (longest "
+      "{:.0f} ms), paused {} time(s), {:.1f} s in all, for the cluster (flow control paused it "
+      "{} ms), checksum equal over {} rows, swapped with one RENAME in {:.3f} s after {:.2f} s "
+      "of checks\n",
       r.statement, r.nodes.size(), r.total_seconds, r.rows_copied, r.chunks, r.chunk_retries,
-      r.cert_failures, r.pauses, r.throttled_seconds, r.flow_control_paused_ms, r.checksum_rows,
-      r.rename_seconds, r.swap_gate_seconds);
+      r.cert_failures, r.apply_wait_seconds, r.apply_wait_max_ms, r.pauses, r.throttled_seconds,
+      r.flow_control_paused_ms, r.checksum_rows, r.rename_seconds, r.swap_gate_seconds);
   if (!r.old_table.empty()) {
     fmt::print("the original is kept as {}: drop it once you no longer need it\n", r.old_table);
   }

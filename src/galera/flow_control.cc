@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "common/strings.h"
 
@@ -31,6 +32,17 @@ Result<FlowSample> ReadFlowSample(mysql::Connection& conn, const std::string& no
   s.state = values["wsrep_local_state_comment"];
   s.cert_failures = number("wsrep_local_cert_failures");
   return s;
+}
+
+Result<long long> ReadLastCommitted(mysql::Connection& conn) {
+  SAFEDDL_ASSIGN_OR_RETURN(auto rows,
+                           conn.Query("SHOW GLOBAL STATUS LIKE 'wsrep\\_last\\_committed'"));
+  if (rows.size() != 1 || rows.rows()[0].size() < 2 || !rows.rows()[0][1]) {
+    return InternalError("the server has no wsrep_last_committed: is it a Galera node?");
+  }
+  std::optional<long long> seqno = ParseInt64(*rows.rows()[0][1]);
+  if (!seqno) return InternalError("wsrep_last_committed is not a number: " + *rows.rows()[0][1]);
+  return *seqno;
 }
 
 std::string FlowPauseReason(const std::vector<FlowSample>& before,

@@ -5,6 +5,10 @@
 // queue is over half the limit, and while any node has sent flow control since the last look (its
 // wsrep_flow_control_sent grew, and the cluster's wsrep_flow_control_paused_ns with it), or is not
 // Synced. ReadFlowSample asks one node; FlowPauseReason is pure.
+// The copy also keeps two chunks in flight at most: after each chunk it waits until every node
+// has committed the one before (wsrep_last_committed, ReadLastCommitted), so a node that applies
+// slowly slows the copy instead of queueing chunks (and the application's commits behind them),
+// and each chunk's size is set by its time here plus that wait.
 #pragma once
 
 #include <string>
@@ -25,6 +29,9 @@ struct FlowSample {
 };
 
 Result<FlowSample> ReadFlowSample(mysql::Connection& conn, const std::string& node);
+
+// The cluster-wide seqno of the last write set the node committed (wsrep_last_committed).
+Result<long long> ReadLastCommitted(mysql::Connection& conn);
 
 // Pure. Why to pause now, given each node's sample before and now (the same nodes in the same
 // order); empty when the copy may go on. `recv_queue_limit`: gcs.fc_limit. A copy that is

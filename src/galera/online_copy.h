@@ -66,6 +66,10 @@ struct OnlineReport {
   double throttled_seconds = 0;
   std::vector<std::string> throttle_reasons;  // why each pause began (the first ten)
   long long flow_control_paused_ms = 0;       // the cluster's flow-control pause during the copy
+  // After each chunk the copy waits until every node has committed the chunk before it: the time
+  // it waited in all, and the longest one wait.
+  double apply_wait_seconds = 0;
+  double apply_wait_max_ms = 0;
   double copy_seconds = 0;
   long long checksum_ranges = 0;
   long long checksum_rows = 0;
