@@ -648,8 +648,11 @@ TEST_P(GaleraTest, UnblockCountsBruteForceAborts) {
   // A transaction on node2 holds row 1; the same row written on node1 wins in the cluster's
   // order and rolls node2's transaction back.
   auto local = Open(Node(1));
+  // The row must be on node2 before its transaction takes it (the fixture wrote it on node1).
+  testkit::MustExecute(*local, "SET SESSION wsrep_sync_wait = 3");
   testkit::MustExecute(*local, "BEGIN");
   testkit::MustExecute(*local, "UPDATE " + Table() + " SET v = v + 1 WHERE id = 1");
+  ASSERT_EQ(local->affected_rows(), 1) << "node2 does not have row 1";
   testkit::MustExecute(*conns_[0], "UPDATE " + Table() + " SET v = v + 100 WHERE id = 1");
   Status commit = local->Execute("COMMIT");
   EXPECT_FALSE(commit.ok()) << "node2's transaction was not rolled back";
