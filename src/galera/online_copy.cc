@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <thread>
 
 #include "common/clock.h"
+#include "common/files.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "galera/capture_triggers.h"
@@ -439,13 +439,12 @@ class OnlineRun {
   // the triggers keep the new table current meanwhile.
   Status WhilePostponed() {
     const std::string& flag = m_.postpone_cut_over_flag_file;
-    std::error_code ec;
-    if (flag.empty() || !std::filesystem::exists(flag, ec)) return Status::OK();
+    if (!FileExists(flag)) return Status::OK();
     Progress(
         fmt::format("swap postponed while {} exists (the triggers keep the new table "
                     "current): delete it to swap",
                     flag));
-    while (std::filesystem::exists(flag, ec)) {
+    while (FileExists(flag)) {
       SAFEDDL_RETURN_IF_ERROR(CheckCancel());
       std::this_thread::sleep_for(kFlowLook);
     }

@@ -1,12 +1,12 @@
 #include "osc/control_handler.h"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include <charconv>
 #include <optional>
 
 #include "common/clock.h"
+#include "common/files.h"
 #include "common/http_check.h"
 #include "common/log.h"
 #include "common/strings.h"
@@ -19,11 +19,6 @@ namespace {
 
 constexpr char kThrottleHint[] =
     "# note: throttle only as long as the binary logs are kept: the migration needs them\n";
-
-bool FileExists(const std::string& path) {
-  struct stat st {};
-  return !path.empty() && ::stat(path.c_str(), &st) == 0;
-}
 
 std::string FileState(const std::string& path) {
   if (path.empty()) return "none";

@@ -1,12 +1,12 @@
 #include "osc/migrator.h"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 
 #include "binlog/schema_lookup.h"
+#include "common/files.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "mysql/quote.h"
@@ -36,11 +36,6 @@ constexpr int kMaxChecksumPasses = 3;
 constexpr auto kInstantRetryPause = std::chrono::milliseconds(500);
 constexpr auto kBacklogTimeout = std::chrono::minutes(10);
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
-
-bool FileExists(const std::string& path) {
-  struct stat st {};
-  return !path.empty() && ::stat(path.c_str(), &st) == 0;
-}
 
 // The hook variables that do not change during a run (gh-ost's names).
 std::map<std::string, std::string> HookVariables(const MigrationOptions& o,

@@ -1,9 +1,9 @@
 #include "osc/throttler.h"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include "common/clock.h"
+#include "common/files.h"
 #include "common/http_check.h"
 #include "common/log.h"
 #include "common/strings.h"
@@ -14,11 +14,6 @@
 
 namespace safeddl::osc {
 namespace {
-
-bool FileExists(const std::string& path) {
-  struct stat st {};
-  return !path.empty() && ::stat(path.c_str(), &st) == 0;
-}
 
 std::vector<std::string> StatusNames(const MigrationOptions& options) {
   std::vector<std::string> names;
