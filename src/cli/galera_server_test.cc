@@ -988,6 +988,17 @@ TEST_P(GaleraTest, OnlineDryRunAndRefusalsChangeNothing) {
   EXPECT_NE(r.err.find("does not carry a table's own triggers"), std::string::npos) << r.err;
   EXPECT_EQ(objects(), "2");
   EXPECT_EQ(Definitions(), before);
+  // A table that is not there, and one without a key to copy by: said, nothing created.
+  r = AlterTable("nosuch", "ADD COLUMN c INT", {"--galera-method", "online", "--execute"});
+  EXPECT_NE(r.exit_code, kExitOk);
+  EXPECT_NE(r.err.find("nosuch"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
+  EXPECT_EQ(objects(), "2");
+  testkit::MustExecute(*conns_[0], fmt::format("CREATE TABLE `{}`.nokey (v INT)", db_));
+  r = AlterTable("nokey", "ADD COLUMN c INT", {"--galera-method", "online", "--execute"});
+  EXPECT_NE(r.exit_code, kExitOk);
+  EXPECT_NE(r.err.find("no PRIMARY KEY or NOT NULL UNIQUE key"), std::string::npos) << r.err;
+  EXPECT_EQ(objects(), "3");  // the table just made, and nothing else
 }
 
 INSTANTIATE_TEST_SUITE_P(Sandboxes, GaleraTest, ::testing::Values(false, true),
