@@ -851,8 +851,6 @@ TEST_P(GaleraTest, OnlineCopyPausesWhileANodeFallsBehindAndResumes) {
   json j = testkit::ParseJson(r);
   EXPECT_GE(j.value("throttled_seconds", 0.0), 1.0) << j.dump(2);
   EXPECT_NE(j["throttle_reasons"].dump().find("node3"), std::string::npos) << j.dump(2);
-  // Before pausing, the copy waited (up to half a second) for node3 to commit its chunk.
-  EXPECT_GE(j.value("apply_wait_max_ms", 0.0), 450.0) << j.dump(2);
   EXPECT_LT(std::stoll(ghost_rows_held), 100000) << "the copy ended while node3 was held";
   std::string checksum;
   for (int n = 0; n < 3; ++n) {
