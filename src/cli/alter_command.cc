@@ -96,6 +96,12 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
       ->group(g)
       ->capture_default_str()
       ->check(CLI::Range(0.0, 100.0));
+  cmd->add_option_function<std::string>(
+         "--checksum", [&m](const std::string& scope) { m.full_checksum = scope == "full"; },
+         "changed (default): compare the rows changed during the run, chunks the server copied "
+         "with a warning and both tables' row counts; full: compare both tables whole")
+      ->check(CLI::IsMember({"changed", "full"}))
+      ->group(g);
   cmd->add_flag("--panic-on-warnings", m.panic_on_warnings,
                 "Abort when copying raises a data-changing warning")
       ->group(g);
@@ -461,9 +467,17 @@ void PrintSummary(const osc::MigrationReport& r, const osc::MigrationOptions& m)
   }
   fmt::print("{} altered online in {}: {} rows copied, {} changes applied from the binlog\n",
              r.table, HumanDuration(r.total_seconds), r.rows_copied, r.changes_applied);
-  fmt::print("  checksum: clean after {} pass(es) over {} rows in {} ranges{}\n", r.checksum_passes,
-             r.checksum_rows, r.checksum_ranges,
-             r.ranges_recopied ? fmt::format(" ({} ranges copied again)", r.ranges_recopied) : "");
+  const std::string recopied =
+      r.ranges_recopied ? fmt::format(" ({} ranges copied again)", r.ranges_recopied) : "";
+  if (r.checksum_scope == "changed") {
+    fmt::print(
+        "  checksum: clean after {} pass(es) over the rows that could differ: {} changed rows, {} "
+        "chunks copied with warnings, {} rows counted in each table{}\n",
+        r.checksum_passes, r.checksum_keys, r.checksum_ranges, r.checksum_rows, recopied);
+  } else {
+    fmt::print("  checksum: clean after {} pass(es) over {} rows in {} ranges{}\n",
+               r.checksum_passes, r.checksum_rows, r.checksum_ranges, recopied);
+  }
   fmt::print("  cut-over: {} attempt(s), writes stalled {:.0f} ms\n", r.cut_over_attempts,
              r.cut_over_stall_ms);
   if (r.throttled_seconds > 0)

@@ -168,32 +168,44 @@ Status Applier::Apply(const std::vector<binlog::RowsEvent>& events,
     return InternalError("an apply that records its position needs the position");
   }
   ChangeBatch batch;
+  std::vector<KeyLiterals> keys;  // noted before each write (changed_)
+  auto flush = [&](const binlog::BinlogPosition* at) {
+    if (changed_ != nullptr) changed_->NoteKeys(keys);
+    keys.clear();
+    return Flush(batch, at);
+  };
   for (const binlog::RowsEvent& ev : events) {
     for (const binlog::RowChange& change : ev.rows) {
       switch (ev.kind) {
         case binlog::RowsKind::kInsert: {
           SAFEDDL_ASSIGN_OR_RETURN(KeyedRow after, Keyed(change.after, true));
+          if (changed_ != nullptr) keys.push_back(after.key);
           batch.Insert(std::move(after));
           break;
         }
         case binlog::RowsKind::kDelete: {
           SAFEDDL_ASSIGN_OR_RETURN(KeyedRow before, Keyed(change.before, false));
+          if (changed_ != nullptr) keys.push_back(before.key);
           batch.Delete(std::move(before));
           break;
         }
         case binlog::RowsKind::kUpdate: {
           SAFEDDL_ASSIGN_OR_RETURN(KeyedRow before, Keyed(change.before, false));
           SAFEDDL_ASSIGN_OR_RETURN(KeyedRow after, Keyed(change.after, true));
+          if (changed_ != nullptr) {
+            keys.push_back(before.key);
+            if (after.key != before.key) keys.push_back(after.key);
+          }
           batch.Update(std::move(before), std::move(after));
           break;
         }
       }
       if (!one_transaction && batch.size() >= kRowsPerTransaction) {
-        SAFEDDL_RETURN_IF_ERROR(Flush(batch, nullptr));
+        SAFEDDL_RETURN_IF_ERROR(flush(nullptr));
       }
     }
   }
-  return Flush(batch, one_transaction ? through : nullptr);
+  return flush(one_transaction ? through : nullptr);
 }
 
 Status Applier::WriteOnce(const std::vector<std::string>& statements) {
@@ -266,7 +278,8 @@ Status Applier::WriteTolerating(const ChangeBatch& batch, const binlog::BinlogPo
   };
   Status s = write();
   if (!s.ok()) conn_.Execute("ROLLBACK").IgnoreError();
-  Status restored = conn_.Execute("SET SESSION sql_mode = " + mysql::QuoteString(mode.value_or("")));
+  Status restored =
+      conn_.Execute("SET SESSION sql_mode = " + mysql::QuoteString(mode.value_or("")));
   return s.ok() ? restored : s;
 }
 
@@ -280,13 +293,11 @@ Status Applier::Flush(ChangeBatch& batch, const binlog::BinlogPosition* through)
     statements.push_back(SaveAppliedPositionStatement(plan_, record_label_, *through));
   }
   // Lock waits and deadlocks with the copier's inserts into the ghost are expected: retry.
-  Status written = mysql::RetryWithBackoff(retry_, SystemClock::Get(), "apply", [&] {
-    return WriteOnce(statements);
-  });
+  Status written = mysql::RetryWithBackoff(retry_, SystemClock::Get(), "apply",
+                                           [&] { return WriteOnce(statements); });
   if (!written.ok() && !plan_.q_unfit.empty() && mysql::IsValueThatDoesNotFit(written)) {
-    written = mysql::RetryWithBackoff(retry_, SystemClock::Get(), "apply", [&] {
-      return WriteTolerating(batch, through);
-    });
+    written = mysql::RetryWithBackoff(retry_, SystemClock::Get(), "apply",
+                                      [&] { return WriteTolerating(batch, through); });
   }
   SAFEDDL_RETURN_IF_ERROR(written.WithContext("applying captured changes to " + plan_.q_ghost));
   rows_applied_ += static_cast<int64_t>(batch.changes_seen());

@@ -23,6 +23,7 @@
 #include "mysql/connection.h"
 #include "mysql/retry.h"
 #include "osc/change_batch.h"
+#include "osc/changed_rows.h"
 #include "osc/migration_plan.h"
 
 namespace safeddl::osc {
@@ -51,6 +52,10 @@ class Applier {
   Status Apply(const std::vector<binlog::RowsEvent>& events,
                const binlog::BinlogPosition* through = nullptr);
 
+  // From now on, Apply() notes the key of every row change it writes in `rows` (before writing
+  // it), for the checksum (changed_rows.h). `rows` must outlive the Applier.
+  void NoteKeysIn(ChangedRows* rows) { changed_ = rows; }
+
   int64_t rows_applied() const { return rows_applied_; }
   int64_t statements() const { return statements_; }
 
@@ -73,6 +78,7 @@ class Applier {
   bool kept_table_ready_ = false;
   std::optional<bool> unfit_listed_;  // whether plan.q_unfit may hold rows (read once)
   std::string record_label_;
+  ChangedRows* changed_ = nullptr;
 };
 
 // The SQL for one reduced batch (exposed for tests): DELETE statements then REPLACE statements,

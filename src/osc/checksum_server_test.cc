@@ -1,6 +1,8 @@
 // The checksum against the real server: a ghost equal to the original compares clean, and a
 // single changed value of any column type, a NULL where a value was, two values swapped between
-// columns, a missing row or an extra row each make exactly their range differ.
+// columns, a missing row or an extra row each make exactly their range differ — and make the
+// checksum of changed rows (CompareChanged) differ when the row's key or range is listed, or
+// the row counts differ.
 #include "osc/checksum.h"
 
 #include <fmt/format.h>
@@ -22,12 +24,13 @@ class ChecksumTest : public ::testing::Test {
     conn_ = testkit::ConnectPrimary();
     ASSERT_NE(conn_, nullptr);
     db_ = testkit::UniqueDatabase(*conn_, "cksum");
-    MustExecute(*conn_, fmt::format(
-                            "CREATE TABLE {} (id INT NOT NULL PRIMARY KEY, a INT, b INT, "
-                            "vl VARCHAR(20) CHARACTER SET latin1, vu VARCHAR(20) CHARACTER SET "
-                            "utf8mb4, bl BLOB, d DECIMAL(20,6), dt DATETIME(6), js JSON, bt BIT(8), "
-                            "f DOUBLE)",
-                            T("t")));
+    MustExecute(
+        *conn_,
+        fmt::format("CREATE TABLE {} (id INT NOT NULL PRIMARY KEY, a INT, b INT, "
+                    "vl VARCHAR(20) CHARACTER SET latin1, vu VARCHAR(20) CHARACTER SET "
+                    "utf8mb4, bl BLOB, d DECIMAL(20,6), dt DATETIME(6), js JSON, bt BIT(8), "
+                    "f DOUBLE)",
+                    T("t")));
     MustExecute(*conn_,
                 fmt::format("INSERT INTO {} SELECT seq, seq, seq * 2, CONCAT('l', seq), "
                             "CONCAT('ü', seq), UNHEX(HEX(seq)), seq / 7, '2026-01-01' + "
@@ -58,6 +61,23 @@ class ChecksumTest : public ::testing::Test {
     std::vector<mysql::Connection*> conns;
     for (auto& c : conns_) conns.push_back(c.get());
     auto r = CompareTables(conns, plan_, 500);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : ChecksumResult{};
+  }
+  // CompareChanged over `keys` (literals of the one-column key) and `ranges`, with the row counts,
+  // in one snapshot.
+  ChecksumResult CompareListed(const std::vector<std::string>& keys,
+                               const std::vector<KeyRangeBounds>& ranges = {}) {
+    ChangedRowsSnapshot changed;
+    for (const std::string& k : keys) changed.keys.push_back({k});
+    changed.ranges = ranges;
+    std::vector<mysql::Connection*> conns;
+    for (auto& c : conns_) {
+      EXPECT_TRUE(c->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT").ok());
+      conns.push_back(c.get());
+    }
+    auto r = CompareChanged(conns, plan_, changed, 2, /*count_rows=*/true);
+    for (auto& c : conns_) EXPECT_TRUE(c->Execute("COMMIT").ok());
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : ChecksumResult{};
   }
@@ -101,10 +121,22 @@ TEST_F(ChecksumTest, EachKindOfDifferenceIsFoundInItsRange) {
     const auto upper = r.differing[0].upper.empty() ? 1 << 30 : std::stoi(r.differing[0].upper[0]);
     EXPECT_LT(lower, 1234);
     EXPECT_GE(upper, 1234);
+    // Listed among changed keys (in a batch of two with a key that is equal), it differs.
+    ChecksumResult listed = CompareListed({"7", "1234", "2000"});
+    EXPECT_EQ(listed.keys, 3);
+    EXPECT_EQ(listed.differing_keys, 2);
+    EXPECT_FALSE(listed.clean());
+    // In a listed range (a chunk copied with a warning), it differs too.
+    listed = CompareListed({"7"}, {{{"1200"}, {"1300"}}, {{"10"}, {"20"}}});
+    EXPECT_EQ(listed.ranges, 2);
+    ASSERT_EQ(listed.differing.size(), 1u);
+    EXPECT_EQ(listed.differing[0].lower, std::vector<std::string>{"1200"});
+    EXPECT_EQ(listed.differing_keys, 0);
     // Back to equal.
     MustExecute(*conn_, fmt::format("REPLACE INTO {} SELECT * FROM {} WHERE id = 1234",
                                     plan_.q_ghost, T("t")));
     EXPECT_TRUE(Compare().clean());
+    EXPECT_TRUE(CompareListed({"7", "1234", "2000"}, {{{"1200"}, {"1300"}}}).clean());
   }
 }
 
@@ -113,14 +145,36 @@ TEST_F(ChecksumTest, MissingAndExtraRowsAreFound) {
   ChecksumResult r = Compare();
   EXPECT_EQ(r.rows_ghost, 2999);
   EXPECT_EQ(r.differing.size(), 1u);
-  MustExecute(*conn_, fmt::format("INSERT INTO {} SELECT * FROM {} WHERE id = 10", plan_.q_ghost,
-                                  T("t")));
+  // Not listed anywhere, the missing row still shows in the row counts.
+  ChecksumResult listed = CompareListed({"5"});
+  EXPECT_EQ(listed.rows_original, 3000);
+  EXPECT_EQ(listed.rows_ghost, 2999);
+  EXPECT_FALSE(listed.clean());
+  MustExecute(*conn_,
+              fmt::format("INSERT INTO {} SELECT * FROM {} WHERE id = 10", plan_.q_ghost, T("t")));
   // A row only the ghost has, beyond the original's last key.
   MustExecute(*conn_, fmt::format("INSERT INTO {} (id) VALUES (99999)", plan_.q_ghost));
   r = Compare();
   EXPECT_EQ(r.rows_ghost, 3001);
   ASSERT_EQ(r.differing.size(), 1u);
   EXPECT_TRUE(r.differing[0].upper.empty());
+  EXPECT_EQ(CompareListed({}).rows_ghost, 3001);
+  EXPECT_FALSE(CompareListed({}).clean());
+}
+
+// The row counts are needed when the ghost has a UNIQUE key besides the shared one.
+TEST_F(ChecksumTest, RowCountsAreNeededForANewUniqueKey) {
+  EXPECT_FALSE(GhostCanLoseRowsOutsideKeys(plan_));
+  MigrationOptions o;
+  o.database = db_;
+  o.table = "t";
+  o.alter = "ADD UNIQUE KEY ua (a)";
+  o.allow_zero_in_date = true;
+  std::vector<std::string> notes;
+  MustExecute(*conn_, "DROP TABLE " + plan_.q_ghost);
+  auto plan = Inspect(*conn_, o, &notes);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_TRUE(GhostCanLoseRowsOutsideKeys(*plan));
 }
 
 // Converted columns are compared through the server's own conversion: a ghost filled by
@@ -173,9 +227,11 @@ TEST_F(ChecksumTest, ConvertedColumnsAreCompared) {
     MustExecute(*conn_, fmt::format("UPDATE {} SET {} WHERE id = 1000", plan_.q_ghost, set));
     const ChecksumResult r = Compare();
     EXPECT_EQ(r.differing.size(), 1u);
+    EXPECT_EQ(CompareListed({"999", "1000"}).differing_keys, 2);
     MustExecute(*conn_, fmt::format("REPLACE INTO {} SELECT * FROM {} WHERE id = 1000",
                                     plan_.q_ghost, T("c")));
     EXPECT_TRUE(Compare().clean());
+    EXPECT_TRUE(CompareListed({"999", "1000"}).clean());
   }
 }
 

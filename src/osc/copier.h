@@ -26,12 +26,17 @@ struct ChunkResult {
   int64_t rows = 0;  // rows inserted (duplicates already in the ghost not counted)
   double millis = 0;
   int lock_conflicts = 0;  // attempts that met a row lock and were retried
+  // The server warned of something other than rows the applier had already written (a value
+  // converted, a row dropped over a UNIQUE key): the chunk may differ from the original, and the
+  // checksum must compare it (changed_rows.h).
+  bool unverified = false;
 };
 
 // Copies one chunk on `conn` (prepared with PrepareSession()). Retries lock conflicts itself;
 // other errors are returned for the caller's retry policy. With `panic_on_warnings`, a warning
-// that means a changed value aborts. `filter`, when given, is a condition over the original's
-// columns the copied rows must also meet (a snapshot's --where).
+// other than a duplicate of the shared key (a row the applier already wrote) aborts. `filter`, when
+// given, is a condition over the original's columns the copied rows must also meet (a snapshot's
+// --where).
 Result<ChunkResult> CopyChunkRows(mysql::Connection& conn, const MigrationPlan& plan,
                                   const KeyChunk& chunk, bool panic_on_warnings,
                                   const std::string& filter = "");

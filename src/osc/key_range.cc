@@ -160,6 +160,17 @@ std::string TupleComparison(const std::vector<KeyColumn>& columns,
   return "(" + JoinStrings(alternatives, " OR ") + ")";
 }
 
+std::string KeySetPredicate(const std::vector<KeyColumn>& columns,
+                            const std::vector<std::vector<std::string>>& keys) {
+  std::vector<std::string> parts;
+  if (columns.size() == 1) {
+    for (const auto& key : keys) parts.push_back(key.at(0));
+    return fmt::format("{} IN ({})", Quoted(columns[0].name), JoinStrings(parts, ", "));
+  }
+  for (const auto& key : keys) parts.push_back(TupleComparison(columns, key, TupleOp::kEqual));
+  return "(" + JoinStrings(parts, " OR ") + ")";
+}
+
 namespace {
 
 Result<std::vector<std::string>> Literals(const std::vector<KeyColumn>& key,

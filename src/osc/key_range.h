@@ -43,6 +43,11 @@ std::string TupleComparison(const std::vector<KeyColumn>& columns,
                             const std::vector<std::string>& literals, TupleOp op,
                             const std::string& qualifier = "");
 
+// The WHERE clause selecting the rows whose key is one of `keys` (rendered literals, one per
+// column): `c IN (...)` for one column, else the keys' equalities ORed. REQUIRES: keys non-empty.
+std::string KeySetPredicate(const std::vector<KeyColumn>& columns,
+                            const std::vector<std::vector<std::string>>& keys);
+
 // A key range (lower, upper] by canonical key text; an empty bound means unbounded.
 struct KeyRangeBounds {
   std::vector<std::string> lower;

@@ -48,5 +48,13 @@ TEST(KeyRangeTest, TupleComparisonExpandsForIndexUse) {
   EXPECT_EQ(TupleComparison({cols[0]}, {"5"}, TupleOp::kEqual, "`t`."), "(`t`.`a` = 5)");
 }
 
+TEST(KeyRangeTest, KeySetPredicateListsEveryKey) {
+  const std::vector<KeyColumn> cols = {*MakeKeyColumn("a", "int", "", ""),
+                                       *MakeKeyColumn("b", "varchar", "latin1", "latin1_bin")};
+  EXPECT_EQ(KeySetPredicate({cols[0]}, {{"1"}, {"7"}}), "`a` IN (1, 7)");
+  EXPECT_EQ(KeySetPredicate(cols, {{"1", "_latin1 X'61'"}, {"2", "_latin1 X'62'"}}),
+            "((`a` = 1 AND `b` = _latin1 X'61') OR (`a` = 2 AND `b` = _latin1 X'62'))");
+}
+
 }  // namespace
 }  // namespace safeddl::osc

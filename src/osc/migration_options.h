@@ -31,6 +31,8 @@ struct MigrationOptions {
   bool allow_zero_in_date = false;  // drop NO_ZERO_DATE/NO_ZERO_IN_DATE from sql_mode
   bool skip_strict_mode = false;
   bool exact_rowcount = false;  // COUNT(*) instead of the optimizer's estimate
+  // The checksum reads both tables whole, not only the rows that can differ (changed_rows.h).
+  bool full_checksum = false;
 
   // Throttling.
   int64_t max_lag_millis = 1500;

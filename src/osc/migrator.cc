@@ -32,6 +32,12 @@ constexpr auto kDrainWait = std::chrono::milliseconds(100);
 constexpr size_t kMaxRowsPerDrain = 5000;
 constexpr int64_t kRowsPerChecksumRange = 10000;
 constexpr int kMaxChecksumPasses = 3;
+// The checksum of changed rows (changed_rows.h): at most this many distinct keys are kept, and it
+// runs only while looking the keys up costs well under reading both tables whole (a key lookup
+// costs about as much as reading kKeyLookupCost rows in key order).
+constexpr size_t kMaxChangedKeys = 250000;
+constexpr int64_t kKeyLookupCost = 20;
+constexpr size_t kKeysPerChecksumBatch = 500;
 // Between bounded metadata-lock waits of a native INSTANT change.
 constexpr auto kInstantRetryPause = std::chrono::milliseconds(500);
 constexpr auto kBacklogTimeout = std::chrono::minutes(10);
@@ -81,7 +87,8 @@ Migrator::Migrator(mysql::ConnectOptions connect, MigrationOptions options, mysq
       progress_(std::move(progress)),
       cancel_(cancel),
       live_(options_),
-      hooks_(options_.hooks_path, HookVariables(options_, connect_)) {}
+      hooks_(options_.hooks_path, HookVariables(options_, connect_)),
+      changed_(kMaxChangedKeys) {}
 
 Migrator::~Migrator() {
   StopBackground();
@@ -630,6 +637,7 @@ Status Migrator::StartCapture(const BinlogPosition& start) {
   SAFEDDL_RETURN_IF_ERROR(PrepareSession(*apply_conn_, options_));
   applier_ = std::make_unique<Applier>(*apply_conn_, plan_, RetriesFrom(options_));
   if (existing_) applier_->RecordAppliedIn(options_.alter);
+  applier_->NoteKeysIn(&changed_);
   apply_thread_ = std::thread([this] { ApplyLoop(); });
   return Status::OK();
 }
@@ -701,6 +709,13 @@ Status Migrator::CopyAll(const std::vector<std::string>& start_after) {
     SAFEDDL_RETURN_IF_ERROR(PrepareSession(*conn, options_));
     conns.push_back(std::move(conn));
   }
+  // Chunks are planned one ahead of each worker (the boundary read overlaps the copy).
+  prefetch_ = std::make_unique<ChunkPrefetcher>(
+      [this, retry = RetriesFrom(options_)] {
+        return mysql::RetryWithBackoff(retry, SystemClock::Get(), "plan a copy chunk",
+                                       [&] { return planner_->Next(); });
+      },
+      static_cast<size_t>(workers));
   std::atomic<bool> stop{false};
   std::atomic<int> running{workers};
   std::mutex error_mu;
@@ -733,6 +748,7 @@ Status Migrator::CopyAll(const std::vector<std::string>& start_after) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (std::thread& t : threads) t.join();
+  prefetch_.reset();
   SAFEDDL_RETURN_IF_ERROR(health);
   SAFEDDL_RETURN_IF_ERROR(first_error);
   copy_done_.store(true);
@@ -804,15 +820,14 @@ Status Migrator::CopyWorker(std::unique_ptr<mysql::Connection>& conn,
       std::this_thread::sleep_for(kPollInterval);
       continue;
     }
-    SAFEDDL_ASSIGN_OR_RETURN(std::optional<KeyChunk> chunk,
-                             mysql::RetryWithBackoff(retry, SystemClock::Get(), "plan a copy chunk",
-                                                     [&] { return planner_->Next(); }));
+    SAFEDDL_ASSIGN_OR_RETURN(std::optional<KeyChunk> chunk, prefetch_->Next());
     if (!chunk) return Status::OK();
     SAFEDDL_ASSIGN_OR_RETURN(ChunkResult done,
                              mysql::RetryWithBackoff(retry, SystemClock::Get(), "copy chunk",
                                                      [&] { return copy(*chunk); }));
     rows_copied_.fetch_add(done.rows);
     lock_conflicts_.fetch_add(done.lock_conflicts);
+    if (done.unverified) changed_.NoteRange({chunk->lower, chunk->upper}, done.rows);
     watermark_->Finished(chunk->seq, chunk->upper);
     planner_->Adapt(done.millis);
     live_.NoteChunkSize(planner_->chunk_size());
@@ -872,9 +887,29 @@ Status Migrator::HoldCutOver(const std::function<bool()>& hold) {
   return health;
 }
 
+std::optional<std::string> Migrator::WhyFullChecksum(const ChangedRowsSnapshot& changed) const {
+  if (options_.full_checksum) return "--checksum full";
+  if (existing_) return "the new table was not copied by this run";
+  if (resumed_) return "--resume: part of the copy was made by an earlier run";
+  if (changed.overflowed) {
+    return fmt::format("more than {} distinct rows changed during the run", kMaxChangedKeys);
+  }
+  const int64_t cost =
+      static_cast<int64_t>(changed.keys.size()) * kKeyLookupCost + changed.range_rows;
+  if (cost * 2 > rows_copied_.load()) {
+    return fmt::format(
+        "{} changed rows and {} rows in chunks copied with warnings: comparing them would cost "
+        "about as much as reading both tables",
+        changed.keys.size(), changed.range_rows);
+  }
+  return std::nullopt;
+}
+
 Status Migrator::ChecksumUntilClean() {
   const auto lock_timeout = std::chrono::seconds(options_.cut_over_lock_timeout_seconds);
-  for (int pass = 1; pass <= kMaxChecksumPasses; ++pass) {
+  bool changed_first = true;  // the first pass may compare only what changed
+  int max_passes = kMaxChecksumPasses;
+  for (int pass = 1; pass <= max_passes; ++pass) {
     SAFEDDL_RETURN_IF_ERROR(CheckHealth());
     // Open one snapshot of both tables at a binlog point the applier has reached: a short read
     // lock on the original while the applier syncs and the snapshot opens.
@@ -897,6 +932,9 @@ Status Migrator::ChecksumUntilClean() {
     SAFEDDL_ASSIGN_OR_RETURN(BinlogPosition position, CurrentBinlogPosition(*lock_conn));
     const bool synced = SyncApplierTo(
         position, std::chrono::duration_cast<std::chrono::milliseconds>(lock_timeout));
+    // Taken while the applier is held at the snapshot's point: every change up to it is noted.
+    std::optional<ChangedRowsSnapshot> changed;
+    if (synced && changed_first) changed = changed_.Snapshot();
     Status snap;
     for (mysql::Connection* c : snap_ptrs) {
       if (synced && snap.ok()) snap = c->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
@@ -911,13 +949,38 @@ Status Migrator::ChecksumUntilClean() {
                  position.ToString());
       continue;
     }
-    SAFEDDL_ASSIGN_OR_RETURN(ChecksumResult result,
-                             CompareTables(snap_ptrs, plan_, kRowsPerChecksumRange));
+    std::optional<std::string> full_why;
+    if (changed) {
+      full_why = WhyFullChecksum(*changed);
+      if (full_why) report_.checksum_full_why = *full_why;
+    }
+    const bool changed_only = changed && !full_why;
+    changed_first = false;
+    ChecksumResult result;
+    if (changed_only) {
+      SAFEDDL_ASSIGN_OR_RETURN(result,
+                               CompareChanged(snap_ptrs, plan_, *changed, kKeysPerChecksumBatch,
+                                              GhostCanLoseRowsOutsideKeys(plan_)));
+    } else {
+      SAFEDDL_ASSIGN_OR_RETURN(result, CompareTables(snap_ptrs, plan_, kRowsPerChecksumRange));
+    }
     for (mysql::Connection* c : snap_ptrs) c->Execute("COMMIT").IgnoreError();
     report_.checksum_passes = pass;
     report_.checksum_rows = result.rows_original;
     report_.checksum_ranges = result.ranges;
+    report_.checksum_scope = changed_only ? "changed" : "full";
+    report_.checksum_keys = result.keys;
     if (result.clean()) return Status::OK();
+    if (changed_only) {
+      // Nothing is copied again yet: a full pass finds the ranges that differ, then copies them.
+      LogWarning(
+          "checksum of changed rows: {} of {} keys and {} of {} ranges differ ({} rows in the "
+          "table, {} in the new one); comparing both tables whole",
+          result.differing_keys, result.keys, result.differing.size(), result.ranges,
+          result.rows_original, result.rows_ghost);
+      ++max_passes;
+      continue;
+    }
     if (existing_) {
       return FailedPreconditionError(fmt::format(
           "{} still differs from {} after the catch-up in {} of {} key ranges ({} rows against "

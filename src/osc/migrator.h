@@ -26,9 +26,11 @@
 #include "osc/applier.h"
 #include "osc/binlog_position.h"
 #include "osc/change_capture.h"
+#include "osc/changed_rows.h"
 #include "osc/checkpoint.h"
-#include "osc/chunk_planner.h"
 #include "osc/checksum.h"
+#include "osc/chunk_planner.h"
+#include "osc/chunk_prefetch.h"
 #include "osc/control_server.h"
 #include "osc/copy_watermark.h"
 #include "osc/heartbeat.h"
@@ -102,6 +104,8 @@ class Migrator {
   // control socket (which sees the run as postponing); stops on a health error.
   Status HoldCutOver(const std::function<bool()>& hold);
   Status ChecksumUntilClean();
+  // Whether the first checksum pass may compare only what changed (changed_rows.h), and why not.
+  std::optional<std::string> WhyFullChecksum(const ChangedRowsSnapshot& changed) const;
   Status RecopyRange(const KeyRangeBounds& range);
   // gh-ost's --analyze-ghost-table-before-cutover: ANALYZE TABLE on the ghost; a failure is a
   // note, not an error.
@@ -166,8 +170,10 @@ class Migrator {
   std::unique_ptr<Heartbeat> heartbeat_;
   std::unique_ptr<Throttler> throttler_;
   std::unique_ptr<ChunkPlanner> planner_;
+  std::unique_ptr<ChunkPrefetcher> prefetch_;  // during the copy: plans chunks ahead of it
   std::unique_ptr<CopyWatermark> watermark_;
   std::atomic<int64_t> rows_copied_{0};
+  ChangedRows changed_;  // what the checksum compares when it need not read both tables whole
   std::atomic<int64_t> lock_conflicts_{0};
   std::atomic<int64_t> reconnects_{0};  // copy connections reopened after the server closed them
   std::atomic<bool> copy_done_{false};
