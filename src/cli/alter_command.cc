@@ -102,6 +102,13 @@ void AddGhostFlags(CLI::App* cmd, AlterOptions& o) {
          "with a warning and both tables' row counts; full: compare both tables whole")
       ->check(CLI::IsMember({"changed", "full"}))
       ->group(g);
+  cmd->add_option("--defer-indexes", m.defer_indexes,
+                  "Build the new table's plain secondary indexes after the copy, in one sorted "
+                  "pass, instead of row by row during it: auto (default: unless a replica reads "
+                  "the binlog, or --throttle-control-replicas is given), on, off")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
+      ->capture_default_str()
+      ->group(g);
   cmd->add_flag("--panic-on-warnings", m.panic_on_warnings,
                 "Abort when copying raises a data-changing warning")
       ->group(g);

@@ -56,11 +56,24 @@ class AlterResumeTest : public AlterTest {
   // Slow enough to be killed mid-copy (a copy of ~3 s even in a fast build): small chunks, a high
   // nice ratio, three workers; checkpoints every second. A killed run leaves its socket file: the
   // next one takes it over (nobody listens on it any more), without --initially-drop-socket-file.
+  // The index is built after the copy (--defer-indexes on: the sandbox has a replica), so a
+  // resumed run must build what the killed one left out.
   std::vector<std::string> Args(bool resume, std::vector<std::string> extra = {}) {
-    std::vector<std::string> flags = {
-        "--execute",         "--json", "--chunk-size",         "100", "--threads",           "3",
-        "--nice-ratio",      "20",     "--checkpoint-seconds", "1",   "--serve-socket-file", sock_,
-        "--ok-to-drop-table"};
+    std::vector<std::string> flags = {"--execute",
+                                      "--json",
+                                      "--chunk-size",
+                                      "100",
+                                      "--threads",
+                                      "3",
+                                      "--nice-ratio",
+                                      "20",
+                                      "--checkpoint-seconds",
+                                      "1",
+                                      "--serve-socket-file",
+                                      sock_,
+                                      "--ok-to-drop-table",
+                                      "--defer-indexes",
+                                      "on"};
     if (resume) flags.push_back("--resume");
     flags.insert(flags.end(), extra.begin(), extra.end());
     return AlterArgs(kAlter, flags);
@@ -68,8 +81,8 @@ class AlterResumeTest : public AlterTest {
   bool TableExists(const std::string& name) {
     return MustQueryValue(*conn_, fmt::format("SELECT COUNT(*) FROM information_schema.TABLES "
                                               "WHERE TABLE_SCHEMA = {} AND TABLE_NAME = {}",
-                                              mysql::QuoteString(db_),
-                                              mysql::QuoteString(name))) == "1";
+                                              mysql::QuoteString(db_), mysql::QuoteString(name))) ==
+           "1";
   }
   // Rows copied as of the last checkpoint saved; -1 before the first.
   int64_t CheckpointRows() {
@@ -81,13 +94,12 @@ class AlterResumeTest : public AlterTest {
   bool RunAndKill(bool resume, const std::function<bool(const std::string&)>& ready,
                   std::vector<std::string> extra = {}) {
     auto p = testkit::StartSafeddl(Args(resume, extra));
-    const bool reached = WaitFor([&] {
-      return !p->Running() || ready(ControlSocketCommand(sock_, "status"));
-    });
+    const bool reached =
+        WaitFor([&] { return !p->Running() || ready(ControlSocketCommand(sock_, "status")); });
     if (!reached || !p->Running()) {
       const auto r = p->Wait();
-      ADD_FAILURE() << "the migration ended (exit " << r.exit_code
-                    << ") before the kill point:\n" << r.err;
+      ADD_FAILURE() << "the migration ended (exit " << r.exit_code << ") before the kill point:\n"
+                    << r.err;
       return false;
     }
     p->Signal(SIGKILL);
@@ -97,9 +109,10 @@ class AlterResumeTest : public AlterTest {
     // A statement the server was running for the killed client runs to its end (a chunk copy
     // may still land in the ghost): wait until none is left.
     EXPECT_TRUE(WaitFor([&] {
-      return MustQueryValue(*conn_, fmt::format("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
-                                                "WHERE ID <> CONNECTION_ID() AND INFO LIKE {}",
-                                                mysql::QuoteString("%" + db_ + "%_t_gho%"))) == "0";
+      return MustQueryValue(*conn_,
+                            fmt::format("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                                        "WHERE ID <> CONNECTION_ID() AND INFO LIKE {}",
+                                        mysql::QuoteString("%" + db_ + "%_t_gho%"))) == "0";
     }));
     return true;
   }
@@ -168,9 +181,8 @@ TEST_F(AlterResumeTest, KilledWhilePostponedResumesAndCutsOver) {
   testkit::CommandResult r;
   if (killed) {
     auto p = testkit::StartSafeddl(Args(true, {"--postpone-cut-over-flag-file", flag_}));
-    const bool again = WaitFor([&] {
-      return !p->Running() || postponing(ControlSocketCommand(sock_, "status"));
-    });
+    const bool again =
+        WaitFor([&] { return !p->Running() || postponing(ControlSocketCommand(sock_, "status")); });
     EXPECT_TRUE(again && p->Running()) << p->StderrSoFar();
     std::this_thread::sleep_for(std::chrono::seconds(1));  // more writes while postponed
     ::unlink(flag_.c_str());
@@ -243,11 +255,11 @@ TEST_F(AlterResumeTest, RefusesAnotherAlterAndAPurgedBinlogAndKeepsTheGhost) {
   // Refused, the ghost and its checkpoint stay as they were; the table is untouched.
   EXPECT_EQ(MustQueryValue(*conn_, "SELECT COUNT(*) FROM " + T("_t_gho")), before);
   EXPECT_TRUE(TableExists("_t_ghk"));
-  EXPECT_EQ(MustQueryValue(*conn_,
-                           "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
-                               mysql::QuoteString(db_) +
-                               " AND TABLE_NAME = 't' AND COLUMN_NAME = 'extra'"),
-            "0");
+  EXPECT_EQ(
+      MustQueryValue(
+          *conn_, "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+                      mysql::QuoteString(db_) + " AND TABLE_NAME = 't' AND COLUMN_NAME = 'extra'"),
+      "0");
   // Nothing to resume without a ghost: says so.
   MustExecute(*conn_, "DROP TABLE " + T("_t_gho"));
   r = testkit::RunSafeddl(Args(true));

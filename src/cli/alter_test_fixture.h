@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <thread>
@@ -19,6 +20,7 @@
 #include "common/strings.h"
 #include "mysql/connection.h"
 #include "mysql/quote.h"
+#include "schema/introspect.h"
 #include "testkit/testkit.h"
 
 namespace safeddl::cli::alter_test {
@@ -39,6 +41,18 @@ inline constexpr char kTypesTable[] = R"(
   en ENUM('a','b','c'), st SET('x','y','z'), bt BIT(10), js JSON,
   `select` INT, `we``ird col` VARCHAR(10),
   KEY k_i (i))";
+
+// The checksum of a run (its --json report) compared something: the rows changed during the run
+// by key, or both tables whole.
+inline void ExpectTheChecksumCompared(const nlohmann::json& report) {
+  const nlohmann::json& c = report["checksum"];
+  if (c["scope"] == "changed") {
+    EXPECT_GT(c["keys"].get<int64_t>(), 0) << report.dump();
+  } else {
+    EXPECT_EQ(c["scope"], "full") << report.dump();
+    EXPECT_GT(c["rows"].get<int64_t>(), 0) << report.dump();
+  }
+}
 
 inline std::string RandomRowValues(std::mt19937_64& rng, int64_t id) {
   auto pick = [&](std::initializer_list<const char*> options) {
@@ -148,9 +162,19 @@ class AlterTest : public ::testing::Test {
     }
   }
 
-  // Alters the shadow with the server's own ALTER and compares it with t, row for row.
+  // Alters the shadow with the server's own ALTER and compares it with t: the definition (indexes
+  // built after the copy included), and row for row.
   void ExpectEqualsReference(const std::string& alter) {
     MustExecute(*conn_, fmt::format("ALTER TABLE {} {}", T("shadow"), alter));
+    auto definition = [&](const char* table) {
+      auto text = schema::TableDefinition(*conn_, T(table));
+      EXPECT_TRUE(text.ok()) << text.status().ToString();
+      std::string d = text.ok() ? *text : "";
+      const std::string name = fmt::format("CREATE TABLE `{}`", table);
+      if (d.rfind(name, 0) == 0) d.replace(0, name.size(), "CREATE TABLE `x`");
+      return d;
+    };
+    EXPECT_EQ(definition("t"), definition("shadow"));
     const std::string count_t = MustQueryValue(*conn_, "SELECT COUNT(*) FROM " + T("t"));
     EXPECT_EQ(count_t, MustQueryValue(*conn_, "SELECT COUNT(*) FROM " + T("shadow")));
     auto cols = conn_->Query(fmt::format(
@@ -172,11 +196,15 @@ class AlterTest : public ::testing::Test {
 
   std::vector<std::string> AlterArgs(const std::string& alter,
                                      std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {
-        "alter", "--force-copy",      "--defaults-file=" + testkit::Primary().client_config,
-        "--database", db_,
-        "--table",    "t",
-        "--alter",    alter};
+    std::vector<std::string> args = {"alter",
+                                     "--force-copy",
+                                     "--defaults-file=" + testkit::Primary().client_config,
+                                     "--database",
+                                     db_,
+                                     "--table",
+                                     "t",
+                                     "--alter",
+                                     alter};
     if (std::getenv("SAFEDDL_TEST_KEEP")) args.push_back("--debug");
     args.insert(args.end(), extra.begin(), extra.end());
     return args;

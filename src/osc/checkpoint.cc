@@ -12,20 +12,20 @@
 namespace safeddl::osc {
 namespace {
 
-std::string WatermarkJson(const std::vector<std::string>& key) {
-  return nlohmann::json(key).dump();
+std::string StringsJson(const std::vector<std::string>& strings) {
+  return nlohmann::json(strings).dump();
 }
 
-Result<std::vector<std::string>> ParseWatermark(const std::string& text) {
+// `what` names the field in errors ("copy watermark").
+Result<std::vector<std::string>> ParseStrings(const std::string& text, const std::string& what) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_array()) return CorruptionError("the checkpoint's copy watermark is not a JSON array");
-  std::vector<std::string> key;
+  if (!j.is_array()) return CorruptionError("the checkpoint's " + what + " is not a JSON array");
+  std::vector<std::string> strings;
   for (const auto& v : j) {
-    if (!v.is_string())
-      return CorruptionError("the checkpoint's copy watermark holds a non-string");
-    key.push_back(v.get<std::string>());
+    if (!v.is_string()) return CorruptionError("the checkpoint's " + what + " holds a non-string");
+    strings.push_back(v.get<std::string>());
   }
-  return key;
+  return strings;
 }
 
 }  // namespace
@@ -43,7 +43,8 @@ std::string CheckpointCreateStatement(const MigrationPlan& plan) {
       "binlog_file VARCHAR(512) CHARACTER SET utf8mb4 NOT NULL, "
       "binlog_pos BIGINT UNSIGNED NOT NULL, "
       "rows_copied BIGINT NOT NULL, "
-      "changes_applied BIGINT NOT NULL"
+      "changes_applied BIGINT NOT NULL, "
+      "deferred_indexes MEDIUMTEXT CHARACTER SET utf8mb4 NOT NULL"
       ") ENGINE=InnoDB COMMENT='safeddl checkpoint for {}; safeddl alter --resume reads it'",
       plan.q_checkpoint, plan.names.original);
 }
@@ -51,12 +52,12 @@ std::string CheckpointCreateStatement(const MigrationPlan& plan) {
 Status SaveCheckpoint(mysql::Connection& conn, const MigrationPlan& plan, const Checkpoint& c) {
   return conn.Execute(fmt::format(
       "REPLACE INTO {} (id, saved_at, alter_text, original_create, ghost_create, copy_watermark, "
-      "copy_done, binlog_file, binlog_pos, rows_copied, changes_applied) VALUES (1, "
-      "CURRENT_TIMESTAMP(6), {}, {}, {}, {}, {}, {}, {}, {}, {})",
+      "copy_done, binlog_file, binlog_pos, rows_copied, changes_applied, deferred_indexes) "
+      "VALUES (1, CURRENT_TIMESTAMP(6), {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
       plan.q_checkpoint, mysql::QuoteString(c.alter), mysql::QuoteString(c.original_create),
-      mysql::QuoteString(c.ghost_create), mysql::QuoteString(WatermarkJson(c.copy_watermark)),
+      mysql::QuoteString(c.ghost_create), mysql::QuoteString(StringsJson(c.copy_watermark)),
       c.copy_done ? 1 : 0, mysql::QuoteString(c.applied.file), c.applied.offset, c.rows_copied,
-      c.changes_applied));
+      c.changes_applied, mysql::QuoteString(StringsJson(c.deferred_indexes))));
 }
 
 Result<Checkpoint> LoadCheckpoint(mysql::Connection& conn, const MigrationPlan& plan) {
@@ -64,7 +65,8 @@ Result<Checkpoint> LoadCheckpoint(mysql::Connection& conn, const MigrationPlan& 
       mysql::ResultSet rs,
       conn.Query(fmt::format(
           "SELECT alter_text, original_create, ghost_create, copy_watermark, copy_done, "
-          "binlog_file, binlog_pos, rows_copied, changes_applied FROM {} WHERE id = 1",
+          "binlog_file, binlog_pos, rows_copied, changes_applied, deferred_indexes FROM {} "
+          "WHERE id = 1",
           plan.q_checkpoint)));
   if (rs.empty()) return NotFoundError("the checkpoint table " + plan.q_checkpoint + " is empty");
   const mysql::Row& row = rs[0];
@@ -72,7 +74,9 @@ Result<Checkpoint> LoadCheckpoint(mysql::Connection& conn, const MigrationPlan& 
   c.alter = row[0].value_or("");
   c.original_create = row[1].value_or("");
   c.ghost_create = row[2].value_or("");
-  SAFEDDL_ASSIGN_OR_RETURN(c.copy_watermark, ParseWatermark(row[3].value_or("")));
+  SAFEDDL_ASSIGN_OR_RETURN(c.copy_watermark, ParseStrings(row[3].value_or(""), "copy watermark"));
+  SAFEDDL_ASSIGN_OR_RETURN(c.deferred_indexes,
+                           ParseStrings(row[9].value_or(""), "deferred indexes"));
   c.copy_done = row[4].value_or("0") == "1";
   c.applied.file = row[5].value_or("");
   const auto pos = ParseInt64(row[6].value_or(""));

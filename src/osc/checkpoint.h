@@ -23,14 +23,16 @@
 namespace safeddl::osc {
 
 struct Checkpoint {
-  std::string alter;            // --alter as given
-  std::string original_create;  // TableDefinition() of the original
-  std::string ghost_create;     // TableDefinition() of the ghost
+  std::string alter;                        // --alter as given
+  std::string original_create;              // TableDefinition() of the original
+  std::string ghost_create;                 // TableDefinition() of the ghost
   std::vector<std::string> copy_watermark;  // canonical key text; empty: nothing copied yet
   bool copy_done = false;
   binlog::BinlogPosition applied;
   int64_t rows_copied = 0;
   int64_t changes_applied = 0;
+  // The ghost's indexes left out during the copy, built after it (deferred_indexes.h).
+  std::vector<std::string> deferred_indexes;
 };
 
 std::string CheckpointCreateStatement(const MigrationPlan& plan);

@@ -33,6 +33,9 @@ struct MigrationOptions {
   bool exact_rowcount = false;  // COUNT(*) instead of the optimizer's estimate
   // The checksum reads both tables whole, not only the rows that can differ (changed_rows.h).
   bool full_checksum = false;
+  // Build the ghost's plain secondary indexes after the copy (deferred_indexes.h): "auto" when no
+  // replica reads the binlog and no --throttle-control-replicas is given, "on", "off".
+  std::string defer_indexes = "auto";
 
   // Throttling.
   int64_t max_lag_millis = 1500;

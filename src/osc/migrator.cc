@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <future>
 
 #include "binlog/schema_lookup.h"
 #include "common/files.h"
@@ -17,6 +18,7 @@
 #include "osc/control_handler.h"
 #include "osc/copier.h"
 #include "osc/cut_over.h"
+#include "osc/deferred_indexes.h"
 #include "osc/inspector.h"
 #include "osc/revert_record.h"
 #include "osc/session_setup.h"
@@ -293,7 +295,12 @@ Status Migrator::Execute() {
 
   Phase("prepare");
   if (!options_.resume) SAFEDDL_RETURN_IF_ERROR(CarryAutoIncrement());
+  if (!options_.resume && !existing_) SAFEDDL_RETURN_IF_ERROR(DeferIndexes());
   SAFEDDL_RETURN_IF_ERROR(PrepareCheckpoints());
+  if (resumed_) {
+    deferred_indexes_ = resumed_->deferred_indexes;
+    checkpoint_.deferred_indexes = deferred_indexes_;
+  }
   SAFEDDL_RETURN_IF_ERROR(conn_->Execute("DROP TABLE IF EXISTS " + plan_.q_changelog));
   SAFEDDL_RETURN_IF_ERROR(conn_->Execute(ChangelogCreateStatement(plan_)));
   changelog_created_ = true;
@@ -322,6 +329,7 @@ Status Migrator::Execute() {
     SAFEDDL_RETURN_IF_ERROR(
         CopyAll(resumed_ ? resumed_->copy_watermark : std::vector<std::string>{}));
   }
+  SAFEDDL_RETURN_IF_ERROR(BuildDeferredIndexes());
   MaybeCheckpoint(true);
   SAFEDDL_RETURN_IF_ERROR(Hook("row-copy-complete"));
   SAFEDDL_RETURN_IF_ERROR(WaitForBacklog(kBacklogTimeout));
@@ -536,6 +544,66 @@ Status Migrator::CarryAutoIncrement() {
   const std::optional<uint64_t> n = next ? ParseUint64(*next) : std::nullopt;
   if (!n || *n <= 1) return Status::OK();
   return conn_->Execute(fmt::format("ALTER TABLE {} AUTO_INCREMENT = {}", plan_.q_ghost, *n));
+}
+
+Status Migrator::DeferIndexes() {
+  if (options_.defer_indexes == "off") return Status::OK();
+  if (options_.defer_indexes == "auto") {
+    if (!options_.throttle_control_replicas.empty()) return Status::OK();
+    // Before the capture starts: every binlog reader here is someone else's (a replica).
+    SAFEDDL_ASSIGN_OR_RETURN(
+        auto readers,
+        conn_->QueryValue("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE "
+                          "'Binlog Dump%'"));
+    if (readers.value_or("0") != "0") {
+      report_.notes.push_back(
+          "the new table's indexes are built as the copy fills it: a replica reads the binlog, "
+          "and building them after the copy would hold its replication for the build's length");
+      return Status::OK();
+    }
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(std::string create, schema::TableDefinition(*conn_, plan_.q_ghost));
+  std::vector<std::string> clauses = DeferrableIndexes(create, plan_.ghost);
+  if (clauses.empty()) return Status::OK();
+  SAFEDDL_RETURN_IF_ERROR(conn_->Execute(DropDeferredIndexes(plan_.q_ghost, clauses)));
+  deferred_indexes_ = std::move(clauses);
+  checkpoint_.deferred_indexes = deferred_indexes_;
+  return Status::OK();
+}
+
+Status Migrator::BuildDeferredIndexes() {
+  if (deferred_indexes_.empty()) return Status::OK();
+  Phase("indexes");
+  LogInfo("building {} index(es) of the new table, left out during the copy",
+          deferred_indexes_.size());
+  // On a connection of its own, so that the main thread goes on reporting and can stop it.
+  SAFEDDL_ASSIGN_OR_RETURN(auto build_conn, mysql::Connection::Open(connect_, log_));
+  SAFEDDL_RETURN_IF_ERROR(PrepareSession(*build_conn, options_));
+  SAFEDDL_ASSIGN_OR_RETURN(auto id, build_conn->QueryValue("SELECT CONNECTION_ID()"));
+  const std::string sql = AddDeferredIndexes(plan_.q_ghost, deferred_indexes_);
+  std::future<Status> build =
+      std::async(std::launch::async, [&] { return build_conn->Execute(sql); });
+  Status health;
+  while (build.wait_for(kPollInterval) != std::future_status::ready) {
+    if (health.ok()) {
+      health = CheckHealth();
+      if (!health.ok()) conn_->Execute("KILL QUERY " + id.value_or("0")).IgnoreError();
+    }
+    MaybeCheckpoint();
+    Report();
+  }
+  Status built = build.get();
+  SAFEDDL_RETURN_IF_ERROR(health);
+  SAFEDDL_RETURN_IF_ERROR(built.WithContext("building the new table's indexes after the copy"));
+  report_.notes.push_back(
+      fmt::format("{} index(es) of the new table were built after the copy, in one sorted pass",
+                  deferred_indexes_.size()));
+  deferred_indexes_.clear();
+  // A resume from here on finds the ghost complete.
+  checkpoint_.deferred_indexes.clear();
+  SAFEDDL_ASSIGN_OR_RETURN(checkpoint_.ghost_create,
+                           schema::TableDefinition(*conn_, plan_.q_ghost));
+  return Status::OK();
 }
 
 Status Migrator::PrepareCheckpoints() {

@@ -90,6 +90,11 @@ class Migrator {
   // A column of the original's information_schema.TABLES row (`column` is a constant name).
   Result<std::optional<std::string>> OriginalTableInfo(std::string_view column);
   Status CarryAutoIncrement();
+  // Leaves the ghost's deferrable indexes out for the copy (deferred_indexes.h), when
+  // --defer-indexes allows; notes them in the checkpoint.
+  Status DeferIndexes();
+  // Builds the indexes left out, after the copy, while the applier goes on.
+  Status BuildDeferredIndexes();
   Status PrepareCheckpoints();
   void MaybeCheckpoint(bool force = false);
   Status StartCapture(const BinlogPosition& start);
@@ -161,8 +166,9 @@ class Migrator {
   bool ghost_created_ = false;
   bool changelog_created_ = false;
   bool checkpoint_created_ = false;
-  std::optional<Checkpoint> resumed_;  // the checkpoint this run goes on from (--resume)
-  Checkpoint checkpoint_;              // the constant part of this run's checkpoints
+  std::vector<std::string> deferred_indexes_;  // left out of the ghost until the copy is done
+  std::optional<Checkpoint> resumed_;          // the checkpoint this run goes on from (--resume)
+  Checkpoint checkpoint_;                      // the constant part of this run's checkpoints
   TimePoint last_checkpoint_;
   std::unique_ptr<mysql::Connection> conn_;
   std::unique_ptr<mysql::Connection> copy_conn_;
