@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
+#include "common/strings.h"
+
 namespace safeddl::binlog {
 
 Result<BinlogPosition> CurrentBinlogPosition(mysql::Connection& conn) {
@@ -14,6 +18,25 @@ Result<BinlogPosition> CurrentBinlogPosition(mysql::Connection& conn) {
   auto offset = rs[0].GetUint("Position");
   if (!offset) return InternalError("SHOW MASTER STATUS returned no position");
   return BinlogPosition{rs[0].GetString("File"), *offset};
+}
+
+Result<BinlogPosition> SnapshotBinlogPosition(mysql::Connection& conn) {
+  SAFEDDL_ASSIGN_OR_RETURN(mysql::ResultSet rs,
+                           conn.Query("SHOW SESSION STATUS LIKE 'binlog_snapshot_%'"));
+  BinlogPosition position;
+  std::optional<uint64_t> offset;
+  for (const mysql::Row& row : rs.rows()) {
+    const std::string name = row[0].value_or("");
+    if (EqualsIgnoreCase(name, "binlog_snapshot_file")) position.file = row[1].value_or("");
+    if (EqualsIgnoreCase(name, "binlog_snapshot_position")) offset = ParseUint64(row[1].value_or(""));
+  }
+  if (position.file.empty() || !offset) {
+    return FailedPreconditionError(
+        "the server gives no binlog position for a snapshot (binlog_snapshot_file): the binary "
+        "log is off, or the server is not MariaDB");
+  }
+  position.offset = *offset;
+  return position;
 }
 
 Result<BinlogPosition> OldestBinlogPosition(mysql::Connection& conn) {

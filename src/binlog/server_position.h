@@ -14,6 +14,11 @@ namespace safeddl::binlog {
 // FailedPrecondition when the binlog is off (the message says how to turn it on).
 Result<BinlogPosition> CurrentBinlogPosition(mysql::Connection& conn);
 
+// The binlog position of the snapshot `conn`'s transaction was opened with (START TRANSACTION WITH
+// CONSISTENT SNAPSHOT; MariaDB's binlog_snapshot_file/position): every transaction committed
+// before it is in the snapshot, none after.
+Result<BinlogPosition> SnapshotBinlogPosition(mysql::Connection& conn);
+
 // The start of the oldest binlog file the server still holds (SHOW BINARY LOGS).
 Result<BinlogPosition> OldestBinlogPosition(mysql::Connection& conn);
 

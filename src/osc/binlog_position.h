@@ -9,5 +9,6 @@ namespace safeddl::osc {
 
 using binlog::BinlogPosition;
 using binlog::CurrentBinlogPosition;
+using binlog::SnapshotBinlogPosition;
 
 }  // namespace safeddl::osc

@@ -119,67 +119,75 @@ Result<ChecksumResult> CompareTables(const std::vector<mysql::Connection*>& conn
   return result;
 }
 
-Result<ChecksumResult> CompareChanged(const std::vector<mysql::Connection*>& conns,
-                                      const MigrationPlan& plan, const ChangedRowsSnapshot& changed,
-                                      size_t keys_per_batch, bool count_rows) {
-  if (conns.empty()) return InternalError("the checksum needs a connection");
+Result<ChecksumResult> CompareChanged(mysql::Connection& original_side,
+                                      mysql::Connection& ghost_side, const MigrationPlan& plan,
+                                      const ChangedRowsSnapshot& changed, size_t keys_per_batch,
+                                      bool count_rows) {
   if (keys_per_batch == 0) return InternalError("the checksum needs keys per batch");
-  const std::vector<std::string> original_cols = ColumnExpressions(plan, false);
-  const std::vector<std::string> ghost_cols = ColumnExpressions(plan, true);
-  // Tasks by index: the two row counts, then the ranges, then the key batches.
-  const size_t batches = (changed.keys.size() + keys_per_batch - 1) / keys_per_batch;
-  const size_t tasks = 2 + changed.ranges.size() + batches;
-  std::atomic<size_t> next{count_rows ? 0u : 2u};
-  std::mutex mu;  // guards result
-  ChecksumResult result;
-  result.keys = static_cast<int64_t>(changed.keys.size());
-  auto compare = [&](mysql::Connection& conn, const std::string& where_original,
-                     const std::string& where_ghost) -> Result<bool> {
-    SAFEDDL_ASSIGN_OR_RETURN(RangeSum a,
-                             SumRange(conn, plan.q_original, original_cols, where_original));
-    SAFEDDL_ASSIGN_OR_RETURN(RangeSum b, SumRange(conn, plan.q_ghost, ghost_cols, where_ghost));
-    return a.count == b.count && a.crc == b.crc;
-  };
-  SAFEDDL_RETURN_IF_ERROR(Spread(conns, [&](mysql::Connection& conn) -> Result<bool> {
-    const size_t task = next.fetch_add(1);
-    if (task >= tasks) return false;
-    if (task < 2) {
+  // The same list of sums on each side: the row count, then the ranges, then the key batches.
+  auto sums = [&](mysql::Connection& conn, bool ghost) -> Result<std::vector<RangeSum>> {
+    const std::vector<KeyColumn>& key = ghost ? plan.ghost_key : plan.original_key;
+    const std::string& table = ghost ? plan.q_ghost : plan.q_original;
+    const std::vector<std::string> columns = ColumnExpressions(plan, ghost);
+    std::vector<RangeSum> out;
+    if (count_rows) {
       // Read by the shared key, whose index is the table itself for a PRIMARY KEY: a secondary
       // index under writes makes InnoDB look each row up to see which version the snapshot sees.
-      const bool ghost = task == 1;
-      const std::string table = fmt::format(
-          "{} FORCE INDEX ({})", ghost ? plan.q_ghost : plan.q_original,
-          *mysql::QuoteIdentifier(ghost ? plan.key.ghost_index : plan.key.original_index));
-      SAFEDDL_ASSIGN_OR_RETURN(RangeSum sum, SumRange(conn, table, {}, "TRUE"));
-      std::lock_guard<std::mutex> lock(mu);
-      (ghost ? result.rows_ghost : result.rows_original) = sum.count;
-      return true;
+      SAFEDDL_ASSIGN_OR_RETURN(
+          RangeSum count,
+          SumRange(conn,
+                   fmt::format("{} FORCE INDEX ({})", table,
+                               *mysql::QuoteIdentifier(ghost ? plan.key.ghost_index
+                                                             : plan.key.original_index)),
+                   {}, "TRUE"));
+      out.push_back(count);
     }
-    if (task < 2 + changed.ranges.size()) {
-      const KeyRangeBounds& range = changed.ranges[task - 2];
-      SAFEDDL_ASSIGN_OR_RETURN(std::string where_original,
-                               RangePredicate(plan.original_key, range));
-      SAFEDDL_ASSIGN_OR_RETURN(std::string where_ghost, RangePredicate(plan.ghost_key, range));
-      SAFEDDL_ASSIGN_OR_RETURN(const bool same, compare(conn, where_original, where_ghost));
-      std::lock_guard<std::mutex> lock(mu);
-      ++result.ranges;
-      if (!same) result.differing.push_back(range);
-      return true;
+    for (const KeyRangeBounds& range : changed.ranges) {
+      SAFEDDL_ASSIGN_OR_RETURN(std::string where, RangePredicate(key, range));
+      SAFEDDL_ASSIGN_OR_RETURN(RangeSum sum, SumRange(conn, table, columns, where));
+      out.push_back(sum);
     }
-    const size_t first = (task - 2 - changed.ranges.size()) * keys_per_batch;
-    const std::vector<KeyLiterals> keys(
-        changed.keys.begin() + static_cast<std::ptrdiff_t>(first),
-        changed.keys.begin() +
-            static_cast<std::ptrdiff_t>(std::min(changed.keys.size(), first + keys_per_batch)));
-    SAFEDDL_ASSIGN_OR_RETURN(const bool same,
-                             compare(conn, KeySetPredicate(plan.original_key, keys),
-                                     KeySetPredicate(plan.ghost_key, keys)));
-    if (!same) {
-      std::lock_guard<std::mutex> lock(mu);
-      result.differing_keys += static_cast<int64_t>(keys.size());
+    for (size_t first = 0; first < changed.keys.size(); first += keys_per_batch) {
+      const size_t last = std::min(changed.keys.size(), first + keys_per_batch);
+      const std::vector<KeyLiterals> batch(changed.keys.begin() + static_cast<std::ptrdiff_t>(first),
+                                           changed.keys.begin() + static_cast<std::ptrdiff_t>(last));
+      SAFEDDL_ASSIGN_OR_RETURN(RangeSum sum,
+                               SumRange(conn, table, columns, KeySetPredicate(key, batch)));
+      out.push_back(sum);
     }
-    return true;
-  }));
+    return out;
+  };
+  Result<std::vector<RangeSum>> original = InternalError("not run");
+  std::thread reader([&] { original = sums(original_side, false); });
+  Result<std::vector<RangeSum>> ghost = sums(ghost_side, true);
+  reader.join();
+  SAFEDDL_RETURN_IF_ERROR(original.status());
+  SAFEDDL_RETURN_IF_ERROR(ghost.status());
+
+  ChecksumResult result;
+  result.keys = static_cast<int64_t>(changed.keys.size());
+  result.ranges = static_cast<int64_t>(changed.ranges.size());
+  size_t i = 0;
+  auto same = [&] {
+    const RangeSum& a = (*original)[i];
+    const RangeSum& b = (*ghost)[i];
+    ++i;
+    return a.count == b.count && a.crc == b.crc;
+  };
+  if (count_rows) {
+    result.rows_original = (*original)[0].count;
+    result.rows_ghost = (*ghost)[0].count;
+    ++i;
+  }
+  for (const KeyRangeBounds& range : changed.ranges) {
+    if (!same()) result.differing.push_back(range);
+  }
+  for (size_t first = 0; first < changed.keys.size(); first += keys_per_batch) {
+    if (!same()) {
+      result.differing_keys +=
+          static_cast<int64_t>(std::min(changed.keys.size(), first + keys_per_batch) - first);
+    }
+  }
   return result;
 }
 

@@ -39,12 +39,15 @@ Result<ChecksumResult> CompareTables(const std::vector<mysql::Connection*>& conn
                                      const MigrationPlan& plan, int64_t rows_per_range);
 
 // Compares what changed (changed_rows.h) instead of both tables whole: `changed.ranges` range by
-// range and `changed.keys` in batches of `keys_per_batch`, spread over the connections; with
-// `count_rows`, also both tables' row counts (rows_original/rows_ghost; 0 without).
-// REQUIRES: every connection is inside the same snapshot; at least one.
-Result<ChecksumResult> CompareChanged(const std::vector<mysql::Connection*>& conns,
-                                      const MigrationPlan& plan, const ChangedRowsSnapshot& changed,
-                                      size_t keys_per_batch, bool count_rows);
+// range and `changed.keys` in batches of `keys_per_batch`; with `count_rows`, also both tables'
+// row counts (rows_original/rows_ghost; 0 without). The original is read on `original_side`, the
+// ghost on `ghost_side`, at once.
+// REQUIRES: each connection inside a snapshot in which the ghost holds every change the original
+// holds in its own (Migrator::CompareChangedRows).
+Result<ChecksumResult> CompareChanged(mysql::Connection& original_side,
+                                      mysql::Connection& ghost_side, const MigrationPlan& plan,
+                                      const ChangedRowsSnapshot& changed, size_t keys_per_batch,
+                                      bool count_rows);
 
 // Whether a row can leave the ghost outside the changed keys: its UNIQUE key other than the
 // shared key, over which the applier's REPLACE removes the row that holds a value first

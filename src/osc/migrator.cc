@@ -755,6 +755,11 @@ bool Migrator::SyncApplierTo(const BinlogPosition& position, std::chrono::millis
   return synced;
 }
 
+void Migrator::PauseApplier() {
+  std::lock_guard<std::mutex> lock(apply_mu_);
+  hold_ = applied_position_;
+}
+
 void Migrator::ReleaseApplier() {
   std::lock_guard<std::mutex> lock(apply_mu_);
   hold_.reset();
@@ -973,12 +978,76 @@ std::optional<std::string> Migrator::WhyFullChecksum(const ChangedRowsSnapshot& 
   return std::nullopt;
 }
 
+Result<std::optional<ChecksumResult>> Migrator::CompareChangedRows() {
+  // Said before opening anything when it is clear already.
+  if (std::optional<std::string> why = WhyFullChecksum(changed_.Snapshot())) {
+    report_.checksum_full_why = *why;
+    return std::optional<ChecksumResult>();
+  }
+  SAFEDDL_RETURN_IF_ERROR(WaitForBacklog(kBacklogTimeout));
+  SAFEDDL_ASSIGN_OR_RETURN(auto original_side, mysql::Connection::Open(connect_, log_));
+  SAFEDDL_ASSIGN_OR_RETURN(auto ghost_side, mysql::Connection::Open(connect_, log_));
+  SAFEDDL_RETURN_IF_ERROR(PrepareSession(*original_side, options_));
+  SAFEDDL_RETURN_IF_ERROR(PrepareSession(*ghost_side, options_));
+  // No lock: the original is read in a snapshot at binlog point P, the ghost in one opened once
+  // the applier has applied exactly up to P. The applier is paused first, so that it cannot be
+  // past P when P is read; only it writes the ghost now.
+  PauseApplier();
+  Status opened = original_side->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+  Result<BinlogPosition> at = opened.ok() ? SnapshotBinlogPosition(*original_side)
+                                          : Result<BinlogPosition>(opened);
+  std::optional<ChangedRowsSnapshot> changed;
+  if (at.ok()) {
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(kBacklogTimeout);
+    if (!SyncApplierTo(*at, wait)) {
+      opened = TimeoutError(fmt::format("the applier did not reach the checksum's snapshot at {}",
+                                        at->ToString()));
+    } else {
+      changed = changed_.Snapshot();  // every change up to P is noted
+      opened = ghost_side->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+    }
+  } else {
+    opened = at.status();
+  }
+  ReleaseApplier();
+  SAFEDDL_RETURN_IF_ERROR(CheckHealth());
+  SAFEDDL_RETURN_IF_ERROR(opened.WithContext("opening the checksum's snapshots"));
+  if (std::optional<std::string> why = WhyFullChecksum(*changed)) {
+    report_.checksum_full_why = *why;
+    return std::optional<ChecksumResult>();
+  }
+  SAFEDDL_ASSIGN_OR_RETURN(
+      ChecksumResult result,
+      CompareChanged(*original_side, *ghost_side, plan_, *changed, kKeysPerChecksumBatch,
+                     GhostCanLoseRowsOutsideKeys(plan_)));
+  return std::optional<ChecksumResult>(std::move(result));
+}
+
 Status Migrator::ChecksumUntilClean() {
   const auto lock_timeout = std::chrono::seconds(options_.cut_over_lock_timeout_seconds);
-  bool changed_first = true;  // the first pass may compare only what changed
   int max_passes = kMaxChecksumPasses;
   for (int pass = 1; pass <= max_passes; ++pass) {
     SAFEDDL_RETURN_IF_ERROR(CheckHealth());
+    if (pass == 1) {
+      // First the rows that can differ, when they are few enough (changed_rows.h).
+      SAFEDDL_ASSIGN_OR_RETURN(std::optional<ChecksumResult> changed, CompareChangedRows());
+      if (changed) {
+        report_.checksum_passes = pass;
+        report_.checksum_rows = changed->rows_original;
+        report_.checksum_ranges = changed->ranges;
+        report_.checksum_scope = "changed";
+        report_.checksum_keys = changed->keys;
+        if (changed->clean()) return Status::OK();
+        // Nothing is copied again from this pass: a full pass finds the ranges that differ.
+        LogWarning(
+            "checksum of changed rows: {} of {} keys and {} of {} ranges differ ({} rows in the "
+            "table, {} in the new one); comparing both tables whole",
+            changed->differing_keys, changed->keys, changed->differing.size(), changed->ranges,
+            changed->rows_original, changed->rows_ghost);
+        ++max_passes;
+        continue;
+      }
+    }
     // Open one snapshot of both tables at a binlog point the applier has reached: a short read
     // lock on the original while the applier syncs and the snapshot opens.
     SAFEDDL_ASSIGN_OR_RETURN(auto lock_conn, mysql::Connection::Open(connect_, log_));
@@ -1000,9 +1069,6 @@ Status Migrator::ChecksumUntilClean() {
     SAFEDDL_ASSIGN_OR_RETURN(BinlogPosition position, CurrentBinlogPosition(*lock_conn));
     const bool synced = SyncApplierTo(
         position, std::chrono::duration_cast<std::chrono::milliseconds>(lock_timeout));
-    // Taken while the applier is held at the snapshot's point: every change up to it is noted.
-    std::optional<ChangedRowsSnapshot> changed;
-    if (synced && changed_first) changed = changed_.Snapshot();
     Status snap;
     for (mysql::Connection* c : snap_ptrs) {
       if (synced && snap.ok()) snap = c->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
@@ -1017,38 +1083,15 @@ Status Migrator::ChecksumUntilClean() {
                  position.ToString());
       continue;
     }
-    std::optional<std::string> full_why;
-    if (changed) {
-      full_why = WhyFullChecksum(*changed);
-      if (full_why) report_.checksum_full_why = *full_why;
-    }
-    const bool changed_only = changed && !full_why;
-    changed_first = false;
-    ChecksumResult result;
-    if (changed_only) {
-      SAFEDDL_ASSIGN_OR_RETURN(result,
-                               CompareChanged(snap_ptrs, plan_, *changed, kKeysPerChecksumBatch,
-                                              GhostCanLoseRowsOutsideKeys(plan_)));
-    } else {
-      SAFEDDL_ASSIGN_OR_RETURN(result, CompareTables(snap_ptrs, plan_, kRowsPerChecksumRange));
-    }
+    SAFEDDL_ASSIGN_OR_RETURN(ChecksumResult result,
+                             CompareTables(snap_ptrs, plan_, kRowsPerChecksumRange));
     for (mysql::Connection* c : snap_ptrs) c->Execute("COMMIT").IgnoreError();
     report_.checksum_passes = pass;
     report_.checksum_rows = result.rows_original;
     report_.checksum_ranges = result.ranges;
-    report_.checksum_scope = changed_only ? "changed" : "full";
-    report_.checksum_keys = result.keys;
+    report_.checksum_scope = "full";
+    report_.checksum_keys = 0;
     if (result.clean()) return Status::OK();
-    if (changed_only) {
-      // Nothing is copied again yet: a full pass finds the ranges that differ, then copies them.
-      LogWarning(
-          "checksum of changed rows: {} of {} keys and {} of {} ranges differ ({} rows in the "
-          "table, {} in the new one); comparing both tables whole",
-          result.differing_keys, result.keys, result.differing.size(), result.ranges,
-          result.rows_original, result.rows_ghost);
-      ++max_passes;
-      continue;
-    }
     if (existing_) {
       return FailedPreconditionError(fmt::format(
           "{} still differs from {} after the catch-up in {} of {} key ranges ({} rows against "

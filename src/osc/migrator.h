@@ -109,8 +109,12 @@ class Migrator {
   // control socket (which sees the run as postponing); stops on a health error.
   Status HoldCutOver(const std::function<bool()>& hold);
   Status ChecksumUntilClean();
-  // Whether the first checksum pass may compare only what changed (changed_rows.h), and why not.
+  // Why the first checksum pass may not compare only what changed (changed_rows.h); nullopt: it
+  // may.
   std::optional<std::string> WhyFullChecksum(const ChangedRowsSnapshot& changed) const;
+  // The first checksum pass over what changed, without a lock; nullopt (and
+  // report_.checksum_full_why said) when a full pass must be made instead.
+  Result<std::optional<ChecksumResult>> CompareChangedRows();
   Status RecopyRange(const KeyRangeBounds& range);
   // gh-ost's --analyze-ghost-table-before-cutover: ANALYZE TABLE on the ghost; a failure is a
   // note, not an error.
@@ -149,6 +153,9 @@ class Migrator {
   // Apply thread.
   void ApplyLoop();
   bool SyncApplierTo(const BinlogPosition& position, std::chrono::milliseconds timeout);
+  // Holds the applier where it is (after the batch it may be applying) until the next
+  // SyncApplierTo or ReleaseApplier.
+  void PauseApplier();
   void ReleaseApplier();
 
   mysql::ConnectOptions connect_;
