@@ -28,7 +28,8 @@ Result<BinlogPosition> SnapshotBinlogPosition(mysql::Connection& conn) {
   for (const mysql::Row& row : rs.rows()) {
     const std::string name = row[0].value_or("");
     if (EqualsIgnoreCase(name, "binlog_snapshot_file")) position.file = row[1].value_or("");
-    if (EqualsIgnoreCase(name, "binlog_snapshot_position")) offset = ParseUint64(row[1].value_or(""));
+    if (EqualsIgnoreCase(name, "binlog_snapshot_position"))
+      offset = ParseUint64(row[1].value_or(""));
   }
   if (position.file.empty() || !offset) {
     return FailedPreconditionError(

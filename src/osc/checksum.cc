@@ -149,8 +149,9 @@ Result<ChecksumResult> CompareChanged(mysql::Connection& original_side,
     }
     for (size_t first = 0; first < changed.keys.size(); first += keys_per_batch) {
       const size_t last = std::min(changed.keys.size(), first + keys_per_batch);
-      const std::vector<KeyLiterals> batch(changed.keys.begin() + static_cast<std::ptrdiff_t>(first),
-                                           changed.keys.begin() + static_cast<std::ptrdiff_t>(last));
+      const std::vector<KeyLiterals> batch(
+          changed.keys.begin() + static_cast<std::ptrdiff_t>(first),
+          changed.keys.begin() + static_cast<std::ptrdiff_t>(last));
       SAFEDDL_ASSIGN_OR_RETURN(RangeSum sum,
                                SumRange(conn, table, columns, KeySetPredicate(key, batch)));
       out.push_back(sum);

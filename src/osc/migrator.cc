@@ -994,14 +994,14 @@ Result<std::optional<ChecksumResult>> Migrator::CompareChangedRows() {
   // past P when P is read; only it writes the ghost now.
   PauseApplier();
   Status opened = original_side->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-  Result<BinlogPosition> at = opened.ok() ? SnapshotBinlogPosition(*original_side)
-                                          : Result<BinlogPosition>(opened);
+  Result<BinlogPosition> at =
+      opened.ok() ? SnapshotBinlogPosition(*original_side) : Result<BinlogPosition>(opened);
   std::optional<ChangedRowsSnapshot> changed;
   if (at.ok()) {
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(kBacklogTimeout);
     if (!SyncApplierTo(*at, wait)) {
-      opened = TimeoutError(fmt::format("the applier did not reach the checksum's snapshot at {}",
-                                        at->ToString()));
+      opened = TimeoutError(
+          fmt::format("the applier did not reach the checksum's snapshot at {}", at->ToString()));
     } else {
       changed = changed_.Snapshot();  // every change up to P is noted
       opened = ghost_side->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
