@@ -51,13 +51,7 @@ class AlterChecksumTest : public AlterTest {
       r = testkit::RunSafeddl(AlterArgs(alter, args));
       finished.store(true);
     });
-    const bool postponed =
-        WaitFor([&] {
-          return finished.load() ||
-                 testkit::ControlSocketCommand(sock, "status").find("postponing the cut-over") !=
-                     std::string::npos;
-        }) &&
-        !finished.load();
+    const bool postponed = alter_test::WaitUntilPostponed(sock, finished);
     if (postponed) {
       while_postponed();
       EXPECT_NE(testkit::ControlSocketCommand(sock, "unpostpone").find("Unpostponed"),

@@ -494,13 +494,7 @@ TEST_F(AlterTest, PostponedCutOverStaysInSyncUntilUnpostponed) {
                            "--postpone-cut-over-flag-file", flag, "--serve-socket-file", sock}));
     finished.store(true);
   });
-  const bool postponed =
-      WaitFor([&] {
-        return finished.load() ||
-               testkit::ControlSocketCommand(sock, "status").find("postponing the cut-over") !=
-                   std::string::npos;
-      }) &&
-      !finished.load();
+  const bool postponed = alter_test::WaitUntilPostponed(sock, finished);
   if (postponed) {
     const int64_t commits_at_postpone = commits.load();
     std::this_thread::sleep_for(std::chrono::seconds(2));

@@ -373,13 +373,7 @@ TEST_P(AlterStockTest, ValuesStayExactUnderConcurrentWrites) {
     finished.store(true);
   });
   // Copied and caught up: the cut-over waits for the flag file.
-  const bool postponed =
-      testkit::WaitFor([&] {
-        return finished.load() ||
-               testkit::ControlSocketCommand(sock, "status").find("postponing the cut-over") !=
-                   std::string::npos;
-      }) &&
-      !finished.load();
+  const bool postponed = alter_test::WaitUntilPostponed(sock, finished);
   if (postponed) {
     // Probe rows after the copy, so they reach the new table through the binlog only.
     for (size_t i = 0; i < tc.rows.size(); ++i) {

@@ -42,6 +42,17 @@ inline constexpr char kTypesTable[] = R"(
   `select` INT, `we``ird col` VARCHAR(10),
   KEY k_i (i))";
 
+// Waits until the run serving control socket `sock` postpones its cut-over; false when it
+// finished (`finished`) or the wait timed out first.
+inline bool WaitUntilPostponed(const std::string& sock, const std::atomic<bool>& finished) {
+  return testkit::WaitFor([&] {
+           return finished.load() ||
+                  testkit::ControlSocketCommand(sock, "status").find("postponing the cut-over") !=
+                      std::string::npos;
+         }) &&
+         !finished.load();
+}
+
 // The checksum of a run (its --json report) compared something: the rows changed during the run
 // by key, or both tables whole.
 inline void ExpectTheChecksumCompared(const nlohmann::json& report) {
@@ -196,15 +207,11 @@ class AlterTest : public ::testing::Test {
 
   std::vector<std::string> AlterArgs(const std::string& alter,
                                      std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"alter",
-                                     "--force-copy",
-                                     "--defaults-file=" + testkit::Primary().client_config,
-                                     "--database",
-                                     db_,
-                                     "--table",
-                                     "t",
-                                     "--alter",
-                                     alter};
+    std::vector<std::string> args = {
+        "alter", "--force-copy",      "--defaults-file=" + testkit::Primary().client_config,
+        "--database", db_,
+        "--table",    "t",
+        "--alter",    alter};
     if (std::getenv("SAFEDDL_TEST_KEEP")) args.push_back("--debug");
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
