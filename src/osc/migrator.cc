@@ -735,6 +735,7 @@ void Migrator::ApplyLoop() {
       return;
     }
     applied_position_ = drained->position;
+    ++apply_rounds_;
     changes_applied_.store(applier_->rows_applied());
     apply_cv_.notify_all();
     if (hold && drained->events.empty()) {
@@ -756,8 +757,13 @@ bool Migrator::SyncApplierTo(const BinlogPosition& position, std::chrono::millis
 }
 
 void Migrator::PauseApplier() {
-  std::lock_guard<std::mutex> lock(apply_mu_);
+  std::unique_lock<std::mutex> lock(apply_mu_);
   hold_ = applied_position_;
+  // A round that began before the hold may still hand out what arrives during its wait: let it
+  // end, so that the next one reads the hold.
+  const uint64_t round = apply_rounds_;
+  apply_cv_.wait_for(lock, std::chrono::seconds(10),
+                     [&] { return apply_rounds_ > round || !apply_status_.ok(); });
 }
 
 void Migrator::ReleaseApplier() {

@@ -153,7 +153,7 @@ class Migrator {
   // Apply thread.
   void ApplyLoop();
   bool SyncApplierTo(const BinlogPosition& position, std::chrono::milliseconds timeout);
-  // Holds the applier where it is (after the batch it may be applying) until the next
+  // Holds the applier where it is (once the round it may be in has ended) until the next
   // SyncApplierTo or ReleaseApplier.
   void PauseApplier();
   void ReleaseApplier();
@@ -209,6 +209,7 @@ class Migrator {
   std::mutex apply_mu_;
   std::condition_variable apply_cv_;
   BinlogPosition applied_position_;
+  uint64_t apply_rounds_ = 0;  // apply loop rounds ended (PauseApplier)
   std::optional<BinlogPosition> hold_;
   Status apply_status_;
 };
