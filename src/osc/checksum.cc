@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
-#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -58,32 +56,6 @@ std::string RowChecksumExpression(const std::vector<std::string>& columns) {
   return "(" + JoinStrings(terms, " ^ ") + ")";
 }
 
-namespace {
-
-// Runs `step` on every connection, one thread each, until a step on any connection returns false
-// (no work left) or an error (the first error is returned).
-Status Spread(const std::vector<mysql::Connection*>& conns,
-              const std::function<Result<bool>(mysql::Connection&)>& step) {
-  std::mutex mu;  // guards first_error
-  Status first_error;
-  std::atomic<bool> stop{false};
-  auto worker = [&](mysql::Connection& conn) {
-    while (!stop.load()) {
-      Result<bool> more = step(conn);
-      if (more.ok() && *more) continue;
-      stop.store(true);
-      std::lock_guard<std::mutex> lock(mu);
-      if (!more.ok() && first_error.ok()) first_error = more.status();
-    }
-  };
-  std::vector<std::thread> threads;
-  for (mysql::Connection* c : conns) threads.emplace_back(worker, std::ref(*c));
-  for (std::thread& t : threads) t.join();
-  return first_error;
-}
-
-}  // namespace
-
 Result<ChecksumResult> CompareTables(const std::vector<mysql::Connection*>& conns,
                                      const MigrationPlan& plan, int64_t rows_per_range) {
   if (conns.size() < 2) return InternalError("the checksum needs two connections at least");
@@ -92,8 +64,9 @@ Result<ChecksumResult> CompareTables(const std::vector<mysql::Connection*>& conn
   ChunkPlanner planner(*conns[0], plan, rows_per_range);
   SAFEDDL_RETURN_IF_ERROR(planner.Prepare());
 
-  std::mutex mu;  // guards result
+  std::mutex mu;  // guards result and first_error
   ChecksumResult result;
+  Status first_error;
   auto compare = [&](mysql::Connection& conn, const KeyRangeBounds& range) -> Status {
     SAFEDDL_ASSIGN_OR_RETURN(std::string where_original, RangePredicate(plan.original_key, range));
     SAFEDDL_ASSIGN_OR_RETURN(std::string where_ghost, RangePredicate(plan.ghost_key, range));
@@ -107,13 +80,25 @@ Result<ChecksumResult> CompareTables(const std::vector<mysql::Connection*>& conn
     if (a.count != b.count || a.crc != b.crc) result.differing.push_back(range);
     return Status::OK();
   };
-  const std::vector<mysql::Connection*> workers(conns.begin() + 1, conns.end());
-  SAFEDDL_RETURN_IF_ERROR(Spread(workers, [&](mysql::Connection& conn) -> Result<bool> {
-    SAFEDDL_ASSIGN_OR_RETURN(std::optional<KeyChunk> chunk, planner.Next());
-    if (!chunk) return false;
-    SAFEDDL_RETURN_IF_ERROR(compare(conn, {chunk->lower, chunk->upper}));
-    return true;
-  }));
+  auto worker = [&](mysql::Connection& conn) {
+    Status s = [&]() -> Status {
+      while (true) {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (!first_error.ok()) return Status::OK();
+        }
+        SAFEDDL_ASSIGN_OR_RETURN(std::optional<KeyChunk> chunk, planner.Next());
+        if (!chunk) return Status::OK();
+        SAFEDDL_RETURN_IF_ERROR(compare(conn, {chunk->lower, chunk->upper}));
+      }
+    }();
+    std::lock_guard<std::mutex> lock(mu);
+    if (!s.ok() && first_error.ok()) first_error = s;
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < conns.size(); ++i) threads.emplace_back(worker, std::ref(*conns[i]));
+  for (std::thread& t : threads) t.join();
+  SAFEDDL_RETURN_IF_ERROR(first_error);
   // Above the last key (and the whole key space of an empty original): rows only the ghost has.
   SAFEDDL_RETURN_IF_ERROR(compare(*conns[1], {planner.end_key(), {}}));
   return result;
