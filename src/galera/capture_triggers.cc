@@ -86,6 +86,12 @@ Result<std::vector<CaptureTrigger>> CaptureTriggers(const osc::MigrationPlan& pl
   return out;
 }
 
+bool ServerMisreadATrigger(const Status& s) {
+  constexpr int kParseError = 1064;  // ER_PARSE_ERROR
+  return s.server_errno() == kParseError &&
+         s.message().find("has an error in its body") != std::string::npos;
+}
+
 std::vector<std::string> DropCaptureTriggers(const osc::MigrationPlan& plan,
                                              const std::vector<CaptureTrigger>& triggers) {
   std::vector<std::string> out;

@@ -58,5 +58,27 @@ TEST(CaptureTriggersTest, NamesAreQuotedAndTooLongOnesRefused) {
   EXPECT_FALSE(CaptureTriggers(p).ok());
 }
 
+TEST(CaptureTriggersTest, OnlyAMisreadTriggerOnTheTableIsTakenForTheServerMisreadingIt) {
+  // What MariaDB 10.11 answers a CREATE TRIGGER when a trigger already on the table does not
+  // parse as stored (here its .TRG file edited by hand, "(id,," for "(id,").
+  const Status misread(StatusCode::kInvalidArgument,
+                       "Trigger 'tb_ins' has an error in its body: 'You have an error in your SQL "
+                       "syntax; check the manual that corresponds to your MariaDB server version "
+                       "for the right syntax to use near ' v, s) VALUES (NEW.id, NEW.v, 1); END' "
+                       "at line 1'",
+                       1064, "42000");
+  EXPECT_TRUE(ServerMisreadATrigger(misread));
+  EXPECT_TRUE(
+      ServerMisreadATrigger(misread.WithContext("creating the capture trigger _t_gho_del")));
+  // The statement itself wrong: the same error number, about the statement.
+  EXPECT_FALSE(ServerMisreadATrigger(
+      Status(StatusCode::kInvalidArgument,
+             "You have an error in your SQL syntax; check the manual that corresponds to your "
+             "MariaDB server version for the right syntax to use near 'END' at line 1",
+             1064, "42000")));
+  EXPECT_FALSE(ServerMisreadATrigger(
+      Status(StatusCode::kInvalidArgument, "has an error in its body", 1146, "42S02")));
+}
+
 }  // namespace
 }  // namespace safeddl::galera

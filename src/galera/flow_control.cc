@@ -15,7 +15,7 @@ Result<FlowSample> ReadFlowSample(mysql::Connection& conn, const std::string& no
                            conn.Query("SHOW GLOBAL STATUS WHERE Variable_name IN ("
                                       "'wsrep_flow_control_paused_ns', 'wsrep_flow_control_sent', "
                                       "'wsrep_local_recv_queue', 'wsrep_local_state_comment', "
-                                      "'wsrep_local_cert_failures')"));
+                                      "'wsrep_local_cert_failures', 'wsrep_last_committed')"));
   std::map<std::string, std::string> values;
   for (const mysql::Row& row : rows.rows()) {
     if (row.size() >= 2 && row[0] && row[1]) values[AsciiLower(*row[0])] = *row[1];
@@ -31,6 +31,7 @@ Result<FlowSample> ReadFlowSample(mysql::Connection& conn, const std::string& no
   s.recv_queue = number("wsrep_local_recv_queue");
   s.state = values["wsrep_local_state_comment"];
   s.cert_failures = number("wsrep_local_cert_failures");
+  s.last_committed = number("wsrep_last_committed");
   return s;
 }
 

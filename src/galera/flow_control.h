@@ -5,10 +5,11 @@
 // queue is over half the limit, and while any node has sent flow control since the last look (its
 // wsrep_flow_control_sent grew, and the cluster's wsrep_flow_control_paused_ns with it), or is not
 // Synced. ReadFlowSample asks one node; FlowPauseReason is pure.
-// The copy also keeps two chunks in flight at most: after each chunk it waits until every node
-// has committed the one before (wsrep_last_committed, ReadLastCommitted), so a node that applies
-// slowly slows the copy instead of queueing chunks (and the application's commits behind them),
-// and each chunk's size is set by its time here plus that wait.
+// The copy also keeps two chunks in flight at most: before each chunk it waits until every node
+// has committed the one before the last (wsrep_last_committed, in the sample, then
+// ReadLastCommitted while a node is behind), so a node that applies slowly slows the copy
+// instead of queueing chunks (and the application's commits behind them), and each chunk's size
+// is set by its time here plus that wait.
 #pragma once
 
 #include <string>
@@ -20,12 +21,13 @@
 namespace safeddl::galera {
 
 struct FlowSample {
-  std::string node;             // its name, for the reason
-  long long paused_ns = 0;      // wsrep_flow_control_paused_ns
-  long long sent = 0;           // wsrep_flow_control_sent
-  long long recv_queue = 0;     // wsrep_local_recv_queue
-  std::string state;            // wsrep_local_state_comment
-  long long cert_failures = 0;  // wsrep_local_cert_failures: local transactions that lost
+  std::string node;              // its name, for the reason
+  long long paused_ns = 0;       // wsrep_flow_control_paused_ns
+  long long sent = 0;            // wsrep_flow_control_sent
+  long long recv_queue = 0;      // wsrep_local_recv_queue
+  std::string state;             // wsrep_local_state_comment
+  long long cert_failures = 0;   // wsrep_local_cert_failures: local transactions that lost
+  long long last_committed = 0;  // wsrep_last_committed: the cluster seqno it has committed
 };
 
 Result<FlowSample> ReadFlowSample(mysql::Connection& conn, const std::string& node);

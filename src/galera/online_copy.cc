@@ -18,6 +18,7 @@
 #include "mysql/connection.h"
 #include "mysql/galera_status.h"
 #include "mysql/quote.h"
+#include "mysql/retry.h"
 #include "osc/checksum.h"
 #include "osc/chunk_planner.h"
 #include "osc/copier.h"
@@ -42,6 +43,8 @@ constexpr long long kMinRowBytesInWriteSet = 64;
 constexpr int64_t kChecksumRowsPerRange = 1000;
 constexpr int kChecksumRounds = 3;
 constexpr size_t kReasonsKept = 10;
+// Tries at creating the capture triggers when the server misreads one (ServerMisreadATrigger).
+constexpr int kTriggerAttempts = 3;
 // How long the copy waits for every node to commit its last chunk, looking every kApplyLook;
 // past kApplyWaitBound it goes on to WaitForFlow, which pauses while a node is behind.
 constexpr auto kApplyLook = std::chrono::milliseconds(1);
@@ -109,12 +112,14 @@ class OnlineRun {
   // (LostToAnotherWrite), or has been retried migration.default_retries times, pausing a little
   // longer each time; counts the retries in `retries` when given.
   Status RetryLostWrites(const std::function<Status()>& attempt, long long* retries = nullptr) {
-    for (int64_t n = 1;; ++n) {
-      Status s = attempt();
-      if (s.ok() || !LostToAnotherWrite(s) || n > m_.default_retries) return s;
-      if (retries != nullptr) ++*retries;
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(1000, 20 * n)));
-    }
+    mysql::RetryPolicy policy;
+    policy.max_attempts = static_cast<int>(m_.default_retries) + 1;
+    policy.initial_backoff = std::chrono::milliseconds(20);
+    policy.max_backoff = std::chrono::seconds(1);
+    policy.multiplier = 1.5;
+    policy.retryable = LostToAnotherWrite;
+    return mysql::RetryWithBackoff(policy, SystemClock::Get(), "a write on Galera", attempt,
+                                   retries);
   }
 
   Result<std::unique_ptr<mysql::Connection>> OpenPrepared() {
@@ -234,10 +239,16 @@ class OnlineRun {
         WaitUntilClear(cluster_, table_, GateOptions(), "creating the capture triggers").status());
     Progress(fmt::format("creating {} capture triggers on {} (total order)", triggers_.size(),
                          plan_.q_original));
-    for (const CaptureTrigger& t : triggers_) {
-      SAFEDDL_RETURN_IF_ERROR(
-          ddl_->Execute(t.create).WithContext("creating the capture trigger " + t.name));
-      ++triggers_created_;
+    for (int attempt = 1;; ++attempt) {
+      Status s = CreateEachTrigger();
+      if (s.ok()) break;
+      if (!ServerMisreadATrigger(s) || attempt == kTriggerAttempts) return s;
+      const std::string note = fmt::format(
+          "the server misread a capture trigger ({}): dropped them and created them again",
+          s.message());
+      report_.notes.push_back(note);
+      Progress(note);
+      SAFEDDL_RETURN_IF_ERROR(DropTriggers());
     }
     const std::string note =
         "statements the application prepared server-side (COM_STMT_PREPARE) on this table "
@@ -246,6 +257,28 @@ class OnlineRun {
         "pools prepares them again and avoids it";
     report_.notes.push_back(note);
     Progress("note: " + note);
+    return Status::OK();
+  }
+
+  Status CreateEachTrigger() {
+    for (const CaptureTrigger& t : triggers_) {
+      SAFEDDL_RETURN_IF_ERROR(
+          ddl_->Execute(t.create).WithContext("creating the capture trigger " + t.name));
+      ++triggers_created_;
+    }
+    return Status::OK();
+  }
+
+  // Drops the capture triggers made so far, once the table is free on every node (a DDL in
+  // total order on the table).
+  Status DropTriggers() {
+    if (triggers_created_ == 0) return Status::OK();
+    SAFEDDL_RETURN_IF_ERROR(
+        WaitUntilClear(cluster_, table_, GateOptions(), "dropping the capture triggers").status());
+    for (const std::string& drop : DropCaptureTriggers(plan_, triggers_)) {
+      SAFEDDL_RETURN_IF_ERROR(ddl_->Execute(drop));
+    }
+    triggers_created_ = 0;
     return Status::OK();
   }
 
@@ -260,8 +293,8 @@ class OnlineRun {
   }
 
   // Returns once the cluster keeps up: see galera/flow_control.h.
-  Status WaitForFlow() {
-    SAFEDDL_ASSIGN_OR_RETURN(std::vector<FlowSample> now, SampleFlow());
+  // `now`: a sample just taken.
+  Status WaitForFlow(std::vector<FlowSample> now) {
     std::string reason = FlowPauseReason(flow_, now, report_.fc_limit);
     flow_ = std::move(now);
     if (reason.empty()) return Status::OK();
@@ -292,11 +325,22 @@ class OnlineRun {
     return Status::OK();
   }
 
+  // How long the copy waited for the nodes to commit a chunk, and whether it had to ask again
+  // (then the flow is sampled again before the next chunk).
+  struct ApplyWait {
+    double ms = 0;
+    bool asked = false;
+  };
+
   // Waits until every node has committed write set `seqno` (a chunk's, or a later one), within
-  // kApplyWaitBound; returns the wait in milliseconds.
-  Result<double> WaitUntilApplied(long long seqno) {
+  // kApplyWaitBound. A node `sample` shows there already is not asked again.
+  Result<ApplyWait> WaitUntilApplied(long long seqno, const std::vector<FlowSample>& sample) {
     const auto start = Clock::now();
-    for (Node& n : cluster_.nodes) {
+    ApplyWait out;
+    for (size_t i = 0; i < cluster_.nodes.size(); ++i) {
+      Node& n = cluster_.nodes[i];
+      if (i < sample.size() && sample[i].last_committed >= seqno) continue;
+      out.asked = true;
       for (;;) {
         Result<long long> at = ReadLastCommitted(*n.conn);
         if (!at.ok()) return at.status().WithContext(n.Name() + " cannot be asked for its seqno");
@@ -305,10 +349,10 @@ class OnlineRun {
         std::this_thread::sleep_for(kApplyLook);
       }
     }
-    const double ms = SecondsSince(start) * 1000.0;
-    report_.apply_wait_seconds += ms / 1000.0;
-    report_.apply_wait_max_ms = std::max(report_.apply_wait_max_ms, ms);
-    return ms;
+    out.ms = SecondsSince(start) * 1000.0;
+    report_.apply_wait_seconds += out.ms / 1000.0;
+    report_.apply_wait_max_ms = std::max(report_.apply_wait_max_ms, out.ms);
+    return out;
   }
 
   Status Copy() {
@@ -320,11 +364,27 @@ class OnlineRun {
     SAFEDDL_RETURN_IF_ERROR(planner.Prepare());
     SAFEDDL_ASSIGN_OR_RETURN(flow_, SampleFlow());
     const std::vector<FlowSample> at_start = flow_;
-    long long last_seqno = 0;  // the write set of the chunk before
+    long long last_seqno = 0;     // the write set of the last chunk
+    long long earlier_seqno = 0;  // of the one before
+    double last_millis = -1;      // the last chunk's time, once it has one
     auto last_progress = Clock::now();
     for (;;) {
       SAFEDDL_RETURN_IF_ERROR(CheckCancel());
-      SAFEDDL_RETURN_IF_ERROR(WaitForFlow());
+      // Two chunks in flight at most: the last one, and the one before, which every node must
+      // have committed before the next chunk starts; the last chunk's size is judged with this
+      // wait. Then the flow, in a sample taken after the wait.
+      SAFEDDL_ASSIGN_OR_RETURN(std::vector<FlowSample> sample, SampleFlow());
+      SAFEDDL_ASSIGN_OR_RETURN(ApplyWait applied, WaitUntilApplied(earlier_seqno, sample));
+      if (applied.asked) {
+        SAFEDDL_ASSIGN_OR_RETURN(sample, SampleFlow());
+      }
+      SAFEDDL_RETURN_IF_ERROR(WaitForFlow(std::move(sample)));
+      if (last_millis >= 0) {
+        planner.Adapt(last_millis + applied.ms);
+        if (planner.chunk_size() > report_.chunk_size_cap) {
+          planner.set_chunk_size(report_.chunk_size_cap);
+        }
+      }
       SAFEDDL_ASSIGN_OR_RETURN(std::optional<osc::KeyChunk> chunk, planner.Next());
       if (!chunk) break;
       osc::ChunkResult r;
@@ -338,14 +398,9 @@ class OnlineRun {
       if (!copied.ok()) return copied.WithContext(fmt::format("copy chunk {}", chunk->seq));
       report_.rows_copied += r.rows;
       ++report_.chunks;
-      // Two chunks in flight at most: this one, and the one before, which every node must have
-      // committed before the next chunk starts.
-      SAFEDDL_ASSIGN_OR_RETURN(double apply_ms, WaitUntilApplied(last_seqno));
+      earlier_seqno = last_seqno;
       SAFEDDL_ASSIGN_OR_RETURN(last_seqno, ReadLastCommitted(*copy_conn));
-      planner.Adapt(r.millis + apply_ms);
-      if (planner.chunk_size() > report_.chunk_size_cap) {
-        planner.set_chunk_size(report_.chunk_size_cap);
-      }
+      last_millis = r.millis;
       if (Clock::now() - last_progress >= kProgressEvery) {
         last_progress = Clock::now();
         Progress(fmt::format(
@@ -487,23 +542,14 @@ class OnlineRun {
   // node is clear), then the ghost they write to. Says what it did, for the error.
   std::string Abandon() {
     if (!ddl_) return "";
-    const std::vector<std::string> drops = DropCaptureTriggers(plan_, triggers_);
-    if (triggers_created_ > 0) {
-      Status dropped = [&]() -> Status {
-        SAFEDDL_RETURN_IF_ERROR(
-            WaitUntilClear(cluster_, table_, GateOptions(), "dropping the capture triggers")
-                .status());
-        for (const std::string& drop : drops) SAFEDDL_RETURN_IF_ERROR(ddl_->Execute(drop));
-        return Status::OK();
-      }();
-      if (!dropped.ok()) {
-        return fmt::format(
-            ". The capture triggers are still on {} (every write to it also writes {}), since "
-            "{}. Once the table is free on every node, run: {}; DROP TABLE {} (or run safeddl "
-            "again with --initially-drop-ghost-table)",
-            plan_.q_original, plan_.q_ghost, dropped.message(), JoinStrings(drops, "; "),
-            plan_.q_ghost);
-      }
+    Status dropped = DropTriggers();
+    if (!dropped.ok()) {
+      return fmt::format(
+          ". The capture triggers are still on {} (every write to it also writes {}), since {}. "
+          "Once the table is free on every node, run: {}; DROP TABLE {} (or run safeddl again "
+          "with --initially-drop-ghost-table)",
+          plan_.q_original, plan_.q_ghost, dropped.message(),
+          JoinStrings(DropCaptureTriggers(plan_, triggers_), "; "), plan_.q_ghost);
     }
     Status s = osc::DropGhost(*ddl_, plan_);
     if (!s.ok()) {

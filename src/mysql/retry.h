@@ -1,9 +1,11 @@
 // Retrying operations that fail for passing reasons (Status::IsRetryable(): lock wait timeouts,
-// deadlocks, lost connections) with exponential backoff. The clock is a seam for tests.
+// deadlocks, lost connections; or the caller's own test) with exponential backoff. The clock is
+// a seam for tests.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <string_view>
 #include <type_traits>
 
@@ -18,6 +20,8 @@ struct RetryPolicy {
   std::chrono::milliseconds initial_backoff{100};
   std::chrono::milliseconds max_backoff{5000};
   double multiplier = 2.0;
+  // Which failures pass; Status::IsRetryable when empty.
+  std::function<bool(const Status&)> retryable;
 };
 
 namespace internal {
@@ -29,15 +33,18 @@ Status StatusOf(const Result<T>& r) {
 }  // namespace internal
 
 // Calls `fn()` (returning Status or Result<T>) until it succeeds, fails with a non-retryable
-// error, or `policy.max_attempts` calls have been made; returns the last outcome.
+// error, or `policy.max_attempts` calls have been made; returns the last outcome. Counts the
+// retries in `*retries` when given.
 template <typename Fn>
-auto RetryWithBackoff(const RetryPolicy& policy, Clock& clock, std::string_view what, Fn&& fn)
-    -> decltype(fn()) {
+auto RetryWithBackoff(const RetryPolicy& policy, Clock& clock, std::string_view what, Fn&& fn,
+                      long long* retries = nullptr) -> decltype(fn()) {
   auto backoff = policy.initial_backoff;
   for (int attempt = 1;; ++attempt) {
     auto outcome = fn();
     const Status status = internal::StatusOf(outcome);
-    if (status.ok() || !status.IsRetryable() || attempt >= policy.max_attempts) return outcome;
+    const bool passing = policy.retryable ? policy.retryable(status) : status.IsRetryable();
+    if (status.ok() || !passing || attempt >= policy.max_attempts) return outcome;
+    if (retries != nullptr) ++*retries;
     LogDebug("{}: attempt {}/{} failed ({}); retrying in {}ms", what, attempt, policy.max_attempts,
              status.ToString(), backoff.count());
     clock.SleepFor(backoff);

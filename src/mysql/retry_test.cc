@@ -35,6 +35,27 @@ TEST(RetryTest, RetriesRetryableWithGrowingBackoff) {
                                                                   std::chrono::milliseconds(200)}));
 }
 
+TEST(RetryTest, TheCallersTestDecidesAndRetriesAreCounted) {
+  FakeClock clock;
+  int calls = 0;
+  long long retries = 0;
+  RetryPolicy policy{.max_attempts = 10, .initial_backoff = std::chrono::milliseconds(20)};
+  policy.retryable = [](const Status& s) { return s.server_errno() == 1213; };
+  // A lock wait timeout is retryable by default, not by this test: it ends the retries.
+  Status s = RetryWithBackoff(
+      policy, clock, "test",
+      [&]() -> Status {
+        ++calls;
+        if (calls < 3) return Status(StatusCode::kServerError, "certification", 1213);
+        return Status(StatusCode::kLockWaitTimeout, "wait", 1205);
+      },
+      &retries);
+  EXPECT_EQ(s.server_errno(), 1205u);
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(retries, 2);
+  EXPECT_EQ(clock.sleeps.size(), 2u);
+}
+
 TEST(RetryTest, StopsAtNonRetryable) {
   FakeClock clock;
   int calls = 0;

@@ -705,7 +705,8 @@ Status Migrator::StartCapture(const BinlogPosition& start) {
   SAFEDDL_RETURN_IF_ERROR(PrepareSession(*apply_conn_, options_));
   applier_ = std::make_unique<Applier>(*apply_conn_, plan_, RetriesFrom(options_));
   if (existing_) applier_->RecordAppliedIn(options_.alter);
-  applier_->NoteKeysIn(&changed_);
+  // Only a run whose checksum can be of the changed rows keeps them (WhyFullChecksum).
+  if (!options_.full_checksum && !existing_ && !resumed_) applier_->NoteKeysIn(&changed_);
   apply_thread_ = std::thread([this] { ApplyLoop(); });
   return Status::OK();
 }
