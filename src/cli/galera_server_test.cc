@@ -865,7 +865,12 @@ TEST_P(GaleraTest, OnlineCopyPausesWhileANodeFallsBehindAndResumes) {
       << failures.size() << " of the application's writes failed, " << committed << " committed";
   json j = testkit::ParseJson(r);
   EXPECT_GE(j.value("throttled_seconds", 0.0), 1.0) << j.dump(2);
-  EXPECT_NE(j["throttle_reasons"].dump().find("node3"), std::string::npos) << j.dump(2);
+  // The pause's reason is the first node seen behind: node3 nearly always (59 runs in 60), but
+  // once the cluster is in flow control another node's queue can pass half the limit first.
+  const std::string reasons = j["throttle_reasons"].dump();
+  EXPECT_TRUE(reasons.find("node3") != std::string::npos ||
+              reasons.find("write sets waiting to apply") != std::string::npos)
+      << j.dump(2);
   EXPECT_LT(std::stoll(ghost_rows_held), 100000) << "the copy ended while node3 was held";
   std::string checksum;
   for (int n = 0; n < 3; ++n) {
@@ -875,11 +880,18 @@ TEST_P(GaleraTest, OnlineCopyPausesWhileANodeFallsBehindAndResumes) {
     if (n == 0) checksum = c;
     EXPECT_EQ(c, checksum) << Node(n).name;
   }
+  // Seen rarely, not understood yet (docs/galera.md): the server misreading a capture trigger
+  // as it is created, and ranges the checksum finds different.
+  std::string misread;
+  for (const json& n : j["notes"]) {
+    if (n.get<std::string>().find("misread") != std::string::npos) misread = n.get<std::string>();
+  }
   fmt::print(stderr,
              "online copy paused {:.1f} s for node3 ({}), flow control paused {} ms; {} writes "
-             "committed, {} failed\n",
+             "committed, {} failed; {} ranges copied again{}\n",
              j.value("throttled_seconds", 0.0), j["throttle_reasons"].dump(),
-             j.value("flow_control_paused_ms", 0), committed.load(), failures.size());
+             j.value("flow_control_paused_ms", 0), committed.load(), failures.size(),
+             j.value("ranges_copied_again", 0), misread.empty() ? "" : "; " + misread);
 }
 
 TEST_P(GaleraTest, OnlineCopyChecksumFindsAForeignRowInTheGhostAndCopiesItsRangeAgain) {
