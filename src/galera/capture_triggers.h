@@ -45,9 +45,10 @@ Result<std::vector<CaptureTrigger>> CaptureTriggers(const osc::MigrationPlan& pl
 
 // Whether a CREATE TRIGGER failed because the server misread a trigger already on the table:
 // ER_PARSE_ERROR with "Trigger '...' has an error in its body". Under writes on two nodes,
-// MariaDB 10.11 on Galera once failed the third capture trigger so, naming the first, whose
-// text parses (seen once in CI; not in 300 tries since). The text safeddl wrote is sound, so
-// dropping the triggers and creating them again is the answer.
+// MariaDB 10.11 on Galera sometimes fails a capture trigger so, naming one created just before,
+// whose text parses (3 times in about 95 runs of the flow-control test; the next try succeeded,
+// and no application write failed). The text safeddl wrote is sound, so dropping the triggers
+// and creating them again is the answer.
 bool ServerMisreadATrigger(const Status& s);
 
 // DROP TRIGGER IF EXISTS for each.
