@@ -19,8 +19,10 @@
 //   LOCK TABLES makes the copy pause naming it, and it resumes; SIGINT, or a transaction on node3
 //   keeping the swap from being issued, stops it before the swap with the table as it was (the
 //   error says what is left, which --initially-drop-ghost-table clears); a row in the ghost the
-//   original does not have is found by the checksum and its range copied again; the dry run
-//   creates nothing; leftover and foreign triggers are refused.
+//   original does not have is found by the checksum and its range copied again; a node whose
+//   applier did not take a capture trigger is found, and the triggers are created again before
+//   the copy, with no update lost; the dry run creates nothing; leftover and foreign triggers are
+//   refused.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -880,18 +882,107 @@ TEST_P(GaleraTest, OnlineCopyPausesWhileANodeFallsBehindAndResumes) {
     if (n == 0) checksum = c;
     EXPECT_EQ(c, checksum) << Node(n).name;
   }
-  // Seen rarely, not understood yet (docs/galera.md): the server misreading a capture trigger
-  // as it is created, and ranges the checksum finds different.
-  std::string misread;
+  // Seen rarely (docs/galera.md): MariaDB misreading a capture trigger as it is created, here or
+  // on another node's applier; the triggers are then created again.
+  std::string again;
   for (const json& n : j["notes"]) {
-    if (n.get<std::string>().find("misread") != std::string::npos) misread = n.get<std::string>();
+    if (n.get<std::string>().find("created them again") != std::string::npos) {
+      again += "; " + n.get<std::string>();
+    }
   }
   fmt::print(stderr,
              "online copy paused {:.1f} s for node3 ({}), flow control paused {} ms; {} writes "
              "committed, {} failed; {} ranges copied again{}\n",
              j.value("throttled_seconds", 0.0), j["throttle_reasons"].dump(),
              j.value("flow_control_paused_ms", 0), committed.load(), failures.size(),
-             j.value("ranges_copied_again", 0), misread.empty() ? "" : "; " + misread);
+             j.value("ranges_copied_again", 0), again);
+}
+
+TEST_P(GaleraTest, OnlineCopyCreatesTheTriggersAgainWhenANodeDidNotTakeOne) {
+  MakeBig(30000);
+  // node2's applier fails the update trigger's CREATE, as when MariaDB misreads a trigger there:
+  // a trigger of that name, on another table, made on node2 alone ("already exists"). Galera
+  // logs the error and goes on, and node2 would take updates that never reach the ghost.
+  testkit::MustExecute(*conns_[0],
+                       fmt::format("CREATE TABLE `{}`.decoy (id INT PRIMARY KEY)", db_));
+  auto local = Open(Node(1));
+  testkit::MustExecute(*local, "SET SESSION wsrep_sync_wait = 1");
+  EXPECT_EQ(Value(*local, fmt::format("SELECT COUNT(*) FROM `{}`.decoy", db_)), "0");
+  testkit::MustExecute(*local, "SET SESSION wsrep_on = OFF");
+  testkit::MustExecute(*local, fmt::format("CREATE TRIGGER `{0}`.`_big_gho_upd` AFTER UPDATE ON "
+                                           "`{0}`.decoy FOR EACH ROW SET @a = 1",
+                                           db_));
+  local.reset();
+
+  // Updates on node1 and node2, each writer its own rows, every committed one counted.
+  std::map<long long, long long> v;
+  {
+    auto rs = conns_[0]->Query(fmt::format("SELECT id, v FROM `{}`.big", db_));
+    ASSERT_TRUE(rs.ok());
+    for (const mysql::Row& r : rs->rows()) v[std::stoll(*r[0])] = std::stoll(*r[1]);
+  }
+  std::vector<long long> ids;
+  for (const auto& [id, value] : v) ids.push_back(id);
+  std::vector<std::map<long long, long long>> updated(2);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 2; ++w) {
+    writers.emplace_back([&, w] {
+      auto conn = Open(Node(w));
+      if (!conn) return;
+      for (size_t i = 0; !stop; ++i) {
+        const long long id = ids[(i * 7919 * 2 + static_cast<size_t>(w)) % ids.size()];
+        if (conn->Execute(fmt::format("UPDATE `{}`.big SET v = v + 1 WHERE id = {}", db_, id))
+                .ok()) {
+          ++updated[w][id];
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(3));
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  testkit::CommandResult r = AlterTable("big", "ADD INDEX v_idx (v)",
+                                        {"--galera-method", "online", "--execute", "--json"});
+  stop = true;
+  for (auto& t : writers) t.join();
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  json j = testkit::ParseJson(r);
+  const std::string notes = j["notes"].dump();
+  EXPECT_NE(notes.find("node2"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("`_big_gho_upd` is another trigger (AFTER UPDATE on `decoy`)"),
+            std::string::npos)
+      << notes;
+  EXPECT_NE(notes.find("created them again"), std::string::npos) << notes;
+  // With the triggers on every node from the copy's start, the checksum finds nothing to mend.
+  EXPECT_EQ(j.value("ranges_copied_again", -1), 0) << j.dump(2);
+  size_t updates = 0;
+  for (const auto& u : updated) {
+    for (const auto& [id, n] : u) {
+      v[id] += n;
+      updates += static_cast<size_t>(n);
+    }
+  }
+  EXPECT_GT(updated[1].size(), 100u) << "node2 took too few updates to show anything";
+  for (int n = 0; n < 3; ++n) {
+    SCOPED_TRACE(Node(n).name);
+    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
+    EXPECT_NE(Definition(n, "big").find("KEY `v_idx` (`v`)"), std::string::npos);
+    EXPECT_EQ(TriggerCount(n), "0");  // the decoy's too: it had the capture trigger's name
+    auto rs = conns_[n]->Query(fmt::format("SELECT id, v FROM `{}`.big ORDER BY id", db_));
+    ASSERT_TRUE(rs.ok());
+    ASSERT_EQ(rs->size(), v.size());
+    size_t wrong = 0;
+    auto it = v.begin();
+    for (const mysql::Row& row : rs->rows()) {
+      if (std::stoll(*row[0]) != it->first || std::stoll(*row[1]) != it->second) {
+        if (++wrong <= 3) ADD_FAILURE() << "row id " << *row[0] << " lost an update";
+      }
+      ++it;
+    }
+    EXPECT_EQ(wrong, 0u);
+  }
+  fmt::print(stderr, "online copy with a node that did not take a trigger: {} updates kept; {}\n",
+             updates, notes);
 }
 
 TEST_P(GaleraTest, OnlineCopyChecksumFindsAForeignRowInTheGhostAndCopiesItsRangeAgain) {

@@ -79,8 +79,10 @@ Result<std::vector<CaptureTrigger>> CaptureTriggers(const osc::MigrationPlan& pl
           t.name, osc::kMaxTableNameLength));
     }
     SAFEDDL_ASSIGN_OR_RETURN(std::string q_name, mysql::QuoteQualified(plan.database, t.name));
-    t.create = fmt::format("CREATE TRIGGER {} AFTER {} ON {} FOR EACH ROW BEGIN {} END", q_name,
-                           s.event, plan.q_original, s.body);
+    t.event = s.event;
+    t.body = fmt::format("BEGIN {} END", s.body);
+    t.create = fmt::format("CREATE TRIGGER {} AFTER {} ON {} FOR EACH ROW {}", q_name, s.event,
+                           plan.q_original, t.body);
     out.push_back(std::move(t));
   }
   return out;
@@ -90,6 +92,33 @@ bool ServerMisreadATrigger(const Status& s) {
   constexpr int kParseError = 1064;  // ER_PARSE_ERROR
   return s.server_errno() == kParseError &&
          s.message().find("has an error in its body") != std::string::npos;
+}
+
+std::vector<std::string> TriggerDifferences(const std::vector<CaptureTrigger>& triggers,
+                                            bool present, const std::string& table,
+                                            const std::vector<SeenTrigger>& seen) {
+  std::vector<std::string> out;
+  for (const CaptureTrigger& t : triggers) {
+    const std::string q_name = *mysql::QuoteIdentifier(t.name);
+    std::vector<const SeenTrigger*> same_name;
+    for (const SeenTrigger& s : seen) {
+      if (s.name == t.name) same_name.push_back(&s);
+    }
+    if (!present) {
+      if (!same_name.empty()) out.push_back(q_name + " is still there");
+      continue;
+    }
+    if (same_name.empty()) {
+      out.push_back(q_name + " is missing");
+      continue;
+    }
+    const SeenTrigger& s = *same_name.front();
+    if (s.table != table || s.event != t.event || s.timing != "AFTER" || s.statement != t.body) {
+      out.push_back(fmt::format("{} is another trigger ({} {} on {})", q_name, s.timing, s.event,
+                                *mysql::QuoteIdentifier(s.table)));
+    }
+  }
+  return out;
 }
 
 std::vector<std::string> DropCaptureTriggers(const osc::MigrationPlan& plan,

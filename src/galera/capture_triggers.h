@@ -36,7 +36,18 @@ namespace safeddl::galera {
 
 struct CaptureTrigger {
   std::string name;    // unquoted, in plan.database
+  std::string event;   // INSERT, UPDATE or DELETE (the trigger is AFTER it)
+  std::string body;    // BEGIN ... END: information_schema.TRIGGERS' ACTION_STATEMENT
   std::string create;  // CREATE TRIGGER ...
+};
+
+// A trigger as one node's information_schema.TRIGGERS shows it.
+struct SeenTrigger {
+  std::string name;
+  std::string table;      // EVENT_OBJECT_TABLE
+  std::string event;      // EVENT_MANIPULATION
+  std::string timing;     // ACTION_TIMING
+  std::string statement;  // ACTION_STATEMENT
 };
 
 // The three triggers, named after the ghost (`_t_gho_ins`, `_upd`, `_del`). InvalidArgument when
@@ -46,10 +57,22 @@ Result<std::vector<CaptureTrigger>> CaptureTriggers(const osc::MigrationPlan& pl
 // Whether a CREATE TRIGGER failed because the server misread a trigger already on the table:
 // ER_PARSE_ERROR with "Trigger '...' has an error in its body". Under writes on two nodes,
 // MariaDB 10.11 on Galera sometimes fails a capture trigger so, naming one created just before,
-// whose text parses (3 times in about 95 runs of the flow-control test; the next try succeeded,
-// and no application write failed). The text safeddl wrote is sound, so dropping the triggers
-// and creating them again is the answer.
+// whose text parses (3 times in about 95 runs of the flow-control test on the node the DDL was
+// issued on; the same happens on the other nodes' appliers, see TriggerDifferences). The text
+// safeddl wrote is sound, so dropping the triggers and creating them again is the answer.
 bool ServerMisreadATrigger(const Status& s);
+
+// Pure. How the triggers one node holds under the capture triggers' names (`seen`) differ from
+// what it should hold: with `present`, each of `triggers` exactly, AFTER its event on
+// `table`; without, none of them. One phrase per trigger ("`_t_gho_upd` is missing"); empty when
+// the node holds what it should.
+// Why a node can differ: Galera carries out a DDL on every node, and a node whose applier fails
+// it (MariaDB 10.11 misreading a trigger, see above) only logs "WSREP: Ignoring error" and goes
+// on (wsrep_ignore_apply_errors=7, the default): that node then takes writes without the
+// trigger, and the ghost misses them on every node.
+std::vector<std::string> TriggerDifferences(const std::vector<CaptureTrigger>& triggers,
+                                            bool present, const std::string& table,
+                                            const std::vector<SeenTrigger>& seen);
 
 // DROP TRIGGER IF EXISTS for each.
 std::vector<std::string> DropCaptureTriggers(const osc::MigrationPlan& plan,

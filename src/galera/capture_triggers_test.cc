@@ -80,5 +80,39 @@ TEST(CaptureTriggersTest, OnlyAMisreadTriggerOnTheTableIsTakenForTheServerMisrea
       Status(StatusCode::kInvalidArgument, "has an error in its body", 1146, "42S02")));
 }
 
+// What one node's information_schema.TRIGGERS shows, against the capture triggers: the case a
+// node's applier failed a CREATE TRIGGER and Galera went on (a trigger missing, or another of
+// the same name, here one on another table left by the failed CREATE's "already exists").
+TEST(CaptureTriggersTest, TriggerDifferencesNameWhatANodeLacksOrHoldsToo) {
+  auto t = CaptureTriggers(Plan());
+  ASSERT_TRUE(t.ok());
+  std::vector<SeenTrigger> all;
+  for (const CaptureTrigger& c : *t) all.push_back({c.name, "t", c.event, "AFTER", c.body});
+  EXPECT_TRUE(TriggerDifferences(*t, true, "t", all).empty());
+  EXPECT_EQ(TriggerDifferences(*t, false, "t", all),
+            (std::vector<std::string>{"`_t_gho_ins` is still there", "`_t_gho_upd` is still there",
+                                      "`_t_gho_del` is still there"}));
+  EXPECT_TRUE(TriggerDifferences(*t, false, "t", {}).empty());
+
+  std::vector<SeenTrigger> lacking = {all[0], all[2]};
+  EXPECT_EQ(TriggerDifferences(*t, true, "t", lacking),
+            std::vector<std::string>{"`_t_gho_upd` is missing"});
+
+  std::vector<SeenTrigger> other = all;
+  other[1] = {"_t_gho_upd", "decoy", "UPDATE", "AFTER", "SET @a = 1"};
+  EXPECT_EQ(TriggerDifferences(*t, true, "t", other),
+            std::vector<std::string>{"`_t_gho_upd` is another trigger (AFTER UPDATE on `decoy`)"});
+  // Each of table, event, timing and body is compared.
+  for (int field = 0; field < 4; ++field) {
+    std::vector<SeenTrigger> off = all;
+    SeenTrigger& s = off[2];
+    if (field == 0) s.table = "t2";
+    if (field == 1) s.event = "UPDATE";
+    if (field == 2) s.timing = "BEFORE";
+    if (field == 3) s.statement = all[0].statement;
+    EXPECT_EQ(TriggerDifferences(*t, true, "t", off).size(), 1u) << field;
+  }
+}
+
 }  // namespace
 }  // namespace safeddl::galera

@@ -15,6 +15,7 @@
 #include "galera/flow_control.h"
 #include "galera/table_locks.h"
 #include "galera/toi.h"
+#include "galera/trigger_check.h"
 #include "mysql/connection.h"
 #include "mysql/galera_status.h"
 #include "mysql/quote.h"
@@ -43,8 +44,11 @@ constexpr long long kMinRowBytesInWriteSet = 64;
 constexpr int64_t kChecksumRowsPerRange = 1000;
 constexpr int kChecksumRounds = 3;
 constexpr size_t kReasonsKept = 10;
-// Tries at creating the capture triggers when the server misreads one (ServerMisreadATrigger).
+// Tries at creating the capture triggers when the server misreads one (ServerMisreadATrigger) or
+// a node does not hold them all (TriggersNotEverywhere); at dropping them while a node holds one.
 constexpr int kTriggerAttempts = 3;
+// How long a node may take to apply the triggers' DDL before it is asked what it holds.
+constexpr auto kTriggersSpread = std::chrono::seconds(120);
 // How long the copy waits for every node to commit its last chunk, looking every kApplyLook;
 // past kApplyWaitBound it goes on to WaitForFlow, which pauses while a node is behind.
 constexpr auto kApplyLook = std::chrono::milliseconds(1);
@@ -234,6 +238,11 @@ class OnlineRun {
     return Status::OK();
   }
 
+  // The triggers, created in total order and then seen on every node. When the server misreads
+  // one, or a node does not hold them all (its applier failed a CREATE TRIGGER and Galera went
+  // on: galera/trigger_check.h), writes may have reached the table without reaching the ghost:
+  // the triggers are dropped, the ghost emptied (the copy has not started) and the triggers
+  // created again, kTriggerAttempts tries in all.
   Status CreateTriggers() {
     SAFEDDL_RETURN_IF_ERROR(
         WaitUntilClear(cluster_, table_, GateOptions(), "creating the capture triggers").status());
@@ -241,14 +250,24 @@ class OnlineRun {
                          plan_.q_original));
     for (int attempt = 1;; ++attempt) {
       Status s = CreateEachTrigger();
-      if (s.ok()) break;
-      if (!ServerMisreadATrigger(s) || attempt == kTriggerAttempts) return s;
-      const std::string note = fmt::format(
-          "the server misread a capture trigger ({}): dropped them and created them again",
-          s.message());
+      if (!s.ok() && !ServerMisreadATrigger(s)) return s;
+      std::string what;
+      if (s.ok()) {
+        SAFEDDL_ASSIGN_OR_RETURN(std::string wrong, TriggersNotOnEveryNode(/*present=*/true));
+        if (wrong.empty()) break;
+        what = "a node does not hold the capture triggers its applier was given (" + wrong + ")";
+      } else {
+        what = fmt::format("the server misread a capture trigger ({})", s.message());
+      }
+      if (attempt == kTriggerAttempts) {
+        return FailedPreconditionError(
+            fmt::format("{}, {} times: giving up before the copy", what, kTriggerAttempts));
+      }
+      const std::string note = what + ": dropped them, emptied the ghost and created them again";
       report_.notes.push_back(note);
       Progress(note);
       SAFEDDL_RETURN_IF_ERROR(DropTriggers());
+      SAFEDDL_RETURN_IF_ERROR(EmptyGhost());
     }
     const std::string note =
         "statements the application prepared server-side (COM_STMT_PREPARE) on this table "
@@ -262,24 +281,57 @@ class OnlineRun {
 
   Status CreateEachTrigger() {
     for (const CaptureTrigger& t : triggers_) {
+      // Issued is enough: a DDL in total order reaches the other nodes even when it fails here.
+      triggers_issued_ = true;
       SAFEDDL_RETURN_IF_ERROR(
           ddl_->Execute(t.create).WithContext("creating the capture trigger " + t.name));
-      ++triggers_created_;
     }
     return Status::OK();
   }
 
-  // Drops the capture triggers made so far, once the table is free on every node (a DDL in
-  // total order on the table).
+  // What nodes hold other than every capture trigger (`present`) or none of them, once they
+  // have applied this run's last DDL; empty when none does.
+  Result<std::string> TriggersNotOnEveryNode(bool present) {
+    SAFEDDL_ASSIGN_OR_RETURN(long long seqno, ReadLastCommitted(*ddl_));
+    return TriggersNotEverywhere(cluster_, plan_, triggers_, present, seqno, kTriggersSpread);
+  }
+
+  // Drops the capture triggers, once the table is free on every node (a DDL in total order on
+  // the table), when any was issued.
   Status DropTriggers() {
-    if (triggers_created_ == 0) return Status::OK();
+    if (!triggers_issued_) return Status::OK();
     SAFEDDL_RETURN_IF_ERROR(
         WaitUntilClear(cluster_, table_, GateOptions(), "dropping the capture triggers").status());
-    for (const std::string& drop : DropCaptureTriggers(plan_, triggers_)) {
-      SAFEDDL_RETURN_IF_ERROR(ddl_->Execute(drop));
+    return DropTriggersEverywhere();
+  }
+
+  // The DROP TRIGGERs, issued again (kTriggerAttempts times in all) while a node still holds one.
+  Status DropTriggersEverywhere() {
+    std::string left;
+    for (int attempt = 1; attempt <= kTriggerAttempts; ++attempt) {
+      for (const std::string& drop : DropCaptureTriggers(plan_, triggers_)) {
+        SAFEDDL_RETURN_IF_ERROR(ddl_->Execute(drop));
+      }
+      SAFEDDL_ASSIGN_OR_RETURN(left, TriggersNotOnEveryNode(/*present=*/false));
+      if (left.empty()) {
+        triggers_issued_ = false;
+        return Status::OK();
+      }
     }
-    triggers_created_ = 0;
-    return Status::OK();
+    return FailedPreconditionError(
+        fmt::format("dropped the capture triggers {} times, and a node still holds one ({})",
+                    kTriggerAttempts, left));
+  }
+
+  // Deletes the ghost's rows (the triggers' only, before the copy), a write set at a time.
+  Status EmptyGhost() {
+    for (;;) {
+      SAFEDDL_RETURN_IF_ERROR(RetryLostWrites([&] {
+        return ddl_->Execute(
+            fmt::format("DELETE FROM {} LIMIT {}", plan_.q_ghost, report_.chunk_size_cap));
+      }));
+      if (ddl_->affected_rows() == 0) return Status::OK();
+    }
   }
 
   Result<std::vector<FlowSample>> SampleFlow() {
@@ -520,9 +572,10 @@ class OnlineRun {
     report_.rename_seconds = SecondsSince(start);
     swapped_ = true;
     // The triggers went with the old table; nothing writes there any more.
-    for (const std::string& drop : DropCaptureTriggers(plan_, triggers_)) {
-      Status s = ddl_->Execute(drop);
-      if (!s.ok()) LogWarning("after the swap: {}: {}", drop, s.message());
+    Status dropped = DropTriggersEverywhere();
+    if (!dropped.ok()) {
+      LogWarning("after the swap, dropping the capture triggers on {}: {}; run {}", plan_.q_old,
+                 dropped.message(), JoinStrings(DropCaptureTriggers(plan_, triggers_), "; "));
     }
     report_.old_table = plan_.q_old;
     if (m_.ok_to_drop_table) {
@@ -569,7 +622,7 @@ class OnlineRun {
   TableNames table_;
   osc::MigrationPlan plan_;
   std::vector<CaptureTrigger> triggers_;
-  int triggers_created_ = 0;
+  bool triggers_issued_ = false;  // a CREATE TRIGGER was issued since the last drop
   std::vector<FlowSample> flow_;
   bool swapped_ = false;
 };
