@@ -6,7 +6,8 @@
 //   same definition and keeps every committed row; a LOCK TABLES READ held on another node, a
 //   transaction holding the table open, or a desynced node makes it refuse within --max-wait,
 //   naming the node, with no DDL issued (wsrep_last_committed unchanged); a lock released
-//   within --max-wait lets it go on; a plain alter on a Galera node is refused.
+//   within --max-wait lets it go on; a node whose applier fails the change (Galera goes on) is
+//   named at once; a plain alter on a Galera node is refused.
 // - `alter --galera-method rsu`: an index added under writes on all three nodes, one node
 //   desynced at a time, every node Synced after with the same definition and checksum; ADD COLUMN
 //   refused with nothing changed; a node killed during the rollout stops it, the rest of the
@@ -365,6 +366,27 @@ TEST_P(GaleraTest, ToiInstantChangeUnderWritesGivesEveryNodeTheSameDefinition) {
   }
   fmt::print(stderr, "TOI under writes: {} rows committed, {} aborted and retried\n",
              committed.size(), aborted.load());
+}
+
+TEST_P(GaleraTest, ToiChangeANodeFailedToApplyIsNamedAtOnce) {
+  // node2 holds, on its own, an index of the name the change adds: its applier fails the ALTER
+  // ("Duplicate key name"), Galera logs it and goes on, and node2's table differs from the rest.
+  auto local = Open(Node(1));
+  testkit::MustExecute(*local, "SET SESSION wsrep_sync_wait = 1");
+  testkit::MustExecute(*local, "SELECT COUNT(*) FROM " + Table());
+  testkit::MustExecute(*local, "SET SESSION wsrep_on = OFF");
+  testkit::MustExecute(*local, "ALTER TABLE " + Table() + " ADD INDEX k_v (node)");
+  local.reset();
+  const auto start = Clock::now();
+  testkit::CommandResult r = Alter("ADD INDEX k_v (v)", {"--galera-method", "toi", "--execute"});
+  const double took = SecondsSince(start);
+  EXPECT_NE(r.exit_code, kExitOk) << r.out;
+  EXPECT_NE(r.err.find("node2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("its applier failed the DDL"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Ignoring error"), std::string::npos) << r.err;
+  EXPECT_LT(took, 30) << "named only after " << took << " s";
+  EXPECT_NE(Definition(0, "t").find("KEY `k_v` (`v`)"), std::string::npos);
+  EXPECT_NE(Definition(1, "t").find("KEY `k_v` (`node`)"), std::string::npos);
 }
 
 TEST_P(GaleraTest, LockTablesOnAnotherNodeIsRefusedWithinMaxWait) {

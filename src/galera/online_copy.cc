@@ -588,7 +588,8 @@ class OnlineRun {
       }
     }
     SAFEDDL_ASSIGN_OR_RETURN(std::string def, schema::TableDefinition(*ddl_, plan_.q_original));
-    return WaitForDefinitionEverywhere(cluster_, plan_.q_original, def);
+    SAFEDDL_ASSIGN_OR_RETURN(long long seqno, ReadLastCommitted(*ddl_));
+    return WaitForDefinitionEverywhere(cluster_, plan_.q_original, def, seqno);
   }
 
   // Before the swap: the triggers go (a DDL in total order on the table, so only once every

@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "galera/flow_control.h"
 #include "galera/table_locks.h"
 #include "mysql/connection.h"
 #include "mysql/quote.h"
@@ -85,12 +86,25 @@ Status UseToiSession(mysql::Connection& conn, std::chrono::milliseconds max_wait
 }
 
 Status WaitForDefinitionEverywhere(Cluster& cluster, const std::string& quoted,
-                                   const std::string& definition) {
+                                   const std::string& definition, long long seqno) {
   const auto start = Clock::now();
   for (Node& node : cluster.nodes) {
     for (;;) {
+      // The seqno first: a node that had committed it before its definition was read shows
+      // what the DDL left there.
+      Result<long long> at = ReadLastCommitted(*node.conn);
+      if (!at.ok()) return at.status().WithContext(node.Name() + " cannot be asked for its seqno");
       SAFEDDL_ASSIGN_OR_RETURN(std::string seen, schema::TableDefinition(*node.conn, quoted));
       if (seen == definition) break;
+      if (*at >= seqno) {
+        return CorruptionError(fmt::format(
+            "the change ran, but {} shows another definition of {} although it has applied "
+            "the change's place in the cluster's order: its applier failed the DDL, which "
+            "Galera logs (\"WSREP: Ignoring error\" in that node's error log) and goes on from, "
+            "so the nodes now differ. Read that node's error log; to make it match, run the "
+            "change on that node alone (SET SESSION wsrep_OSU_method = 'RSU')",
+            node.Name(), quoted));
+      }
       if (Clock::now() - start > kSpreadTimeout) {
         return FailedPreconditionError(fmt::format(
             "the change ran, but {} still shows another definition of {} after {} s: check "
@@ -130,7 +144,8 @@ Result<ToiReport> RunToiChange(const mysql::ConnectOptions& origin, Cluster& clu
   report.executed = true;
   SAFEDDL_ASSIGN_OR_RETURN(const std::string after, schema::TableDefinition(*conn, t.quoted));
   if (after == before) LogInfo("note: the definition is the same as before the change");
-  SAFEDDL_RETURN_IF_ERROR(WaitForDefinitionEverywhere(cluster, t.quoted, after));
+  SAFEDDL_ASSIGN_OR_RETURN(const long long seqno, ReadLastCommitted(*conn));
+  SAFEDDL_RETURN_IF_ERROR(WaitForDefinitionEverywhere(cluster, t.quoted, after, seqno));
   report.spread_seconds = SecondsSince(ddl_start);
   return report;
 }

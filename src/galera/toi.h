@@ -14,7 +14,8 @@
 //     when it cannot, some transaction has the table open; one open longer than
 //     `long_transaction` is a blocker (TOI would roll it back), a short one is not.
 // The DDL then runs on the given node with wsrep_OSU_method=TOI for its session only (the global
-// setting is never changed), and every node is polled until it shows the new definition.
+// setting is never changed), and every node is polled until it shows the new definition (a node
+// whose applier failed the DDL, which Galera logs and goes on from, is named at once).
 #pragma once
 
 #include <chrono>
@@ -72,10 +73,13 @@ Result<ToiGate> WaitUntilClear(Cluster& cluster, const TableNames& table, const 
 // session's lock_wait_timeout bounded by `max_wait` (at least 1 s).
 Status UseToiSession(mysql::Connection& conn, std::chrono::milliseconds max_wait);
 
-// Polls every node until it shows `definition` for `quoted` (SHOW CREATE TABLE); an error names
-// a node that still does not after two minutes.
+// Polls every node until it shows `definition` for `quoted` (SHOW CREATE TABLE). `seqno`: a
+// cluster seqno at or past the DDL's (wsrep_last_committed on the node it ran on, after it).
+// Corruption names a node that has committed `seqno` and shows another definition: its applier
+// failed the DDL and Galera went on (wsrep_ignore_apply_errors); FailedPrecondition one that has
+// not shown it after two minutes.
 Status WaitForDefinitionEverywhere(Cluster& cluster, const std::string& quoted,
-                                   const std::string& definition);
+                                   const std::string& definition, long long seqno);
 
 // Checks until clear (or refuses once max_wait has passed, naming what blocked last), then, with
 // `execute`, runs the DDL through `origin` (a node of `cluster`) and waits for every node to show
