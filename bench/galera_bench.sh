@@ -23,13 +23,15 @@
 # lowest tps, the load's errors, and flow control (the growth of wsrep_flow_control_paused_ns,
 # summed over the nodes). The index is dropped again (TOI, metadata only) between methods.
 #
-# Usage: bench/galera_bench.sh     Results: bench/results/galera-<date>[-node-settings].md
+# Usage: bench/galera_bench.sh     Results: bench/results/galera-<date>[-TAG][-node-settings].md
 #   ROWS=1000000  METHODS="toi safetoi rsu online ptosc"  BASELINE=5  AFTER=5
 #   ALTER="ADD INDEX k_pad (pad)"  the change (dropped by DROP_INDEX=k_pad between methods)
 #   NODE_SETTINGS= global settings made on every node before the load, e.g.
 #                  "innodb_buffer_pool_size=1G innodb_log_file_size=1G" (the sandbox's 256M pool
 #                  holds the 1M-row table but not the table and its copy; its 256M redo log keeps
 #                  InnoDB near its checkpoint limit, where every write waits for a flush)
+#   ONLINE_FLAGS=  more flags for the online method, e.g. "--nice-ratio 0.5"
+#   TAG=           a word in the result file's name, to keep an earlier run's file of the day
 #   SKIP_BUILD=0 / SAFEDDL=PATH    as for alter_bench.sh
 #   WORK=/tmp/safeddl-galera-bench (must be reachable by the mysql account when run as root)
 # Passwords: safeddl, mariadb and pt-osc read the nodes' client.cnf; sysbench gets it on its
@@ -50,9 +52,11 @@ WORK=${WORK:-/tmp/safeddl-galera-bench}
 THREADS=8
 RATE=300
 SAFEDDL=${SAFEDDL:-}
+ONLINE_FLAGS=${ONLINE_FLAGS:-}
 LOGS=$WORK/logs
 NODE_SETTINGS=${NODE_SETTINGS:-}
-RESULT_FILE=$ROOT/bench/results/galera-$(date +%Y-%m-%d)${NODE_SETTINGS:+-node-settings}.md
+TAG=${TAG:-}
+RESULT_FILE=$ROOT/bench/results/galera-$(date +%Y-%m-%d)${TAG:+-$TAG}${NODE_SETTINGS:+-node-settings}.md
 
 log() { printf '[galera_bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -122,7 +126,7 @@ method_cmd() {
     rsu) CMD=("$SAFEDDL" alter --defaults-file="$CNF" --database sbtest --table sbtest1
               --alter "$ALTER" --galera-method rsu --max-wait 30s --execute) ;;
     online) CMD=("$SAFEDDL" alter --defaults-file="$CNF" --database sbtest --table sbtest1
-                 --alter "$ALTER" --galera-method online --max-wait 30s --execute) ;;
+                 --alter "$ALTER" --galera-method online --max-wait 30s --execute $ONLINE_FLAGS) ;;
     ptosc) CMD=(pt-online-schema-change --alter "$ALTER" --execute --recursion-method=none
                 --tries copy_rows:100:0.25 --no-drop-old-table "D=sbtest,t=sbtest1,F=$CNF") ;;
     *) echo "galera_bench: unknown method $1" >&2; exit 1 ;;
@@ -161,7 +165,7 @@ done
 {
   echo "# Galera: schema changes under load ($(date +%Y-%m-%d), commit $(git -C "$ROOT" rev-parse --short HEAD))"
   echo
-  echo "Command: \`${NODE_SETTINGS:+NODE_SETTINGS=\"$NODE_SETTINGS\" }bench/galera_bench.sh\` (ROWS=$ROWS, METHODS=\"$METHODS\"). Three nodes on one"
+  echo "Command: \`${NODE_SETTINGS:+NODE_SETTINGS=\"$NODE_SETTINGS\" }${ONLINE_FLAGS:+ONLINE_FLAGS=\"$ONLINE_FLAGS\" }bench/galera_bench.sh\` (ROWS=$ROWS, METHODS=\"$METHODS\"). Three nodes on one"
   echo "$(nproc)-core machine; sysbench oltp_write_only, $THREADS threads at $RATE tx/s over the three nodes;"
   echo "change: \`$ALTER\` on sbtest1. Worst p99: the highest per-second p99 from the change's start to"
   echo "${AFTER} s after its end (a second with no transaction counts as 1000 ms)."

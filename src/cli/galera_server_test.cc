@@ -785,7 +785,8 @@ TEST_P(GaleraTest, OnlineCopyWithinMaxWsRowsUnderWritesOnTwoNodesKeepsEveryWrite
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   testkit::CommandResult r =
       AlterTable("big", "ADD COLUMN c INT NOT NULL DEFAULT 7, ADD INDEX v_idx (v)",
-                 {"--galera-method", "online", "--execute", "--json", "--chunk-size", "2000"});
+                 {"--galera-method", "online", "--execute", "--json", "--chunk-size", "2000",
+                  "--nice-ratio", "0.5"});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // writes to the new table too
   stop = true;
   for (auto& t : writers) t.join();
@@ -795,6 +796,8 @@ TEST_P(GaleraTest, OnlineCopyWithinMaxWsRowsUnderWritesOnTwoNodesKeepsEveryWrite
   EXPECT_EQ(j.value("max_ws_rows", 0), 500);
   EXPECT_LE(j.value("chunk_size_cap", 0), 250);
   EXPECT_GE(j.value("chunks", 0), 60000 / 250);
+  // --nice-ratio 0.5: half of each chunk's time slept after it.
+  EXPECT_GT(j.value("nice_seconds", 0.0), 0.0) << j.dump(2);
   EXPECT_EQ(j.value("old_table", ""), fmt::format("`{}`.`_big_del`", db_));
   EXPECT_GT(model[0].committed, 50);
   EXPECT_GT(model[1].committed, 50);

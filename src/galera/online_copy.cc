@@ -453,6 +453,13 @@ class OnlineRun {
       earlier_seqno = last_seqno;
       SAFEDDL_ASSIGN_OR_RETURN(last_seqno, ReadLastCommitted(*copy_conn));
       last_millis = r.millis;
+      // gh-ost's --nice-ratio: a pause of that many times the chunk's time after each chunk.
+      if (m_.nice_ratio > 0) {
+        const double nice_ms = r.millis * m_.nice_ratio;
+        std::this_thread::sleep_for(
+            std::chrono::microseconds(static_cast<int64_t>(nice_ms * 1000)));
+        report_.nice_seconds += nice_ms / 1000.0;
+      }
       if (Clock::now() - last_progress >= kProgressEvery) {
         last_progress = Clock::now();
         Progress(fmt::format(
@@ -651,6 +658,7 @@ nlohmann::json OnlineReport::ToJson() const {
           {"flow_control_paused_ms", flow_control_paused_ms},
           {"apply_wait_seconds", apply_wait_seconds},
           {"apply_wait_max_ms", apply_wait_max_ms},
+          {"nice_seconds", nice_seconds},
           {"copy_seconds", copy_seconds},
           {"checksum_ranges", checksum_ranges},
           {"checksum_rows", checksum_rows},

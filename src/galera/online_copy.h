@@ -70,6 +70,7 @@ struct OnlineReport {
   // it waited in all, and the longest one wait.
   double apply_wait_seconds = 0;
   double apply_wait_max_ms = 0;
+  double nice_seconds = 0;  // slept after the chunks (--nice-ratio)
   double copy_seconds = 0;
   long long checksum_ranges = 0;
   long long checksum_rows = 0;
