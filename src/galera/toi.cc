@@ -94,9 +94,11 @@ Status WaitForDefinitionEverywhere(Cluster& cluster, const std::string& quoted,
       // what the DDL left there.
       Result<long long> at = ReadLastCommitted(*node.conn);
       if (!at.ok()) return at.status().WithContext(node.Name() + " cannot be asked for its seqno");
-      SAFEDDL_ASSIGN_OR_RETURN(std::string seen, schema::TableDefinition(*node.conn, quoted));
-      if (seen == definition) break;
-      if (*at >= seqno) {
+      Result<std::string> seen = schema::TableDefinition(*node.conn, quoted);
+      if (!seen.ok() && !seen.status().IsRetryable()) return seen.status();
+      // Retryable: a read while the node applies a DDL on the table is aborted (1213).
+      if (seen.ok() && *seen == definition) break;
+      if (seen.ok() && *at >= seqno) {
         return CorruptionError(fmt::format(
             "the change ran, but {} shows another definition of {} although it has applied "
             "the change's place in the cluster's order: its applier failed the DDL, which "

@@ -46,13 +46,19 @@ Result<std::string> TriggersNotEverywhere(Cluster& cluster, const osc::Migration
       // change them afterwards (only this run's DDL does).
       Result<long long> at = ReadLastCommitted(*node.conn);
       if (!at.ok()) return at.status().WithContext(node.Name() + " cannot be asked for its seqno");
-      SAFEDDL_ASSIGN_OR_RETURN(std::vector<SeenTrigger> seen, SeenOn(*node.conn, plan, triggers));
-      std::vector<std::string> wrong =
-          TriggerDifferences(triggers, present, plan.names.original, seen);
-      if (wrong.empty()) break;
-      if (*at >= seqno) {
-        nodes.push_back(fmt::format("{}: {}", node.Name(), JoinStrings(wrong, ", ")));
-        break;
+      Result<std::vector<SeenTrigger>> seen = SeenOn(*node.conn, plan, triggers);
+      if (seen.ok()) {
+        std::vector<std::string> wrong =
+            TriggerDifferences(triggers, present, plan.names.original, *seen);
+        if (wrong.empty()) break;
+        if (*at >= seqno) {
+          nodes.push_back(fmt::format("{}: {}", node.Name(), JoinStrings(wrong, ", ")));
+          break;
+        }
+      } else if (!seen.status().IsRetryable()) {
+        // Retryable: a read while the node applies a DDL on the table in total order is aborted
+        // (1213); asked again.
+        return seen.status().WithContext(node.Name() + " cannot be asked for its triggers");
       }
       if (std::chrono::steady_clock::now() - start > timeout) {
         return FailedPreconditionError(fmt::format(
