@@ -864,16 +864,22 @@ TEST_P(GaleraTest, OnlineCopyPausesWhileANodeFallsBehindAndResumes) {
       }
     });
   }
-  testkit::CommandResult r;
-  std::thread alter([&] {
-    r = AlterTable("big", "ADD INDEX v_idx (v)",
-                   {"--galera-method", "online", "--execute", "--json", "--chunk-size", "200"});
-  });
-  // As soon as node3 has the capture triggers (the copy starts right after), node3 stops
-  // applying: a LOCK TABLES holds `big` there (and the ghost, which its triggers write), its
-  // receive queue grows and the cluster goes into flow control. Two seconds later it is let go.
-  EXPECT_TRUE(testkit::WaitFor([&] { return TriggerCount(2) == "3"; }, std::chrono::seconds(30),
-                               std::chrono::milliseconds(5)));
+  std::unique_ptr<testkit::RunningSafeddl> run =
+      testkit::StartSafeddl({"alter", "--defaults-file=" + Node(0).config, "--database", db_,
+                             "--table", "big", "--alter", "ADD INDEX v_idx (v)", "--galera-method",
+                             "online", "--execute", "--json", "--chunk-size", "200"});
+  // As soon as every node holds the capture triggers (the run's note after its check; the copy
+  // starts right after), node3 stops applying: a LOCK TABLES holds `big` there (and the ghost,
+  // which its triggers write), its receive queue grows and the cluster goes into flow control.
+  // Two seconds later it is let go. (Not on node3's own trigger count: when a node's applier
+  // fails a trigger, the run drops and creates them again, and a lock held then delays that.)
+  EXPECT_TRUE(testkit::WaitFor(
+      [&] {
+        return run->StderrSoFar().find("note: statements the application prepared") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(60), std::chrono::milliseconds(2)))
+      << run->StderrSoFar();
   auto watch = Open(Node(0));
   auto holder = Open(Node(2));
   testkit::MustExecute(*holder, fmt::format("LOCK TABLES `{}`.big READ", db_));
@@ -881,7 +887,7 @@ TEST_P(GaleraTest, OnlineCopyPausesWhileANodeFallsBehindAndResumes) {
   const std::string ghost_rows_held =
       Value(*watch, fmt::format("SELECT COUNT(*) FROM `{}`.`_big_gho`", db_));
   testkit::MustExecute(*holder, "UNLOCK TABLES");
-  alter.join();
+  testkit::CommandResult r = run->Wait();
   stop = true;
   for (auto& t : writers) t.join();
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
