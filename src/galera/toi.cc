@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "galera/ddl_spread.h"
 #include "galera/flow_control.h"
 #include "galera/table_locks.h"
 #include "mysql/connection.h"
@@ -87,36 +88,20 @@ Status UseToiSession(mysql::Connection& conn, std::chrono::milliseconds max_wait
 
 Status WaitForDefinitionEverywhere(Cluster& cluster, const std::string& quoted,
                                    const std::string& definition, long long seqno) {
-  const auto start = Clock::now();
-  for (Node& node : cluster.nodes) {
-    for (;;) {
-      // The seqno first: a node that had committed it before its definition was read shows
-      // what the DDL left there.
-      Result<long long> at = ReadLastCommitted(*node.conn);
-      if (!at.ok()) return at.status().WithContext(node.Name() + " cannot be asked for its seqno");
-      Result<std::string> seen = schema::TableDefinition(*node.conn, quoted);
-      if (!seen.ok() && !seen.status().IsRetryable()) return seen.status();
-      // Retryable: a read while the node applies a DDL on the table is aborted (1213).
-      if (seen.ok() && *seen == definition) break;
-      if (seen.ok() && *at >= seqno) {
-        return CorruptionError(fmt::format(
-            "the change ran, but {} shows another definition of {} although it has applied "
-            "the change's place in the cluster's order: its applier failed the DDL, which "
-            "Galera logs (\"WSREP: Ignoring error\" in that node's error log) and goes on from, "
-            "so the nodes now differ. Read that node's error log; to make it match, run the "
-            "change on that node alone (SET SESSION wsrep_OSU_method = 'RSU')",
-            node.Name(), quoted));
-      }
-      if (Clock::now() - start > kSpreadTimeout) {
-        return FailedPreconditionError(fmt::format(
-            "the change ran, but {} still shows another definition of {} after {} s: check "
-            "that node (SHOW CREATE TABLE, its error log)",
-            node.Name(), quoted, kSpreadTimeout.count()));
-      }
-      std::this_thread::sleep_for(kRoundInterval);
-    }
-  }
-  return Status::OK();
+  Result<std::vector<NodeDifference>> differ = NodesThatDiffer(
+      cluster, seqno, kSpreadTimeout, kRoundInterval, [&](Node& node) -> Result<std::string> {
+        SAFEDDL_ASSIGN_OR_RETURN(std::string seen, schema::TableDefinition(*node.conn, quoted));
+        return seen == definition ? std::string() : "another definition of " + quoted;
+      });
+  if (!differ.ok()) return differ.status().WithContext("the change ran");
+  if (differ->empty()) return Status::OK();
+  return CorruptionError(fmt::format(
+      "the change ran, but {} shows another definition of {} although it has applied the "
+      "change's place in the cluster's order: its applier failed the DDL, which Galera logs "
+      "(\"WSREP: Ignoring error\" in that node's error log) and goes on from, so the nodes now "
+      "differ. Read that node's error log; to make it match, run the change on that node alone "
+      "(SET SESSION wsrep_OSU_method = 'RSU')",
+      differ->front().node, quoted));
 }
 
 Result<ToiReport> RunToiChange(const mysql::ConnectOptions& origin, Cluster& cluster,

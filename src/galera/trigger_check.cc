@@ -2,10 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <thread>
-
 #include "common/strings.h"
-#include "galera/flow_control.h"
+#include "galera/ddl_spread.h"
 #include "mysql/quote.h"
 
 namespace safeddl::galera {
@@ -38,38 +36,14 @@ Result<std::string> TriggersNotEverywhere(Cluster& cluster, const osc::Migration
                                           const std::vector<CaptureTrigger>& triggers, bool present,
                                           long long seqno, std::chrono::milliseconds timeout) {
   if (triggers.empty()) return std::string();
-  const auto start = std::chrono::steady_clock::now();
+  Result<std::vector<NodeDifference>> differ =
+      NodesThatDiffer(cluster, seqno, timeout, kLookAgain, [&](Node& node) -> Result<std::string> {
+        SAFEDDL_ASSIGN_OR_RETURN(std::vector<SeenTrigger> seen, SeenOn(*node.conn, plan, triggers));
+        return JoinStrings(TriggerDifferences(triggers, present, plan.names.original, seen), ", ");
+      });
+  if (!differ.ok()) return differ.status().WithContext("the capture triggers");
   std::vector<std::string> nodes;
-  for (Node& node : cluster.nodes) {
-    for (;;) {
-      // The seqno first: a node that had committed it before its triggers were read cannot
-      // change them afterwards (only this run's DDL does).
-      Result<long long> at = ReadLastCommitted(*node.conn);
-      if (!at.ok()) return at.status().WithContext(node.Name() + " cannot be asked for its seqno");
-      Result<std::vector<SeenTrigger>> seen = SeenOn(*node.conn, plan, triggers);
-      if (seen.ok()) {
-        std::vector<std::string> wrong =
-            TriggerDifferences(triggers, present, plan.names.original, *seen);
-        if (wrong.empty()) break;
-        if (*at >= seqno) {
-          nodes.push_back(fmt::format("{}: {}", node.Name(), JoinStrings(wrong, ", ")));
-          break;
-        }
-      } else if (!seen.status().IsRetryable()) {
-        // Retryable: a read while the node applies a DDL on the table in total order is aborted
-        // (1213); asked again.
-        return seen.status().WithContext(node.Name() + " cannot be asked for its triggers");
-      }
-      if (std::chrono::steady_clock::now() - start > timeout) {
-        return FailedPreconditionError(fmt::format(
-            "{} has not applied the capture triggers' DDL within {} s (its wsrep_last_committed "
-            "is {}, the DDL's at most {})",
-            node.Name(), std::chrono::duration_cast<std::chrono::seconds>(timeout).count(), *at,
-            seqno));
-      }
-      std::this_thread::sleep_for(kLookAgain);
-    }
-  }
+  for (const NodeDifference& d : *differ) nodes.push_back(d.node + ": " + d.what);
   return JoinStrings(nodes, "; ");
 }
 
