@@ -1066,6 +1066,31 @@ TEST_P(GaleraTest, OnlineCopyInterruptedLeavesTheTableAsItWas) {
   }
 }
 
+// The origin lacks a capture trigger the other nodes hold, as when its own CREATE failed (MariaDB
+// misreading a trigger) while theirs did not: a DROP TRIGGER IF EXISTS issued on the origin then
+// finds nothing there and is not replicated (CI met it: the run gave up with the trigger on two
+// nodes). Made here by dropping it on node1 alone before the run is interrupted.
+TEST_P(GaleraTest, OnlineCopyDropsATriggerTheOriginLacksOnTheNodesThatHoldIt) {
+  MakeBig(20000);
+  const std::string before = Definition(0, "big");
+  std::unique_ptr<testkit::RunningSafeddl> run = StartPostponedOnlineAlter("ADD COLUMN c INT");
+  auto local = Open(Node(0));
+  testkit::MustExecute(*local, "SET SESSION wsrep_on = OFF");
+  testkit::MustExecute(*local, fmt::format("DROP TRIGGER `{}`.`_big_gho_upd`", db_));
+  local.reset();
+  for (int n : {1, 2}) EXPECT_EQ(TriggerCount(n), "3") << Node(n).name;
+  run->Signal(SIGINT);
+  testkit::CommandResult r = run->Wait();
+  EXPECT_NE(r.exit_code, kExitOk);
+  EXPECT_NE(r.err.find("the table is as it was"), std::string::npos) << r.err;
+  for (int n = 0; n < 3; ++n) {
+    SCOPED_TRACE(Node(n).name);
+    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
+    EXPECT_EQ(TriggerCount(n), "0");
+    EXPECT_EQ(Definition(n, "big"), before);
+  }
+}
+
 TEST_P(GaleraTest, OnlineSwapBlockedOnANodeStopsBeforeTheSwapAndSaysWhatIsLeft) {
   MakeBig(40000);
   const std::string before = Definition(0, "big");

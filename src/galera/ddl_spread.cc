@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "common/strings.h"
 #include "galera/flow_control.h"
 
 namespace safeddl::galera {
@@ -13,7 +14,8 @@ Result<std::vector<NodeDifference>> NodesThatDiffer(
     std::chrono::milliseconds look, const std::function<Result<std::string>(Node&)>& differs) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<NodeDifference> out;
-  for (Node& node : cluster.nodes) {
+  for (size_t i = 0; i < cluster.nodes.size(); ++i) {
+    Node& node = cluster.nodes[i];
     for (;;) {
       // The seqno first: a node that had committed it before it was read shows what the DDL
       // left there.
@@ -23,7 +25,7 @@ Result<std::vector<NodeDifference>> NodesThatDiffer(
       if (what.ok()) {
         if (what->empty()) break;
         if (*at >= seqno) {
-          out.push_back({node.Name(), *what});
+          out.push_back({i, node.Name(), *what});
           break;
         }
       } else if (!what.status().IsRetryable()) {
@@ -40,6 +42,12 @@ Result<std::vector<NodeDifference>> NodesThatDiffer(
     }
   }
   return out;
+}
+
+std::string DescribeDifferences(const std::vector<NodeDifference>& differences) {
+  std::vector<std::string> nodes;
+  for (const NodeDifference& d : differences) nodes.push_back(d.node + ": " + d.what);
+  return JoinStrings(nodes, "; ");
 }
 
 }  // namespace safeddl::galera

@@ -18,9 +18,13 @@
 namespace safeddl::galera {
 
 struct NodeDifference {
+  size_t index = 0;  // in Cluster::nodes
   std::string node;  // Node::Name()
   std::string what;  // what `differs` said of it
 };
+
+// Pure: "node2 (127.0.0.1:3311): what; node3 (...): what".
+std::string DescribeDifferences(const std::vector<NodeDifference>& differences);
 
 // `seqno`: a cluster seqno at or past the DDL's (wsrep_last_committed on the node it ran on,
 // after it). `differs(node)`: what the node shows other than it should, empty when nothing; a

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "galera/capture_triggers.h"
+#include "galera/ddl_spread.h"
 #include "galera/flow_control.h"
 #include "galera/table_locks.h"
 #include "galera/toi.h"
@@ -253,9 +254,12 @@ class OnlineRun {
       if (!s.ok() && !ServerMisreadATrigger(s)) return s;
       std::string what;
       if (s.ok()) {
-        SAFEDDL_ASSIGN_OR_RETURN(std::string wrong, TriggersNotOnEveryNode(/*present=*/true));
+        SAFEDDL_ASSIGN_OR_RETURN(long long seqno, ReadLastCommitted(*ddl_));
+        SAFEDDL_ASSIGN_OR_RETURN(std::vector<NodeDifference> wrong,
+                                 TriggersNotOnEveryNode(/*present=*/true, seqno));
         if (wrong.empty()) break;
-        what = "a node does not hold the capture triggers its applier was given (" + wrong + ")";
+        what = "a node does not hold the capture triggers its applier was given (" +
+               DescribeDifferences(wrong) + ")";
       } else {
         what = fmt::format("the server misread a capture trigger ({})", s.message());
       }
@@ -266,7 +270,11 @@ class OnlineRun {
       const std::string note = what + ": dropped them, emptied the ghost and created them again";
       report_.notes.push_back(note);
       Progress(note);
-      SAFEDDL_RETURN_IF_ERROR(DropTriggers());
+      // On failure the error says why they were being dropped; Abandon drops them again and
+      // says what is left.
+      if (!DropTriggers().ok()) {
+        return FailedPreconditionError(what + ": dropping them to create them again failed");
+      }
       SAFEDDL_RETURN_IF_ERROR(EmptyGhost());
     }
     const std::string note =
@@ -289,10 +297,9 @@ class OnlineRun {
     return Status::OK();
   }
 
-  // What nodes hold other than every capture trigger (`present`) or none of them, once they
-  // have applied this run's last DDL; empty when none does.
-  Result<std::string> TriggersNotOnEveryNode(bool present) {
-    SAFEDDL_ASSIGN_OR_RETURN(long long seqno, ReadLastCommitted(*ddl_));
+  // The nodes that hold other than every capture trigger (`present`) or none of them, once they
+  // have committed `seqno` (at or past this run's last DDL); empty when none does.
+  Result<std::vector<NodeDifference>> TriggersNotOnEveryNode(bool present, long long seqno) {
     return TriggersNotEverywhere(cluster_, plan_, triggers_, present, seqno, kTriggersSpread);
   }
 
@@ -306,21 +313,38 @@ class OnlineRun {
   }
 
   // The DROP TRIGGERs, issued again (kTriggerAttempts times in all) while a node still holds one.
+  // MariaDB puts a DROP TRIGGER IF EXISTS into the cluster's order only when the trigger is on the
+  // node it is issued on; elsewhere it is a no-op that no other node sees. When the origin lacks
+  // a trigger that other nodes hold (its CREATE failed there, as when MariaDB misreads a trigger,
+  // but not on their appliers), the drop issued on the origin leaves it there, so the next try
+  // issues it on each node that still holds one (in total order from there).
   Status DropTriggersEverywhere() {
-    std::string left;
+    std::vector<mysql::Connection*> issue_on = {ddl_.get()};
+    std::vector<NodeDifference> left;
     for (int attempt = 1; attempt <= kTriggerAttempts; ++attempt) {
-      for (const std::string& drop : DropCaptureTriggers(plan_, triggers_)) {
-        SAFEDDL_RETURN_IF_ERROR(ddl_->Execute(drop));
+      long long seqno = 0;
+      for (mysql::Connection* conn : issue_on) {
+        for (const std::string& drop : DropCaptureTriggers(plan_, triggers_)) {
+          SAFEDDL_RETURN_IF_ERROR(conn->Execute(drop));
+        }
+        SAFEDDL_ASSIGN_OR_RETURN(long long at, ReadLastCommitted(*conn));
+        seqno = std::max(seqno, at);
       }
-      SAFEDDL_ASSIGN_OR_RETURN(left, TriggersNotOnEveryNode(/*present=*/false));
+      SAFEDDL_ASSIGN_OR_RETURN(left, TriggersNotOnEveryNode(/*present=*/false, seqno));
       if (left.empty()) {
         triggers_issued_ = false;
         return Status::OK();
       }
+      issue_on.clear();
+      for (const NodeDifference& d : left) {
+        mysql::Connection& conn = *cluster_.nodes[d.index].conn;
+        SAFEDDL_RETURN_IF_ERROR(UseToiSession(conn, o_.max_wait));
+        issue_on.push_back(&conn);
+      }
     }
     return FailedPreconditionError(
         fmt::format("dropped the capture triggers {} times, and a node still holds one ({})",
-                    kTriggerAttempts, left));
+                    kTriggerAttempts, DescribeDifferences(left)));
   }
 
   // Deletes the ghost's rows (the triggers' only, before the copy), a write set at a time.
@@ -607,8 +631,8 @@ class OnlineRun {
     if (!dropped.ok()) {
       return fmt::format(
           ". The capture triggers are still on {} (every write to it also writes {}), since {}. "
-          "Once the table is free on every node, run: {}; DROP TABLE {} (or run safeddl again "
-          "with --initially-drop-ghost-table)",
+          "Once the table is free on every node, run on each node that holds one: {}; then DROP "
+          "TABLE {} (or run safeddl again with --initially-drop-ghost-table)",
           plan_.q_original, plan_.q_ghost, dropped.message(),
           JoinStrings(DropCaptureTriggers(plan_, triggers_), "; "), plan_.q_ghost);
     }

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "common/strings.h"
-#include "galera/ddl_spread.h"
 #include "mysql/quote.h"
 
 namespace safeddl::galera {
@@ -32,19 +31,17 @@ Result<std::vector<SeenTrigger>> SeenOn(mysql::Connection& conn, const osc::Migr
 
 }  // namespace
 
-Result<std::string> TriggersNotEverywhere(Cluster& cluster, const osc::MigrationPlan& plan,
-                                          const std::vector<CaptureTrigger>& triggers, bool present,
-                                          long long seqno, std::chrono::milliseconds timeout) {
-  if (triggers.empty()) return std::string();
+Result<std::vector<NodeDifference>> TriggersNotEverywhere(
+    Cluster& cluster, const osc::MigrationPlan& plan, const std::vector<CaptureTrigger>& triggers,
+    bool present, long long seqno, std::chrono::milliseconds timeout) {
+  if (triggers.empty()) return std::vector<NodeDifference>();
   Result<std::vector<NodeDifference>> differ =
       NodesThatDiffer(cluster, seqno, timeout, kLookAgain, [&](Node& node) -> Result<std::string> {
         SAFEDDL_ASSIGN_OR_RETURN(std::vector<SeenTrigger> seen, SeenOn(*node.conn, plan, triggers));
         return JoinStrings(TriggerDifferences(triggers, present, plan.names.original, seen), ", ");
       });
   if (!differ.ok()) return differ.status().WithContext("the capture triggers");
-  std::vector<std::string> nodes;
-  for (const NodeDifference& d : *differ) nodes.push_back(d.node + ": " + d.what);
-  return JoinStrings(nodes, "; ");
+  return differ;
 }
 
 }  // namespace safeddl::galera

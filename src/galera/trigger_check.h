@@ -15,18 +15,19 @@
 #include "common/result.h"
 #include "galera/capture_triggers.h"
 #include "galera/cluster.h"
+#include "galera/ddl_spread.h"
 #include "osc/migration_plan.h"
 
 namespace safeddl::galera {
 
-// What the nodes that do not hold what they should are missing or hold too many, e.g.
-// "node2 (127.0.0.1:3311): `_t_gho_upd` is missing"; empty when every node holds `triggers`
-// (`present`) or none of them (not `present`). `seqno`: a cluster seqno at or past the DDL's
-// (the origin's wsrep_last_committed after it). A node that holds what it should is not waited
-// for; one that does not is asked again until it has committed `seqno`. Error: a node that has not
-// done so within `timeout`, or cannot be asked.
-Result<std::string> TriggersNotEverywhere(Cluster& cluster, const osc::MigrationPlan& plan,
-                                          const std::vector<CaptureTrigger>& triggers, bool present,
-                                          long long seqno, std::chrono::milliseconds timeout);
+// The nodes that do not hold what they should, each with what it lacks or holds too many
+// ("`_t_gho_upd` is missing"; DescribeDifferences names them all); empty when every node holds
+// `triggers` (`present`) or none of them (not `present`). `seqno`: a cluster seqno at or past the
+// DDL's (the origin's wsrep_last_committed after it). A node that holds what it should is not
+// waited for; one that does not is asked again until it has committed `seqno`. Error: a node that
+// has not done so within `timeout`, or cannot be asked.
+Result<std::vector<NodeDifference>> TriggersNotEverywhere(
+    Cluster& cluster, const osc::MigrationPlan& plan, const std::vector<CaptureTrigger>& triggers,
+    bool present, long long seqno, std::chrono::milliseconds timeout);
 
 }  // namespace safeddl::galera
