@@ -199,6 +199,7 @@ TEST_F(AlterTest, GaleraMethodsRefusedOffGaleraAndBadValuesAreUsageErrors) {
       {{"--galera-method", "rsu"}, 1, "is not a Galera node"},
       {{"--galera-method", "online", "--execute"}, 1, "is not a Galera node"},
       {{"--galera-method", "online", "--include-triggers"}, 64, "cannot go with"},
+      {{"--galera-method", "rsu", "--hooks-path", "/tmp"}, 64, "does not run hooks yet"},
       {{"--galera-method", "bogus"}, 64, "--galera-method"},
       {{"--galera-method", "toi", "--max-wait", "soon"}, 64, "is not a duration"},
   };

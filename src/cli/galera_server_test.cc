@@ -1091,6 +1091,122 @@ TEST_P(GaleraTest, OnlineCopyDropsATriggerTheOriginLacksOnTheNodesThatHoldIt) {
   }
 }
 
+// gh-ost's controls on the online copy: a throttle flag file holds it before its first chunk,
+// then `throttle` on the control socket; `chunk-size` changes the chunks; the postponed swap goes
+// on at `unpostpone`. What gh-ost users script against, on Galera too.
+TEST_P(GaleraTest, OnlineCopyIsThrottledAndControlledOnItsSocketAsGhOstIs) {
+  MakeBig(20000);
+  const std::string flag = cluster_->root + "/throttle";
+  const std::string socket = cluster_->root + "/control.sock";
+  std::ofstream(flag).put('\n');
+  std::ofstream(PostponeFlag()).put('\n');
+  std::unique_ptr<testkit::RunningSafeddl> run =
+      testkit::StartSafeddl({"alter",
+                             "--defaults-file=" + Node(0).config,
+                             "--database",
+                             db_,
+                             "--table",
+                             "big",
+                             "--alter",
+                             "ADD COLUMN c INT",
+                             "--galera-method",
+                             "online",
+                             "--execute",
+                             "--json",
+                             "--chunk-size",
+                             "200",
+                             "--throttle-flag-file",
+                             flag,
+                             "--serve-socket-file",
+                             socket,
+                             "--postpone-cut-over-flag-file",
+                             PostponeFlag()});
+  auto status = [&] { return testkit::ControlSocketCommand(socket, "status"); };
+  auto status_says = [&](const std::string& text, std::chrono::seconds limit) {
+    return testkit::WaitFor([&] { return status().find(text) != std::string::npos; }, limit,
+                            std::chrono::milliseconds(20));
+  };
+  auto ghost_rows = [&] {
+    return Value(*conns_[0], fmt::format("SELECT COUNT(*) FROM `{}`.`_big_gho`", db_));
+  };
+  // Held by the flag file before its first chunk: nothing reaches the ghost.
+  ASSERT_TRUE(status_says("# throttled: flag file " + flag + " exists", std::chrono::seconds(60)))
+      << status() << run->StderrSoFar();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ(ghost_rows(), "0");
+  const std::string held = status();
+  EXPECT_NE(held.find("copy 0.0% 0/"), std::string::npos) << held;
+  EXPECT_EQ(held.find("binlog"), std::string::npos) << "no binlog is read on Galera: " << held;
+  EXPECT_NE(testkit::ControlSocketCommand(socket, "chunk-size=300").find("chunk-size: 300;"),
+            std::string::npos);
+  // `throttle` on the socket holds it once the flag file is gone; `no-throttle` lets it go.
+  testkit::ControlSocketCommand(socket, "throttle");
+  std::filesystem::remove(flag);
+  ASSERT_TRUE(status_says("# throttled: throttled by command", std::chrono::seconds(10)))
+      << status();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ(ghost_rows(), "0");
+  testkit::ControlSocketCommand(socket, "no-throttle");
+  // The copy runs; the swap waits for the postpone flag, and goes on at `unpostpone`.
+  ASSERT_TRUE(status_says("postponing the cut-over", std::chrono::seconds(120)))
+      << status() << run->StderrSoFar();
+  EXPECT_EQ(ghost_rows(), "20000");
+  EXPECT_NE(testkit::ControlSocketCommand(socket, "unpostpone").find("Unpostponed"),
+            std::string::npos);
+  testkit::CommandResult r = run->Wait();
+  std::filesystem::remove(PostponeFlag());
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_NE(r.err.find("chunk size set to 300 rows (control socket)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unpostponed on the control socket"), std::string::npos) << r.err;
+  EXPECT_NE(::access(socket.c_str(), F_OK), 0) << "the socket file is left behind";
+  json j = testkit::ParseJson(r);
+  EXPECT_GE(j.value("throttled_seconds", 0.0), 2.0) << j.dump(2);
+  const std::string reasons = j["throttle_reasons"].dump();
+  EXPECT_NE(reasons.find("flag file"), std::string::npos) << reasons;
+  for (int n = 0; n < 3; ++n) {
+    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
+    EXPECT_NE(Definition(n, "big").find("`c` int(11)"), std::string::npos) << Node(n).name;
+    EXPECT_EQ(TriggerCount(n), "0") << Node(n).name;
+  }
+}
+
+// `panic` on the socket, and --critical-load, stop the run before the swap. Unlike gh-ost's
+// panic, the triggers and the ghost are dropped: left behind, the triggers would double every
+// write into a table nobody copies to.
+TEST_P(GaleraTest, OnlineCopyStopsOnPanicOrCriticalLoadLeavingTheTableAsItWas) {
+  MakeBig(20000);
+  const std::string before = Definition(0, "big");
+  const std::string socket = cluster_->root + "/control.sock";
+  std::unique_ptr<testkit::RunningSafeddl> run =
+      StartPostponedOnlineAlter("ADD COLUMN c INT", {"--serve-socket-file", socket});
+  EXPECT_NE(testkit::ControlSocketCommand(socket, "panic"), "");
+  EXPECT_TRUE(testkit::WaitFor([&] { return !run->Running(); }, std::chrono::seconds(30)))
+      << "still running after `panic`";
+  std::filesystem::remove(PostponeFlag());  // lets a run that did not stop go on and end
+  testkit::CommandResult r = run->Wait();
+  EXPECT_NE(r.exit_code, kExitOk);
+  EXPECT_NE(r.err.find("panic: commanded on the control socket"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the table is as it was"), std::string::npos) << r.err;
+  // Critical from the first look: Threads_connected is never below 1.
+  r = AlterTable(
+      "big", "ADD COLUMN c INT",
+      {"--galera-method", "online", "--execute", "--critical-load", "Threads_connected=1"});
+  EXPECT_NE(r.exit_code, kExitOk);
+  EXPECT_NE(r.err.find("critical-load"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the table is as it was"), std::string::npos) << r.err;
+  for (int n = 0; n < 3; ++n) {
+    SCOPED_TRACE(Node(n).name);
+    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
+    EXPECT_EQ(Definition(n, "big"), before);
+    EXPECT_EQ(TriggerCount(n), "0");
+    EXPECT_EQ(Value(*conns_[n],
+                    "SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                    "TABLE_SCHEMA = " +
+                        mysql::QuoteString(db_) + " AND TABLE_NAME LIKE '\\_big%'"),
+              "0");
+  }
+}
+
 TEST_P(GaleraTest, OnlineSwapBlockedOnANodeStopsBeforeTheSwapAndSaysWhatIsLeft) {
   MakeBig(40000);
   const std::string before = Definition(0, "big");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "common/clock.h"
@@ -23,10 +24,14 @@
 #include "mysql/retry.h"
 #include "osc/checksum.h"
 #include "osc/chunk_planner.h"
+#include "osc/control_start.h"
 #include "osc/copier.h"
 #include "osc/inspector.h"
 #include "osc/key_range.h"
+#include "osc/live_settings.h"
+#include "osc/progress.h"
 #include "osc/session_setup.h"
+#include "osc/throttler.h"
 #include "schema/introspect.h"
 
 namespace safeddl::galera {
@@ -71,9 +76,11 @@ bool LostToAnotherWrite(const Status& s) {
 class OnlineRun {
  public:
   OnlineRun(const mysql::ConnectOptions& origin, Cluster& cluster, const OnlineOptions& o)
-      : origin_(origin), cluster_(cluster), o_(o), m_(o.migration) {
+      : origin_(origin), cluster_(cluster), o_(o), m_(o.migration), live_(m_) {
     m_.trigger_capture = true;
   }
+
+  ~OnlineRun() { StopControls(); }
 
   Result<OnlineReport> Run() {
     const auto start = Clock::now();
@@ -85,12 +92,17 @@ class OnlineRun {
       return report_;
     }
     Status copied = [&]() -> Status {
+      SAFEDDL_RETURN_IF_ERROR(StartControls());
+      SetPhase("triggers");
       SAFEDDL_RETURN_IF_ERROR(CreateTriggers());
       SAFEDDL_RETURN_IF_ERROR(Copy());
       SAFEDDL_RETURN_IF_ERROR(WhilePostponed());
+      SetPhase("checksum");
       SAFEDDL_RETURN_IF_ERROR(Checksum());
+      SetPhase("swap");
       return Swap();
     }();
+    StopControls();
     if (!copied.ok()) {
       if (swapped_) return copied;
       return Status(copied.code(), copied.message() + Abandon(), copied.server_errno(),
@@ -106,11 +118,92 @@ class OnlineRun {
     if (o_.progress) o_.progress(line);
   }
 
+  // A signal, `panic` on the control socket or --panic-flag-file: the run stops before the swap.
+  // Unlike gh-ost's panic, which leaves everything as it is, the triggers and the ghost are then
+  // dropped as after any failure: the triggers would keep doubling the application's writes into
+  // a table nobody copies to any more.
   Status CheckCancel() const {
     if (o_.cancel != nullptr && o_.cancel->load()) {
       return AbortedError("interrupted before the swap");
     }
+    if (live_.panic_requested()) return AbortedError("panic: commanded on the control socket");
+    if (!m_.panic_flag_file.empty() && FileExists(m_.panic_flag_file)) {
+      return AbortedError("panic: --panic-flag-file " + m_.panic_flag_file + " exists");
+    }
     return Status::OK();
+  }
+
+  // gh-ost's controls while the run executes: its throttling (osc/throttler.h: the flag files,
+  // --max-load and --critical-load on the node safeddl connected to, --throttle-query,
+  // --throttle-http, the lag of that node's own asynchronous replicas, `throttle` on the socket)
+  // and its control socket (status, chunk-size, nice-ratio, throttle, unpostpone, panic...).
+  // Galera's flow control is watched apart (WaitForFlow).
+  Status StartControls() {
+    SAFEDDL_ASSIGN_OR_RETURN(throttler_, osc::Throttler::Start(origin_, m_, no_heartbeat_, live_));
+    SAFEDDL_RETURN_IF_ERROR(throttler_->critical());  // before any trigger
+    SAFEDDL_ASSIGN_OR_RETURN(
+        osc::ServedControl served,
+        osc::ServeControl(m_, live_, plan_.q_ghost, [this] { return Snapshot(); }));
+    control_ = std::move(served.server);
+    if (!served.note.empty()) Progress(served.note);
+    return Status::OK();
+  }
+
+  void StopControls() {
+    if (control_) control_->Stop();
+    if (throttler_) throttler_->Stop();
+  }
+
+  void SetPhase(const std::string& phase) {
+    std::lock_guard<std::mutex> lock(snapshot_mu_);
+    phase_ = phase;
+    if (phase == "copy") copy_start_ = Clock::now();
+  }
+
+  // For `status` on the control socket (its thread).
+  osc::ProgressSnapshot Snapshot() const {
+    osc::ProgressSnapshot p;
+    std::lock_guard<std::mutex> lock(snapshot_mu_);
+    p.phase = phase_;
+    p.rows_copied = rows_copied_.load();
+    p.rows_estimated = report_.rows_estimated;  // set before the controls start
+    p.elapsed_seconds = SecondsSince(start_);
+    if (phase_ == "copy") {
+      p.eta_seconds =
+          osc::EstimateRemainingSeconds(p.rows_copied, p.rows_estimated, SecondsSince(copy_start_));
+    }
+    if (!flow_pause_.empty()) {
+      p.throttled = true;
+      p.throttle_reason = flow_pause_;
+    } else if (throttler_) {
+      p.throttled = throttler_->throttled();
+      p.throttle_reason = throttler_->reason();
+    }
+    p.throttled_seconds = throttled_seconds_.load();
+    return p;
+  }
+
+  // gh-ost's throttling, between chunks: returns once it lets go. Critical load stops the run
+  // (before the swap: the table as it was).
+  Status WaitForThrottle() {
+    if (!throttler_) return Status::OK();
+    SAFEDDL_RETURN_IF_ERROR(throttler_->critical());
+    if (!throttler_->throttled()) return Status::OK();
+    if (report_.throttle_reasons.size() < kReasonsKept) {
+      report_.throttle_reasons.push_back(throttler_->reason());
+    }
+    ++report_.pauses;
+    const auto start = Clock::now();
+    SAFEDDL_RETURN_IF_ERROR(
+        throttler_->WaitWhileThrottled("the online copy", [this] { return CheckCancel(); }));
+    AddThrottled(SecondsSince(start));
+    Progress(fmt::format("copy resumed after {:.1f} s", SecondsSince(start)));
+    return Status::OK();
+  }
+
+  void AddThrottled(double seconds) {
+    report_.throttled_seconds += seconds;
+    throttled_seconds_.store(report_.throttled_seconds);
   }
 
   // Calls `attempt` until it succeeds, fails for another reason than losing to another write
@@ -161,6 +254,12 @@ class OnlineRun {
     SAFEDDL_RETURN_IF_ERROR(ClearLeftoverTriggers());
     SAFEDDL_ASSIGN_OR_RETURN(plan_, osc::Inspect(*ddl_, m_, &report_.notes));
     report_.statement = fmt::format("ALTER TABLE {} {}", plan_.q_original, plan_.alter);
+    SAFEDDL_ASSIGN_OR_RETURN(auto estimate,
+                             ddl_->QueryValue(fmt::format(
+                                 "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE "
+                                 "TABLE_SCHEMA = {} AND TABLE_NAME = {}",
+                                 mysql::QuoteString(m_.database), mysql::QuoteString(m_.table))));
+    report_.rows_estimated = ParseInt64(estimate.value_or("0")).value_or(0);
     Status limits = [&]() -> Status {
       SAFEDDL_ASSIGN_OR_RETURN(triggers_, CaptureTriggers(plan_));
       for (const CaptureTrigger& t : triggers_) report_.triggers.push_back(t.create);
@@ -381,6 +480,10 @@ class OnlineRun {
     const auto start = Clock::now();
     bool told = false;
     while (!reason.empty()) {
+      {
+        std::lock_guard<std::mutex> lock(snapshot_mu_);
+        flow_pause_ = reason;
+      }
       SAFEDDL_RETURN_IF_ERROR(CheckCancel());
       if (Clock::now() - start > kLongestPause) {
         return FailedPreconditionError(fmt::format(
@@ -396,7 +499,11 @@ class OnlineRun {
       reason = FlowPauseReason(flow_, now, report_.fc_limit, /*paused=*/true);
       flow_ = std::move(now);
     }
-    report_.throttled_seconds += SecondsSince(start);
+    {
+      std::lock_guard<std::mutex> lock(snapshot_mu_);
+      flow_pause_.clear();
+    }
+    AddThrottled(SecondsSince(start));
     if (told) Progress(fmt::format("copy resumed after {:.1f} s", SecondsSince(start)));
     return Status::OK();
   }
@@ -440,6 +547,7 @@ class OnlineRun {
     SAFEDDL_RETURN_IF_ERROR(planner.Prepare());
     SAFEDDL_ASSIGN_OR_RETURN(flow_, SampleFlow());
     const std::vector<FlowSample> at_start = flow_;
+    SetPhase("copy");
     long long last_seqno = 0;     // the write set of the last chunk
     long long earlier_seqno = 0;  // of the one before
     double last_millis = -1;      // the last chunk's time, once it has one
@@ -455,12 +563,18 @@ class OnlineRun {
         SAFEDDL_ASSIGN_OR_RETURN(sample, SampleFlow());
       }
       SAFEDDL_RETURN_IF_ERROR(WaitForFlow(std::move(sample)));
-      if (last_millis >= 0) {
-        planner.Adapt(last_millis + applied.ms);
-        if (planner.chunk_size() > report_.chunk_size_cap) {
-          planner.set_chunk_size(report_.chunk_size_cap);
-        }
+      SAFEDDL_RETURN_IF_ERROR(WaitForThrottle());
+      if (last_millis >= 0) planner.Adapt(last_millis + applied.ms);
+      if (std::optional<int64_t> rows = live_.TakeChunkSizeRequest()) {
+        planner.set_chunk_size(*rows);
+        Progress(fmt::format("chunk size set to {} rows (control socket){}",
+                             std::min<int64_t>(*rows, report_.chunk_size_cap),
+                             *rows > report_.chunk_size_cap ? ", the write-set limits' cap" : ""));
       }
+      if (planner.chunk_size() > report_.chunk_size_cap) {
+        planner.set_chunk_size(report_.chunk_size_cap);
+      }
+      live_.NoteChunkSize(planner.chunk_size());
       SAFEDDL_ASSIGN_OR_RETURN(std::optional<osc::KeyChunk> chunk, planner.Next());
       if (!chunk) break;
       osc::ChunkResult r;
@@ -473,13 +587,15 @@ class OnlineRun {
           &report_.chunk_retries);
       if (!copied.ok()) return copied.WithContext(fmt::format("copy chunk {}", chunk->seq));
       report_.rows_copied += r.rows;
+      rows_copied_.store(report_.rows_copied);
       ++report_.chunks;
       earlier_seqno = last_seqno;
       SAFEDDL_ASSIGN_OR_RETURN(last_seqno, ReadLastCommitted(*copy_conn));
       last_millis = r.millis;
-      // gh-ost's --nice-ratio: a pause of that many times the chunk's time after each chunk.
-      if (m_.nice_ratio > 0) {
-        const double nice_ms = r.millis * m_.nice_ratio;
+      // gh-ost's --nice-ratio (the control socket may change it): a pause of that many times the
+      // chunk's time after each chunk.
+      if (const double nice = live_.nice_ratio(); nice > 0) {
+        const double nice_ms = r.millis * nice;
         std::this_thread::sleep_for(
             std::chrono::microseconds(static_cast<int64_t>(nice_ms * 1000)));
         report_.nice_seconds += nice_ms / 1000.0;
@@ -487,9 +603,9 @@ class OnlineRun {
       if (Clock::now() - last_progress >= kProgressEvery) {
         last_progress = Clock::now();
         Progress(fmt::format(
-            "copied {} rows in {} chunks ({} retried; paused {} time(s) for the cluster, {:.1f} s)",
-            report_.rows_copied, report_.chunks, report_.chunk_retries, report_.pauses,
-            report_.throttled_seconds));
+            "copied {} rows of about {} in {} chunks ({} retried; paused {} time(s), {:.1f} s)",
+            report_.rows_copied, report_.rows_estimated, report_.chunks, report_.chunk_retries,
+            report_.pauses, report_.throttled_seconds));
       }
     }
     SAFEDDL_ASSIGN_OR_RETURN(std::vector<FlowSample> end, SampleFlow());
@@ -578,15 +694,22 @@ class OnlineRun {
   Status WhilePostponed() {
     const std::string& flag = m_.postpone_cut_over_flag_file;
     if (!FileExists(flag)) return Status::OK();
+    SetPhase("postponed");
     Progress(
         fmt::format("swap postponed while {} exists (the triggers keep the new table "
-                    "current): delete it to swap",
+                    "current): delete it, or send `unpostpone` on the control socket, to swap",
                     flag));
-    while (FileExists(flag)) {
-      SAFEDDL_RETURN_IF_ERROR(CheckCancel());
-      std::this_thread::sleep_for(kFlowLook);
-    }
-    return Status::OK();
+    live_.set_postponing(true);
+    Status s = [&]() -> Status {
+      while (FileExists(flag) && !live_.unpostpone_requested()) {
+        SAFEDDL_RETURN_IF_ERROR(CheckCancel());
+        std::this_thread::sleep_for(kFlowLook);
+      }
+      return Status::OK();
+    }();
+    live_.set_postponing(false);
+    if (s.ok() && live_.unpostpone_requested()) Progress("unpostponed on the control socket");
+    return s;
   }
 
   // One RENAME in total order, once nothing on any node would make it wait.
@@ -649,6 +772,8 @@ class OnlineRun {
   Cluster& cluster_;
   const OnlineOptions& o_;
   osc::MigrationOptions m_;
+  osc::LiveSettings live_;  // what the control socket changes
+  const Clock::time_point start_ = Clock::now();
   OnlineReport report_;
   std::unique_ptr<mysql::Connection> ddl_;
   TableNames table_;
@@ -657,6 +782,17 @@ class OnlineRun {
   bool triggers_issued_ = false;  // a CREATE TRIGGER was issued since the last drop
   std::vector<FlowSample> flow_;
   bool swapped_ = false;
+  // The throttler's plan: no changelog table, so a replica's lag is its Seconds_Behind_Master.
+  const osc::MigrationPlan no_heartbeat_{};
+  std::unique_ptr<osc::Throttler> throttler_;
+  std::unique_ptr<osc::ControlServer> control_;
+  // What `status` shows (Snapshot, from the control socket's thread).
+  mutable std::mutex snapshot_mu_;
+  std::string phase_ = "prepare";
+  Clock::time_point copy_start_;
+  std::string flow_pause_;  // why the copy waits for the cluster now; empty when it does not
+  std::atomic<long long> rows_copied_{0};
+  std::atomic<double> throttled_seconds_{0};
 };
 
 }  // namespace
@@ -684,6 +820,7 @@ nlohmann::json OnlineReport::ToJson() const {
           {"apply_wait_max_ms", apply_wait_max_ms},
           {"nice_seconds", nice_seconds},
           {"copy_seconds", copy_seconds},
+          {"rows_estimated", rows_estimated},
           {"checksum_ranges", checksum_ranges},
           {"checksum_rows", checksum_rows},
           {"ranges_copied_again", ranges_copied_again},

@@ -17,6 +17,9 @@
 //     t TO _t_del, _t_gho TO t runs in total order: every node swaps at the same point of the
 //     cluster's order, with no write lost. LOCK TABLES and GET_LOCK, which the binlog copy's
 //     cut-over uses, are not replicated by Galera.
+// gh-ost's controls apply as in the binlog copy: its throttling (flag files, --max-load,
+// --critical-load, --throttle-query, --throttle-http, the origin's own replicas' lag), its
+// control socket and its postpone and panic flags (panic here drops the triggers and the ghost).
 // Anything that fails before the swap drops the triggers and the ghost: the table is as it was.
 // The old table is kept as `_t_del` unless --ok-to-drop-table.
 #pragma once
@@ -55,6 +58,7 @@ struct OnlineReport {
   long long max_ws_size = 0;
   long long chunk_size_cap = 0;  // rows per chunk the write-set limits allow
   long long fc_limit = 0;        // gcs.fc_limit
+  long long rows_estimated = 0;  // the optimizer's (information_schema.TABLES), for progress
   long long rows_copied = 0;
   long long chunks = 0;
   long long chunk_retries = 0;  // chunks that lost to another node's write and were retried
@@ -62,7 +66,9 @@ struct OnlineReport {
   // that lost, and the application's transactions that lost to a chunk (they get "Deadlock
   // found" and must be retried, as on Galera for any conflict).
   long long cert_failures = 0;
-  long long pauses = 0;  // times the copy waited for the cluster
+  // Times the copy waited for the cluster (flow control), or was throttled as gh-ost throttles
+  // (flag files, --max-load, --throttle-query, `throttle` on the control socket...).
+  long long pauses = 0;
   double throttled_seconds = 0;
   std::vector<std::string> throttle_reasons;  // why each pause began (the first ten)
   long long flow_control_paused_ms = 0;       // the cluster's flow-control pause during the copy

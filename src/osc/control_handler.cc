@@ -72,6 +72,7 @@ ControlContext MakeControlContext(const MigrationOptions& options, const std::st
   c.throttle_flag_file = options.throttle_flag_file;
   c.throttle_additional_flag_file = options.throttle_additional_flag_file;
   c.postpone_cut_over_flag_file = options.postpone_cut_over_flag_file;
+  c.binlog_capture = !options.trigger_capture;
   return c;
 }
 
@@ -96,8 +97,9 @@ std::string ControlStatusText(const LiveSettings& live, const ControlContext& co
                      live.postponing() ? "; postponing the cut-over (unpostpone to go on)" : "");
   if (!context.serving.empty()) out += "# Serving on " + context.serving + "\n";
   out += p.throttled ? "# throttled: " + p.throttle_reason + "\n" : "# not throttled\n";
-  out += fmt::format("{}; binlog applied up to {}; throttled {} in all\n", p.ToLine(),
-                     OrNone(p.binlog_position), HumanDuration(p.throttled_seconds));
+  out += p.ToLine();
+  if (context.binlog_capture) out += "; binlog applied up to " + OrNone(p.binlog_position);
+  out += fmt::format("; throttled {} in all\n", HumanDuration(p.throttled_seconds));
   return out;
 }
 
@@ -111,6 +113,7 @@ std::string HandleControlLine(std::string_view line, LiveSettings& live,
                          c.verb == ControlVerb::kCoordinates;
   if (!read_only) LogInfo("control socket: {}", TrimWhitespace(line));
   const auto status = [&] { return ControlStatusText(live, context); };
+  const std::string hint = context.binlog_capture ? kThrottleHint : "";
   switch (c.verb) {
     case ControlVerb::kHelp:
       return ControlHelpText();
@@ -158,14 +161,14 @@ std::string HandleControlLine(std::string_view line, LiveSettings& live,
     case ControlVerb::kThrottleQuery:
       if (c.question) return live.throttle_query() + "\n";
       live.set_throttle_query(c.argument);
-      return kThrottleHint + status();
+      return hint + status();
     case ControlVerb::kThrottleHttp:
       if (c.question) return live.throttle_http() + "\n";
       if (!c.argument.empty()) {
         if (auto url = ParseHttpUrl(c.argument); !url.ok()) return Error(url.status().message());
       }
       live.set_throttle_http(c.argument);
-      return kThrottleHint + status();
+      return hint + status();
     case ControlVerb::kThrottleControlReplicas: {
       if (c.question) return JoinStrings(live.throttle_control_replicas(), ",") + "\n";
       std::vector<std::string> replicas;
@@ -177,7 +180,7 @@ std::string HandleControlLine(std::string_view line, LiveSettings& live,
     }
     case ControlVerb::kThrottle:
       live.set_throttle_requested(true);
-      return kThrottleHint + status();
+      return hint + status();
     case ControlVerb::kNoThrottle:
       live.set_throttle_requested(false);
       return status();

@@ -24,6 +24,9 @@ struct ControlContext {
   std::string throttle_flag_file;
   std::string throttle_additional_flag_file;
   std::string postpone_cut_over_flag_file;
+  // Changes reach the ghost from the binlog (not triggers): throttling then warns that the binary
+  // logs must be kept, and the status says how far they were applied.
+  bool binlog_capture = true;
   std::function<ProgressSnapshot()> snapshot;  // the migration's latest progress
 };
 

@@ -14,8 +14,7 @@
 #include "mysql/replication.h"
 #include "mysql/retry.h"
 #include "osc/checksum.h"
-#include "osc/control_command.h"
-#include "osc/control_handler.h"
+#include "osc/control_start.h"
 #include "osc/copier.h"
 #include "osc/cut_over.h"
 #include "osc/deferred_indexes.h"
@@ -437,56 +436,26 @@ Status Migrator::StopReplicationForTest() {
 }
 
 Status Migrator::StartControl() {
-  ControlServerOptions o;
-  o.socket_path = options_.serve_socket_file.empty()
-                      ? DefaultControlSocketPath(options_.database, options_.table)
-                      : options_.serve_socket_file;
-  o.drop_stale_socket = options_.initially_drop_socket_file;
-  o.tcp_port = options_.serve_tcp_port;
-  std::string serving = "unix socket " + o.socket_path;
-  if (o.tcp_port > 0) serving += fmt::format(", TCP 127.0.0.1:{}", o.tcp_port);
-  ControlContext context = MakeControlContext(options_, serving);
+  std::string ghost;
   if (auto names = MakeTableNames(options_.table, options_.force_table_names, false, "");
       names.ok()) {
-    if (auto ghost = mysql::QuoteQualified(options_.database, names->ghost); ghost.ok()) {
-      context.ghost = *ghost;
-    }
+    if (auto q = mysql::QuoteQualified(options_.database, names->ghost); q.ok()) ghost = *q;
   }
-  context.snapshot = [this] { return Snapshot(); };
   {
     std::lock_guard<std::mutex> lock(snapshot_mu_);
     snapshot_.phase = phase_;  // `status` before the first phase reports
   }
-  Result<std::unique_ptr<ControlServer>> server =
-      ControlServer::Start(o, [this, context = std::move(context)](std::string_view line) {
-        // gh-ost-on-interactive-command first, with the command's name; as in gh-ost, a hook
-        // that fails refuses the command.
-        const std::string_view name = ControlCommandName(line);
-        if (!name.empty()) {
-          if (Status h =
-                  OffThreadHook("interactive-command", {{"GH_OST_COMMAND", std::string(name)}});
-              !h.ok()) {
-            return fmt::format("error: {}; the command was not carried out\n", h.message());
-          }
-        }
-        return HandleControlLine(line, live_, context);
-      });
-  if (!server.ok()) {
-    // A path the user did not ask for that cannot be bound (too long for a socket, a directory
-    // that is not there) costs the interactive commands, not the migration. Another migration
-    // answering there, or a leftover file, stops it as with an explicit path.
-    const StatusCode code = server.status().code();
-    if (options_.serve_socket_file.empty() &&
-        (code == StatusCode::kInvalidArgument || code == StatusCode::kIoError)) {
-      LogWarning("not serving control commands: {}; name a socket with --serve-socket-file",
-                 server.status().message());
-      return Status::OK();
-    }
-    return server.status();
-  }
-  control_ = std::move(*server);
-  serving_note_ = fmt::format("serving control commands on {} (try: echo status | nc -U {})",
-                              serving, o.socket_path);
+  // gh-ost-on-interactive-command first, with the command's name; as in gh-ost, a hook that
+  // fails refuses the command.
+  SAFEDDL_ASSIGN_OR_RETURN(
+      ServedControl served,
+      ServeControl(
+          options_, live_, ghost, [this] { return Snapshot(); },
+          [this](std::string_view name) {
+            return OffThreadHook("interactive-command", {{"GH_OST_COMMAND", std::string(name)}});
+          }));
+  control_ = std::move(served.server);
+  serving_note_ = std::move(served.note);
   return Status::OK();
 }
 
