@@ -406,10 +406,10 @@ Status Resolve(AlterOptions& o) {
       !m.hooks_path.empty() && (::stat(m.hooks_path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))) {
     return InvalidArgumentError("--hooks-path " + m.hooks_path + " is not a directory");
   }
-  if (!o.galera_method.empty() && !m.hooks_path.empty()) {
+  if ((o.galera_method == "toi" || o.galera_method == "rsu") && !m.hooks_path.empty()) {
     return InvalidArgumentError(
-        "--galera-method does not run hooks yet: run without --hooks-path (the hooks it names "
-        "would not be called)");
+        "--galera-method toi and rsu do not run hooks yet: run without --hooks-path (the hooks "
+        "it names would not be called), or with --galera-method online");
   }
   if (o.galera_method == "online" && (m.include_triggers || m.resume)) {
     return InvalidArgumentError(

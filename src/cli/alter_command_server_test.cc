@@ -199,7 +199,7 @@ TEST_F(AlterTest, GaleraMethodsRefusedOffGaleraAndBadValuesAreUsageErrors) {
       {{"--galera-method", "rsu"}, 1, "is not a Galera node"},
       {{"--galera-method", "online", "--execute"}, 1, "is not a Galera node"},
       {{"--galera-method", "online", "--include-triggers"}, 64, "cannot go with"},
-      {{"--galera-method", "rsu", "--hooks-path", "/tmp"}, 64, "does not run hooks yet"},
+      {{"--galera-method", "rsu", "--hooks-path", "/tmp"}, 64, "do not run hooks yet"},
       {{"--galera-method", "bogus"}, 64, "--galera-method"},
       {{"--galera-method", "toi", "--max-wait", "soon"}, 64, "is not a duration"},
   };
@@ -238,13 +238,6 @@ TEST_F(AlterTest, PanicOnWarningsStopsALossyChange) {
             "1");
 }
 
-// An executable shell script `dir`/`name` running `body`.
-void WriteHook(const std::string& dir, const std::string& name, const std::string& body) {
-  const std::string path = dir + "/" + name;
-  std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
-  ::chmod(path.c_str(), 0700);
-}
-
 // gh-ost's hooks: each event's scripts run in order with the GH_OST_* variables; a hook that
 // fails before the cut-over stops the migration with the table untouched, and on-failure runs.
 TEST_F(AlterTest, HooksRunAtEachPointAndAFailingHookStopsTheMigration) {
@@ -255,7 +248,7 @@ TEST_F(AlterTest, HooksRunAtEachPointAndAFailingHookStopsTheMigration) {
   const std::string log = dir + "/log";
   ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
   auto write_hook = [&](const std::string& name, const std::string& body) {
-    WriteHook(dir, name, body);
+    testkit::WriteShellScript(dir + "/" + name, body);
   };
   for (const char* event : {"startup", "validated", "rowcount-complete", "before-row-copy",
                             "row-copy-complete", "before-cut-over", "success", "failure"}) {
@@ -347,7 +340,7 @@ TEST_F(AlterTest, InteractiveCommandAndBatchCopyRetryHooks) {
   const std::string postpone = dir + "/postpone";
   ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
   auto write_hook = [&](const std::string& name, const std::string& body) {
-    WriteHook(dir, name, body);
+    testkit::WriteShellScript(dir + "/" + name, body);
   };
   write_hook("gh-ost-on-interactive-command",
              "echo \"command $GH_OST_COMMAND\" >> " + log + "; [ \"$GH_OST_COMMAND\" != panic ]");

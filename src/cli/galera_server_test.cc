@@ -42,6 +42,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/strings.h"
 #include "mysql/quote.h"
 #include "schema/introspect.h"
 #include "testkit/testkit.h"
@@ -1205,6 +1206,59 @@ TEST_P(GaleraTest, OnlineCopyStopsOnPanicOrCriticalLoadLeavingTheTableAsItWas) {
                         mysql::QuoteString(db_) + " AND TABLE_NAME LIKE '\\_big%'"),
               "0");
   }
+}
+
+// gh-ost's hooks on the online copy: each event's script runs at its point with the GH_OST_*
+// variables; a hook that fails before the swap stops the run with the table as it was, and
+// gh-ost-on-failure runs.
+TEST_P(GaleraTest, OnlineCopyRunsGhOstHooksAndAFailingOneStopsItBeforeTheSwap) {
+  MakeBig(5000);
+  const std::string before = Definition(0, "big");
+  const std::string dir = cluster_->root + "/hooks-" + db_;
+  const std::string log = dir + "/log";
+  ASSERT_TRUE(std::filesystem::create_directory(dir));
+  for (const char* event : {"startup", "validated", "rowcount-complete", "before-row-copy",
+                            "row-copy-complete", "before-cut-over", "success", "failure"}) {
+    testkit::WriteShellScript(
+        dir + "/gh-ost-on-" + event,
+        fmt::format("echo \"{} $GH_OST_DATABASE_NAME.$GH_OST_TABLE_NAME copied=$GH_OST_COPIED_ROWS "
+                    "dry=$GH_OST_DRY_RUN\" >> {}",
+                    event, log));
+  }
+  testkit::CommandResult r = AlterTable(
+      "big", "ADD COLUMN c INT",
+      {"--galera-method", "online", "--execute", "--ok-to-drop-table", "--hooks-path", dir});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(ReadFileToString(log).value_or(""),
+            fmt::format("startup {0}.big copied=0 dry=false\n"
+                        "validated {0}.big copied=0 dry=false\n"
+                        "rowcount-complete {0}.big copied=0 dry=false\n"
+                        "before-row-copy {0}.big copied=0 dry=false\n"
+                        "row-copy-complete {0}.big copied=5000 dry=false\n"
+                        "before-cut-over {0}.big copied=5000 dry=false\n"
+                        "success {0}.big copied=5000 dry=false\n",
+                        db_));
+  // A second before-cut-over hook that refuses: stopped before the swap, cleaned up.
+  std::filesystem::remove(log);
+  testkit::WriteShellScript(dir + "/gh-ost-on-before-cut-over-zz-veto", "exit 3");
+  const std::string with_c = Definition(0, "big");
+  r = AlterTable("big", "ADD COLUMN d INT",
+                 {"--galera-method", "online", "--execute", "--hooks-path", dir});
+  EXPECT_NE(r.exit_code, kExitOk);
+  EXPECT_NE(r.err.find("gh-ost-on-before-cut-over-zz-veto exited with status 3"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("the table is as it was"), std::string::npos) << r.err;
+  const std::string lines = ReadFileToString(log).value_or("");
+  EXPECT_NE(lines.find("before-cut-over"), std::string::npos) << lines;
+  EXPECT_NE(lines.find("failure " + db_ + ".big"), std::string::npos) << lines;
+  EXPECT_EQ(lines.find("success"), std::string::npos) << lines;
+  for (int n = 0; n < 3; ++n) {
+    SCOPED_TRACE(Node(n).name);
+    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
+    EXPECT_EQ(Definition(n, "big"), with_c);
+    EXPECT_EQ(TriggerCount(n), "0");
+  }
+  EXPECT_NE(with_c, before);
 }
 
 TEST_P(GaleraTest, OnlineSwapBlockedOnANodeStopsBeforeTheSwapAndSaysWhatIsLeft) {

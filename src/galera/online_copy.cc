@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -26,6 +27,7 @@
 #include "osc/chunk_planner.h"
 #include "osc/control_start.h"
 #include "osc/copier.h"
+#include "osc/hooks.h"
 #include "osc/inspector.h"
 #include "osc/key_range.h"
 #include "osc/live_settings.h"
@@ -76,29 +78,52 @@ bool LostToAnotherWrite(const Status& s) {
 class OnlineRun {
  public:
   OnlineRun(const mysql::ConnectOptions& origin, Cluster& cluster, const OnlineOptions& o)
-      : origin_(origin), cluster_(cluster), o_(o), m_(o.migration), live_(m_) {
+      : origin_(origin),
+        cluster_(cluster),
+        o_(o),
+        m_(o.migration),
+        live_(m_),
+        hooks_(m_.hooks_path, osc::HookVariables(m_, origin)) {
     m_.trigger_capture = true;
   }
 
   ~OnlineRun() { StopControls(); }
 
+  // As gh-ost: the failure and success hooks are only reported when they fail.
   Result<OnlineReport> Run() {
+    Result<OnlineReport> r = Steps();
+    if (!r.ok()) {
+      if (Status h = Hook("failure"); !h.ok()) LogWarning("{}", h.message());
+    } else if (r->executed) {
+      if (Status h = Hook("success"); !h.ok()) LogWarning("{}", h.message());
+    }
+    return r;
+  }
+
+ private:
+  Result<OnlineReport> Steps() {
     const auto start = Clock::now();
     for (const Node& n : cluster_.nodes) report_.nodes.push_back(n.Name());
+    SAFEDDL_RETURN_IF_ERROR(Hook("startup"));
     SAFEDDL_RETURN_IF_ERROR(Prepare());
-    if (!m_.execute) {
+    if (Status validated = Hook("validated"); !m_.execute || !validated.ok()) {
       osc::DropGhost(*ddl_, plan_).IgnoreError();
+      SAFEDDL_RETURN_IF_ERROR(validated);
       report_.total_seconds = SecondsSince(start);
       return report_;
     }
     Status copied = [&]() -> Status {
       SAFEDDL_RETURN_IF_ERROR(StartControls());
+      SAFEDDL_RETURN_IF_ERROR(Hook("rowcount-complete"));
       SetPhase("triggers");
       SAFEDDL_RETURN_IF_ERROR(CreateTriggers());
+      SAFEDDL_RETURN_IF_ERROR(Hook("before-row-copy"));
       SAFEDDL_RETURN_IF_ERROR(Copy());
+      SAFEDDL_RETURN_IF_ERROR(Hook("row-copy-complete"));
       SAFEDDL_RETURN_IF_ERROR(WhilePostponed());
       SetPhase("checksum");
       SAFEDDL_RETURN_IF_ERROR(Checksum());
+      SAFEDDL_RETURN_IF_ERROR(Hook("before-cut-over"));
       SetPhase("swap");
       return Swap();
     }();
@@ -108,12 +133,12 @@ class OnlineRun {
       return Status(copied.code(), copied.message() + Abandon(), copied.server_errno(),
                     copied.sqlstate());
     }
+    SetPhase("done");
     report_.executed = true;
     report_.total_seconds = SecondsSince(start);
     return report_;
   }
 
- private:
   void Progress(const std::string& line) {
     if (o_.progress) o_.progress(line);
   }
@@ -141,9 +166,14 @@ class OnlineRun {
   Status StartControls() {
     SAFEDDL_ASSIGN_OR_RETURN(throttler_, osc::Throttler::Start(origin_, m_, no_heartbeat_, live_));
     SAFEDDL_RETURN_IF_ERROR(throttler_->critical());  // before any trigger
+    // gh-ost-on-interactive-command first; as in gh-ost, a hook that fails refuses the command.
     SAFEDDL_ASSIGN_OR_RETURN(
         osc::ServedControl served,
-        osc::ServeControl(m_, live_, plan_.q_ghost, [this] { return Snapshot(); }));
+        osc::ServeControl(
+            m_, live_, plan_.q_ghost, [this] { return Snapshot(); },
+            [this](std::string_view name) {
+              return Hook("interactive-command", {{"GH_OST_COMMAND", std::string(name)}});
+            }));
     control_ = std::move(served.server);
     if (!served.note.empty()) Progress(served.note);
     return Status::OK();
@@ -152,6 +182,32 @@ class OnlineRun {
   void StopControls() {
     if (control_) control_->Stop();
     if (throttler_) throttler_->Stop();
+  }
+
+  // gh-ost's hooks (--hooks-path, osc/hooks.h), at the points the binlog copy runs them; any
+  // thread. An error stops the run (before the swap: the table as it was).
+  Status Hook(std::string_view event, const std::map<std::string, std::string>& extra = {}) const {
+    if (!hooks_.enabled()) return Status::OK();
+    double copy_seconds = 0;
+    {
+      std::lock_guard<std::mutex> lock(snapshot_mu_);
+      if (copy_start_ != Clock::time_point{}) copy_seconds = SecondsSince(copy_start_);
+    }
+    std::map<std::string, std::string> context =
+        osc::ProgressVariables(Snapshot(), SecondsSince(start_), copy_seconds);
+    for (const auto& [name, value] : extra) context[name] = value;
+    return hooks_.Run(event, context);
+  }
+
+  // gh-ost-on-status every --hooks-status-interval while the copy runs; only reported when it
+  // fails, as in gh-ost.
+  void StatusHook(Clock::time_point& last) const {
+    const auto interval = std::chrono::seconds(m_.hooks_status_interval_seconds);
+    if (!hooks_.enabled() || interval.count() <= 0 || Clock::now() - last < interval) return;
+    last = Clock::now();
+    if (Status h = Hook("status", {{"GH_OST_STATUS", Snapshot().ToLine()}}); !h.ok()) {
+      LogWarning("{}", h.message());
+    }
   }
 
   void SetPhase(const std::string& phase) {
@@ -552,6 +608,7 @@ class OnlineRun {
     long long earlier_seqno = 0;  // of the one before
     double last_millis = -1;      // the last chunk's time, once it has one
     auto last_progress = Clock::now();
+    auto last_status_hook = Clock::now();
     for (;;) {
       SAFEDDL_RETURN_IF_ERROR(CheckCancel());
       // Two chunks in flight at most: the last one, and the one before, which every node must
@@ -600,6 +657,7 @@ class OnlineRun {
             std::chrono::microseconds(static_cast<int64_t>(nice_ms * 1000)));
         report_.nice_seconds += nice_ms / 1000.0;
       }
+      StatusHook(last_status_hook);
       if (Clock::now() - last_progress >= kProgressEvery) {
         last_progress = Clock::now();
         Progress(fmt::format(
@@ -695,6 +753,7 @@ class OnlineRun {
     const std::string& flag = m_.postpone_cut_over_flag_file;
     if (!FileExists(flag)) return Status::OK();
     SetPhase("postponed");
+    SAFEDDL_RETURN_IF_ERROR(Hook("begin-postponed"));
     Progress(
         fmt::format("swap postponed while {} exists (the triggers keep the new table "
                     "current): delete it, or send `unpostpone` on the control socket, to swap",
@@ -773,6 +832,7 @@ class OnlineRun {
   const OnlineOptions& o_;
   osc::MigrationOptions m_;
   osc::LiveSettings live_;  // what the control socket changes
+  const osc::Hooks hooks_;
   const Clock::time_point start_ = Clock::now();
   OnlineReport report_;
   std::unique_ptr<mysql::Connection> ddl_;

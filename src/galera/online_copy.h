@@ -19,7 +19,8 @@
 //     cut-over uses, are not replicated by Galera.
 // gh-ost's controls apply as in the binlog copy: its throttling (flag files, --max-load,
 // --critical-load, --throttle-query, --throttle-http, the origin's own replicas' lag), its
-// control socket and its postpone and panic flags (panic here drops the triggers and the ghost).
+// control socket, its hooks (--hooks-path) and its postpone and panic flags (panic here drops
+// the triggers and the ghost).
 // Anything that fails before the swap drops the triggers and the ghost: the table is as it was.
 // The old table is kept as `_t_del` unless --ok-to-drop-table.
 #pragma once

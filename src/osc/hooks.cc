@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "common/log.h"
+#include "osc/table_names.h"
 
 extern char** environ;
 
@@ -35,13 +36,47 @@ Result<int> RunHook(const std::string& path, const std::vector<std::string>& env
   if (rc != 0) return IoError(fmt::format("cannot run hook {}: {}", path, std::strerror(rc)));
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return IoError(fmt::format("waiting for hook {}: {}", path, std::strerror(errno)));
+    if (errno != EINTR)
+      return IoError(fmt::format("waiting for hook {}: {}", path, std::strerror(errno)));
   }
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WEXITSTATUS(status);
 }
 
 }  // namespace
+
+std::map<std::string, std::string> HookVariables(const MigrationOptions& o,
+                                                 const mysql::ConnectOptions& connect) {
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  const std::string server =
+      connect.socket.empty() ? fmt::format("{}:{}", connect.host, connect.port) : connect.socket;
+  Result<TableNames> names = MakeTableNames(o.table, o.force_table_names, false, "");
+  return {
+      {"GH_OST_DATABASE_NAME", o.database},
+      {"GH_OST_TABLE_NAME", o.table},
+      {"GH_OST_GHOST_TABLE_NAME", names.ok() ? names->ghost : ""},
+      {"GH_OST_OLD_TABLE_NAME", names.ok() ? names->old : ""},
+      {"GH_OST_DDL", o.alter},
+      {"GH_OST_MIGRATED_HOST", server},
+      {"GH_OST_INSPECTED_HOST", server},
+      {"GH_OST_EXECUTING_HOST", host},
+      {"GH_OST_HOOKS_HINT", o.hooks_hint},
+      {"GH_OST_HOOKS_HINT_OWNER", o.hooks_hint_owner},
+      {"GH_OST_HOOKS_HINT_TOKEN", o.hooks_hint_token},
+      {"GH_OST_DRY_RUN", o.execute ? "false" : "true"},
+  };
+}
+
+std::map<std::string, std::string> ProgressVariables(const ProgressSnapshot& p,
+                                                     double elapsed_seconds, double copy_seconds) {
+  return {{"GH_OST_ELAPSED_SECONDS", fmt::format("{:.6f}", elapsed_seconds)},
+          {"GH_OST_ELAPSED_COPY_SECONDS", fmt::format("{:.6f}", copy_seconds)},
+          {"GH_OST_ESTIMATED_ROWS", std::to_string(p.rows_estimated)},
+          {"GH_OST_COPIED_ROWS", std::to_string(p.rows_copied)},
+          {"GH_OST_PROGRESS", fmt::format("{:.6f}", p.CopyPercent())},
+          {"GH_OST_INSPECTED_LAG", "0"}};
+}
 
 Hooks::Hooks(std::string dir, std::map<std::string, std::string> fixed)
     : dir_(std::move(dir)), fixed_(std::move(fixed)) {}

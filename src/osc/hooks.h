@@ -16,8 +16,22 @@
 #include <vector>
 
 #include "common/result.h"
+#include "mysql/connect_options.h"
+#include "osc/migration_options.h"
+#include "osc/progress.h"
 
 namespace safeddl::osc {
+
+// The variables every hook of a run gets, that do not change during it (gh-ost's names:
+// GH_OST_DATABASE_NAME, GH_OST_TABLE_NAME, GH_OST_DDL, GH_OST_DRY_RUN, ...). `connect`: the
+// server migrated.
+std::map<std::string, std::string> HookVariables(const MigrationOptions& options,
+                                                 const mysql::ConnectOptions& connect);
+
+// The variables that say how far a run is (GH_OST_ELAPSED_SECONDS, GH_OST_ELAPSED_COPY_SECONDS,
+// GH_OST_ESTIMATED_ROWS, GH_OST_COPIED_ROWS, GH_OST_PROGRESS, GH_OST_INSPECTED_LAG).
+std::map<std::string, std::string> ProgressVariables(const ProgressSnapshot& progress,
+                                                     double elapsed_seconds, double copy_seconds);
 
 class Hooks {
  public:

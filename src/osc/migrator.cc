@@ -1,7 +1,6 @@
 #include "osc/migrator.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <future>
@@ -18,6 +17,7 @@
 #include "osc/copier.h"
 #include "osc/cut_over.h"
 #include "osc/deferred_indexes.h"
+#include "osc/hooks.h"
 #include "osc/inspector.h"
 #include "osc/revert_record.h"
 #include "osc/session_setup.h"
@@ -43,30 +43,6 @@ constexpr size_t kKeysPerChecksumBatch = 500;
 constexpr auto kInstantRetryPause = std::chrono::milliseconds(500);
 constexpr auto kBacklogTimeout = std::chrono::minutes(10);
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
-
-// The hook variables that do not change during a run (gh-ost's names).
-std::map<std::string, std::string> HookVariables(const MigrationOptions& o,
-                                                 const mysql::ConnectOptions& connect) {
-  char host[256] = {};
-  ::gethostname(host, sizeof(host) - 1);
-  const std::string server =
-      connect.socket.empty() ? fmt::format("{}:{}", connect.host, connect.port) : connect.socket;
-  Result<TableNames> names = MakeTableNames(o.table, o.force_table_names, false, "");
-  return {
-      {"GH_OST_DATABASE_NAME", o.database},
-      {"GH_OST_TABLE_NAME", o.table},
-      {"GH_OST_GHOST_TABLE_NAME", names.ok() ? names->ghost : ""},
-      {"GH_OST_OLD_TABLE_NAME", names.ok() ? names->old : ""},
-      {"GH_OST_DDL", o.alter},
-      {"GH_OST_MIGRATED_HOST", server},
-      {"GH_OST_INSPECTED_HOST", server},
-      {"GH_OST_EXECUTING_HOST", host},
-      {"GH_OST_HOOKS_HINT", o.hooks_hint},
-      {"GH_OST_HOOKS_HINT_OWNER", o.hooks_hint_owner},
-      {"GH_OST_HOOKS_HINT_TOKEN", o.hooks_hint_token},
-      {"GH_OST_DRY_RUN", o.execute ? "false" : "true"},
-  };
-}
 
 // How long a migration waits for another one's lock on the same table before it refuses.
 constexpr int kMigrationLockWaitSeconds = 5;
@@ -203,18 +179,14 @@ Status Migrator::Hook(std::string_view event, const std::map<std::string, std::s
 Status Migrator::OffThreadHook(std::string_view event,
                                const std::map<std::string, std::string>& extra) const {
   if (!hooks_.enabled()) return Status::OK();
-  const ProgressSnapshot p = Snapshot();
+  ProgressSnapshot p = Snapshot();
+  p.rows_copied = rows_copied_.load();
   const TimePoint now = SystemClock::Get().Now();
   const TimePoint copy_started = copy_started_.load();
   const bool copying = copy_started != TimePoint{};
-  std::map<std::string, std::string> context = {
-      {"GH_OST_ELAPSED_SECONDS", fmt::format("{:.6f}", MillisBetween(started_, now) / 1000)},
-      {"GH_OST_ELAPSED_COPY_SECONDS",
-       fmt::format("{:.6f}", copying ? MillisBetween(copy_started, now) / 1000 : 0.0)},
-      {"GH_OST_ESTIMATED_ROWS", std::to_string(p.rows_estimated)},
-      {"GH_OST_COPIED_ROWS", std::to_string(rows_copied_.load())},
-      {"GH_OST_PROGRESS", fmt::format("{:.6f}", p.CopyPercent())},
-      {"GH_OST_INSPECTED_LAG", "0"}};
+  std::map<std::string, std::string> context =
+      ProgressVariables(p, MillisBetween(started_, now) / 1000,
+                        copying ? MillisBetween(copy_started, now) / 1000 : 0.0);
   for (const auto& [name, value] : extra) context[name] = value;
   return hooks_.Run(event, context);
 }

@@ -4,17 +4,19 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
@@ -92,8 +94,8 @@ bool WaitForReplica(int index, std::chrono::seconds limit) {
     ADD_FAILURE() << "cannot read the primary's gtid_binlog_pos";
     return false;
   }
-  auto waited = replica->QueryValue(fmt::format("SELECT MASTER_GTID_WAIT({}, {})",
-                                                mysql::QuoteString(**pos), limit.count()));
+  auto waited = replica->QueryValue(
+      fmt::format("SELECT MASTER_GTID_WAIT({}, {})", mysql::QuoteString(**pos), limit.count()));
   if (!waited.ok() || !waited->has_value() || **waited != "0") {
     ADD_FAILURE() << "replica " << index << " did not reach " << **pos << " within "
                   << limit.count() << " s";
@@ -157,13 +159,9 @@ RunningSafeddl::~RunningSafeddl() {
   }
 }
 
-std::string RunningSafeddl::StdoutSoFar() const {
-  return ReadFileToString(out_path_).value_or("");
-}
+std::string RunningSafeddl::StdoutSoFar() const { return ReadFileToString(out_path_).value_or(""); }
 
-std::string RunningSafeddl::StderrSoFar() const {
-  return ReadFileToString(err_path_).value_or("");
-}
+std::string RunningSafeddl::StderrSoFar() const { return ReadFileToString(err_path_).value_or(""); }
 
 bool RunningSafeddl::Running() {
   if (reaped_) return false;
@@ -211,6 +209,11 @@ bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds limit,
     std::this_thread::sleep_for(poll);
   }
   return false;
+}
+
+void WriteShellScript(const std::string& path, const std::string& body) {
+  std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+  ::chmod(path.c_str(), 0700);
 }
 
 std::string ControlSocketCommand(const std::string& path, const std::string& line) {

@@ -99,6 +99,9 @@ bool WaitFor(const std::function<bool()>& done,
 // plain AF_UNIX connection, the answer read to EOF; "" when nobody answers.
 std::string ControlSocketCommand(const std::string& path, const std::string& line);
 
+// An executable shell script at `path` (mode 0700) running `body`: a hook for --hooks-path.
+void WriteShellScript(const std::string& path, const std::string& body);
+
 // A user on the sandbox primary (at its host) with a random password, reachable through a 0600
 // my.cnf written for the test (config()); dropped and the file removed on destruction. No
 // privileges: grant what the test needs on Account().
