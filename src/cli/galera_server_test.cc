@@ -1094,34 +1094,29 @@ TEST_P(GaleraTest, OnlineCopyDropsATriggerTheOriginLacksOnTheNodesThatHoldIt) {
 
 // gh-ost's controls on the online copy: a throttle flag file holds it before its first chunk,
 // then `throttle` on the control socket; `chunk-size` changes the chunks; the postponed swap goes
-// on at `unpostpone`. What gh-ost users script against, on Galera too.
+// on at `unpostpone`; the status hook runs while it is held, the interactive-command hook for
+// each command. What gh-ost users script against, on Galera too.
 TEST_P(GaleraTest, OnlineCopyIsThrottledAndControlledOnItsSocketAsGhOstIs) {
   MakeBig(20000);
   const std::string flag = cluster_->root + "/throttle";
   const std::string socket = cluster_->root + "/control.sock";
+  const std::string hooks = cluster_->root + "/hooks-" + db_;
+  const std::string log = hooks + "/log";
+  ASSERT_TRUE(std::filesystem::create_directory(hooks));
+  testkit::WriteShellScript(hooks + "/gh-ost-on-status",
+                            "echo \"status $GH_OST_STATUS\" >> " + log);
+  testkit::WriteShellScript(hooks + "/gh-ost-on-interactive-command",
+                            "echo \"command $GH_OST_COMMAND\" >> " + log);
   std::ofstream(flag).put('\n');
   std::ofstream(PostponeFlag()).put('\n');
-  std::unique_ptr<testkit::RunningSafeddl> run =
-      testkit::StartSafeddl({"alter",
-                             "--defaults-file=" + Node(0).config,
-                             "--database",
-                             db_,
-                             "--table",
-                             "big",
-                             "--alter",
-                             "ADD COLUMN c INT",
-                             "--galera-method",
-                             "online",
-                             "--execute",
-                             "--json",
-                             "--chunk-size",
-                             "200",
-                             "--throttle-flag-file",
-                             flag,
-                             "--serve-socket-file",
-                             socket,
-                             "--postpone-cut-over-flag-file",
-                             PostponeFlag()});
+  // clang-format off
+  std::unique_ptr<testkit::RunningSafeddl> run = testkit::StartSafeddl(
+      {"alter", "--defaults-file=" + Node(0).config, "--database", db_, "--table", "big",
+       "--alter", "ADD COLUMN c INT", "--galera-method", "online", "--execute", "--json",
+       "--chunk-size", "200", "--throttle-flag-file", flag, "--serve-socket-file", socket,
+       "--postpone-cut-over-flag-file", PostponeFlag(), "--hooks-path", hooks,
+       "--hooks-status-interval", "1"});
+  // clang-format on
   auto status = [&] { return testkit::ControlSocketCommand(socket, "status"); };
   auto status_says = [&](const std::string& text, std::chrono::seconds limit) {
     return testkit::WaitFor([&] { return status().find(text) != std::string::npos; }, limit,
@@ -1138,6 +1133,13 @@ TEST_P(GaleraTest, OnlineCopyIsThrottledAndControlledOnItsSocketAsGhOstIs) {
   const std::string held = status();
   EXPECT_NE(held.find("copy 0.0% 0/"), std::string::npos) << held;
   EXPECT_EQ(held.find("binlog"), std::string::npos) << "no binlog is read on Galera: " << held;
+  EXPECT_TRUE(testkit::WaitFor(
+      [&] {
+        return ReadFileToString(log).value_or("").find("[throttled: flag file") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(5)))
+      << "no status hook while held: " << ReadFileToString(log).value_or("");
   EXPECT_NE(testkit::ControlSocketCommand(socket, "chunk-size=300").find("chunk-size: 300;"),
             std::string::npos);
   // `throttle` on the socket holds it once the flag file is gone; `no-throttle` lets it go.
@@ -1160,6 +1162,11 @@ TEST_P(GaleraTest, OnlineCopyIsThrottledAndControlledOnItsSocketAsGhOstIs) {
   EXPECT_NE(r.err.find("chunk size set to 300 rows (control socket)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("unpostponed on the control socket"), std::string::npos) << r.err;
   EXPECT_NE(::access(socket.c_str(), F_OK), 0) << "the socket file is left behind";
+  const std::string lines = ReadFileToString(log).value_or("");
+  for (const char* command : {"command status", "command chunk-size", "command throttle",
+                              "command no-throttle", "command unpostpone"}) {
+    EXPECT_NE(lines.find(command), std::string::npos) << command << " in " << lines;
+  }
   json j = testkit::ParseJson(r);
   EXPECT_GE(j.value("throttled_seconds", 0.0), 2.0) << j.dump(2);
   const std::string reasons = j["throttle_reasons"].dump();

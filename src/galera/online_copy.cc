@@ -199,12 +199,13 @@ class OnlineRun {
     return hooks_.Run(event, context);
   }
 
-  // gh-ost-on-status every --hooks-status-interval while the copy runs; only reported when it
-  // fails, as in gh-ost.
-  void StatusHook(Clock::time_point& last) const {
+  // gh-ost-on-status every --hooks-status-interval while the copy runs or waits (between chunks,
+  // and while held); only reported when it fails, as in gh-ost.
+  void StatusHook() {
     const auto interval = std::chrono::seconds(m_.hooks_status_interval_seconds);
-    if (!hooks_.enabled() || interval.count() <= 0 || Clock::now() - last < interval) return;
-    last = Clock::now();
+    if (!hooks_.enabled() || interval.count() <= 0) return;
+    if (Clock::now() - last_status_hook_ < interval) return;
+    last_status_hook_ = Clock::now();
     if (Status h = Hook("status", {{"GH_OST_STATUS", Snapshot().ToLine()}}); !h.ok()) {
       LogWarning("{}", h.message());
     }
@@ -250,8 +251,10 @@ class OnlineRun {
     }
     ++report_.pauses;
     const auto start = Clock::now();
-    SAFEDDL_RETURN_IF_ERROR(
-        throttler_->WaitWhileThrottled("the online copy", [this] { return CheckCancel(); }));
+    SAFEDDL_RETURN_IF_ERROR(throttler_->WaitWhileThrottled("the online copy", [this] {
+      StatusHook();
+      return CheckCancel();
+    }));
     AddThrottled(SecondsSince(start));
     Progress(fmt::format("copy resumed after {:.1f} s", SecondsSince(start)));
     return Status::OK();
@@ -541,6 +544,7 @@ class OnlineRun {
         flow_pause_ = reason;
       }
       SAFEDDL_RETURN_IF_ERROR(CheckCancel());
+      StatusHook();
       if (Clock::now() - start > kLongestPause) {
         return FailedPreconditionError(fmt::format(
             "the cluster has not kept up for {} minutes ({}): stopping the copy",
@@ -608,7 +612,6 @@ class OnlineRun {
     long long earlier_seqno = 0;  // of the one before
     double last_millis = -1;      // the last chunk's time, once it has one
     auto last_progress = Clock::now();
-    auto last_status_hook = Clock::now();
     for (;;) {
       SAFEDDL_RETURN_IF_ERROR(CheckCancel());
       // Two chunks in flight at most: the last one, and the one before, which every node must
@@ -657,7 +660,7 @@ class OnlineRun {
             std::chrono::microseconds(static_cast<int64_t>(nice_ms * 1000)));
         report_.nice_seconds += nice_ms / 1000.0;
       }
-      StatusHook(last_status_hook);
+      StatusHook();
       if (Clock::now() - last_progress >= kProgressEvery) {
         last_progress = Clock::now();
         Progress(fmt::format(
@@ -834,6 +837,7 @@ class OnlineRun {
   osc::LiveSettings live_;  // what the control socket changes
   const osc::Hooks hooks_;
   const Clock::time_point start_ = Clock::now();
+  Clock::time_point last_status_hook_ = start_;
   OnlineReport report_;
   std::unique_ptr<mysql::Connection> ddl_;
   TableNames table_;
