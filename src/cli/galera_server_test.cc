@@ -236,6 +236,22 @@ class GaleraTest : public ::testing::TestWithParam<bool> {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
+
+  // What a run stopped before the swap leaves, seen on every node: `big` defined as
+  // `definition`, no trigger, and no table but `big` and `t` (no ghost, no old table).
+  void ExpectBigAsItWasOnEveryNode(const std::string& definition) {
+    for (int n = 0; n < 3; ++n) {
+      SCOPED_TRACE(Node(n).name);
+      testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
+      EXPECT_EQ(Definition(n, "big"), definition);
+      EXPECT_EQ(Value(*conns_[n],
+                      "SELECT GROUP_CONCAT(TABLE_NAME ORDER BY TABLE_NAME) FROM "
+                      "information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                          mysql::QuoteString(db_)),
+                "big,t");
+      EXPECT_EQ(TriggerCount(n), "0");
+    }
+  }
   // `safeddl alter --galera-method online` of `big` through node1, started with a postpone flag
   // file and returned once its copy is done and it waits for the file (PostponeFlag()).
   std::unique_ptr<testkit::RunningSafeddl> StartPostponedOnlineAlter(
@@ -1054,17 +1070,7 @@ TEST_P(GaleraTest, OnlineCopyInterruptedLeavesTheTableAsItWas) {
   EXPECT_NE(r.exit_code, kExitOk);
   EXPECT_NE(r.err.find("interrupted before the swap"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("the table is as it was"), std::string::npos) << r.err;
-  for (int n = 0; n < 3; ++n) {
-    SCOPED_TRACE(Node(n).name);
-    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
-    EXPECT_EQ(Definition(n, "big"), before);
-    EXPECT_EQ(Value(*conns_[n],
-                    "SELECT GROUP_CONCAT(TABLE_NAME ORDER BY TABLE_NAME) FROM "
-                    "information_schema.TABLES WHERE TABLE_SCHEMA = " +
-                        mysql::QuoteString(db_)),
-              "big,t");
-    EXPECT_EQ(TriggerCount(n), "0");
-  }
+  ExpectBigAsItWasOnEveryNode(before);
 }
 
 // The origin lacks a capture trigger the other nodes hold, as when its own CREATE failed (MariaDB
@@ -1084,12 +1090,7 @@ TEST_P(GaleraTest, OnlineCopyDropsATriggerTheOriginLacksOnTheNodesThatHoldIt) {
   testkit::CommandResult r = run->Wait();
   EXPECT_NE(r.exit_code, kExitOk);
   EXPECT_NE(r.err.find("the table is as it was"), std::string::npos) << r.err;
-  for (int n = 0; n < 3; ++n) {
-    SCOPED_TRACE(Node(n).name);
-    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
-    EXPECT_EQ(TriggerCount(n), "0");
-    EXPECT_EQ(Definition(n, "big"), before);
-  }
+  ExpectBigAsItWasOnEveryNode(before);
 }
 
 // gh-ost's controls on the online copy: a throttle flag file holds it before its first chunk,
@@ -1202,17 +1203,7 @@ TEST_P(GaleraTest, OnlineCopyStopsOnPanicOrCriticalLoadLeavingTheTableAsItWas) {
   EXPECT_NE(r.exit_code, kExitOk);
   EXPECT_NE(r.err.find("critical-load"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("the table is as it was"), std::string::npos) << r.err;
-  for (int n = 0; n < 3; ++n) {
-    SCOPED_TRACE(Node(n).name);
-    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
-    EXPECT_EQ(Definition(n, "big"), before);
-    EXPECT_EQ(TriggerCount(n), "0");
-    EXPECT_EQ(Value(*conns_[n],
-                    "SELECT COUNT(*) FROM information_schema.TABLES WHERE "
-                    "TABLE_SCHEMA = " +
-                        mysql::QuoteString(db_) + " AND TABLE_NAME LIKE '\\_big%'"),
-              "0");
-  }
+  ExpectBigAsItWasOnEveryNode(before);
 }
 
 // gh-ost's hooks on the online copy: each event's script runs at its point with the GH_OST_*
@@ -1259,12 +1250,7 @@ TEST_P(GaleraTest, OnlineCopyRunsGhOstHooksAndAFailingOneStopsItBeforeTheSwap) {
   EXPECT_NE(lines.find("before-cut-over"), std::string::npos) << lines;
   EXPECT_NE(lines.find("failure " + db_ + ".big"), std::string::npos) << lines;
   EXPECT_EQ(lines.find("success"), std::string::npos) << lines;
-  for (int n = 0; n < 3; ++n) {
-    SCOPED_TRACE(Node(n).name);
-    testkit::MustExecute(*conns_[n], "SET SESSION wsrep_sync_wait = 1");
-    EXPECT_EQ(Definition(n, "big"), with_c);
-    EXPECT_EQ(TriggerCount(n), "0");
-  }
+  ExpectBigAsItWasOnEveryNode(with_c);
   EXPECT_NE(with_c, before);
 }
 
